@@ -1,0 +1,71 @@
+"""Who may open a view: signed-in roles, and the secret links (booth, partner, scanner device)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, g, jsonify, request
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.models import Role, TokenScope, utcnow
+from app.services.tokens import find_usable_token
+
+
+def role_required(*roles: Role) -> Callable:
+    """Signed in with one of ``roles``; anyone else signed in gets 403, anonymous users the login page."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = role_required(Role.STAFF)
+door_required = role_required(Role.STAFF, Role.VOLUNTEER)
+
+
+def link_token_required(scope: TokenScope) -> Callable:
+    """For views under ``/<scope>/<token>``: the token must be live and of this scope, else 404
+    (a wrong link reveals nothing). The token is in ``g.access_token``."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(token: str, *args, **kwargs):
+            access_token = find_usable_token(db.session, token, scope, utcnow())
+            if access_token is None:
+                abort(404)
+            g.access_token = access_token
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def bearer_token_required(scope: TokenScope) -> Callable:
+    """For the JSON API: ``Authorization: Bearer <token>``; a missing or dead token gets a 401 JSON."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+            access_token = find_usable_token(db.session, secret, scope, utcnow())
+            if access_token is None:
+                response = jsonify(status="unauthorized", error="invalid_token")
+                response.status_code = 401
+                response.headers["WWW-Authenticate"] = 'Bearer realm="hireday"'
+                return response
+            g.access_token = access_token
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Signing staff and volunteers in and out."""

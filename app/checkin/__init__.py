@@ -1,0 +1,1 @@
+"""The door: scanning badges, finding people, registering walk-ins."""

@@ -1,0 +1,150 @@
+"""``flask --app wsgi …`` commands: demo data, accounts, device tokens and event links.
+
+Every bad input ends in a one-line message and a non-zero exit, never a traceback."""
+
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from app.extensions import db
+from app.models import AccessToken, Event, TokenScope, utcnow
+from app.services import audit, tokens
+from app.services.errors import DomainError
+from app.services.users import create_user
+
+
+def base_url() -> str:
+    return current_app.config.get("BASE_URL") or "http://127.0.0.1:8000"
+
+
+def _event_or_fail(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        known = ", ".join(db.session.scalars(select(Event.slug).order_by(Event.slug))) or "none yet"
+        raise click.ClickException(f"No event with slug {slug!r}. Known events: {known}.")
+    return event
+
+
+def _database_ready() -> None:
+    """A clear message instead of a traceback when the migrations have not run."""
+    try:
+        db.session.execute(select(Event.id).limit(1))
+    except (OperationalError, ProgrammingError) as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            "The database is not set up. Run `flask --app wsgi db upgrade` (or `make run`) first."
+        ) from exc
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo events (idempotent: a second run adds nothing)."""
+    from app.services.demo import DEMO_LOGINS, load_demo
+
+    _database_ready()
+    if if_empty and db.session.scalar(select(Event.id).limit(1)) is not None:
+        click.echo("The database already has events; demo data not loaded.")
+        return
+    summary = load_demo(db.session, now=utcnow())
+    db.session.commit()
+    for line in summary.get("lines", []):
+        click.echo(line)
+    click.echo("Demo logins:")
+    for email, password, role in DEMO_LOGINS:
+        click.echo(f"  {role:<9} {email} / {password}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["staff", "volunteer"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="", help="Display name (defaults to the part before @).")
+def create_user_command(email: str, role: str, password: str, name: str) -> None:
+    """Create a staff or volunteer account."""
+    _database_ready()
+    try:
+        user = create_user(db.session, email, role, password, name)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+@click.command("device-token")
+@click.argument("event_slug")
+@click.option("--name", required=True, help='A label for the device, e.g. "Door 2".')
+def device_token_command(event_slug: str, name: str) -> None:
+    """Issue a scanner-device token for an event and print it (it is shown only once)."""
+    _database_ready()
+    event = _event_or_fail(event_slug)
+    try:
+        token, secret = tokens.issue_token(
+            db.session, TokenScope.DEVICE, name, event=event, expires_at=event.ends_at + timedelta(days=2)
+        )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope=token.scope.value)
+    db.session.commit()
+    click.echo(f"Device token for {token.name} at {event.slug} (valid until the event ends + 2 days):")
+    click.echo(secret)
+
+
+@click.command("links")
+@click.argument("event_slug")
+@click.option(
+    "--revoke-previous", is_flag=True, help="Also revoke the booth and partner links issued before."
+)
+def links_command(event_slug: str, revoke_previous: bool) -> None:
+    """Issue and print an event's booth links (one per employer) and partner links.
+
+    Links are stored hashed, so printing them means issuing new ones; earlier links keep working
+    unless --revoke-previous is given."""
+    _database_ready()
+    event = _event_or_fail(event_slug)
+    now = utcnow()
+    if revoke_previous:
+        participation_ids = [p.id for p in event.participations]
+        organization_ids = [p.organization_id for p in event.partnerships]
+
+        previous = db.session.scalars(
+            select(AccessToken).where(
+                AccessToken.revoked_at.is_(None),
+                (AccessToken.participation_id.in_(participation_ids))
+                | ((AccessToken.scope == TokenScope.PARTNER) & AccessToken.organization_id.in_(organization_ids)),
+            )
+        )
+        for token in previous:
+            tokens.revoke_token(db.session, token, now)
+            audit.record(db.session, "token.revoke", obj=token, event_id=event.id)
+    booth_expiry = event.ends_at + timedelta(days=current_app.config["BOOTH_LINK_DAYS"])
+    root = base_url()
+    click.echo(f"{event.name} ({event.slug})")
+    click.echo("Booth links:")
+    for participation in event.participations:
+        token, secret = tokens.issue_token(
+            db.session, TokenScope.BOOTH, participation.organization.name,
+            participation=participation, expires_at=booth_expiry,
+        )
+        audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope="booth")
+        table = f"table {participation.table_number}" if participation.table_number else "no table"
+        click.echo(f"  {participation.organization.name} ({table}): {root}/booth/{secret}")
+    click.echo("Partner links (referral link, then the partner's own page):")
+    for partnership in event.partnerships:
+        token, secret = tokens.issue_token(
+            db.session, TokenScope.PARTNER, partnership.organization.name,
+            event=event, organization=partnership.organization,
+        )
+        audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope="partner")
+        click.echo(f"  {partnership.organization.name}:")
+        click.echo(f"    {root}/events/{event.slug}/register?ref={partnership.referral_code}")
+        click.echo(f"    {root}/partner/{secret}")
+    db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    for command in (demo_command, create_user_command, device_token_command, links_command):
+        app.cli.add_command(command)

@@ -1,0 +1,57 @@
+"""Configuration layers: these defaults, then the environment, then ``instance/config.py``,
+then the overrides a test passes to ``create_app``."""
+
+import os
+from pathlib import Path
+
+INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` when set (``postgres://`` URLs get the psycopg 3 driver), else SQLite in
+    ``instance/``."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_PATH / 'hireday.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment() -> dict:
+    """The settings an operator may change, read from the environment."""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url(),
+        "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
+        "BOARD_NAME": os.environ.get("BOARD_NAME", "Chicago Cook Workforce Partnership"),
+        "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "America/Chicago"),
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 120),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 14),
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "BOOTH_LINK_DAYS": _env_int("BOOTH_LINK_DAYS", 30),
+    }
+
+
+DEFAULTS: dict = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 0,
+    "WTF_CSRF_TIME_LIMIT": None,  # sessions expire on their own; a form left open at the door must still post
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
+    "LANGUAGES": ("en", "es"),
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}

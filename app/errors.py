@@ -1,0 +1,29 @@
+"""Error pages (HTML) and error bodies (JSON under /api/) for every HTTP error."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(error: HTTPException):
+    code = error.code or 500
+    if _wants_json():
+        key = (error.name or "error").lower().replace(" ", "_")
+        return jsonify(status="error", error=key, message=error.description), code
+    return render_template("_layouts/error.html", error=error, code=code), code
+
+
+def _csrf_failed(error: CSRFError):
+    if _wants_json():
+        return jsonify(status="error", error="csrf_failed", message=error.description), 400
+    return render_template("_layouts/error.html", error=error, code=400, csrf=True), 400
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_failed)
+    # Unhandled exceptions are logged by Flask and reach this as a 500 InternalServerError.
+    app.register_error_handler(HTTPException, _render)

@@ -1,0 +1,1 @@
+"""Event pages for the public and the staff list of events."""

@@ -1,0 +1,1 @@
+"""Employer booths: interview slots, the walk-up queue, outcomes and offers."""

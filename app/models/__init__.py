@@ -1,0 +1,79 @@
+"""Every model, importable from one place (and registered on the metadata for Alembic)."""
+
+from app.models.audit import AuditEntry
+from app.models.base import Base, utcnow
+from app.models.checkin import CheckIn, CheckInKind
+from app.models.event import (
+    EmploymentType,
+    Event,
+    EventKind,
+    EventStatus,
+    Participation,
+    Partnership,
+    Position,
+    WageUnit,
+)
+from app.models.interview import (
+    Booking,
+    HireStatus,
+    Interview,
+    InterviewSlot,
+    InterviewSource,
+    Outcome,
+)
+from app.models.organization import Organization, OrganizationKind, Sector
+from app.models.registration import (
+    Candidate,
+    Language,
+    Referral,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    position_interests,
+)
+from app.models.survey import Answer, Audience, Phase, Question, QuestionKind, Response, Survey
+from app.models.token import AccessToken, TokenScope
+from app.models.user import Role, User
+
+__all__ = [
+    "AccessToken",
+    "Answer",
+    "Audience",
+    "AuditEntry",
+    "Base",
+    "Booking",
+    "Candidate",
+    "CheckIn",
+    "CheckInKind",
+    "EmploymentType",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "HireStatus",
+    "Interview",
+    "InterviewSlot",
+    "InterviewSource",
+    "Language",
+    "Organization",
+    "OrganizationKind",
+    "Outcome",
+    "Participation",
+    "Partnership",
+    "Phase",
+    "Position",
+    "Question",
+    "QuestionKind",
+    "Referral",
+    "Registration",
+    "RegistrationSource",
+    "RegistrationStatus",
+    "Response",
+    "Role",
+    "Sector",
+    "Survey",
+    "TokenScope",
+    "User",
+    "WageUnit",
+    "position_interests",
+    "utcnow",
+]

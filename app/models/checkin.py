@@ -1,0 +1,56 @@
+"""What happened at the door: an append-only log of every scan. "Checked in" is derived from it."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, enum_type, utcnow
+from app.models.registration import Registration
+
+
+class CheckInKind(enum.StrEnum):
+    ENTRY = "entry"
+    EXIT = "exit"
+    #: Cancels an earlier scan (``undoes_id``); nothing is ever deleted.
+    UNDO = "undo"
+
+
+class CheckIn(Base):
+    """One scan at the door, successful or not, from a device or a signed-in volunteer."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        sa.CheckConstraint("registration_id IS NOT NULL OR raw_code IS NOT NULL", name="identifies_something"),
+        sa.CheckConstraint("successful = (error_code IS NULL)", name="error_code_iff_failed"),
+        sa.CheckConstraint("(kind = 'undo') = (undoes_id IS NOT NULL)", name="undo_names_its_scan"),
+        sa.CheckConstraint("nonce <> ''", name="nonce_not_empty"),
+        sa.Index("ix_checkins_event_id_received_at", "event_id", "received_at"),
+        sa.Index("ix_checkins_registration_id_scanned_at", "registration_id", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    #: What was scanned when it matched no registration of this event (a badge code, never PII).
+    raw_code: Mapped[str | None] = mapped_column(sa.String(120))
+    device_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_tokens.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: When the device says it scanned (its own clock; offline scans arrive later).
+    scanned_at: Mapped[datetime]
+    #: When the server got it.
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Chosen by the client per scan; a replay with the same nonce returns the first answer.
+    nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[CheckInKind] = mapped_column(enum_type(CheckInKind), default=CheckInKind.ENTRY)
+    successful: Mapped[bool]
+    #: Why a scan failed: ``unknown_code``, ``cancelled``, ``wrong_event``, ….
+    error_code: Mapped[str | None] = mapped_column(sa.String(40))
+    #: Scanned while the device was offline and uploaded later.
+    is_offline: Mapped[bool] = mapped_column(default=False)
+    #: A second entry scan of someone already inside (e.g. two offline devices).
+    is_duplicate: Mapped[bool] = mapped_column(default=False)
+    undoes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkins.id"))
+
+    registration: Mapped[Registration | None] = relationship()

@@ -1,0 +1,167 @@
+"""An event and who takes part in it: employers (participations, with their job orders) and
+referring partners (partnerships)."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, TimestampMixin, enum_type
+from app.models.organization import Organization, Sector
+
+
+class EventKind(enum.StrEnum):
+    """The template an event was created from."""
+
+    HOSPITALITY_HIRES = "hospitality_hires"
+    TECHAPALOOZA = "techapalooza"
+    REGIONAL = "regional"
+    BLANK = "blank"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class WageUnit(enum.StrEnum):
+    HOUR = "hour"
+    YEAR = "year"
+
+
+class EmploymentType(enum.StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    SEASONAL = "seasonal"
+    TEMPORARY = "temporary"
+    CONTRACT = "contract"
+
+
+class Event(TimestampMixin, Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint(
+            "registration_opens_at IS NULL OR registration_closes_at IS NULL"
+            " OR registration_closes_at > registration_opens_at",
+            name="registration_window_order",
+        ),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("max_bookings_per_candidate >= 0", name="max_bookings_not_negative"),
+        sa.CheckConstraint("slug <> ''", name="slug_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind), default=EventKind.BLANK)
+    #: Events of one series (Techapalooza, three times a year) are compared with each other in reports.
+    series: Mapped[str | None] = mapped_column(sa.String(80), index=True)
+    #: List of ``Sector`` values.
+    sectors: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    venue: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(300))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    #: IANA name; times are stored in UTC and shown in this zone.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="America/Chicago")
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    #: Beyond this many registrations, new ones go to the waitlist. None: no limit.
+    capacity: Mapped[int | None]
+    max_bookings_per_candidate: Mapped[int] = mapped_column(default=3)
+
+    participations: Mapped[list["Participation"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Participation.id"
+    )
+    partnerships: Mapped[list["Partnership"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Partnership.id"
+    )
+
+
+class Participation(TimestampMixin, Base):
+    """An employer at an event: its table, and how it interviews."""
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "organization_id"),
+        sa.UniqueConstraint("event_id", "table_number"),
+        sa.CheckConstraint("interview_minutes BETWEEN 1 AND 240", name="interview_minutes_range"),
+        sa.CheckConstraint("interviewers >= 1", name="interviewers_positive"),
+        sa.CheckConstraint(
+            "interview_starts_at IS NULL OR interview_ends_at IS NULL"
+            " OR interview_ends_at > interview_starts_at",
+            name="interview_window_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    table_number: Mapped[str | None] = mapped_column(sa.String(20))
+    interview_minutes: Mapped[int] = mapped_column(default=10)
+    interview_starts_at: Mapped[datetime | None]
+    interview_ends_at: Mapped[datetime | None]
+    #: How many interviews the booth runs at once (each slot's capacity).
+    interviewers: Mapped[int] = mapped_column(default=1)
+
+    event: Mapped[Event] = relationship(back_populates="participations")
+    organization: Mapped[Organization] = relationship()
+    positions: Mapped[list["Position"]] = relationship(
+        back_populates="participation", cascade="all, delete-orphan", order_by="Position.id"
+    )
+
+
+class Position(TimestampMixin, Base):
+    """A job order an employer brings to an event. Wages are whole cents."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        sa.CheckConstraint("openings >= 1", name="openings_positive"),
+        sa.CheckConstraint("wage_min_cents IS NULL OR wage_min_cents >= 0", name="wage_min_not_negative"),
+        sa.CheckConstraint(
+            "wage_min_cents IS NULL OR wage_max_cents IS NULL OR wage_max_cents >= wage_min_cents",
+            name="wage_range_order",
+        ),
+        sa.CheckConstraint(
+            "(wage_min_cents IS NULL AND wage_max_cents IS NULL) OR wage_unit IS NOT NULL",
+            name="wage_has_unit",
+        ),
+        sa.CheckConstraint("title <> ''", name="title_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participation_id: Mapped[int] = mapped_column(sa.ForeignKey("participations.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    sector: Mapped[Sector | None] = mapped_column(enum_type(Sector))
+    openings: Mapped[int] = mapped_column(default=1)
+    wage_min_cents: Mapped[int | None]
+    wage_max_cents: Mapped[int | None]
+    wage_unit: Mapped[WageUnit | None] = mapped_column(enum_type(WageUnit))
+    employment_type: Mapped[EmploymentType] = mapped_column(
+        enum_type(EmploymentType), default=EmploymentType.FULL_TIME
+    )
+    requirements: Mapped[str] = mapped_column(sa.Text, default="")
+
+    participation: Mapped[Participation] = relationship(back_populates="positions")
+
+
+class Partnership(TimestampMixin, Base):
+    """A referring partner at an event, with the code its referral link carries."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (sa.UniqueConstraint("event_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    #: Short public code in ``/events/<slug>/register?ref=<code>``; it credits, it grants nothing.
+    referral_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+
+    event: Mapped[Event] = relationship(back_populates="partnerships")
+    organization: Mapped[Organization] = relationship()

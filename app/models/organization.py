@@ -1,0 +1,45 @@
+"""Employers and referring partners, kept once and reused across events."""
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, TimestampMixin, enum_type
+
+
+class OrganizationKind(enum.StrEnum):
+    EMPLOYER = "employer"
+    JOB_CENTER = "job_center"
+    COMMUNITY_ORG = "community_org"
+
+
+class Sector(enum.StrEnum):
+    HOSPITALITY = "hospitality"
+    IT = "it"
+    HEALTHCARE = "healthcare"
+    TDL = "tdl"  #: transportation, distribution and logistics
+    CONSTRUCTION = "construction"
+    MANUFACTURING = "manufacturing"
+    CLEAN_ENERGY = "clean_energy"
+
+
+class Organization(TimestampMixin, Base):
+    """An employer that interviews at events, or a job center / community organization that refers
+    career seekers to them."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (sa.UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[OrganizationKind] = mapped_column(enum_type(OrganizationKind))
+    sector: Mapped[Sector | None] = mapped_column(enum_type(Sector))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(20))
+
+    @property
+    def is_employer(self) -> bool:
+        return self.kind == OrganizationKind.EMPLOYER

@@ -1,0 +1,125 @@
+"""Career seekers and their registrations for events."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, TimestampMixin, enum_type, utcnow
+from app.models.event import Event, Partnership, Position
+
+
+class Language(enum.StrEnum):
+    EN = "en"
+    ES = "es"
+
+
+class RegistrationStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class RegistrationSource(enum.StrEnum):
+    ONLINE = "online"
+    WALK_IN = "walk_in"
+    PARTNER_IMPORT = "partner_import"
+    STAFF = "staff"
+
+
+class Candidate(TimestampMixin, Base):
+    """A career seeker, across events. An email or a phone number identifies one person: the same
+    email or phone never makes a second candidate."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint("phone LIKE '+%'", name="phone_e164"),
+        sa.CheckConstraint("first_name <> ''", name="first_name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    #: Stored lower-cased, so uniqueness is case-insensitive on every database.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    #: E.164, e.g. ``+13125550100``.
+    phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    zip_code: Mapped[str | None] = mapped_column(sa.String(5))
+    language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
+
+    registrations: Mapped[list["Registration"]] = relationship(back_populates="candidate")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+position_interests = sa.Table(
+    "position_interests",
+    Base.metadata,
+    sa.Column("registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position_id", sa.ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Registration(TimestampMixin, Base):
+    """One candidate's registration for one event, with the badge they show at the door."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "candidate_id"),
+        sa.CheckConstraint(
+            "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_at_iff_cancelled"
+        ),
+        sa.CheckConstraint("consent_share_profile", name="profile_sharing_consented"),
+        sa.CheckConstraint("length(badge_code) >= 22", name="badge_code_long_enough"),
+        sa.Index("ix_registrations_event_id_status_created_at", "event_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(
+        enum_type(RegistrationStatus), default=RegistrationStatus.REGISTERED
+    )
+    source: Mapped[RegistrationSource] = mapped_column(
+        enum_type(RegistrationSource), default=RegistrationSource.ONLINE
+    )
+    #: ≥128 random bits, URL-safe; the only thing a QR badge carries. Never derived from an id.
+    badge_code: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    #: SHA-256 of the secret in the person's own ``/r/<token>`` link.
+    manage_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
+    employment_status: Mapped[str | None] = mapped_column(sa.String(40))
+    #: List of ``Sector`` values the person is interested in.
+    sectors_of_interest: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    how_heard: Mapped[str | None] = mapped_column(sa.String(80))
+    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Required: the person agrees that the event's employers may see their profile.
+    consent_share_profile: Mapped[bool]
+    consent_email: Mapped[bool] = mapped_column(default=False)
+    consent_sms: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    candidate: Mapped[Candidate] = relationship(back_populates="registrations")
+    positions_of_interest: Mapped[list[Position]] = relationship(secondary=position_interests)
+    referrals: Mapped[list["Referral"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+
+
+class Referral(TimestampMixin, Base):
+    """A partner's claim on a registration. Two partners may refer the same person; both get credit."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "partnership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    partnership_id: Mapped[int] = mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+
+    registration: Mapped[Registration] = relationship(back_populates="referrals")
+    partnership: Mapped[Partnership] = relationship()

@@ -1,0 +1,1 @@
+"""What a referring partner sees of the candidates it referred."""

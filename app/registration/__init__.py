@@ -1,0 +1,1 @@
+"""Career seekers registering for an event and managing their registration."""

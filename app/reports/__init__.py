@@ -1,0 +1,1 @@
+"""The live dashboard, the report PDF and the CSV exports."""

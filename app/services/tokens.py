@@ -1,0 +1,87 @@
+"""Random secrets (badge codes, link tokens), the hash they are stored under, and the access
+tokens behind booth, partner and scanner-device links."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AccessToken, Event, Organization, Participation, TokenScope, User
+from app.services.errors import DomainError
+
+
+def new_secret() -> str:
+    """256 random bits, URL-safe: for booth, partner, device and manage links."""
+    return secrets.token_urlsafe(32)
+
+
+def new_badge_code() -> str:
+    """128 random bits, URL-safe (22 characters): short enough for a QR code that scans fast."""
+    return secrets.token_urlsafe(16)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 hex digest. Secrets carry 128+ random bits, so no salt or slow hash is needed."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(
+    session: Session,
+    scope: TokenScope,
+    name: str,
+    *,
+    event: Event | None = None,
+    participation: Participation | None = None,
+    organization: Organization | None = None,
+    expires_at: datetime | None = None,
+    created_by: User | None = None,
+) -> tuple[AccessToken, str]:
+    """Create an access token; returns it with its secret, which is never stored and shown once."""
+    name = name.strip()
+    if not name:
+        raise DomainError("name_required", "Give the link a name staff will recognise.", field="name")
+    if scope == TokenScope.BOOTH and participation is None:
+        raise DomainError("participation_required", "A booth link belongs to one employer at one event.")
+    if scope == TokenScope.PARTNER and organization is None:
+        raise DomainError("organization_required", "A partner link belongs to one partner organization.")
+    if scope == TokenScope.DEVICE and event is None:
+        raise DomainError("event_required", "A scanner device belongs to one event.")
+    if participation is not None and event is None:
+        event = participation.event
+    secret = new_secret()
+    token = AccessToken(
+        token_hash=hash_secret(secret),
+        scope=scope,
+        name=name[:120],
+        event=event,
+        participation=participation,
+        organization=organization,
+        expires_at=expires_at,
+        created_by_id=created_by.id if created_by else None,
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def find_usable_token(session: Session, secret: str, scope: TokenScope, now: datetime) -> AccessToken | None:
+    """The unrevoked, unexpired token of ``scope`` whose secret this is, or None."""
+    if not secret or len(secret) > 100:
+        return None
+    presented = hash_secret(secret)
+    token = session.scalar(select(AccessToken).where(AccessToken.token_hash == presented))
+    if token is None or not hmac.compare_digest(token.token_hash, presented):
+        return None
+    if token.scope != scope or not token.is_usable(now):
+        return None
+    return token
+
+
+def revoke_token(session: Session, token: AccessToken, now: datetime) -> None:
+    """Stop a link working from now on. Revoking twice keeps the first time."""
+    if token.revoked_at is None:
+        token.revoked_at = now
+        session.flush()

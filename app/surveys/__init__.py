@@ -1,0 +1,1 @@
+"""Pre- and post-event surveys for career seekers and employers."""

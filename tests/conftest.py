@@ -1,0 +1,101 @@
+"""Fixtures: the app on the test database (SQLite by default, PostgreSQL when
+``TEST_DATABASE_URL`` says so), a session rolled back after each test, a client, and sign-in."""
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Base, User
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _empty_database(engine: sa.Engine) -> None:
+    """Start every run from nothing, so the migrations themselves build the schema under test."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            Base.metadata.drop_all(connection)
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "BASE_URL": "https://hireday.test",
+        }
+    )
+    with app.app_context():
+        _empty_database(_db.engine)
+        upgrade()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator:
+    """The real database; everything a test writes (commits included) is rolled back after it."""
+    connection = _db.engine.connect()
+    outer = connection.begin()
+    test_session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    )
+    original = _db.session
+    _db.session = test_session
+    try:
+        yield _db
+    finally:
+        test_session.remove()
+        _db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db) -> Iterator[FlaskClient]:
+    with app.test_client() as client:
+        yield client
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token a real browser would find in the form at ``path``."""
+    response = client.get(path)
+    match = CSRF_INPUT.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token in the page at {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    """``login(user)`` signs ``user`` in through the real form (password: ``factories.PASSWORD``)."""
+
+    def sign_in(user: User, password: str = factories.PASSWORD):
+        token = csrf_token(client, "/login")
+        return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+
+    return sign_in
