@@ -46,20 +46,36 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             "BASE_URL": "https://hireday.test",
         }
     )
+    # No app context stays pushed: each request must get its own (and its own ``g``), as in production.
     with app.app_context():
         _empty_database(_db.engine)
         upgrade()
-        yield app
-        _db.session.remove()
+    yield app
+    with app.app_context():
         _db.engine.dispose()
+
+
+class _TestSession(scoped_session):
+    """The test's session, shared with the requests its client makes. Flask-SQLAlchemy removes the
+    session after every request; here that only expires what was loaded (the next request reads
+    it afresh, as a new session would), since closing would roll back what the test wrote."""
+
+    def remove(self) -> None:
+        if self.registry.has():
+            self.registry().expire_all()
+
+    def close_for_good(self) -> None:
+        super().remove()
 
 
 @pytest.fixture
 def db(app: Flask) -> Iterator:
-    """The real database; everything a test writes (commits included) is rolled back after it."""
-    connection = _db.engine.connect()
+    """The real database; everything a test writes (commits included) is rolled back after it.
+    Requests made by the test client share this session, so they see what the test wrote."""
+    with app.app_context():
+        connection = _db.engine.connect()
     outer = connection.begin()
-    test_session = scoped_session(
+    test_session = _TestSession(
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     )
     original = _db.session
@@ -67,7 +83,7 @@ def db(app: Flask) -> Iterator:
     try:
         yield _db
     finally:
-        test_session.remove()
+        test_session.close_for_good()
         _db.session = original
         outer.rollback()
         connection.close()

@@ -1,0 +1,58 @@
+# HireDay: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every test.
+# Both set themselves up on a fresh machine (virtualenv in .venv/, system packages, database).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup migrate demo translations extract-messages bench clean
+
+run: setup
+	@./.ci/system-packages.sh run
+	@$(FLASK) db upgrade
+	@$(FLASK) demo --if-empty
+	@echo "HireDay is starting on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	PORT=$(PORT) $(BIN)/gunicorn -c python:app.gunicorn_config wsgi:app
+
+test: $(VENV)/.test-installed translations
+	@./.ci/system-packages.sh test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed translations
+
+migrate: setup
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "HireDay needs Python 3.11 or newer (found $$($(PYTHON) --version))." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+# Spanish: messages.po is kept in git, the compiled .mo is built here.
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -f -d app/translations
+
+extract-messages: setup
+	$(BIN)/pybabel extract -q -F app/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' -o app/translations/messages.pot .
+	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache
