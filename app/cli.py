@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
-from app.models import AccessToken, Event, TokenScope, utcnow
+from app.models import AccessToken, Event, TokenScope, User, utcnow
 from app.services import audit, tokens
 from app.services.errors import DomainError
 from app.services.users import create_user
@@ -40,6 +41,7 @@ def _database_ready() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo events (idempotent: a second run adds nothing)."""
@@ -48,17 +50,21 @@ def demo_command(if_empty: bool) -> None:
     _database_ready()
     if if_empty and db.session.scalar(select(Event.id).limit(1)) is not None:
         click.echo("The database already has events; demo data not loaded.")
-        return
-    summary = load_demo(db.session, now=utcnow())
-    db.session.commit()
-    for line in summary.get("lines", []):
-        click.echo(line)
-    click.echo("Demo logins:")
-    for email, password, role in DEMO_LOGINS:
-        click.echo(f"  {role:<9} {email} / {password}")
+    else:
+        summary = load_demo(db.session, now=utcnow())
+        db.session.commit()
+        for line in summary["lines"]:
+            click.echo(line)
+    demo_accounts = set(db.session.scalars(select(User.email).where(User.email.in_([e for e, _, _ in DEMO_LOGINS]))))
+    if demo_accounts:
+        click.echo("Demo logins:")
+        for email, password, role in DEMO_LOGINS:
+            if email in demo_accounts:
+                click.echo(f"  {role.value:<9}  {email}  /  {password}")
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(["staff", "volunteer"]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -75,6 +81,7 @@ def create_user_command(email: str, role: str, password: str, name: str) -> None
 
 
 @click.command("device-token")
+@with_appcontext
 @click.argument("event_slug")
 @click.option("--name", required=True, help='A label for the device, e.g. "Door 2".')
 def device_token_command(event_slug: str, name: str) -> None:
@@ -94,6 +101,7 @@ def device_token_command(event_slug: str, name: str) -> None:
 
 
 @click.command("links")
+@with_appcontext
 @click.argument("event_slug")
 @click.option(
     "--revoke-previous", is_flag=True, help="Also revoke the booth and partner links issued before."

@@ -34,7 +34,9 @@ def _n() -> int:
 
 def make_user(session: Session, role: Role = Role.STAFF, **fields) -> User:
     n = _n()
-    user = User(email=fields.pop("email", f"user{n}@example.org"), name=f"User {n}", role=role, **fields)
+    user = User(
+        email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"), role=role, **fields
+    )
     user.set_password(PASSWORD)
     session.add(user)
     session.flush()

@@ -26,13 +26,18 @@ class CheckIn(Base):
         sa.CheckConstraint("successful = (error_code IS NULL)", name="error_code_iff_failed"),
         sa.CheckConstraint("(kind = 'undo') = (undoes_id IS NOT NULL)", name="undo_names_its_scan"),
         sa.CheckConstraint("nonce <> ''", name="nonce_not_empty"),
+        # A scan that names a registration names one of this event (another event's badge is logged
+        # by its raw code, with error_code wrong_event).
+        sa.ForeignKeyConstraint(
+            ["registration_id", "event_id"], ["registrations.id", "registrations.event_id"], ondelete="CASCADE"
+        ),
         sa.Index("ix_checkins_event_id_received_at", "event_id", "received_at"),
         sa.Index("ix_checkins_registration_id_scanned_at", "registration_id", "scanned_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
-    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column()
     #: What was scanned when it matched no registration of this event (a badge code, never PII).
     raw_code: Mapped[str | None] = mapped_column(sa.String(120))
     device_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_tokens.id", ondelete="SET NULL"))
@@ -51,6 +56,10 @@ class CheckIn(Base):
     is_offline: Mapped[bool] = mapped_column(default=False)
     #: A second entry scan of someone already inside (e.g. two offline devices).
     is_duplicate: Mapped[bool] = mapped_column(default=False)
-    undoes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkins.id"))
+    #: The scan this one undoes; each scan can be undone once.
+    undoes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkins.id"), unique=True)
 
-    registration: Mapped[Registration | None] = relationship()
+    # Joined on the id alone, so setting ``registration=None`` (an unknown code) leaves event_id be.
+    registration: Mapped[Registration | None] = relationship(
+        primaryjoin="CheckIn.registration_id == Registration.id", foreign_keys=[registration_id]
+    )

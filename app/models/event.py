@@ -124,6 +124,7 @@ class Position(TimestampMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("openings >= 1", name="openings_positive"),
         sa.CheckConstraint("wage_min_cents IS NULL OR wage_min_cents >= 0", name="wage_min_not_negative"),
+        sa.CheckConstraint("wage_max_cents IS NULL OR wage_max_cents >= 0", name="wage_max_not_negative"),
         sa.CheckConstraint(
             "wage_min_cents IS NULL OR wage_max_cents IS NULL OR wage_max_cents >= wage_min_cents",
             name="wage_range_order",
@@ -155,7 +156,11 @@ class Partnership(TimestampMixin, Base):
     """A referring partner at an event, with the code its referral link carries."""
 
     __tablename__ = "partnerships"
-    __table_args__ = (sa.UniqueConstraint("event_id", "organization_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "organization_id"),
+        #: Target of composite foreign keys that keep referrals within one event.
+        sa.UniqueConstraint("id", "event_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))

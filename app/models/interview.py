@@ -18,6 +18,8 @@ class InterviewSlot(Base):
     __tablename__ = "interview_slots"
     __table_args__ = (
         sa.UniqueConstraint("participation_id", "starts_at"),
+        #: Target of the bookings' foreign key that carries the capacity (see ``Booking``).
+        sa.UniqueConstraint("id", "capacity"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
     )
@@ -35,11 +37,18 @@ class InterviewSlot(Base):
 
 class Booking(TimestampMixin, Base):
     """A candidate's seat in a slot. Seats are numbered 1..capacity and unique among live bookings,
-    so the database itself refuses an overbooked slot or a double booking."""
+    so the database itself refuses an overbooked slot or a double booking. The slot's capacity is
+    copied in through a foreign key on (slot_id, slot_capacity) that follows capacity changes, so
+    ``seat <= slot_capacity`` holds even when staff shrink a slot."""
 
     __tablename__ = "bookings"
     __table_args__ = (
         sa.CheckConstraint("seat >= 1", name="seat_positive"),
+        sa.CheckConstraint("seat <= slot_capacity", name="seat_within_capacity"),
+        sa.ForeignKeyConstraint(
+            ["slot_id", "slot_capacity"], ["interview_slots.id", "interview_slots.capacity"],
+            onupdate="CASCADE", ondelete="CASCADE",
+        ),
         sa.Index(
             "uq_bookings_slot_id_seat_active", "slot_id", "seat", unique=True,
             sqlite_where=sa.text("cancelled_at IS NULL"), postgresql_where=sa.text("cancelled_at IS NULL"),
@@ -52,7 +61,9 @@ class Booking(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_slots.id", ondelete="CASCADE"))
+    slot_id: Mapped[int] = mapped_column()
+    #: Kept equal to the slot's capacity by the foreign key; set from ``slot`` on insert.
+    slot_capacity: Mapped[int] = mapped_column()
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
     seat: Mapped[int] = mapped_column(default=1)
     cancelled_at: Mapped[datetime | None]

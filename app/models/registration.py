@@ -36,7 +36,7 @@ class Candidate(TimestampMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
-        sa.CheckConstraint("phone LIKE '+%'", name="phone_e164"),
+        sa.CheckConstraint("phone LIKE '+%' AND length(phone) BETWEEN 8 AND 16", name="phone_e164"),
         sa.CheckConstraint("first_name <> ''", name="first_name_not_empty"),
     )
 
@@ -71,6 +71,8 @@ class Registration(TimestampMixin, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "candidate_id"),
+        #: Target of composite foreign keys (check-ins, referrals) that keep rows within one event.
+        sa.UniqueConstraint("id", "event_id"),
         sa.CheckConstraint(
             "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_at_iff_cancelled"
         ),
@@ -115,11 +117,24 @@ class Referral(TimestampMixin, Base):
     """A partner's claim on a registration. Two partners may refer the same person; both get credit."""
 
     __tablename__ = "referrals"
-    __table_args__ = (sa.UniqueConstraint("registration_id", "partnership_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "partnership_id"),
+        # The person and the partner must be of the same event: both foreign keys carry event_id.
+        sa.ForeignKeyConstraint(
+            ["registration_id", "event_id"], ["registrations.id", "registrations.event_id"], ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id", "event_id"], ["partnerships.id", "partnerships.event_id"], ondelete="CASCADE"
+        ),
+        sa.Index("ix_referrals_partnership_id", "partnership_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
-    partnership_id: Mapped[int] = mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column()
+    partnership_id: Mapped[int] = mapped_column()
 
-    registration: Mapped[Registration] = relationship(back_populates="referrals")
-    partnership: Mapped[Partnership] = relationship()
+    registration: Mapped[Registration] = relationship(back_populates="referrals")  # also sets event_id
+    partnership: Mapped[Partnership] = relationship(
+        primaryjoin="Referral.partnership_id == Partnership.id", foreign_keys=[partnership_id]
+    )

@@ -33,7 +33,12 @@ class QuestionKind(enum.StrEnum):
 
 class Survey(TimestampMixin, Base):
     __tablename__ = "surveys"
-    __table_args__ = (sa.UniqueConstraint("event_id", "audience", "phase"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "audience", "phase"),
+        sa.CheckConstraint(
+            "opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at", name="window_order"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))

@@ -26,6 +26,7 @@ class AccessToken(TimestampMixin, Base):
         sa.CheckConstraint("scope <> 'partner' OR organization_id IS NOT NULL", name="partner_has_organization"),
         sa.CheckConstraint("scope <> 'device' OR event_id IS NOT NULL", name="device_has_event"),
         sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

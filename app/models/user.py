@@ -20,7 +20,10 @@ class User(TimestampMixin, UserMixin, Base):
     """A board staff member (sets events up, sees everything) or a door volunteer (checks people in)."""
 
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

@@ -4,11 +4,17 @@ import re
 
 from sqlalchemy.orm import Session
 
-from app.models import AccessToken, AuditEntry, User
+from app.models import AccessToken, AuditEntry, Event, User
 
 #: A detail string must look like a code (``checked_in``, ``door-2``), which keeps names,
 #: emails, phones and free text out of the trail by construction.
 _CODE = re.compile(r"^[a-z0-9_.:\-]{0,64}$")
+#: A run of digits as long as a phone number.
+_PHONE_LIKE = re.compile(r"\d{7,}")
+
+
+def _event_id_of(obj: object | None) -> int | None:
+    return obj.id if isinstance(obj, Event) else getattr(obj, "event_id", None)
 
 
 def record(
@@ -23,7 +29,7 @@ def record(
 ) -> AuditEntry:
     """Append one audit entry. Raises ``ValueError`` for a detail that is not an id, number or code."""
     for key, value in details.items():
-        if isinstance(value, str) and not _CODE.match(value):
+        if isinstance(value, str) and (not _CODE.match(value) or _PHONE_LIKE.search(value)):
             raise ValueError(f"audit detail {key!r} is not a code; personal data never goes in the trail")
         if not isinstance(value, int | float | bool | str | type(None)):
             raise ValueError(f"audit detail {key!r} must be an id, number or code")
@@ -33,7 +39,7 @@ def record(
         actor_token_id=actor_token.id if actor_token else None,
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None),
-        event_id=event_id if event_id is not None else getattr(obj, "event_id", None),
+        event_id=event_id if event_id is not None else _event_id_of(obj),
         details=details,
     )
     session.add(entry)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3fbcd914514e
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 06:07:35.813511
+Create Date: 2026-11-21 06:13:15.238903
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3fbcd914514e'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('language', sa.Enum('en', 'es', name='language', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("first_name <> ''", name=op.f('ck_candidates_first_name_not_empty')),
-    sa.CheckConstraint("phone LIKE '+%'", name=op.f('ck_candidates_phone_e164')),
+    sa.CheckConstraint("phone LIKE '+%' AND length(phone) BETWEEN 8 AND 16", name=op.f('ck_candidates_phone_e164')),
     sa.CheckConstraint('email = lower(email)', name=op.f('ck_candidates_email_lowercase')),
     sa.CheckConstraint('email IS NOT NULL OR phone IS NOT NULL', name=op.f('ck_candidates_has_contact')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_candidates')),
@@ -88,6 +88,7 @@ def upgrade():
     sa.Column('session_generation', sa.Integer(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("name <> ''", name=op.f('ck_users_name_not_empty')),
     sa.CheckConstraint('email = lower(email)', name=op.f('ck_users_email_lowercase')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
@@ -121,6 +122,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_partnerships_organization_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partnerships')),
     sa.UniqueConstraint('event_id', 'organization_id', name=op.f('uq_partnerships_event_id_organization_id')),
+    sa.UniqueConstraint('id', 'event_id', name=op.f('uq_partnerships_id_event_id')),
     sa.UniqueConstraint('referral_code', name=op.f('uq_partnerships_referral_code'))
     )
     op.create_table('registrations',
@@ -150,6 +152,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registrations')),
     sa.UniqueConstraint('badge_code', name=op.f('uq_registrations_badge_code')),
     sa.UniqueConstraint('event_id', 'candidate_id', name=op.f('uq_registrations_event_id_candidate_id')),
+    sa.UniqueConstraint('id', 'event_id', name=op.f('uq_registrations_id_event_id')),
     sa.UniqueConstraint('manage_token_hash', name=op.f('uq_registrations_manage_token_hash'))
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
@@ -166,6 +169,7 @@ def upgrade():
     sa.Column('opens_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closes_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at', name=op.f('ck_surveys_window_order')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_surveys_event_id_events'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys')),
     sa.UniqueConstraint('event_id', 'audience', 'phase', name=op.f('uq_surveys_event_id_audience_phase'))
@@ -183,6 +187,7 @@ def upgrade():
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("name <> ''", name=op.f('ck_access_tokens_name_not_empty')),
     sa.CheckConstraint("scope <> 'booth' OR participation_id IS NOT NULL", name=op.f('ck_access_tokens_booth_has_participation')),
     sa.CheckConstraint("scope <> 'device' OR event_id IS NOT NULL", name=op.f('ck_access_tokens_device_has_event')),
     sa.CheckConstraint("scope <> 'partner' OR organization_id IS NOT NULL", name=op.f('ck_access_tokens_partner_has_organization')),
@@ -208,6 +213,7 @@ def upgrade():
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_interview_slots_ends_after_start')),
     sa.ForeignKeyConstraint(['participation_id'], ['participations.id'], name=op.f('fk_interview_slots_participation_id_participations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_interview_slots')),
+    sa.UniqueConstraint('id', 'capacity', name=op.f('uq_interview_slots_id_capacity')),
     sa.UniqueConstraint('participation_id', 'starts_at', name=op.f('uq_interview_slots_participation_id_starts_at'))
     )
     op.create_table('positions',
@@ -225,6 +231,7 @@ def upgrade():
     sa.CheckConstraint("title <> ''", name=op.f('ck_positions_title_not_empty')),
     sa.CheckConstraint('(wage_min_cents IS NULL AND wage_max_cents IS NULL) OR wage_unit IS NOT NULL', name=op.f('ck_positions_wage_has_unit')),
     sa.CheckConstraint('openings >= 1', name=op.f('ck_positions_openings_positive')),
+    sa.CheckConstraint('wage_max_cents IS NULL OR wage_max_cents >= 0', name=op.f('ck_positions_wage_max_not_negative')),
     sa.CheckConstraint('wage_min_cents IS NULL OR wage_max_cents IS NULL OR wage_max_cents >= wage_min_cents', name=op.f('ck_positions_wage_range_order')),
     sa.CheckConstraint('wage_min_cents IS NULL OR wage_min_cents >= 0', name=op.f('ck_positions_wage_min_not_negative')),
     sa.ForeignKeyConstraint(['participation_id'], ['participations.id'], name=op.f('fk_positions_participation_id_participations'), ondelete='CASCADE'),
@@ -250,16 +257,18 @@ def upgrade():
     )
     op.create_table('referrals',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], name=op.f('fk_referrals_partnership_id_partnerships'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_referrals_registration_id_registrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_referrals_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partnership_id', 'event_id'], ['partnerships.id', 'partnerships.event_id'], name=op.f('fk_referrals_partnership_id_partnerships'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id', 'event_id'], ['registrations.id', 'registrations.event_id'], name=op.f('fk_referrals_registration_id_registrations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_referrals')),
     sa.UniqueConstraint('registration_id', 'partnership_id', name=op.f('uq_referrals_registration_id_partnership_id'))
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_referrals_partnership_id'), ['partnership_id'], unique=False)
+        batch_op.create_index('ix_referrals_partnership_id', ['partnership_id'], unique=False)
 
     op.create_table('responses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -315,13 +324,15 @@ def upgrade():
     op.create_table('bookings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('slot_capacity', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('seat', sa.Integer(), nullable=False),
     sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('seat <= slot_capacity', name=op.f('ck_bookings_seat_within_capacity')),
     sa.CheckConstraint('seat >= 1', name=op.f('ck_bookings_seat_positive')),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_bookings_registration_id_registrations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['slot_id'], ['interview_slots.id'], name=op.f('fk_bookings_slot_id_interview_slots'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id', 'slot_capacity'], ['interview_slots.id', 'interview_slots.capacity'], name=op.f('fk_bookings_slot_id_interview_slots'), onupdate='CASCADE', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings'))
     )
     with op.batch_alter_table('bookings', schema=None) as batch_op:
@@ -351,11 +362,12 @@ def upgrade():
     sa.CheckConstraint('successful = (error_code IS NULL)', name=op.f('ck_checkins_error_code_iff_failed')),
     sa.ForeignKeyConstraint(['device_token_id'], ['access_tokens.id'], name=op.f('fk_checkins_device_token_id_access_tokens'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_checkins_event_id_events'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_checkins_registration_id_registrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id', 'event_id'], ['registrations.id', 'registrations.event_id'], name=op.f('fk_checkins_registration_id_registrations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['undoes_id'], ['checkins.id'], name=op.f('fk_checkins_undoes_id_checkins')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_checkins_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checkins')),
-    sa.UniqueConstraint('nonce', name=op.f('uq_checkins_nonce'))
+    sa.UniqueConstraint('nonce', name=op.f('uq_checkins_nonce')),
+    sa.UniqueConstraint('undoes_id', name=op.f('uq_checkins_undoes_id'))
     )
     with op.batch_alter_table('checkins', schema=None) as batch_op:
         batch_op.create_index('ix_checkins_event_id_received_at', ['event_id', 'received_at'], unique=False)
@@ -445,7 +457,7 @@ def downgrade():
     op.drop_table('answers')
     op.drop_table('responses')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_referrals_partnership_id'))
+        batch_op.drop_index('ix_referrals_partnership_id')
 
     op.drop_table('referrals')
     op.drop_table('questions')

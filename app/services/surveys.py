@@ -1,0 +1,304 @@
+"""Surveys: the default pre- and post-event questionnaires every event starts with, for career
+seekers and for employers, in English and Spanish.
+
+Question ``key`` values and choice ``value`` codes are stable: reports compare them across events
+of a series, so reword a prompt freely but never rename a key or a value."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Audience, Event, Phase, Question, QuestionKind, Sector, Survey
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """One default question; ``position`` is its place in the survey's tuple."""
+
+    key: str
+    kind: QuestionKind
+    prompt_en: str
+    prompt_es: str
+    required: bool = False
+    choices: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """One default survey: its titles and questions, in order."""
+
+    title_en: str
+    title_es: str
+    questions: tuple[QuestionSpec, ...] = ()
+
+
+def _choice(value: str, en: str, es: str) -> dict[str, str]:
+    return {"value": value, "en": en, "es": es}
+
+
+#: Readable names of the sectors, also used by registration forms and reports.
+SECTOR_LABELS: dict[Sector, tuple[str, str]] = {
+    Sector.HOSPITALITY: ("Hospitality (hotels, restaurants, food service)", "Hotelería y restaurantes"),
+    Sector.IT: ("Information technology", "Tecnología de la información"),
+    Sector.HEALTHCARE: ("Healthcare", "Salud"),
+    Sector.TDL: ("Transportation, distribution and logistics", "Transporte, distribución y logística"),
+    Sector.CONSTRUCTION: ("Construction", "Construcción"),
+    Sector.MANUFACTURING: ("Manufacturing", "Manufactura"),
+    Sector.CLEAN_ENERGY: ("Clean energy", "Energía limpia"),
+}
+
+EMPLOYMENT_STATUS_CHOICES = (
+    _choice("unemployed", "Not working and looking for work", "Sin trabajo y buscando empleo"),
+    _choice("employed_part_time", "Working part time", "Trabajando medio tiempo"),
+    _choice("employed_full_time", "Working full time", "Trabajando tiempo completo"),
+    _choice("student", "In school or training", "Estudiando o en capacitación"),
+    _choice("other", "Other", "Otro"),
+)
+
+EDUCATION_CHOICES = (
+    _choice("less_than_high_school", "Less than high school", "Menos que preparatoria (high school)"),
+    _choice("high_school", "High school diploma or GED", "Diploma de preparatoria o GED"),
+    _choice("some_college", "Some college or a certificate", "Algo de universidad o un certificado"),
+    _choice("associate", "Associate degree", "Título de asociado"),
+    _choice("bachelor", "Bachelor's degree", "Licenciatura"),
+    _choice("graduate", "Graduate degree", "Posgrado"),
+)
+
+SECTOR_CHOICES = tuple(_choice(sector.value, en, es) for sector, (en, es) in SECTOR_LABELS.items())
+
+BARRIER_CHOICES = (
+    _choice("transportation", "Transportation", "Transporte"),
+    _choice("childcare", "Childcare", "Cuidado infantil"),
+    _choice("background", "A criminal background record", "Antecedentes penales"),
+    _choice("language", "Language", "Idioma"),
+    _choice("other", "Something else", "Otra cosa"),
+)
+
+HOW_HEARD_CHOICES = (
+    _choice("job_center", "An American Job Center or workforce center", "Un centro de empleo (American Job Center)"),
+    _choice("community_org", "A community organization", "Una organización comunitaria"),
+    _choice("social_media", "Social media", "Redes sociales"),
+    _choice("friend_family", "A friend or family member", "Un amigo o familiar"),
+    _choice("employer", "An employer", "Un empleador"),
+    _choice("flyer", "A flyer or poster", "Un volante o cartel"),
+    _choice("radio_tv", "Radio or TV", "Radio o televisión"),
+    _choice("other", "Other", "Otro"),
+)
+
+INTERVIEW_COUNT_CHOICES = (
+    _choice("0", "None", "Ninguna"),
+    _choice("1", "1", "1"),
+    _choice("2", "2", "2"),
+    _choice("3_plus", "3 or more", "3 o más"),
+)
+
+OFFER_COUNT_CHOICES = (
+    _choice("0", "None", "Ninguna"),
+    _choice("1", "1", "1"),
+    _choice("2_plus", "2 or more", "2 o más"),
+)
+
+OPENINGS_CHOICES = (
+    _choice("1_5", "1 to 5", "De 1 a 5"),
+    _choice("6_10", "6 to 10", "De 6 a 10"),
+    _choice("11_25", "11 to 25", "De 11 a 25"),
+    _choice("26_50", "26 to 50", "De 26 a 50"),
+    _choice("51_plus", "More than 50", "Más de 50"),
+)
+
+#: Ranges for how many offers an employer made, or how many hires it expects.
+COUNT_RANGE_CHOICES = (
+    _choice("0", "None", "Ninguna"),
+    _choice("1_5", "1 to 5", "De 1 a 5"),
+    _choice("6_10", "6 to 10", "De 6 a 10"),
+    _choice("11_20", "11 to 20", "De 11 a 20"),
+    _choice("21_plus", "More than 20", "Más de 20"),
+)
+
+PAIN_POINT_CHOICES = (
+    _choice("not_enough_applicants", "Not enough applicants", "No hay suficientes solicitantes"),
+    _choice("skills_gaps", "Applicants lack the skills we need",
+            "A los solicitantes les faltan las habilidades que necesitamos"),
+    _choice("no_shows", "Candidates not showing up to interviews or first shifts",
+            "Candidatos que no se presentan a entrevistas o al primer turno"),
+    _choice("retention", "Keeping new hires past 90 days", "Retener a los nuevos empleados más de 90 días"),
+    _choice("wage_competition", "Competing with other employers on wages",
+            "Competir con otros empleadores en salarios"),
+    _choice("transportation", "Getting to our location (transit, shift times)",
+            "Llegar a nuestro lugar de trabajo (transporte, horarios de turno)"),
+    _choice("background_checks", "Candidates not passing background checks",
+            "Candidatos que no pasan la verificación de antecedentes"),
+    _choice("language", "Language barriers", "Barreras del idioma"),
+    _choice("scheduling", "Filling nights, weekends and split shifts",
+            "Cubrir noches, fines de semana y turnos partidos"),
+    _choice("other", "Something else", "Otra cosa"),
+)
+
+YES_NO_MAYBE_CHOICES = (
+    _choice("yes", "Yes", "Sí"),
+    _choice("maybe", "Maybe", "Tal vez"),
+    _choice("no", "No", "No"),
+)
+
+
+def _q(
+    key: str,
+    kind: QuestionKind,
+    prompt_en: str,
+    prompt_es: str,
+    *,
+    required: bool = False,
+    choices: tuple[dict[str, str], ...] = (),
+) -> QuestionSpec:
+    return QuestionSpec(key, kind, prompt_en, prompt_es, required, choices)
+
+
+_COMMENTS = _q(
+    "comments", QuestionKind.LONG_TEXT,
+    "Anything else you would like to tell us?",
+    "¿Hay algo más que quiera decirnos?",
+)
+
+#: The four surveys every event gets, by (audience, phase).
+DEFAULT_SURVEYS: dict[tuple[Audience, Phase], SurveySpec] = {
+    (Audience.CANDIDATE, Phase.PRE): SurveySpec(
+        "Before the event: tell us about yourself",
+        "Antes del evento: cuéntenos sobre usted",
+        (
+            _q("employment_status", QuestionKind.SINGLE_CHOICE,
+               "What is your current employment status?",
+               "¿Cuál es su situación laboral actual?",
+               required=True, choices=EMPLOYMENT_STATUS_CHOICES),
+            _q("education", QuestionKind.SINGLE_CHOICE,
+               "What is the highest level of school you have completed?",
+               "¿Cuál es el nivel de estudios más alto que ha completado?",
+               choices=EDUCATION_CHOICES),
+            _q("sectors", QuestionKind.MULTIPLE_CHOICE,
+               "Which kinds of jobs interest you? Choose all that apply.",
+               "¿Qué tipos de empleo le interesan? Elija todos los que correspondan.",
+               choices=SECTOR_CHOICES),
+            _q("barriers", QuestionKind.MULTIPLE_CHOICE,
+               "Does anything make it hard for you to get or keep a job? Choose all that apply.",
+               "¿Hay algo que le dificulte conseguir o mantener un empleo? Elija todo lo que corresponda.",
+               choices=BARRIER_CHOICES),
+            _q("how_heard", QuestionKind.SINGLE_CHOICE,
+               "How did you hear about this event?",
+               "¿Cómo se enteró de este evento?",
+               choices=HOW_HEARD_CHOICES),
+        ),
+    ),
+    (Audience.CANDIDATE, Phase.POST): SurveySpec(
+        "After the event: how did it go?",
+        "Después del evento: ¿cómo le fue?",
+        (
+            _q("satisfaction", QuestionKind.SCALE_5,
+               "Overall, how satisfied are you with the event? (1 = not at all, 5 = very satisfied)",
+               "En general, ¿qué tan satisfecho(a) está con el evento? (1 = nada, 5 = muy satisfecho(a))",
+               required=True),
+            _q("usefulness", QuestionKind.SCALE_5,
+               "How useful was the event for your job search? (1 = not useful, 5 = very useful)",
+               "¿Qué tan útil fue el evento para su búsqueda de empleo? (1 = nada útil, 5 = muy útil)"),
+            _q("interviews", QuestionKind.SINGLE_CHOICE,
+               "How many interviews did you have at the event?",
+               "¿Cuántas entrevistas tuvo en el evento?",
+               choices=INTERVIEW_COUNT_CHOICES),
+            _q("offers", QuestionKind.SINGLE_CHOICE,
+               "How many job offers (including conditional offers) did you receive?",
+               "¿Cuántas ofertas de empleo (incluidas las ofertas condicionales) recibió?",
+               choices=OFFER_COUNT_CHOICES),
+            _q("recommend", QuestionKind.RECOMMEND,
+               "How likely are you to recommend this event to a friend? (0 = not at all likely, 10 = extremely likely)",
+               "¿Qué tan probable es que recomiende este evento a un amigo? (0 = nada probable, 10 = muy probable)"),
+            _COMMENTS,
+        ),
+    ),
+    (Audience.EMPLOYER, Phase.PRE): SurveySpec(
+        "Before the event: your hiring needs",
+        "Antes del evento: sus necesidades de contratación",
+        (
+            _q("openings", QuestionKind.SINGLE_CHOICE,
+               "How many openings do you hope to fill at this event?",
+               "¿Cuántas vacantes espera cubrir en este evento?",
+               required=True, choices=OPENINGS_CHOICES),
+            _q("hard_to_fill", QuestionKind.SHORT_TEXT,
+               "Which roles are hardest for you to fill?",
+               "¿Qué puestos le cuesta más cubrir?"),
+            _q("pain_points", QuestionKind.MULTIPLE_CHOICE,
+               "What makes hiring hard for you right now? Choose all that apply.",
+               "¿Qué le dificulta contratar en este momento? Elija todo lo que corresponda.",
+               choices=PAIN_POINT_CHOICES),
+            _q("pain_points_other", QuestionKind.LONG_TEXT,
+               "If you chose “something else”, tell us more.",
+               "Si eligió “otra cosa”, cuéntenos más."),
+            _q("skills_gaps", QuestionKind.LONG_TEXT,
+               "Which skills do applicants most often lack?",
+               "¿Qué habilidades les faltan con más frecuencia a los solicitantes?"),
+        ),
+    ),
+    (Audience.EMPLOYER, Phase.POST): SurveySpec(
+        "After the event: your results",
+        "Después del evento: sus resultados",
+        (
+            _q("satisfaction", QuestionKind.SCALE_5,
+               "Overall, how satisfied are you with the event? (1 = not at all, 5 = very satisfied)",
+               "En general, ¿qué tan satisfecho(a) está con el evento? (1 = nada, 5 = muy satisfecho(a))",
+               required=True),
+            _q("candidate_quality", QuestionKind.SCALE_5,
+               "How well did the candidates you met match your openings? (1 = poorly, 5 = very well)",
+               "¿Qué tan bien se ajustaron los candidatos a sus vacantes? (1 = mal, 5 = muy bien)"),
+            _q("offers_made", QuestionKind.SINGLE_CHOICE,
+               "How many offers (including conditional offers) did you make at the event?",
+               "¿Cuántas ofertas (incluidas las condicionales) hizo en el evento?",
+               choices=COUNT_RANGE_CHOICES),
+            _q("hires_expected", QuestionKind.SINGLE_CHOICE,
+               "How many people from this event do you expect to hire?",
+               "¿A cuántas personas de este evento espera contratar?",
+               choices=COUNT_RANGE_CHOICES),
+            _q("pain_points", QuestionKind.MULTIPLE_CHOICE,
+               "What still makes hiring hard for you? Choose all that apply.",
+               "¿Qué le sigue dificultando contratar? Elija todo lo que corresponda.",
+               choices=PAIN_POINT_CHOICES),
+            _q("would_return", QuestionKind.SINGLE_CHOICE,
+               "Would you take part in a future event?",
+               "¿Participaría en un evento futuro?",
+               choices=YES_NO_MAYBE_CHOICES),
+            _COMMENTS,
+        ),
+    ),
+}
+
+
+def add_default_surveys(session: Session, event: Event) -> list[Survey]:
+    """Create the event's default surveys (career seeker and employer, before and after), skipping
+    any (audience, phase) the event already has. Returns the surveys created, flushed, in the order
+    of ``DEFAULT_SURVEYS``."""
+    existing: set[tuple[Audience, Phase]] = set()
+    if event.id is not None:
+        existing = {
+            (audience, phase)
+            for audience, phase in session.execute(
+                select(Survey.audience, Survey.phase).where(Survey.event_id == event.id)
+            )
+        }
+    created = []
+    for (audience, phase), spec in DEFAULT_SURVEYS.items():
+        if (audience, phase) in existing:
+            continue
+        survey = Survey(event=event, audience=audience, phase=phase, title_en=spec.title_en, title_es=spec.title_es)
+        survey.questions = [
+            Question(
+                key=q.key,
+                position=position,
+                kind=q.kind,
+                prompt_en=q.prompt_en,
+                prompt_es=q.prompt_es,
+                required=q.required,
+                choices=[dict(c) for c in q.choices],
+            )
+            for position, q in enumerate(spec.questions)
+        ]
+        session.add(survey)
+        created.append(survey)
+    session.flush()
+    return created

@@ -1,0 +1,32 @@
+"""The audit trail records ids and codes, and refuses anything that looks like personal data."""
+
+import pytest
+
+from app.models import AuditEntry, Role
+from app.services import audit
+from tests import factories
+
+
+def test_an_entry_names_the_actor_and_the_object(db):
+    staff = factories.make_user(db.session, Role.STAFF)
+    event = factories.make_event(db.session)
+    registration = factories.make_registration(db.session, event)
+    entry = audit.record(db.session, "registration.cancel", actor_user=staff, obj=registration, reason="duplicate")
+    assert (entry.actor_user_id, entry.object_type, entry.object_id, entry.event_id) == (
+        staff.id, "Registration", registration.id, event.id,
+    )
+    assert db.session.get(AuditEntry, entry.id).details == {"reason": "duplicate"}
+
+
+@pytest.mark.parametrize(
+    "value", ["maria.lopez@example.com", "Maria Lopez", "+13125550100", "3125550100", "called her back; she said yes"]
+)
+def test_personal_data_is_refused(db, value):
+    with pytest.raises(ValueError, match="personal data"):
+        audit.record(db.session, "registration.update", note=value)
+    assert db.session.query(AuditEntry).count() == 0
+
+
+def test_non_scalar_details_are_refused(db):
+    with pytest.raises(ValueError):
+        audit.record(db.session, "registration.update", fields=["email"])

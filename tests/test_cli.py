@@ -1,0 +1,118 @@
+"""The ``flask --app wsgi …`` commands: they work, and bad input gets one clear line, not a traceback."""
+
+import re
+
+import pytest
+
+from app import create_app
+from app.models import OrganizationKind, TokenScope, User
+from app.services.tokens import find_usable_token
+from tests import factories
+
+NOW = factories.EVENT_START
+
+
+@pytest.fixture
+def cli(app, db):
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(args=list(args), input=input)
+
+    return invoke
+
+
+def test_create_user_makes_an_account_that_can_sign_in(cli, db, client):
+    result = cli("create-user", "Door.Lead@Example.org", "--role", "volunteer", "--password", "long enough pw")
+    assert result.exit_code == 0, result.output
+    assert "Created volunteer account door.lead@example.org" in result.output
+    user = db.session.query(User).filter_by(email="door.lead@example.org").one()
+    assert user.check_password("long enough pw") and user.role.value == "volunteer"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["not-an-email", "--role", "staff", "--password", "long enough pw"], "email address"),
+        (["a@example.org", "--role", "staff", "--password", "short"], "at least 10 characters"),
+        (["a@example.org", "--role", "admin", "--password", "long enough pw"], "'admin' is not one of"),
+        (["a@example.org", "--password", "long enough pw"], "Missing option '--role'"),
+    ],
+)
+def test_create_user_explains_bad_input(cli, db, args, message):
+    result = cli("create-user", *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert db.session.query(User).count() == 0
+
+
+def test_create_user_refuses_a_second_account_for_the_same_email(cli, db):
+    factories.make_user(db.session, email="lead@example.org")
+    result = cli("create-user", "LEAD@example.org", "--role", "staff", "--password", "long enough pw")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_device_token_prints_a_working_token(cli, db):
+    event = factories.make_event(db.session, slug="techapalooza-fall-2026")
+    result = cli("device-token", "techapalooza-fall-2026", "--name", "Door 2")
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip().splitlines()[-1]
+    token = find_usable_token(db.session, secret, TokenScope.DEVICE, NOW)
+    assert token is not None and token.event_id == event.id and token.name == "Door 2"
+
+
+def test_device_token_for_an_unknown_event_lists_the_known_ones(cli, db):
+    factories.make_event(db.session, slug="hospitality-hires-chicago")
+    result = cli("device-token", "hospitality-hires", "--name", "Door 2")
+    assert result.exit_code == 1
+    assert "No event with slug 'hospitality-hires'" in result.output
+    assert "hospitality-hires-chicago" in result.output
+
+
+def test_device_token_needs_a_name(cli, db):
+    factories.make_event(db.session, slug="e1")
+    result = cli("device-token", "e1", "--name", "  ")
+    assert result.exit_code == 1 and "Give the link a name" in result.output
+
+
+def test_links_prints_a_booth_link_per_employer_and_links_per_partner(cli, db):
+    event = factories.make_event(db.session, slug="hh")
+    hotel = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"), table_number="12"
+    )
+    factories.make_participation(db.session, event, factories.make_organization(db.session, name="Windy City Catering"))
+    partner = factories.make_partnership(
+        db.session, event,
+        organization=factories.make_organization(db.session, OrganizationKind.JOB_CENTER, name="AJC Pilsen"),
+        referral_code="PILSEN26",
+    )
+
+    result = cli("links", "hh")
+    assert result.exit_code == 0, result.output
+    booth = re.search(r"Lakeshore Grand Hotel \(table 12\): https://hireday\.test/booth/(\S+)", result.output)
+    assert booth, result.output
+    token = find_usable_token(db.session, booth.group(1), TokenScope.BOOTH, NOW)
+    assert token.participation_id == hotel.id
+    assert "Windy City Catering (no table)" in result.output
+    assert "https://hireday.test/events/hh/register?ref=PILSEN26" in result.output
+    partner_secret = re.search(r"https://hireday\.test/partner/(\S+)", result.output).group(1)
+    assert find_usable_token(db.session, partner_secret, TokenScope.PARTNER, NOW).organization_id == partner.organization_id
+
+    again = cli("links", "hh", "--revoke-previous")
+    assert again.exit_code == 0
+    assert find_usable_token(db.session, booth.group(1), TokenScope.BOOTH, NOW) is None
+    new_booth = re.search(r"Lakeshore Grand Hotel \(table 12\): https://hireday\.test/booth/(\S+)", again.output)
+    assert find_usable_token(db.session, new_booth.group(1), TokenScope.BOOTH, NOW) is not None
+
+
+def test_commands_say_when_the_database_is_not_set_up(tmp_path):
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    )
+    result = app.test_cli_runner().invoke(args=["device-token", "any", "--name", "Door 1"])
+    assert result.exit_code == 1
+    assert "The database is not set up" in result.output
+    with app.app_context():
+        app.extensions["sqlalchemy"].engine.dispose()

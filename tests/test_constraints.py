@@ -1,0 +1,718 @@
+"""The database itself refuses bad data: every CHECK, UNIQUE and partial unique index in the models,
+a foreign key, and the UTC-only timestamp type, each proven by writing the row that breaks it.
+
+A service that forgets a rule, a script that writes rows directly, or two requests racing each
+other must all hit the same wall. Each refused write runs in a savepoint (``begin_nested``) so the
+test's session stays usable afterwards, and each test first writes the valid twin of the bad row,
+so it fails if a rule refuses good data or names the wrong reason."""
+
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AccessToken,
+    Answer,
+    Audience,
+    Base,
+    Booking,
+    Candidate,
+    CheckIn,
+    CheckInKind,
+    Event,
+    HireStatus,
+    Interview,
+    InterviewSlot,
+    InterviewSource,
+    OrganizationKind,
+    Outcome,
+    Phase,
+    Question,
+    QuestionKind,
+    Referral,
+    Registration,
+    RegistrationStatus,
+    Response,
+    Survey,
+    TokenScope,
+    User,
+    WageUnit,
+)
+from app.services.tokens import hash_secret, new_badge_code, new_secret
+from tests.factories import (
+    EVENT_START,
+    make_candidate,
+    make_event,
+    make_organization,
+    make_participation,
+    make_partnership,
+    make_position,
+    make_registration,
+    make_user,
+)
+
+Fields = dict[str, Any]
+
+_seq = itertools.count(1)
+
+
+# --- One valid row of every table, any field overridden ------------------------------------------
+
+
+def _pop(fields: Fields, name: str, default: Callable[[], Any]) -> Any:
+    """``fields[name]`` if the test gave it (even ``None``), else ``default()``: parent rows a test
+    overrides are never built."""
+    return fields.pop(name) if name in fields else default()
+
+
+def _saved(session: Session, row):
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _registration(session: Session, **fields) -> Registration:
+    return make_registration(session, _pop(fields, "event", lambda: make_event(session)), **fields)
+
+
+def _participation(session: Session, **fields):
+    return make_participation(session, _pop(fields, "event", lambda: make_event(session)), **fields)
+
+
+def _partnership(session: Session, **fields):
+    return make_partnership(session, _pop(fields, "event", lambda: make_event(session)), **fields)
+
+
+def _position(session: Session, **fields):
+    return make_position(session, _pop(fields, "participation", lambda: _participation(session)), **fields)
+
+
+def make_slot(session: Session, **fields) -> InterviewSlot:
+    participation = _pop(fields, "participation", lambda: _participation(session))
+    starts_at = fields.pop("starts_at", EVENT_START + timedelta(hours=1))
+    return _saved(session, InterviewSlot(
+        participation=participation,
+        starts_at=starts_at,
+        ends_at=fields.pop("ends_at", starts_at + timedelta(minutes=10)),
+        capacity=fields.pop("capacity", 3),
+        **fields,
+    ))
+
+
+def make_booking(session: Session, **fields) -> Booking:
+    """A booking of the next free seat, by a new registration for the slot's event, unless told."""
+    slot = _pop(fields, "slot", lambda: make_slot(session))
+    registration = _pop(fields, "registration", lambda: make_registration(session, slot.participation.event))
+    seat = _pop(fields, "seat", lambda: 1 + session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(Booking.seat), 0))
+        .where(Booking.slot_id == slot.id, Booking.cancelled_at.is_(None))
+    ))
+    return _saved(session, Booking(slot=slot, registration=registration, seat=seat, **fields))
+
+
+def make_check_in(session: Session, **fields) -> CheckIn:
+    """A successful entry scan of a registration at its own event."""
+    registration = _pop(fields, "registration", lambda: _registration(session))
+    event_id = _pop(fields, "event_id", lambda: registration.event_id if registration else make_event(session).id)
+    return _saved(session, CheckIn(
+        event_id=event_id,
+        registration=registration,
+        scanned_at=fields.pop("scanned_at", EVENT_START),
+        nonce=fields.pop("nonce", f"scan-{next(_seq):04d}"),
+        successful=fields.pop("successful", True),
+        **fields,
+    ))
+
+
+def make_interview(session: Session, **fields) -> Interview:
+    """A walk-up interview still in the queue, or the interview of a booking when given one."""
+    booking = fields.get("booking")
+    participation = _pop(
+        fields, "participation", lambda: booking.slot.participation if booking else _participation(session)
+    )
+    registration = _pop(
+        fields, "registration",
+        lambda: booking.registration if booking else make_registration(session, participation.event),
+    )
+    source = fields.pop("source", InterviewSource.BOOKED if booking else InterviewSource.WALK_UP)
+    return _saved(session, Interview(registration=registration, participation=participation, source=source, **fields))
+
+
+def make_access_token(session: Session, **fields) -> AccessToken:
+    """A scanner-device link for an event."""
+    return _saved(session, AccessToken(
+        token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+        scope=fields.pop("scope", TokenScope.DEVICE),
+        name=fields.pop("name", "Door 2"),
+        event=_pop(fields, "event", lambda: make_event(session)),
+        **fields,
+    ))
+
+
+def make_survey(session: Session, **fields) -> Survey:
+    return _saved(session, Survey(
+        event=_pop(fields, "event", lambda: make_event(session)),
+        audience=fields.pop("audience", Audience.CANDIDATE),
+        phase=fields.pop("phase", Phase.POST),
+        title_en="How did today go?",
+        title_es="¿Cómo le fue hoy?",
+        **fields,
+    ))
+
+
+def make_question(session: Session, **fields) -> Question:
+    n = next(_seq)
+    return _saved(session, Question(
+        survey=_pop(fields, "survey", lambda: make_survey(session)),
+        key=fields.pop("key", f"question_{n}"),
+        position=fields.pop("position", n),
+        kind=fields.pop("kind", QuestionKind.RECOMMEND),
+        prompt_en="How likely are you to recommend this event to a friend?",
+        prompt_es="¿Qué tan probable es que recomiende este evento a un amigo?",
+        **fields,
+    ))
+
+
+def make_response(session: Session, **fields) -> Response:
+    """A career seeker's response, or an employer's when given a participation."""
+    survey = _pop(fields, "survey", lambda: make_survey(session))
+    participation = fields.pop("participation", None)
+    registration = _pop(
+        fields, "registration", lambda: None if participation else make_registration(session, survey.event)
+    )
+    return _saved(session, Response(survey=survey, registration=registration, participation=participation, **fields))
+
+
+def make_answer(session: Session, **fields) -> Answer:
+    response = _pop(fields, "response", lambda: make_response(session))
+    return _saved(session, Answer(
+        response=response,
+        question=_pop(fields, "question", lambda: make_question(session, survey=response.survey)),
+        number=fields.pop("number", 9),
+        **fields,
+    ))
+
+
+def make_referral(session: Session, **fields) -> Referral:
+    registration = _pop(fields, "registration", lambda: _registration(session))
+    partnership = _pop(fields, "partnership", lambda: make_partnership(session, registration.event))
+    return _saved(session, Referral(registration=registration, partnership=partnership, **fields))
+
+
+#: How to write one valid row of each table: ``ROWS[table](session, **overrides)``.
+ROWS: dict[str, Callable[..., Any]] = {
+    "access_tokens": make_access_token,
+    "answers": make_answer,
+    "bookings": make_booking,
+    "candidates": make_candidate,
+    "checkins": make_check_in,
+    "events": make_event,
+    "interview_slots": make_slot,
+    "interviews": make_interview,
+    "organizations": make_organization,
+    "participations": _participation,
+    "partnerships": _partnership,
+    "positions": _position,
+    "questions": make_question,
+    "referrals": make_referral,
+    "registrations": _registration,
+    "responses": make_response,
+    "surveys": make_survey,
+    "users": make_user,
+}
+
+
+# --- Which rule refused the row ------------------------------------------------------------------
+
+
+def _rules_in_the_models() -> dict[str, tuple[str, list[str]]]:
+    """Every named CHECK, UNIQUE, unique index and foreign key: name -> (table, columns)."""
+    rules = {}
+    for table in Base.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint | sa.UniqueConstraint | sa.ForeignKeyConstraint):
+                rules[str(constraint.name)] = (table.name, [column.name for column in constraint.columns])
+        for index in table.indexes:
+            if index.unique:
+                rules[str(index.name)] = (table.name, [column.name for column in index.columns])
+    return rules
+
+
+RULES = _rules_in_the_models()
+
+
+def assert_refused_by(db, error: IntegrityError, rule: str) -> None:
+    """The database says which rule refused the row. PostgreSQL names every constraint; SQLite
+    names a CHECK, lists a UNIQUE's columns, and says only "FOREIGN KEY" for a foreign key."""
+    assert rule in RULES, f"{rule} is not a rule in the models"
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert error.orig.diag.constraint_name == rule
+        return
+    table, columns = RULES[rule]
+    if rule.startswith("ck_"):
+        expected = f"CHECK constraint failed: {rule}"
+    elif rule.startswith("fk_"):
+        expected = "FOREIGN KEY constraint failed"
+    else:
+        expected = "UNIQUE constraint failed: " + ", ".join(f"{table}.{column}" for column in columns)
+    assert str(error.orig) == expected
+
+
+def _resolve(fields: Fields | Callable[..., Fields], *args) -> Fields:
+    return fields(*args) if callable(fields) else dict(fields)
+
+
+# --- CHECK constraints ---------------------------------------------------------------------------
+
+LATER = EVENT_START + timedelta(hours=2)
+
+
+def breaks(rule: str, table: str, overrides: Fields | Callable[[Session], Fields], id: str):
+    """A row of ``table`` that, with ``overrides`` (fields, or a function of the session that
+    builds them), breaks ``rule``."""
+    return pytest.param(rule, table, overrides, id=id)
+
+
+def _both_respondents(session: Session) -> Fields:
+    event = make_event(session)
+    return {"registration": make_registration(session, event), "participation": make_participation(session, event)}
+
+
+CHECK_CASES = [
+    breaks("ck_access_tokens_booth_has_participation", "access_tokens", {"scope": TokenScope.BOOTH},
+           id="booth link for no employer"),
+    breaks("ck_access_tokens_partner_has_organization", "access_tokens", {"scope": TokenScope.PARTNER},
+           id="partner link for no partner"),
+    breaks("ck_access_tokens_device_has_event", "access_tokens", {"event": None},
+           id="scanner device for no event"),
+    breaks("ck_access_tokens_token_hash_is_sha256", "access_tokens", {"token_hash": "the-secret-itself"},
+           id="token stored without hashing"),
+    breaks("ck_answers_number_range", "answers", {"number": 11}, id="answer above 10"),
+    breaks("ck_answers_number_range", "answers", {"number": -1}, id="answer below 0"),
+    breaks("ck_bookings_seat_positive", "bookings", {"seat": 0}, id="booking seat 0"),
+    breaks("ck_candidates_has_contact", "candidates", {"email": None, "phone": None},
+           id="candidate with neither email nor phone"),
+    breaks("ck_candidates_phone_e164", "candidates", {"phone": "(312) 555-0100"}, id="phone not in E.164"),
+    breaks("ck_candidates_phone_e164", "candidates", {"phone": "+"}, id="phone of a plus sign alone"),
+    breaks("ck_candidates_first_name_not_empty", "candidates", {"first_name": ""}, id="candidate without a name"),
+    breaks("ck_checkins_identifies_something", "checkins", {"registration": None, "raw_code": None},
+           id="scan of nothing"),
+    breaks("ck_checkins_error_code_iff_failed", "checkins", {"successful": False},
+           id="failed scan without a reason"),
+    breaks("ck_checkins_error_code_iff_failed", "checkins", {"error_code": "cancelled"},
+           id="successful scan with an error"),
+    breaks("ck_checkins_undo_names_its_scan", "checkins", {"kind": CheckInKind.UNDO}, id="undo of no scan"),
+    breaks("ck_checkins_undo_names_its_scan", "checkins", lambda s: {"undoes_id": make_check_in(s).id},
+           id="entry scan claiming to undo another"),
+    breaks("ck_checkins_nonce_not_empty", "checkins", {"nonce": ""}, id="scan with an empty nonce"),
+    breaks("ck_events_ends_after_start", "events", {"ends_at": EVENT_START}, id="event ending as it starts"),
+    breaks("ck_events_registration_window_order", "events",
+           {"registration_opens_at": EVENT_START - timedelta(days=1),
+            "registration_closes_at": EVENT_START - timedelta(days=2)},
+           id="registration closing before it opens"),
+    breaks("ck_events_capacity_positive", "events", {"capacity": 0}, id="event capacity 0"),
+    breaks("ck_events_max_bookings_not_negative", "events", {"max_bookings_per_candidate": -1},
+           id="negative bookings per candidate"),
+    breaks("ck_events_slug_not_empty", "events", {"slug": ""}, id="event without a slug"),
+    breaks("ck_interview_slots_ends_after_start", "interview_slots", {"starts_at": LATER, "ends_at": LATER},
+           id="slot ending as it starts"),
+    breaks("ck_interview_slots_capacity_positive", "interview_slots", {"capacity": 0}, id="slot capacity 0"),
+    breaks("ck_interviews_booked_iff_booking", "interviews", {"source": InterviewSource.BOOKED},
+           id="booked interview without a booking"),
+    breaks("ck_interviews_booked_iff_booking", "interviews",
+           lambda s: {"source": InterviewSource.WALK_UP, "booking": make_booking(s)},
+           id="walk-up interview with a booking"),
+    breaks("ck_interviews_outcome_has_time", "interviews", {"outcome": Outcome.NOT_SELECTED},
+           id="outcome without when it was recorded"),
+    breaks("ck_interviews_offer_has_wage", "interviews",
+           {"outcome": Outcome.CONDITIONAL_OFFER, "recorded_at": LATER, "offer_wage_unit": WageUnit.HOUR},
+           id="offer without a wage"),
+    breaks("ck_interviews_offer_has_wage", "interviews",
+           {"outcome": Outcome.HIRED_ON_THE_SPOT, "recorded_at": LATER, "offer_wage_cents": 1900},
+           id="hire without a wage unit"),
+    breaks("ck_interviews_offer_wage_not_negative", "interviews", {"offer_wage_cents": -1},
+           id="negative offer wage"),
+    breaks("ck_interviews_hire_status_needs_offer", "interviews",
+           {"outcome": Outcome.NOT_SELECTED, "recorded_at": LATER, "hire_status": HireStatus.HIRED},
+           id="hired without an offer"),
+    breaks("ck_participations_interview_minutes_range", "participations", {"interview_minutes": 0},
+           id="interviews of 0 minutes"),
+    breaks("ck_participations_interview_minutes_range", "participations", {"interview_minutes": 241},
+           id="interviews over 4 hours"),
+    breaks("ck_participations_interviewers_positive", "participations", {"interviewers": 0},
+           id="booth with no interviewers"),
+    breaks("ck_participations_interview_window_order", "participations",
+           {"interview_starts_at": LATER, "interview_ends_at": LATER},
+           id="interviewing window ending as it starts"),
+    breaks("ck_positions_openings_positive", "positions", {"openings": 0}, id="job with no openings"),
+    breaks("ck_positions_wage_min_not_negative", "positions", {"wage_min_cents": -1}, id="negative wage"),
+    breaks("ck_positions_wage_max_not_negative", "positions", {"wage_min_cents": None, "wage_max_cents": -500},
+           id="negative top of the wage range"),
+    breaks("ck_surveys_window_order", "surveys",
+           {"opens_at": EVENT_START, "closes_at": EVENT_START - timedelta(days=1)}, id="survey closing before it opens"),
+    breaks("ck_users_name_not_empty", "users", {"name": ""}, id="account without a name"),
+    breaks("ck_access_tokens_name_not_empty", "access_tokens", {"name": ""}, id="link without a name"),
+    breaks("ck_bookings_seat_within_capacity", "bookings", lambda s: {"slot": make_slot(s, capacity=1), "seat": 2},
+           id="booking a seat the slot does not have"),
+    breaks("ck_positions_wage_range_order", "positions", {"wage_min_cents": 2200, "wage_max_cents": 1800},
+           id="wage range upside down"),
+    breaks("ck_positions_wage_has_unit", "positions", {"wage_unit": None}, id="wage without a unit"),
+    breaks("ck_positions_title_not_empty", "positions", {"title": ""}, id="job without a title"),
+    breaks("ck_questions_position_not_negative", "questions", {"position": -1}, id="question at position -1"),
+    breaks("ck_registrations_cancelled_at_iff_cancelled", "registrations",
+           {"status": RegistrationStatus.CANCELLED}, id="cancelled without a cancellation time"),
+    breaks("ck_registrations_cancelled_at_iff_cancelled", "registrations", {"cancelled_at": EVENT_START},
+           id="cancellation time on a live registration"),
+    breaks("ck_registrations_profile_sharing_consented", "registrations", {"consent_share_profile": False},
+           id="registration without consent to share"),
+    breaks("ck_registrations_badge_code_long_enough", "registrations", {"badge_code": "GUESSABLE1"},
+           id="badge code too short to be unguessable"),
+    breaks("ck_responses_exactly_one_respondent", "responses", {"registration": None},
+           id="response from nobody"),
+    breaks("ck_responses_exactly_one_respondent", "responses", _both_respondents,
+           id="response from seeker and employer at once"),
+]
+
+
+@pytest.mark.parametrize(("rule", "table", "overrides"), CHECK_CASES)
+def test_a_check_constraint_refuses_the_row_that_breaks_it(db, rule, table, overrides):
+    make = ROWS[table]
+    make(db.session)  # the same row without the override is accepted
+    bad_fields = _resolve(overrides, db.session)
+
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        make(db.session, **bad_fields)
+
+    assert_refused_by(db, refused.value, rule)
+
+
+# --- Enum columns: a CHECK on every database, tested past the ORM's own validation ---------------
+
+
+def enum_value(
+    rule: str, table: str, column: str, refused: str, accepted: str,
+    row: Fields | Callable[[Session], Fields] | None = None,
+):
+    """``table.column`` refuses ``refused`` (a plausible value that fits the column but is not in the
+    enum) and takes ``accepted``; ``row`` sets up a row where ``accepted`` breaks no other rule."""
+    return pytest.param(rule, table, column, refused, accepted, row or {}, id=f"{table}.{column} = {refused}")
+
+
+AN_OFFER = {
+    "outcome": Outcome.CONDITIONAL_OFFER, "recorded_at": LATER,
+    "offer_wage_cents": 1900, "offer_wage_unit": WageUnit.HOUR,
+}
+
+ENUM_CASES = [
+    enum_value("ck_access_tokens_token_scope", "access_tokens", "scope", "admin", "partner",
+               row=lambda s: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)}),
+    enum_value("ck_candidates_language", "candidates", "language", "fr", "es"),
+    enum_value("ck_checkins_check_in_kind", "checkins", "kind", "break", "exit"),
+    enum_value("ck_events_event_kind", "events", "kind", "job_fair", "techapalooza"),
+    enum_value("ck_events_event_status", "events", "status", "cancelled", "closed"),
+    # Any other source would break booked_iff_booking, so the walk-up keeps its own.
+    enum_value("ck_interviews_interview_source", "interviews", "source", "phone", "walk_up"),
+    enum_value("ck_interviews_outcome", "interviews", "outcome", "offer", "no_show", row={"recorded_at": LATER}),
+    enum_value("ck_interviews_wage_unit", "interviews", "offer_wage_unit", "week", "year"),
+    enum_value("ck_interviews_hire_status", "interviews", "hire_status", "started", "hired", row=AN_OFFER),
+    enum_value("ck_organizations_organization_kind", "organizations", "kind", "school", "job_center"),
+    enum_value("ck_organizations_sector", "organizations", "sector", "retail", "healthcare"),
+    enum_value("ck_positions_sector", "positions", "sector", "retail", "hospitality"),
+    enum_value("ck_positions_wage_unit", "positions", "wage_unit", "week", "year"),
+    enum_value("ck_positions_employment_type", "positions", "employment_type", "volunteer", "part_time"),
+    enum_value("ck_questions_question_kind", "questions", "kind", "file_upload", "scale_5"),
+    enum_value("ck_registrations_registration_status", "registrations", "status", "attended", "waitlisted"),
+    enum_value("ck_registrations_registration_source", "registrations", "source", "phone", "walk_in"),
+    enum_value("ck_registrations_language", "registrations", "language", "fr", "es"),
+    enum_value("ck_responses_language", "responses", "language", "fr", "es"),
+    enum_value("ck_surveys_audience", "surveys", "audience", "volunteer", "employer"),
+    enum_value("ck_surveys_phase", "surveys", "phase", "mid", "pre"),
+    enum_value("ck_users_role", "users", "role", "admin", "volunteer"),
+]
+
+
+@pytest.mark.parametrize(("rule", "table", "column", "refused", "accepted", "row"), ENUM_CASES)
+def test_an_enum_column_refuses_a_value_outside_the_enum(db, rule, table, column, refused, accepted, row):
+    record = ROWS[table](db.session, **_resolve(row, db.session))
+    # Raw SQL: the ORM's Enum type would refuse the value in Python before the database saw it.
+    set_value = sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id")
+
+    db.session.execute(set_value, {"value": accepted, "id": record.id})
+    with pytest.raises(IntegrityError) as refused_by, db.session.begin_nested():
+        db.session.execute(set_value, {"value": refused, "id": record.id})
+
+    assert_refused_by(db, refused_by.value, rule)
+    stored = db.session.scalar(sa.text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": record.id})
+    assert stored == accepted
+
+
+# --- Emails are stored lower-cased, so uniqueness ignores case -----------------------------------
+
+EMAIL_CASES = [
+    pytest.param("ck_candidates_email_lowercase", Candidate, {"first_name": "Maria", "last_name": "Lopez"},
+                 id="candidates"),
+    pytest.param("ck_users_email_lowercase", User, {"name": "Ada", "role": "staff", "password_hash": "x"},
+                 id="users"),
+]
+
+
+@pytest.mark.parametrize(("rule", "model", "fields"), EMAIL_CASES)
+def test_an_upper_case_email_is_refused_so_no_one_registers_twice_by_changing_case(db, rule, model, fields):
+    # Core inserts: the services lower-case emails first, so only a direct write can test the database.
+    insert = sa.insert(model.__table__)
+    db.session.execute(insert.values(email="maria.lopez@example.com", **fields))  # lower case: accepted
+
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        db.session.execute(insert.values(email="Maria.Lopez@Example.com", **fields))
+
+    assert_refused_by(db, refused.value, rule)
+
+
+# --- UNIQUE constraints and partial unique indexes ------------------------------------------------
+
+
+def unique(rule: str, table: str, same, differ, id: str):
+    """Two rows of ``table`` sharing the fields ``same`` builds break ``rule``; the twin that changes
+    what ``differ`` builds is accepted. ``same`` is fields or ``f(session)``; ``differ`` is fields or
+    ``f(session, same)``."""
+    return pytest.param(rule, table, same, differ, id=id)
+
+
+def _an_event_and(make_other):
+    return lambda s: {"event": make_event(s), **make_other(s)}
+
+
+def _registration_and_partnership(session: Session) -> Fields:
+    registration = _registration(session)
+    return {"registration": registration, "partnership": make_partnership(session, registration.event)}
+
+
+def _response_and_question(session: Session) -> Fields:
+    response = make_response(session)
+    return {"response": response, "question": make_question(session, survey=response.survey)}
+
+
+def _survey_and_registration(session: Session) -> Fields:
+    survey = make_survey(session)
+    return {"survey": survey, "registration": make_registration(session, survey.event)}
+
+
+def _survey_and_participation(session: Session) -> Fields:
+    survey = make_survey(session, audience=Audience.EMPLOYER)
+    return {"survey": survey, "participation": make_participation(session, survey.event)}
+
+
+def _slot_and_registration(session: Session) -> Fields:
+    slot = make_slot(session)
+    return {"slot": slot, "registration": make_registration(session, slot.participation.event)}
+
+
+UNIQUE_CASES = [
+    unique("uq_access_tokens_token_hash", "access_tokens", {"token_hash": "a" * 64}, {"token_hash": "b" * 64},
+           id="two links with one secret"),
+    unique("uq_answers_response_id_question_id", "answers", _response_and_question,
+           lambda s, same: {"question": make_question(s, survey=same["response"].survey)},
+           id="two answers to one question in one response"),
+    unique("uq_bookings_slot_id_seat_active", "bookings", lambda s: {"slot": make_slot(s), "seat": 1},
+           {"seat": 2}, id="two live bookings of one seat"),
+    unique("uq_bookings_slot_id_registration_id_active", "bookings", _slot_and_registration,
+           lambda s, same: {"registration": make_registration(s, same["slot"].participation.event)},
+           id="one person booked twice into one slot"),
+    unique("uq_candidates_email", "candidates", {"email": "maria.lopez@example.com"},
+           {"email": "maria.l@example.com"}, id="two candidates with one email"),
+    unique("uq_candidates_phone", "candidates", {"phone": "+13125550100"}, {"phone": "+13125550101"},
+           id="two candidates with one phone"),
+    unique("uq_checkins_undoes_id", "checkins",
+           lambda s: {"kind": CheckInKind.UNDO, "undoes_id": make_check_in(s).id},
+           lambda s, same: {"undoes_id": make_check_in(s).id}, id="one scan undone twice"),
+    unique("uq_checkins_nonce", "checkins", {"nonce": "door-2-scan-0001"}, {"nonce": "door-2-scan-0002"},
+           id="two scans with one nonce"),
+    unique("uq_events_slug", "events", {"slug": "techapalooza-spring"}, {"slug": "techapalooza-fall"},
+           id="two events with one slug"),
+    unique("uq_interview_slots_participation_id_starts_at", "interview_slots",
+           lambda s: {"participation": _participation(s), "starts_at": LATER},
+           {"starts_at": LATER + timedelta(minutes=10)}, id="two slots at one booth and time"),
+    unique("uq_interviews_booking_id", "interviews", lambda s: {"booking": make_booking(s)},
+           lambda s, same: {"booking": make_booking(s, slot=same["booking"].slot)},
+           id="two interviews for one booking"),
+    unique("uq_interviews_client_nonce", "interviews", {"client_nonce": "booth-7-0001"},
+           {"client_nonce": "booth-7-0002"}, id="two interviews from one tablet write"),
+    unique("uq_organizations_kind_name", "organizations", {"name": "Hilton Chicago"},
+           {"kind": OrganizationKind.JOB_CENTER}, id="two employers with one name"),
+    unique("uq_participations_event_id_organization_id", "participations",
+           _an_event_and(lambda s: {"organization": make_organization(s)}),
+           lambda s, same: {"organization": make_organization(s)}, id="one employer twice at an event"),
+    unique("uq_participations_event_id_table_number", "participations",
+           lambda s: {"event": make_event(s), "table_number": "12"}, {"table_number": "14"},
+           id="two employers at one table"),
+    unique("uq_partnerships_event_id_organization_id", "partnerships",
+           _an_event_and(lambda s: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)}),
+           lambda s, same: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)},
+           id="one partner twice at an event"),
+    unique("uq_partnerships_referral_code", "partnerships", {"referral_code": "NORTHSIDE"},
+           {"referral_code": "SOUTHSIDE"}, id="two partners with one referral code"),
+    unique("uq_questions_survey_id_key", "questions", lambda s: {"survey": make_survey(s), "key": "recommend"},
+           {"key": "barriers"}, id="two questions with one key in a survey"),
+    unique("uq_referrals_registration_id_partnership_id", "referrals", _registration_and_partnership,
+           lambda s, same: {"partnership": make_partnership(s, same["registration"].event)},
+           id="one partner credited twice for one person"),
+    unique("uq_registrations_badge_code", "registrations", {"badge_code": "badge-code-of-22-chars"},
+           {"badge_code": "other-code-of-22-chars"}, id="two badges with one code"),
+    unique("uq_registrations_event_id_candidate_id", "registrations",
+           _an_event_and(lambda s: {"candidate": make_candidate(s)}),
+           lambda s, same: {"event": make_event(s)}, id="one person registered twice for an event"),
+    unique("uq_registrations_manage_token_hash", "registrations", {"manage_token_hash": "a" * 64},
+           {"manage_token_hash": "b" * 64}, id="two manage links with one secret"),
+    unique("uq_responses_survey_id_registration_id", "responses", _survey_and_registration,
+           lambda s, same: {"registration": make_registration(s, same["survey"].event)},
+           id="one seeker answering a survey twice"),
+    unique("uq_responses_survey_id_participation_id", "responses", _survey_and_participation,
+           lambda s, same: {"participation": make_participation(s, same["survey"].event)},
+           id="one employer answering a survey twice"),
+    unique("uq_surveys_event_id_audience_phase", "surveys",
+           lambda s: {"event": make_event(s), "audience": Audience.CANDIDATE, "phase": Phase.POST},
+           {"phase": Phase.PRE}, id="two post-event surveys for seekers"),
+    unique("uq_users_email", "users", {"email": "ada@example.org"}, {"email": "grace@example.org"},
+           id="two users with one email"),
+]
+
+
+@pytest.mark.parametrize(("rule", "table", "same", "differ"), UNIQUE_CASES)
+def test_a_unique_rule_refuses_the_duplicate(db, rule, table, same, differ):
+    make = ROWS[table]
+    shared = _resolve(same, db.session)
+    make(db.session, **shared)
+    make(db.session, **(shared | _resolve(differ, db.session, shared)))  # one field apart: accepted
+
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        make(db.session, **shared)
+
+    assert_refused_by(db, refused.value, rule)
+
+
+def test_a_cancelled_booking_frees_its_seat_and_its_person(db):
+    slot = make_slot(db.session, capacity=2)
+    first = make_booking(db.session, slot=slot, seat=1)
+    other = make_registration(db.session, slot.participation.event)
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        make_booking(db.session, slot=slot, registration=other, seat=1)
+    assert_refused_by(db, refused.value, "uq_bookings_slot_id_seat_active")
+
+    first.cancelled_at = EVENT_START
+    db.session.flush()
+    make_booking(db.session, slot=slot, registration=other, seat=1)
+    make_booking(db.session, slot=slot, registration=first.registration, seat=2)  # the canceller rebooks
+
+    rows = db.session.execute(
+        sa.select(Booking.registration_id, Booking.seat, Booking.cancelled_at.is_not(None))
+        .where(Booking.slot_id == slot.id).order_by(Booking.id)
+    ).all()
+    assert [tuple(row) for row in rows] == [
+        (first.registration_id, 1, True),  # the cancelled booking stays, as history
+        (other.id, 1, False),
+        (first.registration_id, 2, False),
+    ]
+
+
+# --- Foreign keys --------------------------------------------------------------------------------
+
+
+def test_a_registration_for_an_event_that_does_not_exist_is_refused(db):
+    candidate = make_candidate(db.session)
+    missing_event_id = (db.session.scalar(sa.select(sa.func.max(Event.id))) or 0) + 1
+
+    def register(**event):
+        registration = Registration(
+            candidate=candidate,
+            badge_code=new_badge_code(),
+            manage_token_hash=hash_secret(new_secret()),
+            consent_share_profile=True,
+            **event,
+        )
+        return _saved(db.session, registration)
+
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        register(event_id=missing_event_id)
+    assert_refused_by(db, refused.value, "fk_registrations_event_id_events")
+
+    assert register(event_id=make_event(db.session).id).id is not None
+
+
+def test_a_scan_cannot_name_a_registration_of_another_event(db):
+    registration = _registration(db.session)
+    other_event = make_event(db.session)
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        make_check_in(db.session, registration=registration, event_id=other_event.id)
+    assert_refused_by(db, refused.value, "fk_checkins_registration_id_registrations")
+    # Another event's badge is logged by its code instead.
+    make_check_in(db.session, registration=None, raw_code=registration.badge_code, event_id=other_event.id,
+                  successful=False, error_code="wrong_event")
+
+
+def test_a_partner_of_another_event_gets_no_credit(db):
+    registration = _registration(db.session)
+    elsewhere = make_partnership(db.session, make_event(db.session))
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        _saved(db.session, Referral(registration=registration, partnership_id=elsewhere.id))
+    assert_refused_by(db, refused.value, "fk_referrals_partnership_id_partnerships")
+    make_referral(db.session, registration=registration)
+
+
+def test_a_slot_cannot_shrink_below_its_booked_seats(db):
+    slot = make_slot(db.session, capacity=3)
+    booking = make_booking(db.session, slot=slot, seat=3)
+    assert booking.slot_capacity == 3
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        slot.capacity = 2
+        db.session.flush()
+    assert_refused_by(db, refused.value, "ck_bookings_seat_within_capacity")
+    db.session.refresh(slot)
+
+    slot.capacity = 4  # growing is fine, and the booking follows
+    db.session.flush()
+    db.session.refresh(booking)
+    assert booking.slot_capacity == 4
+
+
+# --- Times are UTC and timezone-aware ------------------------------------------------------------
+
+
+def test_a_naive_datetime_is_refused_before_it_reaches_the_database(db):
+    with pytest.raises(StatementError) as refused, db.session.begin_nested():
+        make_event(db.session, starts_at=datetime(2026, 12, 10, 10, 0))
+
+    assert isinstance(refused.value.orig, ValueError)
+    assert "naive datetime" in str(refused.value.orig)
+
+
+def test_times_come_back_timezone_aware_in_utc(db):
+    ten_in_chicago = datetime(2026, 12, 10, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    event = make_event(db.session, starts_at=ten_in_chicago)
+
+    stored = db.session.scalar(sa.select(Event.starts_at).where(Event.id == event.id))
+
+    assert stored.tzinfo == UTC
+    assert stored == datetime(2026, 12, 10, 16, 0, tzinfo=UTC)
+
+
+# --- Every rule has a test -----------------------------------------------------------------------
+
+
+#: Unique keys on (id, …): they cannot be broken on their own (id is unique already); they exist as
+#: targets of composite foreign keys, which the tests above prove.
+FOREIGN_KEY_TARGETS = {"uq_registrations_id_event_id", "uq_partnerships_id_event_id", "uq_interview_slots_id_capacity"}
+
+
+def test_every_check_and_unique_rule_in_the_models_is_proven_here():
+    proven = {case.values[0] for case in CHECK_CASES + ENUM_CASES + EMAIL_CASES + UNIQUE_CASES}
+    rules = {name for name in RULES if not name.startswith("fk_")} - FOREIGN_KEY_TARGETS
+
+    assert rules - proven == set(), "add a case proving the database enforces these rules"
+    assert proven - rules == set(), "these cases name rules the models do not have"
