@@ -45,11 +45,11 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 
 # Spanish: messages.po is kept in git, the compiled .mo is built here.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -f -d app/translations
+	@$(BIN)/pybabel compile -f -d app/translations >/dev/null
 
 extract-messages: setup
 	$(BIN)/pybabel extract -q -F app/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
 bench: setup
 	$(BIN)/python -m bench.run

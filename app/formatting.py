@@ -29,11 +29,13 @@ def local_date(value: datetime, timezone: str) -> str:
     return format_date(value.astimezone(ZoneInfo(timezone)), "long", locale=_locale())
 
 
-def money(cents: int | None) -> str:
-    """``$17.50``, or ``$48,000`` for whole dollars."""
+def money(cents: int | None, unit: WageUnit | str | None = None) -> str:
+    """``$17.50`` (hourly wages always show cents), or ``$48,000`` for whole-dollar amounts a year."""
     if cents is None:
         return ""
-    return f"${cents // 100:,}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
+    if cents % 100 == 0 and unit != WageUnit.HOUR:
+        return f"${cents // 100:,}"
+    return f"${cents / 100:,.2f}"
 
 
 def wage_range(low: int | None, high: int | None, unit: WageUnit | str | None) -> str:
@@ -41,9 +43,9 @@ def wage_range(low: int | None, high: int | None, unit: WageUnit | str | None) -
     if low is None and high is None:
         return ""
     if low is None or high is None or low == high:
-        amounts = money(low if low is not None else high)
+        amounts = money(low if low is not None else high, unit)
     else:
-        amounts = f"{money(low)}–{money(high)}"
+        amounts = f"{money(low, unit)}–{money(high, unit)}"
     if not unit:
         return amounts
     per = _("an hour") if WageUnit(unit) == WageUnit.HOUR else _("a year")
