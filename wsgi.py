@@ -1,5 +1,11 @@
 """The WSGI entry point for gunicorn (``wsgi:app``) and the ``flask --app wsgi`` CLI."""
 
-from app import create_app
+import sys
 
-app = create_app()
+from app import create_app
+from app.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    sys.exit(f"HireDay cannot start: {exc}")

@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({k: v for k, v in app_config.from_environment().items() if v is not None})
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(config or {})
+    app_config.check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))

@@ -30,14 +30,17 @@ def _event_or_fail(slug: str) -> Event:
 
 
 def _database_ready() -> None:
-    """A clear message instead of a traceback when the migrations have not run."""
+    """A clear message instead of a traceback when the database is unreachable or not migrated."""
     try:
         db.session.execute(select(Event.id).limit(1))
     except (OperationalError, ProgrammingError) as exc:
         db.session.rollback()
-        raise click.ClickException(
-            "The database is not set up. Run `flask --app wsgi db upgrade` (or `make run`) first."
-        ) from exc
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+            message = "The database is not set up. Run `flask --app wsgi db upgrade` (or `make run`) first."
+        else:
+            message = f"Cannot use the database ({reason}). Check DATABASE_URL."
+        raise click.ClickException(message) from exc
 
 
 @click.command("demo")

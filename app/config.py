@@ -17,6 +17,26 @@ def _env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+class ConfigError(RuntimeError):
+    """A setting HireDay cannot start with; the message says which and why."""
+
+
+def check_database_url(url: str) -> None:
+    """Only SQLite and PostgreSQL (psycopg 3) are supported; anything else fails at start-up."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}.") from exc
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise ConfigError(
+            f"DATABASE_URL uses {parsed.drivername!r}; HireDay runs on SQLite or on PostgreSQL "
+            "(postgresql+psycopg://user@host/dbname)."
+        )
+
+
 def database_url() -> str:
     """``DATABASE_URL`` when set (``postgres://`` URLs get the psycopg 3 driver), else SQLite in
     ``instance/``."""

@@ -1,5 +1,7 @@
 """Signing in and out, roles, and the idle / absolute session limits."""
 
+import re
+
 import time_machine
 from datetime import UTC, datetime, timedelta
 
@@ -113,3 +115,12 @@ def test_changing_the_password_ends_existing_sessions(client, db, login):
     staff.set_password("a brand new password")
     db.session.flush()
     assert client.get("/staff/").status_code == 302
+
+
+def test_htmx_requests_pass_csrf_with_the_header_from_the_page(client, db, login):
+    login(factories.make_user(db.session, Role.STAFF))
+    page = client.get("/staff/").get_data(as_text=True)
+    header_token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    response = client.post("/logout", headers={"X-CSRFToken": header_token, "HX-Request": "true"})
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 302  # signed out

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from app import create_app
+from app.config import ConfigError
 from app.models import OrganizationKind, TokenScope, User
 from app.services.tokens import find_usable_token
 from tests import factories
@@ -116,3 +117,25 @@ def test_commands_say_when_the_database_is_not_set_up(tmp_path):
     assert "The database is not set up" in result.output
     with app.app_context():
         app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("bogus", "is not a database URL"), ("mysql://x@localhost/y", "runs on SQLite or on PostgreSQL")],
+)
+def test_an_unusable_database_url_stops_start_up_with_a_reason(url, message):
+    with pytest.raises(ConfigError, match=message):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+
+
+def test_an_unreachable_database_is_named_as_such():
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2",
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "Cannot use the database" in result.output and "Check DATABASE_URL" in result.output
