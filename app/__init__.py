@@ -83,8 +83,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _select_locale() -> str:
     """``?lang=`` (remembered in the session), else the browser's preference, else English."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # the command line, e-mails sent outside a request: English
+        return "en"
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:

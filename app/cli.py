@@ -78,7 +78,7 @@ def create_user_command(email: str, role: str, password: str, name: str) -> None
     try:
         user = create_user(db.session, email, role, password, name)
     except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(str(exc.message)) from exc
     db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email}.")
 
@@ -96,7 +96,7 @@ def device_token_command(event_slug: str, name: str) -> None:
             db.session, TokenScope.DEVICE, name, event=event, expires_at=event.ends_at + timedelta(days=2)
         )
     except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(str(exc.message)) from exc
     audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope=token.scope.value)
     db.session.commit()
     click.echo(f"Device token for {token.name} at {event.slug} (valid until the event ends + 2 days):")

@@ -2,27 +2,19 @@
 
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from app.models import Role, User
 from app.services import audit
+from app.services.contact import normalize_email
 from app.services.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 10
 
 #: Checked against when no such user exists, so a wrong email costs as long as a wrong password.
 _DUMMY_PASSWORD_HASH = generate_password_hash("not a real password")
-
-
-def normalize_email(email: str) -> str:
-    """The lower-cased, validated address, or a ``DomainError`` saying what is wrong with it."""
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise DomainError("invalid_email", str(exc), field="email") from exc
 
 
 def create_user(session: Session, email: str, role: Role | str, password: str, name: str = "") -> User:
