@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, request, session
 
 from app import config as app_config
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +62,13 @@ def _init_extensions(app: Flask) -> None:
         compare_type=True, render_as_batch=True, render_item=render_migration_type,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer: take the client address from X-Forwarded-For, so rate limits
+        # count people, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -15,10 +15,7 @@ from app.models import AccessToken, Event, TokenScope, User, utcnow
 from app.services import audit, tokens
 from app.services.errors import DomainError
 from app.services.users import create_user
-
-
-def base_url() -> str:
-    return current_app.config.get("BASE_URL") or "http://127.0.0.1:8000"
+from app.urls import public_url
 
 
 def _event_or_fail(slug: str) -> Event:
@@ -132,7 +129,6 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
             tokens.revoke_token(db.session, token, now)
             audit.record(db.session, "token.revoke", obj=token, event_id=event.id)
     booth_expiry = event.ends_at + timedelta(days=current_app.config["BOOTH_LINK_DAYS"])
-    root = base_url()
     click.echo(f"{event.name} ({event.slug})")
     click.echo("Booth links:")
     for participation in event.participations:
@@ -142,7 +138,7 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
         )
         audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope="booth")
         table = f"table {participation.table_number}" if participation.table_number else "no table"
-        click.echo(f"  {participation.organization.name} ({table}): {root}/booth/{secret}")
+        click.echo(f"  {participation.organization.name} ({table}): {public_url(f'/booth/{secret}')}")
     click.echo("Partner links (referral link, then the partner's own page):")
     for partnership in event.partnerships:
         token, secret = tokens.issue_token(
@@ -151,8 +147,8 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
         )
         audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope="partner")
         click.echo(f"  {partnership.organization.name}:")
-        click.echo(f"    {root}/events/{event.slug}/register?ref={partnership.referral_code}")
-        click.echo(f"    {root}/partner/{secret}")
+        click.echo(f"    {public_url(f'/events/{event.slug}/register?ref={partnership.referral_code}')}")
+        click.echo(f"    {public_url(f'/partner/{secret}')}")
     db.session.commit()
 
 

@@ -61,6 +61,16 @@ def from_environment() -> dict:
         "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 14),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "BOOTH_LINK_DAYS": _env_int("BOOTH_LINK_DAYS", 30),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _env_int("MAIL_PORT", 587),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "events@hireday.invalid"),
+        "OUTBOX_PATH": os.environ.get("OUTBOX_PATH", str(INSTANCE_PATH / "outbox")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20/minute;300/hour"),
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
     }
 
 

@@ -95,6 +95,19 @@ def client(app: Flask, db) -> Iterator[FlaskClient]:
         yield client
 
 
+@pytest.fixture
+def committed(app: Flask) -> Iterator:
+    """The database for data another connection must see (a live server, concurrent threads): writes are committed, and every table is
+    emptied after the test so the rolled-back tests start clean."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        with _db.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+        _db.session.remove()
+
+
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -26,7 +26,7 @@ def test_staff_land_on_the_event_list_and_volunteers_at_the_door(client, db, log
 
 
 def test_email_is_matched_regardless_of_case(client, db, login):
-    staff = factories.make_user(db.session, Role.STAFF, email="ana.ruiz@example.org")
+    factories.make_user(db.session, Role.STAFF, email="ana.ruiz@example.org")
     token = csrf_token(client, "/login")
     response = client.post(
         "/login", data={"email": "  Ana.Ruiz@Example.org ", "password": factories.PASSWORD, "csrf_token": token}

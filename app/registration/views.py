@@ -1,3 +1,229 @@
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from sqlalchemy import select
+
+from app.extensions import db, limiter
+from app.formatting import current_locale
+from app.models import Language, Registration, RegistrationStatus, utcnow
+from app.registration.forms import DetailsForm, registration_form
+from app.services import badges, events
+from app.services import registration as registrations
+from app.services.calendar import event_ics
+from app.services.contact import display_phone
+from app.services.errors import DomainError
+from app.services.registration_mail import Notice, send_notice
+from app.services.surveys import question_field
+from app.urls import badge_url, public_url
 
 bp = Blueprint("registration", __name__)
+
+
+def _show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a service's complaint next to the field it is about (or above the form)."""
+    field = form._fields.get(error.field or "")
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def _registration_for(token: str) -> Registration:
+    registration = registrations.find_by_manage_token(db.session, token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+def register(slug: str):
+    try:
+        event = events.public_event(db.session, slug)
+    except DomainError:
+        abort(404)
+    if not registrations.registration_open(event, utcnow()):
+        return render_template("registration/closed.html", event=event)
+
+    survey = registrations.candidate_pre_survey(db.session, event)
+    questions = list(survey.questions) if survey else []
+    form = registration_form(questions, spanish=current_locale() == "es")
+    form.position_ids.choices = [
+        SelectChoice(position.id, position.title)
+        for participation in event.participations
+        for position in participation.positions
+    ]
+    form.referral_code.choices = [
+        SelectChoice("", _("No")), *[SelectChoice(p.referral_code, p.organization.name) for p in event.partnerships]
+    ]
+    if request.method == "GET":
+        form.language.data = current_locale()
+        referral = registrations.partnership_for_code(db.session, event, request.args.get("ref", ""))
+        form.referral_code.data = referral.referral_code if referral else ""
+
+    if form.validate_on_submit():
+        if form.website.data:
+            form.website.errors = [_("Leave this field empty.")]
+        else:
+            details = registrations.RegistrationDetails(
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                zip_code=form.zip_code.data,
+                language=Language(form.language.data),
+                position_ids=form.position_ids.data or [],
+                referral_code=form.referral_code.data or "",
+                accessibility_needs=form.accessibility_needs.data or "",
+                consent_share_profile=form.consent_share_profile.data,
+                consent_email=form.consent_email.data,
+                consent_sms=form.consent_sms.data,
+                survey_answers={q.key: form[question_field(q)].data for q in questions},
+            )
+            try:
+                outcome = registrations.register(db.session, event, details, utcnow())
+            except DomainError as error:
+                db.session.rollback()
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                return _after_registering(outcome)
+    return render_template("registration/register.html", event=event, form=form, questions=questions)
+
+
+def _after_registering(outcome: registrations.RegistrationOutcome):
+    registration, token = outcome.registration, outcome.manage_token
+    if not outcome.created:
+        sent = send_notice(registration, Notice.LINK, token)
+        return redirect(url_for("registration.already_registered", slug=registration.event.slug, sent=int(sent)))
+    sent = send_notice(registration, Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED, token)
+    if outcome.waitlisted:
+        flash(_("The event is full, so you are on the waitlist. We will e-mail you if a place opens."), "warning")
+    else:
+        flash(_("You are registered! Show the QR code below at the door."), "success")
+    if sent:
+        flash(_("We also e-mailed you this page's link and your badge."), "info")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@bp.get("/events/<slug>/register/already")
+def already_registered(slug: str):
+    try:
+        event = events.public_event(db.session, slug)
+    except DomainError:
+        abort(404)
+    return render_template("registration/already.html", event=event, sent=request.args.get("sent") == "1")
+
+
+@bp.get("/r/<token>")
+def manage(token: str):
+    registration = _registration_for(token)
+    candidate = registration.candidate
+    form = DetailsForm(
+        data={
+            "first_name": candidate.first_name,
+            "last_name": candidate.last_name,
+            "phone": display_phone(candidate.phone),
+            "zip_code": candidate.zip_code or "",
+            "language": registration.language.value,
+            "accessibility_needs": registration.accessibility_needs,
+            "consent_email": registration.consent_email,
+            "consent_sms": registration.consent_sms,
+        }
+    )
+    return _manage_page(registration, token, form)
+
+
+def _manage_page(registration: Registration, token: str, form: DetailsForm, status: int = 200):
+    badge = badges.qr_svg(badge_url(registration.badge_code))
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        event=registration.event,
+        token=token,
+        form=form,
+        cancel_form=FlaskForm(),
+        qr_svg=badge,
+        waitlist_position=registrations.waitlist_position(db.session, registration),
+    ), status
+
+
+@bp.post("/r/<token>/details")
+def update_details(token: str):
+    registration = _registration_for(token)
+    form = DetailsForm()
+    if form.validate_on_submit():
+        update = registrations.DetailsUpdate(
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            phone=form.phone.data or "",
+            zip_code=form.zip_code.data,
+            language=Language(form.language.data),
+            accessibility_needs=form.accessibility_needs.data or "",
+            consent_email=form.consent_email.data,
+            consent_sms=form.consent_sms.data,
+        )
+        try:
+            registrations.update_details(db.session, registration, update)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("registration.manage", token=token, lang=registration.language.value))
+    return _manage_page(registration, token, form, status=422)
+
+
+@bp.post("/r/<token>/cancel")
+def cancel(token: str):
+    registration = _registration_for(token)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    promoted = registrations.cancel(db.session, registration, utcnow())
+    # The stored manage links are hashes: the people given a place get fresh links to follow.
+    links = [(person, registrations.new_manage_token(person)) for person in promoted]
+    db.session.commit()
+    for person, link in links:
+        send_notice(person, Notice.PROMOTED, link)
+    send_notice(registration, Notice.CANCELLED, token)
+    flash(_("Your registration is cancelled. You can register again while registration is open."), "info")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@bp.get("/r/<token>/badge.pdf")
+def badge_pdf(token: str):
+    registration = _registration_for(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        abort(404)
+    response = make_response(badges.badge_pdf(registration, badge_url(registration.badge_code)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="badge-{registration.event.slug}.pdf"'
+    return response
+
+
+@bp.get("/r/<token>/event.ics")
+def calendar_file(token: str):
+    registration = _registration_for(token)
+    event = registration.event
+    body = event_ics(event, public_url(url_for("registration.manage", token=token)), utcnow())
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@bp.get("/b/<code>")
+def badge_landing(code: str):
+    """Where a badge's QR code leads. It says only which event the badge is for."""
+    registration = db.session.scalar(select(Registration).where(Registration.badge_code == code[:64]))
+    if registration is None:
+        abort(404)
+    return render_template("registration/badge_landing.html", event=registration.event)
+
+
+@bp.app_template_global()
+def can_register(event) -> bool:
+    """For event pages: show the Register button?"""
+    return registrations.registration_open(event, utcnow())

@@ -6,10 +6,25 @@ of a series, so reword a prompt freely but never rename a key or a value."""
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Audience, Event, Phase, Question, QuestionKind, Sector, Survey
+from app.models import (
+    Answer,
+    Audience,
+    Event,
+    Language,
+    Participation,
+    Phase,
+    Question,
+    QuestionKind,
+    Registration,
+    Response,
+    Sector,
+    Survey,
+)
+from app.services.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -302,3 +317,91 @@ def add_default_surveys(session: Session, event: Event) -> list[Survey]:
         created.append(survey)
     session.flush()
     return created
+
+
+# --- Answering -------------------------------------------------------------------------------------
+
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 2000
+
+
+def question_field(question: Question) -> str:
+    """The form field name a question's answer arrives in."""
+    return f"q_{question.key}"
+
+
+def _answer_for(question: Question, value: object) -> Answer | None:
+    """The answer's values (an unsaved ``Answer``), None when left blank, or a ``DomainError`` on
+    the question's field."""
+    field = question_field(question)
+    blank = value is None or value == "" or value == []
+    if blank:
+        if question.required:
+            raise DomainError("answer_required", _l("Please answer this question."), field=field)
+        return None
+    kind = question.kind
+    if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        allowed = {c["value"] for c in question.choices}
+        if not values or any(v not in allowed for v in values) or (kind == QuestionKind.SINGLE_CHOICE and len(values) > 1):
+            raise DomainError("invalid_choice", _l("Choose from the options given."), field=field)
+        return Answer(choices=list(dict.fromkeys(values)))
+    if kind in (QuestionKind.SCALE_5, QuestionKind.RECOMMEND):
+        low, high = (1, 5) if kind == QuestionKind.SCALE_5 else (0, 10)
+        try:
+            number = int(value)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not low <= number <= high:
+            raise DomainError("invalid_number", _l("Choose a number from %(low)d to %(high)d.", low=low, high=high), field=field)
+        return Answer(number=number)
+    text = str(value).strip()
+    limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
+    if len(text) > limit:
+        raise DomainError("text_too_long", _l("Please keep this under %(n)d characters.", n=limit), field=field)
+    if not text:
+        return _answer_for(question, None)
+    return Answer(text=text)
+
+
+def check_answers(survey: Survey, answers: dict[str, object]) -> None:
+    """Raise the first problem with ``answers`` (as ``record_response`` would) without writing."""
+    for question in survey.questions:
+        _answer_for(question, answers.get(question.key))
+
+
+def record_response(
+    session: Session,
+    survey: Survey,
+    answers: dict[str, object],
+    *,
+    registration: Registration | None = None,
+    participation: Participation | None = None,
+    language: Language = Language.EN,
+) -> Response:
+    """Save one respondent's answers (keyed by question key), replacing any earlier answers of
+    theirs: one response per person per survey, editable. Every answer is checked first, so a bad
+    one saves nothing."""
+    if (registration is None) == (participation is None):
+        raise ValueError("a response belongs to a registration or to a participation")
+    checked = [(q, row) for q in survey.questions if (row := _answer_for(q, answers.get(q.key))) is not None]
+    respondent = registration or participation
+    response = None
+    if respondent.id is not None:
+        column = Response.registration_id if registration is not None else Response.participation_id
+        response = session.scalar(select(Response).where(Response.survey_id == survey.id, column == respondent.id))
+    if response is None:
+        response = Response(survey=survey, registration=registration, participation=participation)
+        session.add(response)
+    response.language = language
+    # Update answers in place: replacing the rows would insert before deleting and trip the
+    # one-answer-per-question rule.
+    kept = {answer.question_id: answer for answer in response.answers}
+    new_answers = []
+    for question, row in checked:
+        answer = kept.get(question.id) or Answer(question=question)
+        answer.number, answer.choices, answer.text = row.number, row.choices or [], row.text
+        new_answers.append(answer)
+    response.answers = new_answers
+    session.flush()
+    return response

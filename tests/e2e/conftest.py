@@ -12,8 +12,6 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from app.extensions import db as _db
-from app.models import Base
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,19 +48,6 @@ def live_server(app: Flask) -> Iterator[str]:
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
-
-
-@pytest.fixture
-def committed(app: Flask) -> Iterator:
-    """The database for data the live server must see: writes are committed, and every table is
-    emptied after the test so the rolled-back tests start clean."""
-    with app.app_context():
-        yield _db
-        _db.session.rollback()
-        with _db.engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-        _db.session.remove()
 
 
 @pytest.fixture

@@ -1,0 +1,93 @@
+"""The registration form: fixed fields, plus the event's pre-event survey questions added per
+event (their answers are checked by the survey service, the one place that knows the rules)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models import Language, Question, QuestionKind
+from app.services.surveys import question_field
+
+LANGUAGE_CHOICES = [SelectChoice(Language.EN.value, "English"), SelectChoice(Language.ES.value, "Español")]
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as checkboxes. Choices are checked by the service, not here."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        pass
+
+
+class ContactFields(FlaskForm):
+    first_name = StringField(_l("First name"), validators=[InputRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=100)])
+    phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=30)])
+    zip_code = StringField(_l("ZIP code"), validators=[InputRequired(), Length(max=10)])
+    language = RadioField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default=Language.EN.value)
+    accessibility_needs = TextAreaField(
+        _l("Accommodations you need at the event (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    consent_email = BooleanField(_l("Send me e-mails about this and future hiring events"))
+    consent_sms = BooleanField(_l("Send me text messages about this event (message and data rates may apply)"))
+
+
+class RegistrationForm(ContactFields):
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+    position_ids = CheckboxListField(_l("Positions you are interested in"), coerce=int, choices=[])
+    referral_code = SelectField(_l("Did an organization refer you?"), choices=[], validate_choice=False)
+    consent_share_profile = BooleanField(
+        _l("I agree that the employers at this event may see my name, contact details and interests"),
+        validators=[InputRequired(_l("Please agree to share your profile with the event's employers; it is how they can interview you."))],
+    )
+    #: A trap for bots: hidden from people (and screen readers); a person never fills it in.
+    website = StringField(_l("Leave this field empty"))
+
+
+class DetailsForm(ContactFields):
+    """What a registered person may change on their own page."""
+
+
+def _question_field(question: Question, spanish: bool) -> Field:
+    """The field for one question. Only "answered at all?" is checked here, so every missing answer
+    shows at once; what counts as a valid answer is the survey service's to say."""
+    label = question.prompt_es if spanish else question.prompt_en
+    validators = [InputRequired(_l("Please answer this question."))] if question.required else [Optional()]
+    choices = [SelectChoice(c["value"], c["es"] if spanish else c["en"]) for c in question.choices]
+    numbers = {QuestionKind.SCALE_5: range(1, 6), QuestionKind.RECOMMEND: range(0, 11)}
+    if question.kind == QuestionKind.SINGLE_CHOICE:
+        return RadioField(label, choices=choices, validate_choice=False, validators=validators)
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return CheckboxListField(label, choices=choices, validators=validators)
+    if question.kind in numbers:
+        scale = [SelectChoice(str(n), str(n)) for n in numbers[question.kind]]
+        return RadioField(label, choices=scale, validate_choice=False, validators=validators)
+    if question.kind == QuestionKind.SHORT_TEXT:
+        return StringField(label, validators=validators)
+    return TextAreaField(label, validators=validators)
+
+
+def registration_form(questions: list[Question], spanish: bool, **kwargs) -> RegistrationForm:
+    """A registration form with one extra field per survey question, named ``q_<key>``."""
+
+    class EventRegistrationForm(RegistrationForm):
+        pass
+
+    for question in questions:
+        setattr(EventRegistrationForm, question_field(question), _question_field(question, spanish))
+    return EventRegistrationForm(**kwargs)
