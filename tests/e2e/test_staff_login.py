@@ -48,6 +48,6 @@ def test_the_home_page_fits_a_360px_phone_in_spanish(phone: Page, committed):
 
     phone.goto("/?lang=es")
     expect(phone.get_by_role("heading", name="Próximos eventos")).to_be_visible()
-    expect(phone.get_by_role("link", name="Techapalooza")).to_be_visible()
+    expect(phone.get_by_role("link", name="Techapalooza", exact=True)).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(phone) == []
