@@ -52,7 +52,8 @@ extract-messages: setup
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
 bench: setup
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.registration
 
 clean:
 	rm -rf $(VENV) .pytest_cache

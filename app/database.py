@@ -1,7 +1,7 @@
 """Engine settings the database itself cannot hold: SQLite's pragmas and transaction handling."""
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy.engine import Engine
 
 #: How long a SQLite writer waits for another writer before giving up (ms).
@@ -29,17 +29,27 @@ def configure_engine(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_next() else "BEGIN")
+
+    @sa.event.listens_for(engine, "commit")
+    def _on_commit(connection) -> None:
+        if has_request_context():
+            g.database_written = True
 
 
-def _is_write_request() -> bool:
-    """A POST (or other unsafe method) takes SQLite's write lock when its transaction begins.
+def _writes_next() -> bool:
+    """A POST (or other unsafe method) takes SQLite's write lock when its first transaction begins;
+    what it reads after committing (to render the page, to send e-mail) does not hold the lock.
 
     A deferred transaction that reads and then writes cannot wait for another writer: once that
     writer commits, its snapshot is stale and SQLite answers SQLITE_BUSY at once. Taking the lock
     up front makes concurrent writers queue on the busy timeout instead, while GETs read in
     parallel. (PostgreSQL needs none of this; its services lock rows with SELECT … FOR UPDATE.)"""
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    return (
+        has_request_context()
+        and request.method not in ("GET", "HEAD", "OPTIONS")
+        and not g.get("database_written", False)
+    )
 
 
 def render_migration_type(type_: str, obj, autogen_context):

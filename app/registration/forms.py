@@ -3,10 +3,12 @@ event (their answers are checked by the survey service, the one place that knows
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
     Field,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -91,3 +93,17 @@ def registration_form(questions: list[Question], spanish: bool, **kwargs) -> Reg
     for question in questions:
         setattr(EventRegistrationForm, question_field(question), _question_field(question, spanish))
     return EventRegistrationForm(**kwargs)
+
+
+class ImportUploadForm(FlaskForm):
+    """Staff: a partner's CSV of pre-screened candidates (checked first, imported on confirm)."""
+
+    partnership_id = SelectField("Referring partner", coerce=int, validators=[InputRequired()])
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Upload a .csv file.")])
+
+
+class ImportConfirmForm(FlaskForm):
+    partnership_id = HiddenField()
+    #: The checked file travels back with the confirmation and is checked again before importing.
+    csv_text = HiddenField()
+    send_email = BooleanField("E-mail each new person their registration link and badge", default=True)

@@ -4,11 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
+from app.access import staff_required
 from app.extensions import db, limiter
 from app.formatting import current_locale
-from app.models import Language, Registration, RegistrationStatus, utcnow
-from app.registration.forms import DetailsForm, registration_form
-from app.services import badges, events
+from app.models import Event, Language, Registration, RegistrationStatus, utcnow
+from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
+from app.services import badges, events, partner_import
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone
@@ -227,3 +228,57 @@ def badge_landing(code: str):
 def can_register(event) -> bool:
     """For event pages: show the Register button?"""
     return registrations.registration_open(event, utcnow())
+
+
+# --- Staff: importing a partner's candidates ------------------------------------------------------
+
+
+def _staff_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/staff/events/<slug>/import", methods=["GET", "POST"])
+@staff_required
+def import_candidates(slug: str):
+    event = _staff_event(slug)
+    upload = ImportUploadForm()
+    upload.partnership_id.choices = [SelectChoice(p.id, p.organization.name) for p in event.partnerships]
+    if not event.partnerships:
+        flash("Add a referring partner to this event first; imported people are credited to one.", "warning")
+    checked, confirm = None, None
+    if upload.validate_on_submit():
+        data = upload.file.data.read(partner_import.MAX_BYTES + 1)
+        checked = partner_import.preview(data)
+        confirm = ImportConfirmForm(
+            formdata=None, partnership_id=upload.partnership_id.data, csv_text=partner_import.decode(data)
+        )
+    return render_template(
+        "registration/staff_import.html", event=event, upload=upload, checked=checked, confirm=confirm
+    )
+
+
+@bp.post("/staff/events/<slug>/import/confirm")
+@staff_required
+def confirm_import(slug: str):
+    event = _staff_event(slug)
+    form = ImportConfirmForm()
+    partnership = next((p for p in event.partnerships if str(p.id) == form.partnership_id.data), None)
+    if not form.validate_on_submit() or partnership is None:
+        abort(400)
+    checked = partner_import.preview(form.csv_text.data.encode())
+    result = partner_import.import_rows(db.session, event, partnership, checked, utcnow())
+    db.session.commit()
+    if form.send_email.data:
+        for outcome in result.created:
+            notice = Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED
+            send_notice(outcome.registration, notice, outcome.manage_token)
+    flash(
+        f"Imported {len(result.created)} new registrations for {partnership.organization.name}; "
+        f"{result.merged} already registered (credited to the partner); "
+        f"{len(checked.rows) - len(checked.valid_rows)} rows skipped.",
+        "success",
+    )
+    return redirect(url_for("registration.import_candidates", slug=slug))

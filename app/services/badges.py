@@ -16,8 +16,11 @@ from app.models import Registration
 _ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 
 
+@lru_cache(maxsize=1024)
 def _qr(data: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=_ERROR_CORRECTION, border=4)
+    """The code's matrix, made once per badge: choosing the mask is most of the cost, and the
+    confirmation e-mail, the badge page and the PDF all draw the same code."""
+    code = qrcode.QRCode(error_correction=_ERROR_CORRECTION, border=4, box_size=8)
     code.add_data(data)
     code.make(fit=True)
     return code
@@ -25,16 +28,15 @@ def _qr(data: str) -> qrcode.QRCode:
 
 @lru_cache(maxsize=4096)
 def qr_svg(data: str) -> str:
-    """The QR code as an SVG document (a badge code never changes, so the drawing is cached)."""
+    """The QR code as an SVG document (a badge code never changes, so the drawing is cached too)."""
     image = _qr(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode")
 
 
-def qr_png(data: str, box_size: int = 8) -> bytes:
-    code = _qr(data)
-    code.box_size = box_size
+def qr_png(data: str) -> bytes:
+    """The QR code as a PNG (8 pixels a module), for e-mail, where SVG is not shown."""
     buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
+    _qr(data).make_image().save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -237,13 +237,15 @@ def register(
     now: datetime,
     *,
     source: RegistrationSource = RegistrationSource.ONLINE,
+    renew_link_if_registered: bool = True,
 ) -> RegistrationOutcome:
     """Register a person for ``event``, or find their registration when they already have one.
 
     A new registration past the event's capacity goes to the waitlist. An already-registered
     person gets a renewed manage link (to e-mail to the address on file) and nothing else
-    changes. A cancelled registration is brought back. Raises ``DomainError`` with the field to
-    fix; nothing is written then."""
+    changes (a staff import passes ``renew_link_if_registered=False``: the person's link must keep
+    working). A cancelled registration is brought back. The pre-event survey is required online
+    only. Raises ``DomainError`` with the field to fix; nothing is written then."""
     if source == RegistrationSource.ONLINE and not registration_open(event, now):
         raise DomainError("registration_closed", _l("Registration for this event is closed."))
     if not details.consent_share_profile:
@@ -254,7 +256,7 @@ def register(
         )
     first, last, email, phone, zip_code = _clean(details)
     positions = _event_positions(session, event, details.position_ids)
-    survey = candidate_pre_survey(session, event)
+    survey = candidate_pre_survey(session, event) if source == RegistrationSource.ONLINE else None
     if survey is not None:
         check_answers(survey, details.survey_answers)
     partnership = partnership_for_code(session, event, details.referral_code)
@@ -263,7 +265,7 @@ def register(
     existing = _existing_registration(session, event, _people_matching(session, email, phone))
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         _credit_partner(session, existing, partnership)
-        token = new_manage_token(existing)
+        token = new_manage_token(existing) if renew_link_if_registered else None
         audit.record(session, "registration.duplicate_attempt", obj=existing, source=source.value)
         session.flush()
         return RegistrationOutcome(existing, token, created=False)

@@ -1,0 +1,204 @@
+"""Importing a partner's list of pre-screened candidates from a CSV file.
+
+First a preview: every row is checked the way the registration form checks a person, and each
+problem is reported with its line, column and message. Then the import: the valid rows are
+registered in one transaction, credited to the partner; someone already registered is merged
+(the partner gets credit, nothing is doubled)."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.models import Event, Language, Partnership, RegistrationSource
+from app.services import audit
+from app.services.contact import normalize_email, normalize_phone, normalize_zip
+from app.services.errors import DomainError
+from app.services.registration import RegistrationDetails, RegistrationOutcome, register
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+REQUIRED_COLUMNS = ("first_name", "last_name", "consent")
+KNOWN_COLUMNS = (
+    "first_name", "last_name", "email", "phone", "zip_code", "language", "consent", "accessibility_needs",
+)
+#: Headers people actually type, mapped to ours.
+ALIASES = {
+    "first name": "first_name", "firstname": "first_name", "given name": "first_name",
+    "last name": "last_name", "lastname": "last_name", "surname": "last_name", "family name": "last_name",
+    "e-mail": "email", "email address": "email", "mobile": "phone", "mobile phone": "phone", "cell": "phone",
+    "phone number": "phone", "zip": "zip_code", "zip code": "zip_code", "zipcode": "zip_code",
+    "postal code": "zip_code", "consent to share": "consent", "accommodations": "accessibility_needs",
+}
+YES = {"yes", "y", "true", "1", "x", "sí", "si"}
+NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass
+class RowProblem:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    line: int
+    details: RegistrationDetails | None
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    #: Problems with the file itself (encoding, headers, size).
+    file_problems: list[str] = field(default_factory=list)
+
+    @property
+    def valid_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        return [problem for row in self.rows for problem in row.problems]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel adds), else Windows-1252, which Excel also writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _column(header: str) -> str:
+    name = header.strip().lower().replace("_", " ")
+    return ALIASES.get(name, name.replace(" ", "_"))
+
+
+def _check_row(line: int, values: dict[str, str]) -> ImportRow:
+    problems: list[RowProblem] = []
+
+    def check(column: str, normalize) -> str:
+        raw = values.get(column, "").strip()
+        if not raw:
+            return ""
+        try:
+            normalize(raw)
+        except DomainError as error:
+            problems.append(RowProblem(line, column, str(error.message)))
+        return raw
+
+    first, last = values.get("first_name", "").strip(), values.get("last_name", "").strip()
+    for column, value in (("first_name", first), ("last_name", last)):
+        if not value:
+            problems.append(RowProblem(line, column, "Required."))
+        elif len(value) > 100:
+            problems.append(RowProblem(line, column, "Longer than 100 characters."))
+    email = check("email", normalize_email)
+    phone = check("phone", normalize_phone)
+    zip_code = check("zip_code", normalize_zip)
+    if not email and not phone:
+        problems.append(RowProblem(line, "email", "Give an email or a phone number."))
+    consent = values.get("consent", "").strip().lower()
+    if consent not in YES:
+        message = "Must be yes: the person agreed to share their profile with employers." if consent in NO else (
+            f"Write yes or no, not {values.get('consent', '').strip()!r}."
+        )
+        problems.append(RowProblem(line, "consent", message))
+    language = values.get("language", "").strip().lower()[:2] or "en"
+    if language not in (Language.EN.value, Language.ES.value):
+        problems.append(RowProblem(line, "language", "Use en or es."))
+    if problems:
+        return ImportRow(line, None, problems)
+    details = RegistrationDetails(
+        first_name=first, last_name=last, email=email, phone=phone, zip_code=zip_code,
+        language=Language(language), consent_share_profile=True,
+        accessibility_needs=values.get("accessibility_needs", "").strip(),
+    )
+    return ImportRow(line, details)
+
+
+def preview(data: bytes) -> ImportPreview:
+    """Check a CSV file without writing anything."""
+    if len(data) > MAX_BYTES:
+        return ImportPreview([], [f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; split it."])
+    reader = csv.reader(io.StringIO(decode(data)))
+    try:
+        header = [_column(h) for h in next(reader)]
+    except StopIteration:
+        return ImportPreview([], ["The file is empty."])
+    except csv.Error as error:
+        return ImportPreview([], [f"This is not a CSV file we can read ({error})."])
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing or not ({"email", "phone"} & set(header)):
+        expected = ", ".join(REQUIRED_COLUMNS) + " and email or phone"
+        return ImportPreview([], [f"The first line must name the columns: {expected}. Missing: {', '.join(missing) or 'email/phone'}."])
+    rows: list[ImportRow] = []
+    seen: dict[str, int] = {}
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                return ImportPreview(rows, [f"More than {MAX_ROWS} rows; split the file."])
+            row = _check_row(line, dict(zip(header, values, strict=False)))
+            if row.ok:
+                row = _flag_repeat(row, seen)
+            rows.append(row)
+    except csv.Error as error:
+        return ImportPreview(rows, [f"Line {reader.line_num} cannot be read ({error})."])
+    return ImportPreview(rows)
+
+
+def _flag_repeat(row: ImportRow, seen: dict[str, int]) -> ImportRow:
+    """The same person twice in one file is merged too; the preview says so."""
+    details = row.details
+    keys = [k for k in (normalize_email(details.email) if details.email else "",
+                        normalize_phone(details.phone) if details.phone else "") if k]
+    for key in keys:
+        if key in seen:
+            row.problems.append(RowProblem(row.line, "email" if "@" in key else "phone",
+                                           f"Same person as line {seen[key]}; they are imported once."))
+            row.details = None
+            return row
+    for key in keys:
+        seen[key] = row.line
+    return row
+
+
+@dataclass
+class ImportResult:
+    created: list[RegistrationOutcome]
+    merged: int
+
+
+def import_rows(
+    session: Session, event: Event, partnership: Partnership, checked: ImportPreview, now: datetime
+) -> ImportResult:
+    """Register the preview's valid rows for ``event``, credited to ``partnership``; flushes only,
+    so the caller's one commit makes it all-or-nothing."""
+    created: list[RegistrationOutcome] = []
+    merged = 0
+    for row in checked.valid_rows:
+        row.details.referral_code = partnership.referral_code
+        outcome = register(
+            session, event, row.details, now,
+            source=RegistrationSource.PARTNER_IMPORT, renew_link_if_registered=False,
+        )
+        if outcome.created:
+            created.append(outcome)
+        else:
+            merged += 1
+    audit.record(
+        session, "registration.import", obj=partnership, event_id=event.id,
+        created=len(created), merged=merged, skipped=len(checked.rows) - len(checked.valid_rows),
+    )
+    return ImportResult(created, merged)

@@ -1,0 +1,65 @@
+"""Registration POST throughput and latency: 8 clients at once, each loading the form once (for its
+session cookie and CSRF token) and then submitting new people as fast as the server answers,
+against real gunicorn with the demo loaded. Printed as JSON. ``BENCH_DATABASE_URL`` measures
+PostgreSQL."""
+
+import http.cookiejar
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.server import demo_environment, gunicorn, summary
+
+CLIENTS = 8
+PER_CLIENT = 40
+FORM = "/events/hospitality-hires-chicago/register"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _client(base: str, client: int) -> list[float]:
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+    )
+    with opener.open(base + FORM, timeout=10) as response:
+        token = TOKEN.search(response.read().decode()).group(1)
+    samples = []
+    for n in range(PER_CLIENT):
+        body = urllib.parse.urlencode({
+            "csrf_token": token, "first_name": "Bench", "last_name": f"Client{client}",
+            "email": f"bench.{client}.{n}@example.com", "phone": "", "zip_code": "60608",
+            "language": "en", "q_employment_status": "unemployed", "consent_share_profile": "y",
+            "referral_code": "",
+        }).encode()
+        started = time.perf_counter()
+        try:
+            opener.open(base + FORM, data=body, timeout=30).close()
+        except urllib.error.HTTPError as redirect:  # the 302 to the new registration's page
+            assert redirect.code == 302, redirect.code
+            assert "/r/" in redirect.headers["Location"]
+            redirect.close()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def main() -> None:
+    env, result = demo_environment(REGISTRATION_RATE_LIMIT="1000000/minute")
+    with gunicorn(env) as base:
+        _client(base, 99)  # warm up
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            samples = [s for batch in pool.map(lambda c: _client(base, c), range(CLIENTS)) for s in batch]
+        # The clients run on the same 2-core machine as the server, and take some of its CPU.
+        result["registration_post"] = summary(samples, time.perf_counter() - started, CLIENTS)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
