@@ -46,6 +46,11 @@ TIMEZONE_CHOICES = [
 ]
 SECTOR_CHOICES = [(sector.value, en) for sector, (en, _es) in SECTOR_LABELS.items()]
 OPTIONAL_SECTOR_CHOICES = [("", "Not set")] + SECTOR_CHOICES
+#: For narrow table cells.
+SECTOR_SHORT_LABELS = {
+    "hospitality": "Hospitality", "it": "IT", "healthcare": "Healthcare", "tdl": "Transportation & logistics",
+    "construction": "Construction", "manufacturing": "Manufacturing", "clean_energy": "Clean energy",
+}
 EMPLOYMENT_TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in EmploymentType]
 WAGE_UNIT_CHOICES = [("", "No wage given"), (WageUnit.HOUR.value, "Per hour"), (WageUnit.YEAR.value, "Per year")]
 PARTNER_KIND_CHOICES = [
@@ -103,7 +108,7 @@ class EventForm(FlaskForm):
         "Registration closes", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
     )
     capacity = IntegerField("Capacity (registrations)", validators=[Optional(), NumberRange(min=1)])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
+    description = TextAreaField("Description", validators=[Length(max=5000)], render_kw={"rows": 7})
     max_bookings_per_candidate = IntegerField(
         "Interview bookings per career seeker", default=3,
         validators=[InputRequired("Enter a number (0 for no booking ahead)."), NumberRange(min=0, max=20)],

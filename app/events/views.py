@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from app.access import staff_required
 from app.events.forms import (
-    SECTOR_CHOICES,
+    SECTOR_SHORT_LABELS,
     TIMEZONE_CHOICES,
     AccountForm,
     AddEmployerForm,
@@ -42,6 +42,7 @@ from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
 from app.services import audit, events, organizations
+from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
 from app.services.organizations import PARTNER_KINDS, OrganizationDetails
@@ -625,7 +626,8 @@ def _organization_details(form: OrganizationForm) -> OrganizationDetails:
 def _list_organizations(directory: dict):
     query = request.args.get("q", "").strip()
     found = organizations.search_organizations(db.session, directory["kinds"], query)
-    context = {"directory": directory, "organizations": found, "q": query, "sector_labels": dict(SECTOR_CHOICES)}
+    context = {"directory": directory, "organizations": found, "q": query, "sector_labels": SECTOR_SHORT_LABELS,
+               "display_phone": display_phone}
     if request.headers.get("HX-Request"):
         response = make_response(render_template("events/staff/_organization_rows.html", **context))
     else:
