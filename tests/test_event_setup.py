@@ -576,8 +576,8 @@ def test_partner_booth_and_device_links_are_stored_only_as_hashes_and_work(db):
 
     issued = [
         (TokenScope.PARTNER, *events.issue_partner_link(db.session, partnership, actor=staff)),
-        (TokenScope.BOOTH, *events.issue_booth_link(db.session, booth, valid_days=30, actor=staff)),
-        (TokenScope.DEVICE, *events.issue_device_token(db.session, event, "Door 2", actor=staff)),
+        (TokenScope.BOOTH, *events.issue_booth_link(db.session, booth, valid_days=30, now=now, actor=staff)),
+        (TokenScope.DEVICE, *events.issue_device_token(db.session, event, "Door 2", now=now, actor=staff)),
     ]
 
     for scope, token, secret in issued:
@@ -599,14 +599,26 @@ def test_partner_booth_and_device_links_are_stored_only_as_hashes_and_work(db):
 
 def test_a_device_needs_a_name_and_a_revoked_link_stops_working(db):
     event = factories.make_event(db.session)
-    with refused("name_required", "name"):
-        events.issue_device_token(db.session, event, "   ")
-    token, secret = events.issue_device_token(db.session, event, "Door 1")
     now = event.starts_at
+    with refused("name_required", "name"):
+        events.issue_device_token(db.session, event, "   ", now=now)
+    token, secret = events.issue_device_token(db.session, event, "Door 1", now=now)
     events.revoke_link(db.session, event, token.id, now)
     assert find_usable_token(db.session, secret, TokenScope.DEVICE, now) is None
     with refused("link_not_found"):
         events.revoke_link(db.session, factories.make_event(db.session), token.id, now)
+
+
+def test_no_link_is_issued_that_would_already_have_expired(db):
+    event = factories.make_event(db.session)
+    booth = factories.make_participation(db.session, event)
+    after_hires_are_confirmed = event.ends_at + timedelta(days=30, minutes=1)
+    with refused("link_would_be_expired"):
+        events.issue_booth_link(db.session, booth, valid_days=30, now=after_hires_are_confirmed)
+    with refused("link_would_be_expired"):
+        events.issue_device_token(db.session, event, "Door 1", now=event.ends_at + timedelta(days=2))
+    events.issue_booth_link(db.session, booth, valid_days=30, now=event.ends_at + timedelta(days=29))
+    assert db.session.scalar(select(func.count()).select_from(AccessToken)) == 1
 
 
 # --- Counts ---------------------------------------------------------------------------------------

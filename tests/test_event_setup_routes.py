@@ -3,9 +3,10 @@ refused, and what each successful POST leaves behind."""
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -25,6 +26,17 @@ from app.models import (
 from app.services.tokens import find_usable_token, hash_secret
 from tests import factories
 from tests.conftest import csrf_token
+
+
+#: Before the test event (10 December 2026), so its links are still issuable whenever the suite runs.
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """A known "now" (ticking, as sessions need), set before anyone signs in."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -460,6 +472,16 @@ def test_a_new_link_is_shown_once_and_stored_hashed(client, db, staff, setup, ki
     assert token is not None and token.token_hash == hash_secret(secret)
     assert secret not in page_text(client.get(page_path))  # never again
     assert secret not in str(response.headers)
+
+
+def test_a_booth_link_for_a_long_past_event_is_refused_with_the_reason(client, db, staff):
+    event = factories.make_event(db.session, starts_at=NOW - timedelta(days=60), status=EventStatus.CLOSED)
+    booth = factories.make_participation(db.session, event)
+    page_path = f"/staff/events/{event.slug}/"
+    response = post(client, f"/staff/events/{event.slug}/employers/{booth.id}/booth-link", {}, form_page=page_path,
+                    follow_redirects=True)
+    assert "This event is too long over: a new booth link would not work anymore." in page_text(response)
+    assert db.session.scalar(select(func.count()).select_from(AccessToken)) == 0
 
 
 def test_a_device_without_a_name_gets_a_message_and_no_token(client, db, staff, setup):

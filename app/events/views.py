@@ -527,11 +527,10 @@ def remove_partner(slug: str, partnership_id: int):
 # --- Links: shown once, right after they are issued -----------------------------------------------
 
 
-def _issued(event: Event, kind: str, holder: str, url: str | None, secret: str | None = None):
+def _issued(event: Event, token, url: str | None, secret: str | None = None):
     """The page that shows a new secret link once. It answers the POST directly (no redirect), so
     the secret never sits in a cookie or a URL; the page is ``no-store`` like every page."""
-    return render_template("events/staff/link_issued.html", event=event, kind=kind, holder=holder,
-                           url=url, secret=secret, booth_days=current_app.config["BOOTH_LINK_DAYS"])
+    return render_template("events/staff/link_issued.html", event=event, token=token, url=url, secret=secret)
 
 
 @bp.post("/staff/events/<slug>/partners/<int:partnership_id>/link")
@@ -541,9 +540,9 @@ def issue_partner_link(slug: str, partnership_id: int):
     partnership = _find(event.partnerships, partnership_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    _token, secret = events.issue_partner_link(db.session, partnership, actor=_actor())
+    token, secret = events.issue_partner_link(db.session, partnership, actor=_actor())
     db.session.commit()
-    return _issued(event, "partner", partnership.organization.name, f"{_base_url()}/partner/{secret}")
+    return _issued(event, token, f"{_base_url()}/partner/{secret}")
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/booth-link")
@@ -553,11 +552,16 @@ def issue_booth_link(slug: str, participation_id: int):
     participation = _find(event.participations, participation_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    _token, secret = events.issue_booth_link(
-        db.session, participation, valid_days=current_app.config["BOOTH_LINK_DAYS"], actor=_actor()
-    )
+    try:
+        token, secret = events.issue_booth_link(
+            db.session, participation, valid_days=current_app.config["BOOTH_LINK_DAYS"], now=utcnow(),
+            actor=_actor(),
+        )
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return _event_page(event)  # no anchor: the message is at the top
     db.session.commit()
-    return _issued(event, "booth", participation.organization.name, f"{_base_url()}/booth/{secret}")
+    return _issued(event, token, f"{_base_url()}/booth/{secret}")
 
 
 @bp.post("/staff/events/<slug>/devices")
@@ -567,15 +571,15 @@ def issue_device_token(slug: str):
     form = DeviceTokenForm()
     if form.validate_on_submit():
         try:
-            token, secret = events.issue_device_token(db.session, event, form.name.data, actor=_actor())
+            token, secret = events.issue_device_token(db.session, event, form.name.data, now=utcnow(), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
         else:
             db.session.commit()
-            return _issued(event, "device", token.name, None, secret)
+            return _issued(event, token, None, secret)
     for message in form.name.errors:
         flash(message, "error")
-    return _event_page(event, "links")
+    return _event_page(event)  # no anchor: the message is at the top
 
 
 @bp.post("/staff/events/<slug>/links/<int:token_id>/revoke")

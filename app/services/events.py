@@ -911,27 +911,36 @@ def issue_partner_link(
     return token, secret
 
 
+def _refuse_if_already_expired(expires_at: datetime, now: datetime, what: str) -> None:
+    if expires_at <= now:
+        raise DomainError(
+            "link_would_be_expired", f"This event is too long over: a new {what} would not work anymore."
+        )
+
+
 def issue_booth_link(
-    session: Session, participation: Participation, *, valid_days: int, actor: User | None = None
+    session: Session, participation: Participation, *, valid_days: int, now: datetime, actor: User | None = None
 ) -> tuple[AccessToken, str]:
     """An employer's booth tablet link, valid until ``valid_days`` after the event (to confirm hires)."""
     event = participation.event
+    expires_at = event.ends_at + timedelta(days=valid_days)
+    _refuse_if_already_expired(expires_at, now, "booth link")
     token, secret = tokens.issue_token(
         session, TokenScope.BOOTH, participation.organization.name,
-        participation=participation, event=event,
-        expires_at=event.ends_at + timedelta(days=valid_days), created_by=actor,
+        participation=participation, event=event, expires_at=expires_at, created_by=actor,
     )
     audit.record(session, "token.issue", actor_user=actor, obj=token, event_id=event.id, scope="booth")
     return token, secret
 
 
 def issue_device_token(
-    session: Session, event: Event, name: str, *, actor: User | None = None
+    session: Session, event: Event, name: str, *, now: datetime, actor: User | None = None
 ) -> tuple[AccessToken, str]:
     """A door scanner's token for this event, valid until shortly after it ends."""
+    expires_at = event.ends_at + timedelta(days=DEVICE_TOKEN_DAYS)
+    _refuse_if_already_expired(expires_at, now, "scanner token")
     token, secret = tokens.issue_token(
-        session, TokenScope.DEVICE, name, event=event,
-        expires_at=event.ends_at + timedelta(days=DEVICE_TOKEN_DAYS), created_by=actor,
+        session, TokenScope.DEVICE, name, event=event, expires_at=expires_at, created_by=actor,
     )
     audit.record(session, "token.issue", actor_user=actor, obj=token, event_id=event.id, scope="device")
     return token, secret
