@@ -553,9 +553,24 @@ def test_a_partner_that_referred_someone_cannot_be_removed(db):
     registration.referrals.append(Referral(partnership=partnership))
     db.session.flush()
     with refused("has_referrals"):
-        events.remove_partnership(db.session, partnership)
+        events.remove_partnership(db.session, partnership, now=event.starts_at)
     quiet = factories.make_partnership(db.session, event)
-    events.remove_partnership(db.session, quiet)
+    events.remove_partnership(db.session, quiet, now=event.starts_at)
+
+
+def test_removing_a_partner_from_an_event_ends_its_partner_links_for_that_event(db):
+    event, other_event = factories.make_event(db.session), factories.make_event(db.session)
+    partner = factories.make_organization(db.session, OrganizationKind.JOB_CENTER)
+    here = factories.make_partnership(db.session, event, organization=partner)
+    there = factories.make_partnership(db.session, other_event, organization=partner)
+    _token, secret_here = events.issue_partner_link(db.session, here)
+    _token, secret_there = events.issue_partner_link(db.session, there)
+    now = event.starts_at
+
+    events.remove_partnership(db.session, here, now=now)
+
+    assert find_usable_token(db.session, secret_here, TokenScope.PARTNER, now) is None
+    assert find_usable_token(db.session, secret_there, TokenScope.PARTNER, now) is not None
 
 
 # --- Links, stored hashed ---------------------------------------------------------------------------

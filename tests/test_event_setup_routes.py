@@ -162,6 +162,16 @@ def test_the_event_list_links_to_the_staff_page_and_the_public_page(client, db, 
     assert 'href="/staff/events/new"' in page
 
 
+def test_archived_events_leave_the_table_but_stay_reachable(client, db, staff):
+    factories.make_event(db.session, slug="techapalooza-spring-2025", name="Techapalooza Spring 2025",
+                         status=EventStatus.ARCHIVED)
+    page = page_text(client.get("/staff/"))
+    assert 'href="/staff/events/techapalooza-spring-2025/">Techapalooza Spring 2025</a>' in page
+    assert "<th scope=\"row\"><a href=\"/staff/events/techapalooza-spring-2025/" not in page
+    archived = page_text(client.get("/staff/events/techapalooza-spring-2025/"))
+    assert "Archived: kept for reports" in archived and "/edit" not in archived
+
+
 def test_the_staff_event_page_shows_counts_employers_positions_and_referral_links(client, db, staff, setup):
     event = setup["event"]
     factories.make_registration(db.session, event)

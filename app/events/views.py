@@ -69,7 +69,10 @@ def event_page(slug: str):
 @bp.get("/staff/")
 @staff_required
 def staff_events():
-    return render_template("events/staff_list.html", summaries=events.staff_overview(db.session))
+    return render_template(
+        "events/staff_list.html", summaries=events.staff_overview(db.session),
+        archived=events.archived_events(db.session),
+    )
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -509,7 +512,7 @@ def remove_partner(slug: str, partnership_id: int):
     if form.validate_on_submit():
         name = partnership.organization.name
         try:
-            events.remove_partnership(db.session, partnership, actor=_actor())
+            events.remove_partnership(db.session, partnership, now=utcnow(), actor=_actor())
         except DomainError as error:
             flash(str(error.message), "error")
         else:
@@ -519,8 +522,8 @@ def remove_partner(slug: str, partnership_id: int):
     return render_template(
         "events/staff/confirm_remove.html", form=form, event=event,
         title=f"Remove {partnership.organization.name} as a partner of {event.name}?",
-        consequences=[f"Its referral code {partnership.referral_code} stops crediting it.",
-                      "It stays in the partner directory."],
+        consequences=[f"Its referral code {partnership.referral_code} stops crediting it, and its partner "
+                      "links for this event stop working.", "It stays in the partner directory."],
     )
 
 

@@ -97,6 +97,15 @@ def registered_counts(session: Session, event_ids: list[int]) -> dict[int, int]:
     )
 
 
+def archived_events(session: Session) -> list[Event]:
+    """Archived events, newest first: off the overview, still there to look up and copy."""
+    return list(
+        session.scalars(
+            select(Event).where(Event.status == EventStatus.ARCHIVED).order_by(Event.starts_at.desc())
+        )
+    )
+
+
 def staff_overview(session: Session) -> list[EventSummary]:
     """Every event that is not archived, newest first, with its headline counts (one query each kind)."""
     events = list(
@@ -871,8 +880,11 @@ def add_partner(
     raise DomainError("referral_code_unavailable", "Could not find a free referral code; try again.")
 
 
-def remove_partnership(session: Session, partnership: Partnership, *, actor: User | None = None) -> None:
-    """Drop a partner from an event; refused once it has referred anyone (that credit must stay)."""
+def remove_partnership(
+    session: Session, partnership: Partnership, *, now: datetime, actor: User | None = None
+) -> None:
+    """Drop a partner from an event, and revoke its partner links for the event. Refused once it
+    has referred anyone (that credit must stay)."""
     _refuse_if_archived(partnership.event)
     referred = session.scalar(select(func.count()).where(Referral.partnership_id == partnership.id))
     if referred:
@@ -882,6 +894,15 @@ def remove_partnership(session: Session, partnership: Partnership, *, actor: Use
             f"career seeker{'s' if referred != 1 else ''} to this event.",
         )
     partnership_id, event_id = partnership.id, partnership.event_id
+    live_links = session.scalars(
+        select(AccessToken).where(
+            AccessToken.scope == TokenScope.PARTNER, AccessToken.event_id == event_id,
+            AccessToken.organization_id == partnership.organization_id, AccessToken.revoked_at.is_(None),
+        )
+    )
+    for token in live_links:
+        tokens.revoke_token(session, token, now)
+        audit.record(session, "token.revoke", actor_user=actor, obj=token, event_id=event_id, scope="partner")
     session.delete(partnership)
     session.flush()
     audit.record(session, "partnership.delete", actor_user=actor, event_id=event_id, partnership_id=partnership_id)
