@@ -41,7 +41,7 @@ from app.events.forms import (
 from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
-from app.services import audit, events, organizations
+from app.services import events, organizations, users
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
@@ -753,20 +753,6 @@ def new_account():
     return render_template("events/staff/account_form.html", form=form)
 
 
-def _set_account_active(user: User, active: bool) -> None:
-    """Deactivating also ends every session the person has (the generation is part of the session
-    id). A staff member cannot lock themselves out."""
-    if not active and user.id == current_user.id:
-        raise DomainError("own_account", "You cannot deactivate your own account.")
-    if user.is_active == active:
-        return
-    user.is_active = active
-    if not active:
-        user.session_generation += 1
-    db.session.flush()
-    audit.record(db.session, "user.activate" if active else "user.deactivate", actor_user=_actor(), obj=user)
-
-
 @bp.post("/staff/accounts/<int:user_id>/<any(deactivate, reactivate):action>")
 @staff_required
 def set_account_active(user_id: int, action: str):
@@ -776,7 +762,7 @@ def set_account_active(user_id: int, action: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        _set_account_active(user, action == "reactivate")
+        users.set_active(db.session, user, action == "reactivate", by=_actor())
     except DomainError as error:
         flash(str(error.message), "error")
     else:

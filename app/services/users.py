@@ -51,3 +51,17 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     user.last_login_at = now
     audit.record(session, "auth.login", actor_user=user)
     return user
+
+
+def set_active(session: Session, user: User, active: bool, *, by: User) -> None:
+    """Let an account sign in, or stop it. Deactivating also ends every session the person has
+    (the generation is part of the session id). Nobody can lock themselves out."""
+    if not active and user.id == by.id:
+        raise DomainError("own_account", "You cannot deactivate your own account.")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    if not active:
+        user.session_generation += 1
+    session.flush()
+    audit.record(session, "user.activate" if active else "user.deactivate", actor_user=by, obj=user)
