@@ -41,6 +41,8 @@ from app.models import (
     RegistrationStatus,
     Response,
     Survey,
+    SurveyLink,
+    SurveyLinkPurpose,
     TokenScope,
     User,
     WageUnit,
@@ -206,6 +208,17 @@ def make_referral(session: Session, **fields) -> Referral:
     return _saved(session, Referral(registration=registration, partnership=partnership, **fields))
 
 
+def make_survey_link(session: Session, **fields) -> SurveyLink:
+    survey = _pop(fields, "survey", lambda: make_survey(session))
+    return _saved(session, SurveyLink(
+        survey=survey,
+        registration=_pop(fields, "registration", lambda: make_registration(session, survey.event)),
+        token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+        purpose=fields.pop("purpose", SurveyLinkPurpose.INVITATION),
+        **fields,
+    ))
+
+
 #: How to write one valid row of each table: ``ROWS[table](session, **overrides)``.
 ROWS: dict[str, Callable[..., Any]] = {
     "access_tokens": make_access_token,
@@ -224,6 +237,7 @@ ROWS: dict[str, Callable[..., Any]] = {
     "referrals": make_referral,
     "registrations": _registration,
     "responses": make_response,
+    "survey_links": make_survey_link,
     "surveys": make_survey,
     "users": make_user,
 }
@@ -355,6 +369,8 @@ CHECK_CASES = [
     breaks("ck_positions_wage_min_not_negative", "positions", {"wage_min_cents": -1}, id="negative wage"),
     breaks("ck_positions_wage_max_not_negative", "positions", {"wage_min_cents": None, "wage_max_cents": -500},
            id="negative top of the wage range"),
+    breaks("ck_survey_links_token_hash_is_sha256", "survey_links", {"token_hash": "the-secret-itself"},
+           id="survey link stored in the clear"),
     breaks("ck_surveys_window_order", "surveys",
            {"opens_at": EVENT_START, "closes_at": EVENT_START - timedelta(days=1)}, id="survey closing before it opens"),
     breaks("ck_users_name_not_empty", "users", {"name": ""}, id="account without a name"),
@@ -432,6 +448,7 @@ ENUM_CASES = [
     enum_value("ck_registrations_registration_source", "registrations", "source", "phone", "walk_in"),
     enum_value("ck_registrations_language", "registrations", "language", "fr", "es"),
     enum_value("ck_responses_language", "responses", "language", "fr", "es"),
+    enum_value("ck_survey_links_survey_link_purpose", "survey_links", "purpose", "spam", "reminder"),
     enum_value("ck_surveys_audience", "surveys", "audience", "volunteer", "employer"),
     enum_value("ck_surveys_phase", "surveys", "phase", "mid", "pre"),
     enum_value("ck_users_role", "users", "role", "admin", "volunteer"),
@@ -576,6 +593,8 @@ UNIQUE_CASES = [
     unique("uq_responses_survey_id_participation_id", "responses", _survey_and_participation,
            lambda s, same: {"participation": make_participation(s, same["survey"].event)},
            id="one employer answering a survey twice"),
+    unique("uq_survey_links_token_hash", "survey_links", {"token_hash": "a" * 64}, {"token_hash": "b" * 64},
+           id="two survey links with one secret"),
     unique("uq_surveys_event_id_audience_phase", "surveys",
            lambda s: {"event": make_event(s), "audience": Audience.CANDIDATE, "phase": Phase.POST},
            {"phase": Phase.PRE}, id="two post-event surveys for seekers"),

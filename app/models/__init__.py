@@ -31,7 +31,17 @@ from app.models.registration import (
     RegistrationStatus,
     position_interests,
 )
-from app.models.survey import Answer, Audience, Phase, Question, QuestionKind, Response, Survey
+from app.models.survey import (
+    Answer,
+    Audience,
+    Phase,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyLink,
+    SurveyLinkPurpose,
+)
 from app.models.token import AccessToken, TokenScope
 from app.models.user import Role, User
 
@@ -71,6 +81,8 @@ __all__ = [
     "Role",
     "Sector",
     "Survey",
+    "SurveyLink",
+    "SurveyLinkPurpose",
     "TokenScope",
     "User",
     "WageUnit",

@@ -122,3 +122,35 @@ class Answer(Base):
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+
+class SurveyLinkPurpose(enum.StrEnum):
+    """Why a personal survey link was made (each e-mail carries a fresh one)."""
+
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+    #: Asked for at the public entry page (the exit poster's QR code).
+    ENTRY = "entry"
+
+
+class SurveyLink(Base):
+    """A career seeker's personal link to a survey: ``/s/<secret>``, only the secret's SHA-256 kept.
+
+    Every e-mail carries a fresh link and the earlier ones keep working until the survey closes, so
+    a reminder never breaks the invitation's link. Also the record of who was invited and reminded."""
+
+    __tablename__ = "survey_links"
+    __table_args__ = (
+        sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
+        sa.Index("ix_survey_links_survey_id_registration_id", "survey_id", "registration_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    purpose: Mapped[SurveyLinkPurpose] = mapped_column(enum_type(SurveyLinkPurpose))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey: Mapped[Survey] = relationship()
+    registration: Mapped[Registration] = relationship()

@@ -1,5 +1,5 @@
 """The registration form: fixed fields, plus the event's pre-event survey questions added per
-event (their answers are checked by the survey service, the one place that knows the rules)."""
+event (``app.survey_form`` builds them; the survey service checks the answers)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -7,33 +7,20 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
-    Field,
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.models import Language, Question, QuestionKind
-from app.services.surveys import question_field
+from app.models import Language, Question
+from app.survey_form import CheckboxListField, add_question_fields
 
 LANGUAGE_CHOICES = [SelectChoice(Language.EN.value, "English"), SelectChoice(Language.ES.value, "Español")]
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices as checkboxes. Choices are checked by the service, not here."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form) -> None:
-        pass
 
 
 class ContactFields(FlaskForm):
@@ -65,33 +52,13 @@ class DetailsForm(ContactFields):
     """What a registered person may change on their own page."""
 
 
-def _question_field(question: Question, spanish: bool) -> Field:
-    """The field for one question. Only "answered at all?" is checked here, so every missing answer
-    shows at once; what counts as a valid answer is the survey service's to say."""
-    label = question.prompt_es if spanish else question.prompt_en
-    validators = [InputRequired(_l("Please answer this question."))] if question.required else [Optional()]
-    choices = [SelectChoice(c["value"], c["es"] if spanish else c["en"]) for c in question.choices]
-    numbers = {QuestionKind.SCALE_5: range(1, 6), QuestionKind.RECOMMEND: range(0, 11)}
-    if question.kind == QuestionKind.SINGLE_CHOICE:
-        return RadioField(label, choices=choices, validate_choice=False, validators=validators)
-    if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return CheckboxListField(label, choices=choices, validators=validators)
-    if question.kind in numbers:
-        scale = [SelectChoice(str(n), str(n)) for n in numbers[question.kind]]
-        return RadioField(label, choices=scale, validate_choice=False, validators=validators)
-    if question.kind == QuestionKind.SHORT_TEXT:
-        return StringField(label, validators=validators)
-    return TextAreaField(label, validators=validators)
-
-
 def registration_form(questions: list[Question], spanish: bool, **kwargs) -> RegistrationForm:
     """A registration form with one extra field per survey question, named ``q_<key>``."""
 
     class EventRegistrationForm(RegistrationForm):
         pass
 
-    for question in questions:
-        setattr(EventRegistrationForm, question_field(question), _question_field(question, spanish))
+    add_question_fields(EventRegistrationForm, questions, spanish)
     return EventRegistrationForm(**kwargs)
 
 

@@ -5,6 +5,7 @@ Question ``key`` values and choice ``value`` codes are stable: reports compare t
 of a series, so reword a prompt freely but never rename a key or a value."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,8 +24,12 @@ from app.models import (
     Response,
     Sector,
     Survey,
+    SurveyLink,
+    SurveyLinkPurpose,
 )
+from app.services import audit
 from app.services.errors import DomainError
+from app.services.tokens import hash_secret, new_secret
 
 
 @dataclass(frozen=True)
@@ -404,4 +409,112 @@ def record_response(
         new_answers.append(answer)
     response.answers = new_answers
     session.flush()
+    return response
+
+
+# --- Respondents, windows and personal links --------------------------------------------------------
+
+#: A post-event survey without its own closing time stays open this long after the event ends.
+POST_SURVEY_DAYS = 14
+
+
+def event_survey(session: Session, event: Event, audience: Audience, phase: Phase) -> Survey | None:
+    return session.scalar(
+        select(Survey).where(Survey.event_id == event.id, Survey.audience == audience, Survey.phase == phase)
+    )
+
+
+def survey_window(survey: Survey) -> tuple[datetime | None, datetime | None]:
+    """When the survey takes answers, ``(opens, closes)``, None meaning no limit. Staff may set
+    both; otherwise a pre-event survey is open until the event ends, and a post-event survey from
+    the event's start until ``POST_SURVEY_DAYS`` after its end."""
+    event = survey.event
+    if survey.phase == Phase.PRE:
+        return survey.opens_at, survey.closes_at or event.ends_at
+    return survey.opens_at or event.starts_at, survey.closes_at or event.ends_at + timedelta(days=POST_SURVEY_DAYS)
+
+
+def is_open(survey: Survey, now: datetime) -> bool:
+    opens, closes = survey_window(survey)
+    return (opens is None or opens <= now) and (closes is None or now < closes)
+
+
+def issue_link(session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose) -> str:
+    """A fresh personal link to ``survey`` for a career seeker; returns its secret (shown or
+    e-mailed once, stored only as a hash). Earlier links keep working."""
+    if survey.audience != Audience.CANDIDATE or registration.event_id != survey.event_id:
+        raise ValueError("a personal survey link is for a career seeker of the survey's event")
+    secret = new_secret()
+    session.add(SurveyLink(survey=survey, registration=registration, token_hash=hash_secret(secret), purpose=purpose))
+    session.flush()
+    return secret
+
+
+def find_link(session: Session, secret: str) -> SurveyLink | None:
+    if not secret or len(secret) > 100:
+        return None
+    return session.scalar(select(SurveyLink).where(SurveyLink.token_hash == hash_secret(secret)))
+
+
+def response_of(
+    session: Session,
+    survey: Survey,
+    *,
+    registration: Registration | None = None,
+    participation: Participation | None = None,
+) -> Response | None:
+    """The respondent's response to ``survey``, if they have answered."""
+    if registration is not None:
+        where = Response.registration_id == registration.id
+    elif participation is not None:
+        where = Response.participation_id == participation.id
+    else:
+        raise ValueError("a response belongs to a registration or to a participation")
+    return session.scalar(select(Response).where(Response.survey_id == survey.id, where))
+
+
+def answers_of(response: Response | None) -> dict[str, object]:
+    """A response's answers keyed by question key, in the shape ``record_response`` takes (and a
+    form shows): a choice value or list of them, a number, or text."""
+    if response is None:
+        return {}
+    values: dict[str, object] = {}
+    for answer in response.answers:
+        question = answer.question
+        if question.kind == QuestionKind.SINGLE_CHOICE:
+            values[question.key] = answer.choices[0] if answer.choices else None
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+            values[question.key] = list(answer.choices)
+        elif question.kind in (QuestionKind.SCALE_5, QuestionKind.RECOMMEND):
+            values[question.key] = answer.number
+        else:
+            values[question.key] = answer.text
+    return values
+
+
+def answer_survey(
+    session: Session,
+    survey: Survey,
+    answers: dict[str, object],
+    now: datetime,
+    *,
+    registration: Registration | None = None,
+    participation: Participation | None = None,
+    language: Language = Language.EN,
+) -> Response:
+    """A respondent answers (or changes their answers to) a survey while it is open: a career
+    seeker of the event for a career-seeker survey, an employer at it for an employer survey.
+    One response per person; a bad answer saves nothing (``DomainError`` on its field)."""
+    respondent = registration if registration is not None else participation
+    expected = Audience.CANDIDATE if registration is not None else Audience.EMPLOYER
+    if respondent is None or survey.audience != expected or respondent.event_id != survey.event_id:
+        raise DomainError("not_a_respondent", _l("This survey is not for you."))
+    if not is_open(survey, now):
+        raise DomainError("survey_closed", _l("This survey is closed."))
+    existed = response_of(session, survey, registration=registration, participation=participation) is not None
+    response = record_response(
+        session, survey, answers, registration=registration, participation=participation, language=language
+    )
+    audit.record(session, "survey.update" if existed else "survey.respond", obj=response, event_id=survey.event_id,
+                 survey_id=survey.id)
     return response

@@ -1,0 +1,125 @@
+"""Answering surveys through the web: a career seeker's personal link and registration page, an
+employer's booth link."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from app.models import Audience, Phase, SurveyLinkPurpose, TokenScope
+from app.services import registration as registrations
+from app.services import surveys
+from app.services.tokens import issue_token
+from tests import factories
+from tests.conftest import csrf_token
+
+AFTER = factories.EVENT_START + timedelta(days=1)
+
+
+@pytest.fixture
+def event(db):
+    event = factories.make_event(db.session, slug="hh", name="Hospitality Hires Chicago")
+    surveys.add_default_surveys(db.session, event)
+    db.session.commit()
+    return event
+
+
+@pytest.fixture
+def after_the_event():
+    with time_machine.travel(AFTER, tick=True):
+        yield
+
+
+def post_survey(db, event, audience=Audience.CANDIDATE, phase=Phase.POST):
+    return surveys.event_survey(db.session, event, audience, phase)
+
+
+def seeker_link(db, event) -> tuple[str, object]:
+    registration = factories.make_registration(db.session, event)
+    secret = surveys.issue_link(db.session, post_survey(db, event), registration, SurveyLinkPurpose.INVITATION)
+    db.session.commit()
+    return f"/s/{secret}", registration
+
+
+def test_a_career_seeker_answers_in_spanish_and_can_come_back_to_change_it(client, db, event, after_the_event):
+    path, registration = seeker_link(db, event)
+    page = client.get(path + "?lang=es").get_data(as_text=True)
+    assert "Después del evento: ¿cómo le fue?" in page
+    assert "¿Qué tan probable es que recomiende este evento" in page
+
+    data = {"csrf_token": csrf_token(client, path), "q_satisfaction": "4", "q_recommend": "10",
+            "q_comments": "Muy bien organizado"}
+    response = client.post(path, data=data)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "¡Gracias! Sus respuestas están guardadas." in page
+    assert re.search(r'value="4"[^>]*checked|checked[^>]*value="4"', page)  # the saved answer is shown
+    assert "Muy bien organizado" in page
+
+    client.post(path, data=data | {"q_satisfaction": "5", "q_comments": ""})
+    saved = surveys.response_of(db.session, post_survey(db, event), registration=registration)
+    assert surveys.answers_of(saved) == {"satisfaction": 5, "recommend": 10}
+    assert saved.language.value == "es"
+
+
+def test_a_missing_required_answer_is_shown_next_to_the_question(client, db, event, after_the_event):
+    path, _ = seeker_link(db, event)
+    response = client.post(path, data={"csrf_token": csrf_token(client, path), "q_recommend": "7"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Please answer this question." in page and 'id="q_satisfaction-error"' in page
+
+
+def test_a_closed_survey_says_so_and_takes_no_answers(client, db, event):
+    path, registration = seeker_link(db, event)
+    with time_machine.travel(AFTER, tick=True):
+        token = csrf_token(client, path)
+    with time_machine.travel(event.ends_at + timedelta(days=surveys.POST_SURVEY_DAYS + 1), tick=True):
+        page = client.get(path).get_data(as_text=True)
+        assert "This survey is closed." in page and 'name="q_satisfaction"' not in page
+        assert client.post(path, data={"csrf_token": token, "q_satisfaction": "3"}).status_code == 409
+    assert surveys.response_of(db.session, post_survey(db, event), registration=registration) is None
+
+
+def test_an_unknown_link_is_a_plain_404(client, db):
+    assert client.get("/s/nothing-here").status_code == 404
+
+
+def test_the_registration_page_offers_the_post_survey_once_it_is_open(client, db, event):
+    registration = factories.make_registration(db.session, event)
+    manage_token = registrations.new_manage_token(registration)
+    db.session.commit()
+    with time_machine.travel(event.starts_at - timedelta(days=1), tick=True):
+        assert "Tell us how it went" not in client.get(f"/r/{manage_token}").get_data(as_text=True)
+    with time_machine.travel(AFTER, tick=True):
+        page = client.get(f"/r/{manage_token}").get_data(as_text=True)
+        assert f'href="/r/{manage_token}/survey"' in page
+        path = f"/r/{manage_token}/survey"
+        response = client.post(path, data={"csrf_token": csrf_token(client, path), "q_satisfaction": "2"})
+        assert response.status_code == 302
+    assert surveys.answers_of(surveys.response_of(db.session, post_survey(db, event), registration=registration)) == {
+        "satisfaction": 2
+    }
+
+
+def test_an_employer_answers_from_the_booth_link(client, db, event):
+    participation = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Lakeshore Grand"))
+    _, secret = issue_token(db.session, TokenScope.BOOTH, "Lakeshore booth", participation=participation)
+    db.session.commit()
+    path = f"/booth/{secret}/survey/pre"
+    with time_machine.travel(event.starts_at - timedelta(days=3), tick=True):
+        page = client.get(path).get_data(as_text=True)
+        assert "Before the event: your hiring needs" in page and "Lakeshore Grand" in page
+        response = client.post(path, data={
+            "csrf_token": csrf_token(client, path), "q_openings": "6_10",
+            "q_pain_points": ["no_shows", "retention"], "q_hard_to_fill": "Line cooks",
+        })
+        assert response.status_code == 302
+        # The post survey is not open before the event.
+        assert "This survey is not open yet." in client.get(f"/booth/{secret}/survey/post").get_data(as_text=True)
+    saved = surveys.response_of(db.session, post_survey(db, event, Audience.EMPLOYER, Phase.PRE), participation=participation)
+    assert surveys.answers_of(saved) == {"openings": "6_10", "pain_points": ["no_shows", "retention"],
+                                         "hard_to_fill": "Line cooks"}
+    assert client.get(f"/booth/{secret}/survey/during").status_code == 404
+    assert client.get("/booth/not-a-token/survey/pre").status_code == 404
