@@ -31,7 +31,7 @@ from app.models import (
     RegistrationStatus,
     Survey,
 )
-from app.services import audit
+from app.services import audit, bookings
 from app.services.contact import normalize_email, normalize_phone, normalize_zip
 from app.services.errors import DomainError
 from app.services.surveys import check_answers, record_response
@@ -337,6 +337,7 @@ def cancel(session: Session, registration: Registration, now: datetime) -> list[
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     session.flush()
+    bookings.cancel_all(session, registration, now)  # their interview seats go back to others
     audit.record(session, "registration.cancel", obj=registration)
     return promote_from_waitlist(session, event)
 

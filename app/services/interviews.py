@@ -1,0 +1,561 @@
+"""Interviews at an employer's booth: the walk-up queue, starting an interview (from a badge, a
+search or a booked slot), recording the outcome and offer, and confirming hires afterwards.
+
+Every write from the booth tablet carries a client nonce. A write that creates an interview keeps
+its nonce (``Interview.client_nonce``, unique), so a double tap or a retry on bad Wi-Fi finds the
+interview it made the first time instead of making another; recording an outcome sets fields on
+one interview, so repeating it changes nothing. One person's writes are serialised on their
+registration row, so two tablets scanning the same badge put them in the queue once.
+
+What a booth sees of a person is built here (``BoothCandidate``): their name and what they said
+they are interested in — never contact details, ZIP, demographics or other employers' outcomes."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import (
+    AccessToken,
+    Booking,
+    Candidate,
+    HireStatus,
+    Interview,
+    InterviewSlot,
+    InterviewSource,
+    Outcome,
+    Participation,
+    Position,
+    Registration,
+    RegistrationStatus,
+    WageUnit,
+)
+from app.services import audit
+from app.services.errors import DomainError
+from app.services.events import event_day, local_to_utc
+from app.services.surveys import SECTOR_LABELS
+
+#: Conditions a conditional offer may carry, with how the booth shows them.
+OFFER_CONDITIONS: dict[str, str] = {
+    "background_check": "Background check",
+    "drug_screen": "Drug screen",
+    "reference_check": "Reference check",
+    "work_authorization": "Work authorization (I-9)",
+    "license_or_certification": "License or certification",
+}
+OFFERS = (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT)
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.NO_SHOW: "No-show",
+    Outcome.NOT_SELECTED: "Not selected",
+    Outcome.SECOND_INTERVIEW: "Second interview",
+    Outcome.CONDITIONAL_OFFER: "Conditional offer",
+    Outcome.HIRED_ON_THE_SPOT: "Hired on the spot",
+}
+_BADGE_IN_URL = re.compile(r"/b/([A-Za-z0-9_-]{16,64})")
+_BARE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+# --- What the booth sees of a person -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoothCandidate:
+    """A person as an employer may see them: only what they agreed to share."""
+
+    registration_id: int
+    name: str
+    #: Sectors they said they are interested in (English labels).
+    interests: tuple[str, ...]
+    #: This employer's positions they picked when registering.
+    positions: tuple[str, ...]
+
+
+def booth_candidate(registration: Registration, participation: Participation) -> BoothCandidate:
+    return BoothCandidate(
+        registration_id=registration.id,
+        name=registration.candidate.full_name,
+        interests=tuple(
+            SECTOR_LABELS[s][0] for s in SECTOR_LABELS if s.value in (registration.sectors_of_interest or [])
+        ),
+        positions=tuple(p.title for p in registration.positions_of_interest if p.participation_id == participation.id),
+    )
+
+
+def badge_code_from(text: str) -> str | None:
+    """The badge code in what a scanner typed: the bare code or the whole ``…/b/<code>`` URL."""
+    text = (text or "").strip()
+    found = _BADGE_IN_URL.search(text)
+    if found:
+        return found.group(1)
+    return text if _BARE_CODE.match(text) else None
+
+
+def find_by_badge(session: Session, participation: Participation, text: str) -> Registration | None:
+    """The person of this event whose badge was scanned (cancelled registrations are not found)."""
+    code = badge_code_from(text)
+    if code is None:
+        return None
+    return session.scalar(
+        select(Registration).where(
+            Registration.badge_code == code, Registration.event_id == participation.event_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def search(session: Session, participation: Participation, query: str, limit: int = 12) -> list[BoothCandidate]:
+    """People of this event whose first or last name starts with each word typed."""
+    words = [w for w in re.split(r"\s+", (query or "").strip().lower()) if w][:4]
+    if not words or len(words[0]) < 2:
+        return []
+    statement = (
+        select(Registration)
+        .join(Registration.candidate)
+        .where(Registration.event_id == participation.event_id, Registration.status != RegistrationStatus.CANCELLED)
+        .options(joinedload(Registration.candidate), selectinload(Registration.positions_of_interest))
+        .order_by(Candidate.last_name, Candidate.first_name, Registration.id)
+        .limit(limit)
+    )
+    for word in words:
+        pattern = word.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        statement = statement.where(
+            or_(func.lower(Candidate.first_name).like(pattern), func.lower(Candidate.last_name).like(pattern))
+        )
+    return [booth_candidate(r, participation) for r in session.scalars(statement)]
+
+
+def booth_registration(session: Session, participation: Participation, registration_id: int) -> Registration:
+    """A registration of the booth's event, or ``not_found`` (another event's people are not found)."""
+    registration = session.get(Registration, registration_id)
+    if (registration is None or registration.event_id != participation.event_id
+            or registration.status == RegistrationStatus.CANCELLED):
+        raise DomainError("not_found", "That person is not registered for this event.")
+    return registration
+
+
+def booth_interview(session: Session, participation: Participation, interview_id: int) -> Interview:
+    """One of this booth's interviews; another employer's is ``not_found``."""
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.participation_id != participation.id:
+        raise DomainError("not_found", "There is no such interview at this booth.")
+    return interview
+
+
+# --- Queue and start ---------------------------------------------------------------------------
+
+
+def _by_nonce(session: Session, participation: Participation, nonce: str | None) -> Interview | None:
+    if not nonce:
+        return None
+    interview = session.scalar(select(Interview).where(Interview.client_nonce == nonce))
+    if interview is not None and interview.participation_id != participation.id:
+        raise DomainError("nonce_reused", "This request was already used elsewhere. Reload the page.")
+    return interview
+
+
+def _check_nonce(nonce: str | None) -> str | None:
+    nonce = (nonce or "").strip() or None
+    if nonce is not None and len(nonce) > 64:
+        raise DomainError("bad_nonce", "Reload the page and try again.")
+    return nonce
+
+
+def _lock(session: Session, registration: Registration, participation: Participation) -> None:
+    if registration.event_id != participation.event_id or registration.status == RegistrationStatus.CANCELLED:
+        raise DomainError("not_found", "That person is not registered for this event.")
+    session.execute(select(Registration.id).where(Registration.id == registration.id).with_for_update())
+
+
+def _open_interview(session: Session, participation: Participation, registration: Registration) -> Interview | None:
+    """The person's interview at this booth that has no outcome yet (queued or under way)."""
+    return session.scalar(
+        select(Interview)
+        .where(Interview.participation_id == participation.id, Interview.registration_id == registration.id,
+               Interview.outcome.is_(None))
+        .order_by(Interview.id)
+        .limit(1)
+    )
+
+
+def _booking_here(session: Session, participation: Participation, registration: Registration) -> Booking | None:
+    """The person's next live booking at this booth that has no interview yet."""
+    return session.scalar(
+        select(Booking)
+        .join(Booking.slot)
+        .outerjoin(Interview, Interview.booking_id == Booking.id)
+        .where(Booking.registration_id == registration.id, Booking.cancelled_at.is_(None),
+               InterviewSlot.participation_id == participation.id, Interview.id.is_(None))
+        .order_by(InterviewSlot.starts_at)
+        .limit(1)
+    )
+
+
+def _create(session: Session, interview: Interview, nonce: str | None, participation: Participation) -> Interview:
+    try:
+        with session.begin_nested():
+            session.add(interview)
+    except IntegrityError:
+        # The same nonce arrived twice at once (or a booking was started twice): the first one wins.
+        again = _by_nonce(session, participation, nonce)
+        if again is None and interview.booking_id is not None:
+            again = session.scalar(select(Interview).where(Interview.booking_id == interview.booking_id))
+        if again is None:
+            raise
+        return again
+    return interview
+
+
+def queue_walk_up(
+    session: Session, participation: Participation, registration: Registration, now: datetime, *,
+    nonce: str | None = None, token: AccessToken | None = None,
+) -> Interview:
+    """Put the person in the booth's walk-up queue (a badge scanned at the booth). Someone already
+    waiting or being interviewed here keeps their place."""
+    nonce = _check_nonce(nonce)
+    if (done := _by_nonce(session, participation, nonce)) is not None:
+        return done
+    _lock(session, registration, participation)
+    if (waiting := _open_interview(session, participation, registration)) is not None:
+        return waiting
+    interview = _create(session, Interview(
+        registration=registration, participation=participation, source=InterviewSource.WALK_UP,
+        client_nonce=nonce, queued_at=now, created_at=now,
+    ), nonce, participation)
+    session.flush()
+    audit.record(session, "interview.queue", actor_token=token, obj=interview, event_id=participation.event_id)
+    return interview
+
+
+def start(
+    session: Session, participation: Participation, registration: Registration, now: datetime, *,
+    nonce: str | None = None, token: AccessToken | None = None,
+) -> Interview:
+    """Start interviewing the person now: their queued interview, else their booked slot here, else
+    a walk-up interview made on the spot. Starting twice keeps the first start time."""
+    nonce = _check_nonce(nonce)
+    if (done := _by_nonce(session, participation, nonce)) is not None:
+        return done
+    _lock(session, registration, participation)
+    interview = _open_interview(session, participation, registration)
+    if interview is None:
+        booking = _booking_here(session, participation, registration)
+        interview = _create(session, Interview(
+            registration=registration, participation=participation,
+            source=InterviewSource.BOOKED if booking else InterviewSource.WALK_UP,
+            booking_id=booking.id if booking else None,
+            client_nonce=nonce, queued_at=booking.slot.starts_at if booking else now, created_at=now,
+        ), nonce, participation)
+    if interview.started_at is None:
+        interview.started_at = now
+        session.flush()
+        audit.record(session, "interview.start", actor_token=token, obj=interview, event_id=participation.event_id)
+    return interview
+
+
+def start_booking(
+    session: Session, participation: Participation, booking: Booking, now: datetime, *,
+    nonce: str | None = None, token: AccessToken | None = None,
+) -> Interview:
+    """Start the interview of a booked slot (from the booth's "next up" list)."""
+    _check_booking(participation, booking)
+    return start(session, participation, booking.registration, now, nonce=nonce, token=token)
+
+
+def _check_booking(participation: Participation, booking: Booking) -> None:
+    if booking.slot.participation_id != participation.id or booking.cancelled_at is not None:
+        raise DomainError("not_found", "There is no such booking at this booth.")
+
+
+def booking_no_show(
+    session: Session, participation: Participation, booking: Booking, now: datetime, *,
+    nonce: str | None = None, token: AccessToken | None = None,
+) -> Interview:
+    """The person who booked this slot did not come."""
+    _check_booking(participation, booking)
+    nonce = _check_nonce(nonce)
+    if (done := _by_nonce(session, participation, nonce)) is not None:
+        return done
+    interview = session.scalar(select(Interview).where(Interview.booking_id == booking.id))
+    if interview is None:
+        interview = _create(session, Interview(
+            registration_id=booking.registration_id, participation=participation, source=InterviewSource.BOOKED,
+            booking_id=booking.id, client_nonce=nonce, queued_at=booking.slot.starts_at, created_at=now,
+        ), nonce, participation)
+    record_outcome(session, interview, OutcomeDetails(Outcome.NO_SHOW), now, token=token)
+    return interview
+
+
+# --- Outcomes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeDetails:
+    outcome: Outcome
+    position_id: int | None = None
+    wage_cents: int | None = None
+    wage_unit: WageUnit | None = None
+    start_date: date | None = None
+    conditions: list[str] = field(default_factory=list)
+    second_interview_on: date | None = None
+    second_interview_time: time | None = None
+    second_interview_place: str = ""
+    notes: str = ""
+
+
+def parse_wage(text: str) -> int | None:
+    """``17.50``, ``$17.50`` or ``48,000`` → cents; blank → None. Refuses anything else."""
+    text = (text or "").strip().replace("$", "").replace(",", "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,7}(\.\d{1,2})?", text):
+        raise DomainError("bad_wage", "Type the wage as a number, like 17.50 or 48000.", field="wage")
+    dollars, _, cents = text.partition(".")
+    return int(dollars) * 100 + int((cents + "00")[:2])
+
+
+def outcomes_editable(participation: Participation, now: datetime) -> bool:
+    """Outcomes can be changed until the end of the event's day (where it happens)."""
+    event = participation.event
+    day_after = event_day(event) + timedelta(days=1)
+    return now < local_to_utc(day_after, time(0, 0), event.timezone)
+
+
+def _positions(participation: Participation) -> dict[int, Position]:
+    return {p.id: p for p in participation.positions}
+
+
+def record_outcome(
+    session: Session, interview: Interview, details: OutcomeDetails, now: datetime, *,
+    token: AccessToken | None = None,
+) -> Interview:
+    """Record (or change, during the event's day) how the interview went. An offer needs a wage
+    and its unit, and a position when the employer brought job orders; a second interview needs its
+    date and time. Changing away from an offer clears its terms and hire status."""
+    participation = interview.participation
+    if not outcomes_editable(participation, now):
+        raise DomainError("outcome_locked", "Outcomes can no longer be changed after the event day. Confirm hires below.")
+    outcome = Outcome(details.outcome)
+    positions = _positions(participation)
+    if details.position_id is not None and details.position_id not in positions:
+        raise DomainError("unknown_position", "Choose one of your job orders.", field="position_id")
+    notes = (details.notes or "").strip()
+    if len(notes) > 4000:
+        raise DomainError("notes_too_long", "Please keep notes under 4,000 characters.", field="notes")
+    unknown = [c for c in details.conditions if c not in OFFER_CONDITIONS]
+    if unknown:
+        raise DomainError("unknown_condition", "Choose conditions from the list.", field="conditions")
+
+    interview.offer_wage_cents = interview.offer_wage_unit = interview.offer_start_date = None
+    interview.offer_conditions = []
+    interview.second_interview_at = interview.second_interview_place = None
+    if outcome in OFFERS:
+        if positions and details.position_id is None:
+            raise DomainError("position_required", "Choose the position offered.", field="position_id")
+        if details.wage_cents is None:
+            raise DomainError("wage_required", "Give the wage offered.", field="wage")
+        if details.wage_unit is None:
+            raise DomainError("wage_unit_required", "Choose per hour or per year.", field="wage_unit")
+        interview.offer_wage_cents = details.wage_cents
+        interview.offer_wage_unit = WageUnit(details.wage_unit)
+        interview.offer_start_date = details.start_date
+        if outcome == Outcome.CONDITIONAL_OFFER:
+            interview.offer_conditions = [c for c in OFFER_CONDITIONS if c in details.conditions]
+    elif outcome == Outcome.SECOND_INTERVIEW:
+        if details.second_interview_on is None:
+            raise DomainError("second_interview_date_required", "Give the date of the second interview.",
+                              field="second_date")
+        at = details.second_interview_time or time(9, 0)
+        interview.second_interview_at = local_to_utc(details.second_interview_on, at, participation.event.timezone)
+        place = (details.second_interview_place or "").strip()[:200]
+        interview.second_interview_place = place or None
+
+    if outcome in OFFERS:
+        interview.position_id = details.position_id
+    elif details.position_id is not None:
+        interview.position_id = details.position_id
+    interview.notes = notes
+    changed = interview.outcome != outcome
+    interview.outcome = outcome
+    interview.recorded_at = now
+    interview.recorded_by_token_id = token.id if token else None
+    if outcome == Outcome.HIRED_ON_THE_SPOT:
+        interview.hire_status = HireStatus.HIRED
+        interview.hired_start_date = details.start_date
+        interview.hire_confirmed_at = now
+    elif outcome == Outcome.CONDITIONAL_OFFER:
+        if interview.hire_status is None or changed:
+            interview.hire_status, interview.hired_start_date, interview.hire_confirmed_at = HireStatus.PENDING, None, None
+    else:
+        interview.hire_status = interview.hired_start_date = interview.hire_confirmed_at = None
+    if outcome != Outcome.NO_SHOW and interview.started_at is None:
+        interview.started_at = now
+    session.flush()
+    audit.record(session, "interview.outcome", actor_token=token, obj=interview,
+                 event_id=participation.event_id, outcome=outcome.value)
+    return interview
+
+
+def confirm_hire(
+    session: Session, interview: Interview, status: HireStatus | str, now: datetime, *,
+    start_date: date | None = None, token: AccessToken | None = None,
+) -> Interview:
+    """After the event: the offer became a hire (with its start date), was declined, or is still
+    pending. A confirmed hire is a placement."""
+    if interview.outcome not in OFFERS:
+        raise DomainError("no_offer", "Only offers can be confirmed as hires.")
+    status = HireStatus(status)
+    if status == HireStatus.HIRED and start_date is None:
+        start_date = interview.offer_start_date
+        if start_date is None:
+            raise DomainError("start_date_required", "Give the start date.", field="start_date")
+    interview.hire_status = status
+    interview.hired_start_date = start_date if status == HireStatus.HIRED else None
+    interview.hire_confirmed_at = None if status == HireStatus.PENDING else now
+    session.flush()
+    audit.record(session, "interview.hire", actor_token=token, obj=interview,
+                 event_id=interview.participation.event_id, hire_status=status.value)
+    return interview
+
+
+# --- The booth's board -------------------------------------------------------------------------
+
+
+@dataclass
+class BoardItem:
+    person: BoothCandidate
+    interview: Interview | None = None
+    booking: Booking | None = None
+    #: Minutes waited so far (queue) — whole minutes.
+    waiting_minutes: int = 0
+    place: int = 0
+
+
+@dataclass
+class Board:
+    booked: list[BoardItem]
+    queue: list[BoardItem]
+    in_progress: list[BoardItem]
+    finished: list[BoardItem]
+
+    @property
+    def average_wait(self) -> int:
+        return round(sum(i.waiting_minutes for i in self.queue) / len(self.queue)) if self.queue else 0
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(0, int(delta.total_seconds() // 60))
+
+
+def board(session: Session, participation: Participation, now: datetime) -> Board:
+    """Everything the booth tablet shows: booked slots still to come (or under way, without an
+    interview yet), the walk-up queue in order with waiting times, interviews under way, and the
+    finished ones (newest first)."""
+    interviews = list(
+        session.scalars(
+            select(Interview)
+            .where(Interview.participation_id == participation.id)
+            .options(
+                joinedload(Interview.registration).joinedload(Registration.candidate),
+                joinedload(Interview.registration).selectinload(Registration.positions_of_interest),
+                joinedload(Interview.position),
+            )
+            .order_by(Interview.queued_at, Interview.id)
+        ).unique()
+    )
+    interviewed_bookings = {i.booking_id for i in interviews if i.booking_id}
+    bookings = session.scalars(
+        select(Booking)
+        .join(Booking.slot)
+        .join(Booking.registration)
+        .where(InterviewSlot.participation_id == participation.id, Booking.cancelled_at.is_(None),
+               Registration.status != RegistrationStatus.CANCELLED)
+        .options(joinedload(Booking.slot), joinedload(Booking.registration).joinedload(Registration.candidate),
+                 joinedload(Booking.registration).selectinload(Registration.positions_of_interest))
+        .order_by(InterviewSlot.starts_at, Booking.seat)
+    ).unique()
+    open_ids = {i.registration_id for i in interviews if i.outcome is None}
+    booked = [
+        BoardItem(booth_candidate(b.registration, participation), booking=b)
+        for b in bookings
+        if b.id not in interviewed_bookings and b.registration_id not in open_ids
+        and b.slot.ends_at > now - timedelta(hours=1)
+    ]
+    queue = [
+        BoardItem(booth_candidate(i.registration, participation), interview=i,
+                  waiting_minutes=_minutes(now - i.queued_at))
+        for i in interviews
+        if i.outcome is None and i.started_at is None and i.registration.status != RegistrationStatus.CANCELLED
+    ]
+    for place, item in enumerate(queue, start=1):
+        item.place = place
+    in_progress = [
+        BoardItem(booth_candidate(i.registration, participation), interview=i)
+        for i in interviews if i.outcome is None and i.started_at is not None
+    ]
+    finished = sorted(
+        (BoardItem(booth_candidate(i.registration, participation), interview=i) for i in interviews if i.outcome),
+        key=lambda item: item.interview.recorded_at, reverse=True,
+    )
+    return Board(booked, queue, in_progress, finished)
+
+
+@dataclass
+class QueuePlace:
+    employer: str
+    table: str | None
+    place: int
+    waiting_minutes: int
+
+
+def queue_places(session: Session, registration: Registration, now: datetime) -> list[QueuePlace]:
+    """Where the person stands in each booth's walk-up queue (1 = next)."""
+    mine = list(
+        session.scalars(
+            select(Interview)
+            .where(Interview.registration_id == registration.id, Interview.outcome.is_(None),
+                   Interview.started_at.is_(None), Interview.source == InterviewSource.WALK_UP)
+            .options(joinedload(Interview.participation).joinedload(Participation.organization))
+        )
+    )
+    places = []
+    for interview in mine:
+        ahead = session.scalar(
+            select(func.count())
+            .select_from(Interview)
+            .join(Interview.registration)
+            .where(
+                Interview.participation_id == interview.participation_id, Interview.outcome.is_(None),
+                Interview.started_at.is_(None), Registration.status != RegistrationStatus.CANCELLED,
+                (Interview.queued_at < interview.queued_at)
+                | ((Interview.queued_at == interview.queued_at) & (Interview.id < interview.id)),
+            )
+        ) or 0
+        places.append(QueuePlace(interview.participation.organization.name, interview.participation.table_number,
+                                 ahead + 1, _minutes(now - interview.queued_at)))
+    return sorted(places, key=lambda p: p.place)
+
+
+def offers_to_confirm(session: Session, participation: Participation) -> list[BoardItem]:
+    """The booth's offers, pending first: what the employer confirms after the event."""
+    interviews = session.scalars(
+        select(Interview)
+        .where(Interview.participation_id == participation.id, Interview.outcome.in_([o.value for o in OFFERS]))
+        .options(joinedload(Interview.registration).joinedload(Registration.candidate),
+                 joinedload(Interview.registration).selectinload(Registration.positions_of_interest),
+                 joinedload(Interview.position))
+    ).unique()
+    order = {HireStatus.PENDING: 0, HireStatus.HIRED: 1, HireStatus.DECLINED: 2, None: 3}
+    items = [BoardItem(booth_candidate(i.registration, participation), interview=i) for i in interviews]
+    return sorted(items, key=lambda item: (order[item.interview.hire_status], item.person.name))
+
+
+def local_date_of(value: datetime | None, participation: Participation) -> date | None:
+    return value.astimezone(ZoneInfo(participation.event.timezone)).date() if value else None
+
+
+def local_time_of(value: datetime | None, participation: Participation) -> time | None:
+    return value.astimezone(ZoneInfo(participation.event.timezone)).time().replace(tzinfo=None) if value else None

@@ -1,0 +1,238 @@
+"""Interview slots and bookings: generation from a booth's settings, regeneration that never
+touches a booked slot, capacity, overlap, the per-event limit, cancel and rebook, blocking, and
+ten people racing for one seat."""
+
+import threading
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Booking, Event, InterviewSlot, Registration, RegistrationStatus
+from app.services import bookings, interviews
+from app.services import registration as registrations
+from app.services.errors import DomainError
+from tests import factories
+
+START = factories.EVENT_START  # 10:00 in Chicago
+BEFORE = START - timedelta(days=2)
+
+
+@pytest.fixture
+def booth(db):
+    event = factories.make_event(db.session)
+    return factories.make_participation(
+        db.session, event, interview_minutes=15, interviewers=1,
+        interview_starts_at=START, interview_ends_at=START + timedelta(hours=1),
+    )
+
+
+def person(db, event):
+    return factories.make_registration(db.session, event)
+
+
+def slots_of(db, booth) -> list[InterviewSlot]:
+    return list(db.session.scalars(select(InterviewSlot).where(InterviewSlot.participation_id == booth.id)
+                                   .order_by(InterviewSlot.starts_at)))
+
+
+def test_slots_are_made_back_to_back_through_the_window(db, booth):
+    changes = bookings.generate_slots(db.session, booth)
+    slots = slots_of(db, booth)
+    assert changes.created == 4
+    assert [(s.starts_at - START, s.ends_at - s.starts_at, s.capacity) for s in slots] == [
+        (timedelta(minutes=m), timedelta(minutes=15), 1) for m in (0, 15, 30, 45)
+    ]
+    assert bookings.slots_match_settings(db.session, booth)
+    # Running it again changes nothing.
+    again = bookings.generate_slots(db.session, booth)
+    assert (again.created, again.removed) == (0, 0)
+
+
+def test_a_booth_without_its_own_window_interviews_all_event_long(db):
+    event = factories.make_event(db.session, ends_at=START + timedelta(hours=2))
+    booth = factories.make_participation(db.session, event, interview_minutes=20, interviewers=3)
+    bookings.generate_slots(db.session, booth)
+    slots = slots_of(db, booth)
+    assert len(slots) == 6 and {s.capacity for s in slots} == {3}
+    assert slots[-1].ends_at == event.ends_at
+
+
+def test_regenerating_after_a_settings_change_keeps_booked_slots_untouched(db, booth):
+    bookings.generate_slots(db.session, booth)
+    first, second, *_ = slots_of(db, booth)
+    maria = person(db, booth.event)
+    bookings.book(db.session, maria, second, BEFORE)  # 10:15–10:30
+    bookings.set_blocked(db.session, first, True)
+
+    booth.interview_minutes, booth.interviewers = 20, 2
+    db.session.flush()
+    assert not bookings.slots_match_settings(db.session, booth)
+    changes = bookings.generate_slots(db.session, booth)
+
+    slots = slots_of(db, booth)
+    times = [(s.starts_at - START).seconds // 60 for s in slots]
+    # 10:00 and 10:20 would overlap the booked 10:15 slot, so only 10:40 is new; the booked one stays.
+    assert times == [15, 40]
+    kept = next(s for s in slots if s.id == second.id)
+    assert (kept.ends_at - kept.starts_at, kept.capacity) == (timedelta(minutes=15), 2)
+    assert changes.kept_booked == 1
+    assert len(bookings.live_bookings(db.session, maria)) == 1
+
+
+def test_a_booked_slot_never_shrinks_below_its_booked_seats(db, booth):
+    booth.interviewers = 3
+    bookings.generate_slots(db.session, booth)
+    slot = slots_of(db, booth)[0]
+    people = [person(db, booth.event) for _ in range(3)]
+    for p in people:
+        bookings.book(db.session, p, slot, BEFORE)
+    booth.interviewers = 1
+    bookings.generate_slots(db.session, booth)
+    assert slot.capacity == 3  # three people hold seats 1–3
+
+
+def test_a_full_slot_says_just_taken(db, booth):
+    bookings.generate_slots(db.session, booth)
+    slot = slots_of(db, booth)[0]
+    bookings.book(db.session, person(db, booth.event), slot, BEFORE)
+    with pytest.raises(DomainError) as error:
+        bookings.book(db.session, person(db, booth.event), slot, BEFORE)
+    assert error.value.code == "slot_taken"
+    assert "just taken" in str(error.value.message)
+    assert [s.free_seats for s in bookings.open_slots(db.session, booth, BEFORE)] == [1, 1, 1]
+
+
+def test_seats_fill_in_order_up_to_the_capacity(db, booth):
+    booth.interviewers = 2
+    bookings.generate_slots(db.session, booth)
+    slot = slots_of(db, booth)[0]
+    a = bookings.book(db.session, person(db, booth.event), slot, BEFORE)
+    b = bookings.book(db.session, person(db, booth.event), slot, BEFORE)
+    assert (a.seat, b.seat) == (1, 2)
+    bookings.cancel(db.session, a, BEFORE)
+    c = bookings.book(db.session, person(db, booth.event), slot, BEFORE)
+    assert c.seat == 1
+
+
+def test_booking_the_same_slot_twice_is_one_booking(db, booth):
+    bookings.generate_slots(db.session, booth)
+    slot = slots_of(db, booth)[0]
+    maria = person(db, booth.event)
+    assert bookings.book(db.session, maria, slot, BEFORE) == bookings.book(db.session, maria, slot, BEFORE)
+
+
+def test_overlapping_slots_at_two_booths_are_refused(db, booth):
+    other = factories.make_participation(db.session, booth.event, interview_minutes=10,
+                                         interview_starts_at=START, interview_ends_at=START + timedelta(hours=1))
+    bookings.generate_slots(db.session, booth)
+    bookings.generate_slots(db.session, other)
+    maria = person(db, booth.event)
+    bookings.book(db.session, maria, slots_of(db, booth)[0], BEFORE)  # 10:00–10:15
+    with pytest.raises(DomainError) as error:
+        bookings.book(db.session, maria, slots_of(db, other)[1], BEFORE)  # 10:10–10:20
+    assert error.value.code == "overlap"
+    bookings.book(db.session, maria, slots_of(db, other)[2], BEFORE)  # 10:20–10:30: fine
+
+
+def test_at_most_n_bookings_per_event_and_rebooking_moves_one(db, booth):
+    booth.event.max_bookings_per_candidate = 2
+    bookings.generate_slots(db.session, booth)
+    s1, s2, s3, _ = slots_of(db, booth)
+    maria = person(db, booth.event)
+    first = bookings.book(db.session, maria, s1, BEFORE)
+    bookings.book(db.session, maria, s2, BEFORE)
+    with pytest.raises(DomainError) as error:
+        bookings.book(db.session, maria, s3, BEFORE)
+    assert error.value.code == "too_many_bookings"
+    moved = bookings.book(db.session, maria, s3, BEFORE, replacing=first)
+    assert first.cancelled_at is not None and moved.slot_id == s3.id
+    assert [b.slot_id for b in bookings.live_bookings(db.session, maria)] == [s2.id, s3.id]
+
+
+def test_blocked_started_and_other_event_slots_cannot_be_booked(db, booth):
+    bookings.generate_slots(db.session, booth)
+    s1, s2, *_ = slots_of(db, booth)
+    maria = person(db, booth.event)
+    bookings.set_blocked(db.session, s1, True)
+    with pytest.raises(DomainError, match="slot_blocked"):
+        bookings.book(db.session, maria, s1, BEFORE)
+    assert bookings.set_blocked(db.session, s1, False) == 0
+    bookings.book(db.session, maria, s1, BEFORE)
+    with pytest.raises(DomainError, match="slot_started"):
+        bookings.book(db.session, maria, s2, s2.starts_at)
+    stranger = person(db, factories.make_event(db.session))
+    with pytest.raises(DomainError, match="wrong_event"):
+        bookings.book(db.session, stranger, s2, BEFORE)
+    waiting = person(db, booth.event)
+    waiting.status = RegistrationStatus.WAITLISTED
+    with pytest.raises(DomainError, match="no_place"):
+        bookings.book(db.session, waiting, s2, BEFORE)
+
+
+def test_cancelling_a_registration_frees_its_seats(db, booth):
+    bookings.generate_slots(db.session, booth)
+    slot = slots_of(db, booth)[0]
+    maria = person(db, booth.event)
+    bookings.book(db.session, maria, slot, BEFORE)
+    registrations.cancel(db.session, maria, BEFORE)
+    assert bookings.live_bookings(db.session, maria) == []
+    bookings.book(db.session, person(db, booth.event), slot, BEFORE)
+
+
+def test_a_booking_that_was_interviewed_cannot_be_cancelled(db, booth):
+    bookings.generate_slots(db.session, booth)
+    slot = slots_of(db, booth)[0]
+    maria = person(db, booth.event)
+    booking = bookings.book(db.session, maria, slot, BEFORE)
+    interviews.start(db.session, booth, maria, slot.starts_at)
+    with pytest.raises(DomainError, match="already_interviewed"):
+        bookings.cancel(db.session, booking, slot.starts_at)
+
+
+def test_ten_people_booking_a_one_seat_slot_at_once_one_gets_it(app, committed):
+    """Ten phones tap the same last seat at the same moment: exactly one booking, nine clear
+    "just taken" answers, and the database holds one live booking."""
+    session = committed.session
+    event = factories.make_event(session)
+    booth = factories.make_participation(session, event, interview_minutes=15, interviewers=1,
+                                         interview_starts_at=START, interview_ends_at=START + timedelta(minutes=15))
+    bookings.generate_slots(session, booth)
+    people = [factories.make_registration(session, event).id for _ in range(10)]
+    slot_id = slots_of(committed, booth)[0].id
+    session.commit()
+    barrier = threading.Barrier(10)
+    booked, refused, errors = [], [], []
+
+    def tap(registration_id: int) -> None:
+        with app.test_request_context(method="POST"), Session(committed.engine) as own:
+            barrier.wait()
+            try:
+                bookings.book(own, own.get(Registration, registration_id), own.get(InterviewSlot, slot_id), BEFORE)
+                own.commit()
+                booked.append(registration_id)
+            except DomainError as error:
+                own.rollback()
+                refused.append((error.code, str(error.message)))
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=tap, args=(r,)) for r in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(booked) == 1
+    assert refused == [("slot_taken", "Sorry, that time was just taken. Please pick another.")] * 9
+    with Session(committed.engine) as fresh:
+        assert fresh.scalar(select(func.count()).select_from(Booking).where(Booking.cancelled_at.is_(None))) == 1
+
+
+def test_open_slot_counts_per_employer(db, booth):
+    bookings.generate_slots(db.session, booth)
+    bookings.book(db.session, person(db, booth.event), slots_of(db, booth)[0], BEFORE)
+    assert bookings.open_slot_counts(db.session, booth.event, BEFORE) == {booth.id: 3}
+    assert bookings.open_slot_counts(db.session, booth.event, START + timedelta(minutes=31)) == {booth.id: 1}
