@@ -1,20 +1,610 @@
-"""Check-in at the door, derived from the append-only scan log."""
+"""Check-in at the door, derived from the append-only scan log.
 
-from sqlalchemy import func, select
+Every scan becomes one ``CheckIn`` row, failed ones too; whether someone is "checked in" (and
+whether they are inside right now, with exit scans) is worked out from that log, never kept as a
+flag. The scanner page, the JSON API and offline uploads all come through ``check_in()``.
+
+Retries on bad Wi-Fi are safe: each scan carries a client nonce, unique in the database, and a
+scan whose nonce is already logged gets the first answer back and writes nothing. Simultaneous
+scans of one badge are serialised on the registration row (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite's write lock, taken up front by every write request), so they give one
+check-in and the rest "already checked in"."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from app.models import CheckIn, CheckInKind
+from app.models import (
+    AccessToken,
+    Booking,
+    Candidate,
+    CheckIn,
+    CheckInKind,
+    Event,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    User,
+)
+from app.services import registration as registrations
+from app.services.errors import DomainError
+
+#: What a badge code looks like (``tokens.new_badge_code``: URL-safe base64). Anything else that is
+#: scanned (a driver's licence, a shop barcode) is logged only as a hash: it may be personal data.
+_CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NONCE_SHAPE = re.compile(r"^[\x21-\x7e]{1,64}$")
+#: Scans a device may upload in one batch.
+MAX_BATCH = 500
+#: "Arrived in the last …" on the live counts.
+RECENT = timedelta(minutes=15)
+
+
+class ScanStatus:
+    """The answer to a scan (``status`` in the API)."""
+
+    CHECKED_IN = "checked_in"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    CHECKED_OUT = "checked_out"
+    NOT_CHECKED_IN = "not_checked_in"
+    UNKNOWN_CODE = "unknown_code"
+    CANCELLED = "cancelled"
+    WRONG_EVENT = "wrong_event"
+
+
+#: HTTP status of each answer, as the API contract in DESIGN.md says.
+HTTP_STATUS = {
+    ScanStatus.CHECKED_IN: 201,
+    ScanStatus.CHECKED_OUT: 201,
+    ScanStatus.ALREADY_CHECKED_IN: 200,
+    ScanStatus.NOT_CHECKED_IN: 409,
+    ScanStatus.UNKNOWN_CODE: 404,
+    ScanStatus.CANCELLED: 409,
+    ScanStatus.WRONG_EVENT: 409,
+}
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """Who scanned: a scanner device (its token), a signed-in volunteer or staff member, or both."""
+
+    device: AccessToken | None = None
+    user: User | None = None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One scan as a device reports it."""
+
+    code: str
+    nonce: str
+    #: The device's clock; None means "now" (a scan made on the server's page).
+    scanned_at: datetime | None = None
+    kind: CheckInKind = CheckInKind.ENTRY
+    offline: bool = False
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    status: str
+    checkin: CheckIn
+    registration: Registration | None
+    #: When (and by which device or person) the person was first checked in, if ever.
+    first_checked_in_at: datetime | None = None
+    first_checked_in_by: str | None = None
+    interviews_booked: int = 0
+    #: True when the nonce had been seen before: this is the first answer again, nothing was written.
+    replayed: bool = False
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS[self.status]
+
+    @property
+    def successful(self) -> bool:
+        return self.status in (ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.ALREADY_CHECKED_IN)
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.registration is not None and self.registration.status == RegistrationStatus.WAITLISTED
+
+    def as_json(self, timezone_name: str | None = None) -> dict:
+        """The API's answer body."""
+        body: dict = {
+            "status": self.status,
+            "nonce": self.checkin.nonce,
+            "checkin_id": self.checkin.id,
+            "kind": self.checkin.kind.value,
+            "scanned_at": _iso(self.checkin.scanned_at),
+            "replayed": self.replayed,
+            "duplicate": self.checkin.is_duplicate,
+        }
+        if self.registration is not None and self.status != ScanStatus.WRONG_EVENT:
+            candidate = self.registration.candidate
+            body["registration"] = {
+                "first_name": candidate.first_name,
+                "last_name": candidate.last_name,
+                "name": candidate.full_name,
+                "status": self.registration.status.value,
+                "source": self.registration.source.value,
+                "interviews_booked": self.interviews_booked,
+            }
+        if self.first_checked_in_at is not None:
+            body["first_checked_in_at"] = _iso(self.first_checked_in_at)
+            body["first_checked_in_by"] = self.first_checked_in_by
+        return body
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# --- Reading what was scanned ---------------------------------------------------------------------
+
+
+def badge_code_from(scanned: str) -> str:
+    """The badge code in what a scanner read: the bare code, or the whole QR URL
+    (``https://…/b/<code>``, with or without a trailing slash or query)."""
+    text = (scanned or "").strip()
+    if "/b/" in text:
+        text = text.rsplit("/b/", 1)[1]
+        text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    return text
+
+
+def _loggable_code(code: str, scanned: str) -> str:
+    """What goes in ``raw_code`` for a scan that matched nothing: a code-shaped string as is,
+    anything else only as a hash (it may be someone's licence or card)."""
+    if _CODE_SHAPE.match(code):
+        return code
+    return "sha256:" + hashlib.sha256(scanned.encode()).hexdigest()[:32]
+
+
+def parse_scanned_at(value: object, now: datetime) -> datetime:
+    """A device's ISO 8601 time with its offset (``Z`` allowed); missing means now."""
+    if value is None or value == "":
+        return now
+    if not isinstance(value, str):
+        raise DomainError("invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise DomainError("invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at")
+    return parsed.astimezone(UTC)
+
+
+def _check_nonce(nonce: str) -> str:
+    if not isinstance(nonce, str) or not _NONCE_SHAPE.match(nonce):
+        raise DomainError("invalid_nonce", "nonce must be 1–64 printable characters, unique per scan.", field="nonce")
+    return nonce
+
+
+# --- The log, read --------------------------------------------------------------------------------
+
+
+def _not_undone():
+    undo = aliased(CheckIn)
+    return ~select(undo.id).where(undo.undoes_id == CheckIn.id).exists()
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One person's state at the door, derived from their scans."""
+
+    first_entry: CheckIn | None
+    #: The last entry or exit that counts (not undone, not a duplicate).
+    last: CheckIn | None
+
+    @property
+    def checked_in(self) -> bool:
+        return self.first_entry is not None
+
+    @property
+    def inside(self) -> bool:
+        return self.last is not None and self.last.kind == CheckInKind.ENTRY
+
+
+def presence(session: Session, registration_id: int) -> Presence:
+    scans = session.scalars(
+        select(CheckIn)
+        .where(
+            CheckIn.registration_id == registration_id,
+            CheckIn.successful.is_(True),
+            CheckIn.is_duplicate.is_(False),
+            CheckIn.kind.in_([CheckInKind.ENTRY, CheckInKind.EXIT]),
+            _not_undone(),
+        )
+        .order_by(CheckIn.scanned_at, CheckIn.id)
+    ).all()
+    entries = [s for s in scans if s.kind == CheckInKind.ENTRY]
+    return Presence(entries[0] if entries else None, scans[-1] if scans else None)
+
+
+def scanned_by(session: Session, checkin: CheckIn) -> str | None:
+    """The device name ("Door 2"), else the volunteer's name, that made a scan."""
+    if checkin.device_token_id is not None:
+        return session.scalar(select(AccessToken.name).where(AccessToken.id == checkin.device_token_id))
+    if checkin.user_id is not None:
+        return session.scalar(select(User.name).where(User.id == checkin.user_id))
+    return None
+
+
+def interviews_booked(session: Session, registration_id: int) -> int:
+    return session.scalar(
+        select(func.count()).where(Booking.registration_id == registration_id, Booking.cancelled_at.is_(None))
+    ) or 0
+
+
+def _status_of(checkin: CheckIn) -> str:
+    """The answer a logged scan was given (used to answer a replayed nonce the same way)."""
+    if checkin.error_code:
+        return checkin.error_code
+    if checkin.is_duplicate:
+        return ScanStatus.ALREADY_CHECKED_IN
+    return ScanStatus.CHECKED_OUT if checkin.kind == CheckInKind.EXIT else ScanStatus.CHECKED_IN
+
+
+def _result(session: Session, checkin: CheckIn, registration: Registration | None, *, replayed: bool) -> ScanResult:
+    status = _status_of(checkin)
+    first_at = first_by = None
+    booked = 0
+    if registration is not None and registration.event_id == checkin.event_id:
+        state = presence(session, registration.id)
+        if state.first_entry is not None and status in (
+            ScanStatus.ALREADY_CHECKED_IN, ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.CANCELLED
+        ):
+            first_at = state.first_entry.scanned_at
+            first_by = scanned_by(session, state.first_entry)
+        if status in (ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN):
+            booked = interviews_booked(session, registration.id)
+    return ScanResult(status, checkin, registration, first_at, first_by, booked, replayed)
+
+
+# --- Scanning -------------------------------------------------------------------------------------
+
+
+def _replay(session: Session, event: Event, nonce: str) -> ScanResult | None:
+    earlier = session.scalar(select(CheckIn).where(CheckIn.nonce == nonce))
+    if earlier is None:
+        return None
+    if earlier.event_id != event.id:
+        raise DomainError("nonce_reused", "This nonce was used for a scan at another event; make a new one per scan.", field="nonce")
+    registration = earlier.registration
+    if registration is None and earlier.raw_code and earlier.error_code == ScanStatus.WRONG_EVENT:
+        registration = session.scalar(select(Registration).where(Registration.badge_code == earlier.raw_code))
+    return _result(session, earlier, registration, replayed=True)
+
+
+def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: datetime) -> ScanResult:
+    """Log one scan at ``event``'s door and say what it means.
+
+    Entry scans: ``checked_in`` the first time (and on re-entry after an exit scan),
+    ``already_checked_in`` while the person is inside (logged as a flagged duplicate);
+    exit scans: ``checked_out``, or ``not_checked_in`` for someone not inside. A badge that is
+    ``cancelled``, of another event (``wrong_event``) or matches nothing (``unknown_code``) is
+    logged as a failed scan. A nonce seen before returns the first answer and writes nothing.
+    Raises ``DomainError`` for a malformed nonce or time."""
+    nonce = _check_nonce(scan.nonce)
+    scanned_at = scan.scanned_at or now
+    if scan.kind == CheckInKind.UNDO:
+        raise DomainError("invalid_kind", "kind must be entry or exit.", field="kind")
+    code = badge_code_from(scan.code)
+    if not code:
+        raise DomainError("code_required", "Scan a badge or type its code.", field="code")
+
+    registration = None
+    if _CODE_SHAPE.match(code):
+        # Locks the person's row until commit, so simultaneous scans of one badge queue here.
+        registration = session.scalar(
+            select(Registration).where(Registration.badge_code == code).with_for_update()
+        )
+    # After the lock: a concurrent request with the same nonce has committed by now.
+    replayed = _replay(session, event, nonce)
+    if replayed is not None:
+        return replayed
+
+    row = CheckIn(
+        event_id=event.id, scanned_at=scanned_at, received_at=now, nonce=nonce, kind=scan.kind,
+        is_offline=scan.offline, successful=True, error_code=None,
+        device_token_id=scanner.device.id if scanner.device else None,
+        user_id=scanner.user.id if scanner.user else None,
+    )
+    if registration is None:
+        row.raw_code, row.successful, row.error_code = _loggable_code(code, scan.code), False, ScanStatus.UNKNOWN_CODE
+    elif registration.event_id != event.id:
+        # Another event's badge: the composite foreign key keeps registration_id within this event.
+        row.raw_code, row.successful, row.error_code = code, False, ScanStatus.WRONG_EVENT
+    else:
+        row.registration_id = registration.id
+        state = presence(session, registration.id)
+        if registration.status == RegistrationStatus.CANCELLED:
+            row.successful, row.error_code = False, ScanStatus.CANCELLED
+        elif scan.kind == CheckInKind.ENTRY and state.inside:
+            row.is_duplicate = True
+        elif scan.kind == CheckInKind.EXIT and not state.inside:
+            row.successful, row.error_code = False, ScanStatus.NOT_CHECKED_IN
+
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # The same nonce, logged by a concurrent request between our look and our write.
+        replayed = _replay(session, event, nonce)
+        if replayed is None:
+            raise
+        return replayed
+    return _result(session, row, registration, replayed=False)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One item of an offline upload: its answer, or the error that kept it out of the log."""
+
+    nonce: str | None
+    result: ScanResult | None = None
+    error: DomainError | None = None
+
+
+def check_in_batch(
+    session: Session, event: Event, items: list[dict], scanner: Scanner, now: datetime, *, offline: bool = True
+) -> list[BatchItem]:
+    """Log a device's queued scans and answer each, in the order given. Scans are logged in badge
+    order (then scan time), so two devices uploading at once lock people in the same order and
+    cannot deadlock; a malformed item is answered with its error and the rest still count."""
+    if not isinstance(items, list) or not items:
+        raise DomainError("scans_required", "Send a non-empty list of scans.", field="scans")
+    if len(items) > MAX_BATCH:
+        raise DomainError("batch_too_large", f"Send at most {MAX_BATCH} scans at a time.", field="scans")
+    parsed: list[tuple[int, Scan | None, DomainError | None, str | None]] = []
+    for index, item in enumerate(items):
+        nonce = item.get("nonce") if isinstance(item, dict) else None
+        try:
+            if not isinstance(item, dict):
+                raise DomainError("invalid_scan", "Each scan is an object with code, nonce and scanned_at.")
+            parsed.append((index, scan_from_json(item, now, offline=offline), None, nonce))
+        except DomainError as error:
+            parsed.append((index, None, error, nonce if isinstance(nonce, str) else None))
+
+    answers: dict[int, BatchItem] = {}
+    runnable = [p for p in parsed if p[1] is not None]
+    runnable.sort(key=lambda p: (badge_code_from(p[1].code), p[1].scanned_at or now, p[0]))
+    for index, scan, _, nonce in runnable:
+        try:
+            answers[index] = BatchItem(nonce, result=check_in(session, event, scan, scanner, now))
+        except DomainError as error:
+            answers[index] = BatchItem(nonce, error=error)
+    for index, _, error, nonce in parsed:
+        if error is not None:
+            answers[index] = BatchItem(nonce, error=error)
+    return [answers[i] for i in range(len(items))]
+
+
+def scan_from_json(body: object, now: datetime, *, offline: bool = False) -> Scan:
+    """A ``Scan`` from an API body ``{"code", "nonce", "scanned_at", "kind"?}``."""
+    if not isinstance(body, dict):
+        raise DomainError("invalid_body", "Send a JSON object with code, nonce and scanned_at.")
+    code, nonce = body.get("code"), body.get("nonce")
+    if not isinstance(code, str) or not code.strip():
+        raise DomainError("code_required", "Scan a badge or type its code.", field="code")
+    if len(code) > 2000:
+        raise DomainError("code_too_long", "That is not a badge code.", field="code")
+    kind = body.get("kind", CheckInKind.ENTRY.value)
+    if kind not in (CheckInKind.ENTRY.value, CheckInKind.EXIT.value):
+        raise DomainError("invalid_kind", "kind must be entry or exit.", field="kind")
+    is_offline = body.get("offline", offline)
+    return Scan(
+        code=code,
+        nonce=_check_nonce(nonce),
+        scanned_at=parse_scanned_at(body.get("scanned_at"), now),
+        kind=CheckInKind(kind),
+        offline=bool(is_offline),
+    )
+
+
+def undo(session: Session, event: Event, checkin_id: int, nonce: str, scanner: Scanner, now: datetime) -> CheckIn:
+    """Cancel a mistaken entry or exit scan by appending an undo (nothing is deleted). Undoing the
+    same scan again answers with the first undo."""
+    nonce = _check_nonce(nonce)
+    target = session.scalar(
+        select(CheckIn).where(CheckIn.id == checkin_id, CheckIn.event_id == event.id)
+    )
+    if target is None or not target.successful or target.kind == CheckInKind.UNDO:
+        raise DomainError("not_undoable", "Only a successful entry or exit scan can be undone.")
+    if target.registration_id is not None:
+        session.execute(select(Registration.id).where(Registration.id == target.registration_id).with_for_update())
+    earlier = session.scalar(select(CheckIn).where(CheckIn.undoes_id == target.id))
+    if earlier is not None:
+        return earlier
+    row = CheckIn(
+        event_id=event.id, registration_id=target.registration_id, raw_code=target.raw_code,
+        scanned_at=now, received_at=now, nonce=nonce, kind=CheckInKind.UNDO, successful=True,
+        undoes_id=target.id,
+        device_token_id=scanner.device.id if scanner.device else None,
+        user_id=scanner.user.id if scanner.user else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        earlier = session.scalar(select(CheckIn).where(CheckIn.undoes_id == target.id))
+        if earlier is None:
+            raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce")
+        return earlier
+    return row
+
+
+# --- Walk-ins -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkInOutcome:
+    registration: Registration
+    #: False when the person had registered before (matched by email or phone, not doubled).
+    created: bool
+    scan: ScanResult
+
+
+def walk_in(
+    session: Session,
+    event: Event,
+    details: registrations.RegistrationDetails,
+    nonce: str,
+    scanner: Scanner,
+    now: datetime,
+) -> WalkInOutcome:
+    """Register someone at the door and check them in, in one step. A person who had registered
+    (same email or phone) is found, not registered twice, and keeps their own link."""
+    outcome = registrations.register(
+        session, event, details, now, source=RegistrationSource.WALK_IN, renew_link_if_registered=False
+    )
+    result = check_in(session, event, Scan(outcome.registration.badge_code, nonce), scanner, now)
+    return WalkInOutcome(outcome.registration, outcome.created, result)
+
+
+# --- Counts, search and the offline roster --------------------------------------------------------
 
 
 def checked_in_count(session: Session, event_id: int) -> int:
     """How many people have a successful entry scan that was not undone."""
-    undo = aliased(CheckIn)
-    not_undone = ~select(undo.id).where(undo.undoes_id == CheckIn.id).exists()
     return session.scalar(
         select(func.count(func.distinct(CheckIn.registration_id))).where(
             CheckIn.event_id == event_id,
             CheckIn.kind == CheckInKind.ENTRY,
             CheckIn.successful.is_(True),
-            not_undone,
+            _not_undone(),
         )
     ) or 0
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    registered: int
+    checked_in: int
+    walk_ins: int
+    last_15_minutes: int
+
+    def as_json(self) -> dict:
+        return {
+            "registered": self.registered, "checked_in": self.checked_in,
+            "walk_ins": self.walk_ins, "last_15_minutes": self.last_15_minutes,
+        }
+
+
+def live_counts(session: Session, event: Event, now: datetime) -> LiveCounts:
+    """The door's numbers. Check-ins come from the log, so every device shows the same ones."""
+    registered, walk_ins = session.execute(
+        select(
+            func.count().filter(Registration.status == RegistrationStatus.REGISTERED),
+            func.count().filter(
+                Registration.source == RegistrationSource.WALK_IN, Registration.status != RegistrationStatus.CANCELLED
+            ),
+        ).where(Registration.event_id == event.id)
+    ).one()
+    recent = session.scalar(
+        select(func.count(func.distinct(CheckIn.registration_id))).where(
+            CheckIn.event_id == event.id,
+            CheckIn.kind == CheckInKind.ENTRY,
+            CheckIn.successful.is_(True),
+            CheckIn.is_duplicate.is_(False),
+            CheckIn.scanned_at >= now - RECENT,
+            _not_undone(),
+        )
+    ) or 0
+    return LiveCounts(registered or 0, checked_in_count(session, event.id), walk_ins or 0, recent)
+
+
+@dataclass(frozen=True)
+class Found:
+    registration: Registration
+    checked_in_at: datetime | None
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search(session: Session, event: Event, query: str, *, limit: int = 8) -> list[Found]:
+    """People registered for ``event`` by name (each word starts a first or last name), e-mail
+    (from its start), or the last 4 digits of their phone. Cancelled registrations are included:
+    the volunteer must see why someone cannot check in."""
+    query = " ".join(query.split())[:100]
+    if len(query) < 2:
+        return []
+    statement = select(Registration).join(Registration.candidate).where(Registration.event_id == event.id)
+    if query.isdigit() and len(query) == 4:
+        statement = statement.where(Candidate.phone.like("%" + query))
+    elif "@" in query:
+        statement = statement.where(Candidate.email.like(_like_prefix(query.lower()), escape="\\"))
+    else:
+        for word in query.lower().split(" "):
+            pattern = _like_prefix(word)
+            statement = statement.where(
+                or_(
+                    func.lower(Candidate.first_name).like(pattern, escape="\\"),
+                    func.lower(Candidate.last_name).like(pattern, escape="\\"),
+                )
+            )
+    found = session.scalars(statement.order_by(Candidate.last_name, Candidate.first_name).limit(limit)).all()
+    firsts = _first_entries(session, [r.id for r in found])
+    return [Found(r, firsts.get(r.id)) for r in found]
+
+
+def _first_entries(session: Session, registration_ids: list[int]) -> dict[int, datetime]:
+    if not registration_ids:
+        return {}
+    return dict(
+        session.execute(
+            select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
+            .where(
+                CheckIn.registration_id.in_(registration_ids),
+                CheckIn.kind == CheckInKind.ENTRY,
+                CheckIn.successful.is_(True),
+                _not_undone(),
+            )
+            .group_by(CheckIn.registration_id)
+        ).all()
+    )
+
+
+def code_hash(badge_code: str) -> str:
+    """How the offline roster names a badge: SHA-256 of its code (the code itself never leaves
+    the server in bulk, so a lost phone holds no usable badges)."""
+    return hashlib.sha256(badge_code.encode()).hexdigest()
+
+
+def roster(session: Session, event: Event) -> list[dict]:
+    """Everyone registered for ``event``, for a scanner to check badges while offline: the badge
+    code's hash, the first name and last initial, the registration status and when they first
+    checked in. No e-mails, phones or full names."""
+    rows = session.execute(
+        select(Registration.id, Registration.badge_code, Registration.status, Candidate.first_name, Candidate.last_name)
+        .join(Registration.candidate)
+        .where(Registration.event_id == event.id)
+    ).all()
+    firsts = dict(
+        session.execute(
+            select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
+            .where(
+                CheckIn.event_id == event.id,
+                CheckIn.kind == CheckInKind.ENTRY,
+                CheckIn.successful.is_(True),
+                _not_undone(),
+            )
+            .group_by(CheckIn.registration_id)
+        ).all()
+    )
+    return [
+        {
+            "h": code_hash(code),
+            "n": f"{first} {last[:1]}.".strip() if last else first,
+            "s": status.value if isinstance(status, RegistrationStatus) else status,
+            "c": _iso(firsts[rid]) if rid in firsts else None,
+        }
+        for rid, code, status, first, last in rows
+    ]

@@ -1,0 +1,327 @@
+"""Check-in at the door, straight through the service: first and second scans, failures that are
+logged too, bare codes and QR URLs, replays, exits and undo, offline batches, counts and search."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    CheckIn,
+    CheckInKind,
+    Event,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    Role,
+    TokenScope,
+)
+from app.services import checkin
+from app.services.checkin import Scan, Scanner, ScanStatus
+from app.services.errors import DomainError
+from app.services.registration import RegistrationDetails
+from app.services.tokens import issue_token
+from tests import factories
+
+NOW = factories.EVENT_START + timedelta(minutes=55)  # 10:55 in Chicago
+URL = "https://hireday.test/b/"
+
+
+@pytest.fixture
+def event(db):
+    return factories.make_event(db.session, capacity=None)
+
+
+@pytest.fixture
+def door2(db, event):
+    token, _ = issue_token(db.session, TokenScope.DEVICE, "Door 2", event=event)
+    return Scanner(device=token)
+
+
+def scan(db, event, code, nonce, scanner, *, at=NOW, **fields):
+    return checkin.check_in(db.session, event, Scan(code, nonce, scanned_at=at, **fields), scanner, NOW)
+
+
+def rows(db) -> list[CheckIn]:
+    return list(db.session.scalars(select(CheckIn).order_by(CheckIn.id)))
+
+
+def test_first_scan_checks_in_and_a_second_says_when_and_where(db, event, door2):
+    registration = factories.make_registration(db.session, event)
+    first = scan(db, event, registration.badge_code, "n-1", door2, at=NOW - timedelta(minutes=1))
+    assert (first.status, first.http_status, first.registration) == (ScanStatus.CHECKED_IN, 201, registration)
+    assert first.as_json()["registration"]["name"] == registration.candidate.full_name
+
+    second = scan(db, event, registration.badge_code, "n-2", door2)
+    assert (second.status, second.http_status) == (ScanStatus.ALREADY_CHECKED_IN, 200)
+    assert second.first_checked_in_at == NOW - timedelta(minutes=1)
+    assert second.first_checked_in_by == "Door 2"
+    assert second.as_json()["first_checked_in_at"] == "2026-12-10T16:54:00Z"
+
+    logged = rows(db)
+    assert [(r.successful, r.is_duplicate) for r in logged] == [(True, False), (True, True)]
+    assert checkin.checked_in_count(db.session, event.id) == 1
+
+
+def test_cancelled_badge_is_refused_and_logged(db, event, door2):
+    registration = factories.make_registration(
+        db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=NOW - timedelta(days=1)
+    )
+    result = scan(db, event, registration.badge_code, "n-1", door2)
+    assert (result.status, result.http_status) == (ScanStatus.CANCELLED, 409)
+    [row] = rows(db)
+    assert (row.registration_id, row.successful, row.error_code) == (registration.id, False, "cancelled")
+    assert checkin.checked_in_count(db.session, event.id) == 0
+
+
+def test_another_events_badge_is_logged_by_its_code(db, event, door2):
+    other = factories.make_registration(db.session, factories.make_event(db.session))
+    result = scan(db, event, URL + other.badge_code, "n-1", door2)
+    assert (result.status, result.http_status) == (ScanStatus.WRONG_EVENT, 409)
+    assert "registration" not in result.as_json()  # nothing about someone of another event
+    [row] = rows(db)
+    assert (row.registration_id, row.raw_code, row.error_code, row.event_id) == (None, other.badge_code, "wrong_event", event.id)
+
+
+def test_unknown_code_is_logged_and_anything_not_code_shaped_only_as_a_hash(db, event, door2):
+    assert scan(db, event, "NoSuchBadgeCode1234567", "n-1", door2).http_status == 404
+    licence = "@ANSI 636014 DAQ D1234567 DCS LOPEZ DAC MARIA DBB 01011990"
+    assert scan(db, event, licence, "n-2", door2).status == ScanStatus.UNKNOWN_CODE
+    first, second = rows(db)
+    assert (first.raw_code, first.error_code, first.successful) == ("NoSuchBadgeCode1234567", "unknown_code", False)
+    assert second.raw_code.startswith("sha256:") and "LOPEZ" not in second.raw_code
+
+
+@pytest.mark.parametrize(
+    "scanned",
+    ["{code}", "  {code}\n", URL + "{code}", URL + "{code}/", URL + "{code}?lang=es", "http://other.host/b/{code}"],
+)
+def test_bare_code_and_whole_qr_url_are_the_same_badge(db, event, door2, scanned):
+    registration = factories.make_registration(db.session, event)
+    result = scan(db, event, scanned.format(code=registration.badge_code), "n-1", door2)
+    assert (result.status, result.registration) == (ScanStatus.CHECKED_IN, registration)
+
+
+def test_replayed_nonce_returns_the_first_answer_and_adds_nothing(db, event, door2):
+    registration = factories.make_registration(db.session, event)
+    first = scan(db, event, registration.badge_code, "same", door2)
+    again = scan(db, event, registration.badge_code, "same", door2)
+    assert (again.status, again.http_status, again.replayed, again.checkin.id) == (
+        ScanStatus.CHECKED_IN, 201, True, first.checkin.id
+    )
+    unknown = scan(db, event, "NoSuchBadgeCode1234567", "u", door2)
+    assert scan(db, event, "NoSuchBadgeCode1234567", "u", door2).checkin.id == unknown.checkin.id
+    assert len(rows(db)) == 2
+
+
+def test_a_nonce_from_another_event_is_refused(db, event, door2):
+    registration = factories.make_registration(db.session, event)
+    scan(db, event, registration.badge_code, "n-1", door2)
+    with pytest.raises(DomainError) as error:
+        scan(db, factories.make_event(db.session), registration.badge_code, "n-1", door2)
+    assert error.value.code == "nonce_reused"
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [({"code": "x", "nonce": ""}, "invalid_nonce"), ({"code": "x", "nonce": "a" * 65}, "invalid_nonce"),
+     ({"code": "", "nonce": "n"}, "code_required"), ({"code": "x", "nonce": "n", "scanned_at": "10:55"}, "invalid_scanned_at"),
+     ({"code": "x", "nonce": "n", "scanned_at": "2026-12-10T10:55:00"}, "invalid_scanned_at"),
+     ({"code": "x", "nonce": "n", "kind": "undo"}, "invalid_kind")],
+)
+def test_malformed_scans_are_refused_with_a_code(fields, code):
+    with pytest.raises(DomainError) as error:
+        checkin.scan_from_json(fields, NOW)
+    assert error.value.code == code
+
+
+def test_device_time_with_offset_is_kept_in_utc():
+    scan_ = checkin.scan_from_json({"code": "x", "nonce": "n", "scanned_at": "2026-12-10T10:55:00-06:00"}, NOW)
+    assert scan_.scanned_at == NOW
+
+
+def test_exit_and_reentry_and_undo_are_derived_from_the_log(db, event, door2):
+    registration = factories.make_registration(db.session, event)
+    code = registration.badge_code
+    assert scan(db, event, code, "exit-0", door2, kind=CheckInKind.EXIT).status == ScanStatus.NOT_CHECKED_IN
+    entered = scan(db, event, code, "in-1", door2, at=NOW - timedelta(minutes=30))
+    assert scan(db, event, code, "out-1", door2, at=NOW - timedelta(minutes=20), kind=CheckInKind.EXIT).status == ScanStatus.CHECKED_OUT
+    assert not checkin.presence(db.session, registration.id).inside
+    back = scan(db, event, code, "in-2", door2, at=NOW - timedelta(minutes=10))
+    assert (back.status, back.first_checked_in_at) == (ScanStatus.CHECKED_IN, entered.checkin.scanned_at)
+    assert checkin.presence(db.session, registration.id).inside
+    assert checkin.checked_in_count(db.session, event.id) == 1
+
+    # A mistaken scan is undone by appending, never by deleting; undoing twice gives the first undo.
+    undo = checkin.undo(db.session, event, back.checkin.id, "undo-1", door2, NOW)
+    assert checkin.undo(db.session, event, back.checkin.id, "undo-2", door2, NOW).id == undo.id
+    assert not checkin.presence(db.session, registration.id).inside
+    assert len(rows(db)) == 5
+    with pytest.raises(DomainError):
+        checkin.undo(db.session, event, undo.id, "undo-3", door2, NOW)
+
+
+def test_undoing_the_only_entry_means_not_checked_in(db, event, door2):
+    registration = factories.make_registration(db.session, event)
+    entered = scan(db, event, registration.badge_code, "in-1", door2)
+    checkin.undo(db.session, event, entered.checkin.id, "undo-1", door2, NOW)
+    assert checkin.checked_in_count(db.session, event.id) == 0
+    assert scan(db, event, registration.badge_code, "in-2", door2).status == ScanStatus.CHECKED_IN
+
+
+def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
+    """Two offline devices scanned the same person; one device also scanned a stranger's card."""
+    maria, jose = factories.make_registration(db.session, event), factories.make_registration(db.session, event)
+    door3 = Scanner(device=issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)[0])
+    at = lambda minutes: (NOW - timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    first = checkin.check_in_batch(db.session, event, [
+        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},
+        {"code": jose.badge_code, "nonce": "d2-2", "scanned_at": at(8)},
+        {"code": "NoSuchBadgeCode1234567", "nonce": "d2-3", "scanned_at": at(7)},
+        {"code": maria.badge_code, "nonce": "", "scanned_at": at(6)},
+    ], door2, NOW)
+    assert [(i.result.status if i.result else i.error.code) for i in first] == [
+        "checked_in", "checked_in", "unknown_code", "invalid_nonce"
+    ]
+    second = checkin.check_in_batch(db.session, event, [
+        {"code": maria.badge_code, "nonce": "d3-1", "scanned_at": at(5)},
+        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},  # a retried upload
+    ], door3, NOW)
+    assert [(i.result.status, i.result.replayed) for i in second] == [("already_checked_in", False), ("checked_in", True)]
+    assert second[0].result.first_checked_in_by == "Door 2"
+
+    logged = rows(db)
+    assert len(logged) == 4 and all(r.is_offline for r in logged)
+    assert [r.registration_id for r in logged if r.is_duplicate] == [maria.id]
+    assert checkin.checked_in_count(db.session, event.id) == 2
+
+
+def test_batch_limits(db, event, door2):
+    with pytest.raises(DomainError) as error:
+        checkin.check_in_batch(db.session, event, [], door2, NOW)
+    assert error.value.code == "scans_required"
+    with pytest.raises(DomainError) as error:
+        checkin.check_in_batch(db.session, event, [{}] * (checkin.MAX_BATCH + 1), door2, NOW)
+    assert error.value.code == "batch_too_large"
+
+
+def test_walk_in_registers_checks_in_and_matches_someone_already_registered(db, event):
+    volunteer = Scanner(user=factories.make_user(db.session, Role.VOLUNTEER))
+    details = RegistrationDetails(first_name="Ana", last_name="Ruiz", phone="312-555-0199", zip_code="60608",
+                                  consent_share_profile=True)
+    new = checkin.walk_in(db.session, event, details, "w-1", volunteer, NOW)
+    assert (new.created, new.registration.source, new.scan.status) == (True, RegistrationSource.WALK_IN, "checked_in")
+
+    pre = factories.make_registration(db.session, event, factories.make_candidate(db.session, email="li@example.com"))
+    link = pre.manage_token_hash
+    again = checkin.walk_in(db.session, event, RegistrationDetails(
+        first_name="Li", last_name="Wei", email="LI@example.com", zip_code="60616", consent_share_profile=True,
+    ), "w-2", volunteer, NOW)
+    assert (again.created, again.registration, again.scan.status) == (False, pre, "checked_in")
+    assert pre.manage_token_hash == link  # their own link keeps working
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
+
+
+def test_live_counts_come_from_the_log(db, event, door2):
+    people = [factories.make_registration(db.session, event) for _ in range(4)]
+    factories.make_registration(db.session, event, source=RegistrationSource.WALK_IN)
+    scan(db, event, people[0].badge_code, "a", door2, at=NOW - timedelta(hours=1))
+    scan(db, event, people[1].badge_code, "b", door2, at=NOW - timedelta(minutes=5))
+    scan(db, event, people[1].badge_code, "b2", door2, at=NOW - timedelta(minutes=4))  # duplicate
+    scan(db, event, "NoSuchBadgeCode1234567", "c", door2)
+    counts = checkin.live_counts(db.session, event, NOW)
+    assert counts.as_json() == {"registered": 5, "checked_in": 2, "walk_ins": 1, "last_15_minutes": 1}
+
+
+def test_search_by_name_email_and_last_four_digits(db, event, door2):
+    maria = factories.make_registration(db.session, event, factories.make_candidate(
+        db.session, first_name="María", last_name="Gómez", email="maria.g@example.com", phone="+13125550142"))
+    factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Mark", last_name="Li"))
+    factories.make_registration(factories_session := db.session, factories.make_event(db.session),
+                                factories.make_candidate(factories_session, first_name="María", last_name="Gómez Other"))
+    scan(db, event, maria.badge_code, "n", door2)
+
+    assert [f.registration for f in checkin.search(db.session, event, "maría gó")] == [maria]
+    assert [f.registration for f in checkin.search(db.session, event, "MARIA.G@")] == [maria]
+    found = checkin.search(db.session, event, "0142")
+    assert [f.registration for f in found] == [maria] and found[0].checked_in_at == NOW
+    assert {f.registration.candidate.first_name for f in checkin.search(db.session, event, "ma")} == {"María", "Mark"}
+    assert checkin.search(db.session, event, "m") == []
+    assert checkin.search(db.session, event, "100%_") == []
+
+
+def test_roster_holds_hashes_and_first_name_last_initial_only(db, event, door2):
+    maria = factories.make_registration(db.session, event, factories.make_candidate(
+        db.session, first_name="María", last_name="Gómez", email="maria.g@example.com"))
+    scan(db, event, maria.badge_code, "n", door2)
+    [entry] = checkin.roster(db.session, event)
+    assert entry == {"h": checkin.code_hash(maria.badge_code), "n": "María G.", "s": "registered",
+                     "c": "2026-12-10T16:55:00Z"}
+    assert maria.badge_code not in str(entry)
+
+
+def test_twenty_simultaneous_scans_of_one_badge_give_one_check_in(app, committed):
+    """20 devices scan the same badge at the same moment, each with its own nonce. On PostgreSQL the
+    registration row lock serialises them; on SQLite the write lock does."""
+    engine = committed.engine
+    event = factories.make_event(committed.session, capacity=None)
+    registration = factories.make_registration(committed.session, event)
+    committed.session.commit()
+    event_id, code = event.id, registration.badge_code
+    barrier = threading.Barrier(20)
+    statuses, errors = [], []
+
+    def scan_once(n: int):
+        with app.test_request_context(method="POST"), Session(engine) as session:
+            barrier.wait()
+            try:
+                result = checkin.check_in(session, session.get(Event, event_id), Scan(code, f"nonce-{n}"), Scanner(), NOW)
+                session.commit()
+                statuses.append(result.status)
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=scan_once, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(statuses) == ["already_checked_in"] * 19 + ["checked_in"]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CheckIn)) == 20
+        assert session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.is_duplicate.is_(False))) == 1
+        assert checkin.checked_in_count(session, event_id) == 1
+
+
+def test_the_same_nonce_sent_twenty_times_at_once_is_logged_once(app, committed):
+    """A device retrying one scan over a flaky connection, many times, all at once."""
+    engine = committed.engine
+    event = factories.make_event(committed.session, capacity=None)
+    committed.session.commit()
+    event_id = event.id
+    barrier = threading.Barrier(20)
+    ids, errors = [], []
+
+    def scan_once():
+        with app.test_request_context(method="POST"), Session(engine) as session:
+            barrier.wait()
+            try:
+                result = checkin.check_in(session, session.get(Event, event_id), Scan("NoSuchBadgeCode1234567", "one"), Scanner(), NOW)
+                session.commit()
+                ids.append(result.checkin.id)
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=scan_once) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(ids)) == 1
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CheckIn)) == 1
