@@ -1,10 +1,97 @@
-from flask import Blueprint, jsonify, request
+"""The JSON API for scanner devices. Each route authenticates a device token, calls one service and
+commits; answers carry a stable ``status`` (and ``error`` for refused requests)."""
 
+from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy import select
+
+from app.access import bearer_token_required
 from app.api import openapi
+from app.extensions import db, limiter
+from app.models import Event, TokenScope, utcnow
+from app.services import checkin
+from app.services.errors import DomainError
+from app.services.tokens import hash_secret
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Scans per device token (a batch upload counts once); ``CHECKIN_RATE_LIMIT`` overrides it.
+DEFAULT_CHECKIN_RATE_LIMIT = "120/minute"
+
+
+def _device_key() -> str:
+    """Rate limits count per device token (a hash of it), not per address: a venue's devices
+    share one Wi-Fi address."""
+    header = request.headers.get("Authorization", "")
+    secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    return "device:" + hash_secret(secret)[:32]
+
+
+def _checkin_limit() -> str:
+    return current_app.config.get("CHECKIN_RATE_LIMIT") or DEFAULT_CHECKIN_RATE_LIMIT
+
+
+def _error(error: DomainError, http_status: int = 400):
+    return jsonify(status="error", error=error.code, message=str(error.message), field=error.field), http_status
+
+
+def _device_event(slug: str) -> Event | None:
+    """The event, if the device's token is for it (a token opens one event's door only)."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or event.id != g.access_token.event_id:
+        return None
+    return event
+
+
+def _not_this_event():
+    return jsonify(status="error", error="unknown_event", message="This device token is not for that event."), 404
 
 
 @bp.get("/openapi.json")
 def openapi_json():
     return jsonify(openapi.document(request.host_url.rstrip("/")))
+
+
+@bp.post("/events/<slug>/checkins")
+@limiter.limit(_checkin_limit, key_func=_device_key)
+@bearer_token_required(TokenScope.DEVICE)
+def create_checkin(slug: str):
+    event = _device_event(slug)
+    if event is None:
+        return _not_this_event()
+    now = utcnow()
+    try:
+        scan = checkin.scan_from_json(request.get_json(silent=True), now)
+        result = checkin.check_in(db.session, event, scan, checkin.Scanner(device=g.access_token), now)
+    except DomainError as error:
+        db.session.rollback()
+        return _error(error)
+    db.session.commit()
+    return jsonify(result.as_json()), result.http_status
+
+
+@bp.post("/events/<slug>/checkins/batch")
+@limiter.limit(_checkin_limit, key_func=_device_key)
+@bearer_token_required(TokenScope.DEVICE)
+def create_checkin_batch(slug: str):
+    event = _device_event(slug)
+    if event is None:
+        return _not_this_event()
+    body = request.get_json(silent=True)
+    scans = body.get("scans") if isinstance(body, dict) else None
+    now = utcnow()
+    try:
+        items = checkin.check_in_batch(db.session, event, scans, checkin.Scanner(device=g.access_token), now)
+    except DomainError as error:
+        db.session.rollback()
+        return _error(error)
+    db.session.commit()
+    return jsonify(status="ok", results=[_batch_answer(item) for item in items]), 200
+
+
+def _batch_answer(item: checkin.BatchItem) -> dict:
+    if item.result is not None:
+        return {**item.result.as_json(), "http_status": item.result.http_status}
+    return {
+        "status": "error", "nonce": item.nonce, "error": item.error.code,
+        "message": str(item.error.message), "http_status": 400,
+    }
