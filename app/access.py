@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.models import Role, TokenScope, utcnow
-from app.services.tokens import find_usable_token
+from app.services.tokens import find_token, find_usable_token
 
 
 def role_required(*roles: Role) -> Callable:
@@ -32,15 +32,16 @@ door_required = role_required(Role.STAFF, Role.VOLUNTEER)
 
 
 def link_token_required(scope: TokenScope) -> Callable:
-    """For views under ``/<scope>/<token>``: the token must be live and of this scope, else 404
-    (a wrong link reveals nothing). The token is in ``g.access_token``."""
+    """For views under ``/<scope>/<token>``: the token must be live and of this scope. An unknown
+    link gets 404 (a wrong link reveals nothing); a real one that expired or was revoked gets 403,
+    so its holder knows to ask staff for a new one. The token is in ``g.access_token``."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(token: str, *args, **kwargs):
             access_token = find_usable_token(db.session, token, scope, utcnow())
             if access_token is None:
-                abort(404)
+                abort(403 if find_token(db.session, token, scope) is not None else 404)
             g.access_token = access_token
             return view(*args, **kwargs)
 

@@ -11,11 +11,12 @@ What a booth sees of a person is built here (``BoothCandidate``): their name and
 they are interested in — never contact details, ZIP, demographics or other employers' outcomes."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -107,25 +108,38 @@ def find_by_badge(session: Session, participation: Participation, text: str) -> 
     )
 
 
+def _folded(text: str) -> str:
+    """Lower case without accents, so "gomez" finds "Gómez"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
 def search(session: Session, participation: Participation, query: str, limit: int = 12) -> list[BoothCandidate]:
-    """People of this event whose first or last name starts with each word typed."""
-    words = [w for w in re.split(r"\s+", (query or "").strip().lower()) if w][:4]
+    """People of this event whose first or last name starts with each word typed (accents and case
+    ignored). Names are matched here rather than in SQL: every database folds accents differently,
+    and an event's few thousand names take milliseconds."""
+    words = [_folded(w) for w in re.split(r"\s+", (query or "").strip()) if w][:4]
     if not words or len(words[0]) < 2:
         return []
-    statement = (
-        select(Registration)
+    rows = session.execute(
+        select(Registration.id, Candidate.first_name, Candidate.last_name)
         .join(Registration.candidate)
         .where(Registration.event_id == participation.event_id, Registration.status != RegistrationStatus.CANCELLED)
-        .options(joinedload(Registration.candidate), selectinload(Registration.positions_of_interest))
-        .order_by(Candidate.last_name, Candidate.first_name, Registration.id)
-        .limit(limit)
-    )
-    for word in words:
-        pattern = word.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        statement = statement.where(
-            or_(func.lower(Candidate.first_name).like(pattern), func.lower(Candidate.last_name).like(pattern))
+    ).all()
+    matches = []
+    for registration_id, first, last in rows:
+        names = _folded(f"{first} {last}").split()
+        if all(any(name.startswith(word) for name in names) for word in words):
+            matches.append((_folded(last), _folded(first), registration_id))
+    ids = [registration_id for *_, registration_id in sorted(matches)[:limit]]
+    if not ids:
+        return []
+    found = {
+        r.id: r for r in session.scalars(
+            select(Registration).where(Registration.id.in_(ids))
+            .options(joinedload(Registration.candidate), selectinload(Registration.positions_of_interest))
         )
-    return [booth_candidate(r, participation) for r in session.scalars(statement)]
+    }
+    return [booth_candidate(found[i], participation) for i in ids]
 
 
 def booth_registration(session: Session, participation: Participation, registration_id: int) -> Registration:

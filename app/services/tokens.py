@@ -80,6 +80,14 @@ def find_usable_token(session: Session, secret: str, scope: TokenScope, now: dat
     return token
 
 
+def find_token(session: Session, secret: str, scope: TokenScope) -> AccessToken | None:
+    """The token of ``scope`` whose secret this is, usable or not (to tell "expired" from "unknown")."""
+    if not secret or len(secret) > 100:
+        return None
+    token = session.scalar(select(AccessToken).where(AccessToken.token_hash == hash_secret(secret)))
+    return token if token is not None and token.scope == scope else None
+
+
 def revoke_token(session: Session, token: AccessToken, now: datetime) -> None:
     """Stop a link working from now on. Revoking twice keeps the first time."""
     if token.revoked_at is None:

@@ -1,0 +1,71 @@
+"""Booth tablet forms (recruiters; English) and the career seeker's booking form."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models import HireStatus, WageUnit
+from app.services.interviews import OFFER_CONDITIONS
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as checkboxes; the service checks the values."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        pass
+
+WAGE_UNITS = [SelectChoice(WageUnit.HOUR.value, "per hour"), SelectChoice(WageUnit.YEAR.value, "per year")]
+HIRE_CHOICES = [
+    SelectChoice(HireStatus.HIRED.value, "Hired"),
+    SelectChoice(HireStatus.DECLINED.value, "Declined"),
+    SelectChoice(HireStatus.PENDING.value, "Still pending"),
+]
+
+
+class NonceForm(FlaskForm):
+    """A booth write: the nonce is made when the page is drawn, so a retry sends the same one."""
+
+    nonce = HiddenField(validators=[Optional(), Length(max=64)])
+
+
+class PersonForm(NonceForm):
+    registration_id = IntegerField(validators=[InputRequired()])
+
+
+class OutcomeForm(NonceForm):
+    notes = TextAreaField("Notes (only your booth sees them)", validators=[Optional(), Length(max=4000)])
+    position_id = SelectField("Position", coerce=int, choices=[], validate_choice=False, validators=[Optional()])
+    wage = StringField("Wage offered ($)", validators=[Optional(), Length(max=20)])
+    wage_unit = RadioField("Paid", choices=WAGE_UNITS, validators=[Optional()], validate_choice=True)
+    start_date = DateField("Start date", validators=[Optional()])
+    conditions = CheckboxListField("Conditions", choices=[SelectChoice(k, v) for k, v in OFFER_CONDITIONS.items()])
+    second_date = DateField("Date", validators=[Optional()])
+    second_time = TimeField("Time", validators=[Optional()])
+    second_place = StringField("Place", validators=[Optional(), Length(max=200)])
+
+
+class HireForm(FlaskForm):
+    status = RadioField("Hired?", choices=HIRE_CHOICES, validators=[InputRequired()])
+    start_date = DateField("Start date", validators=[Optional()])
+
+
+class BookingForm(FlaskForm):
+    """A career seeker books (or moves a booking to) a slot."""
+
+    slot_id = IntegerField(validators=[InputRequired()])
+    replacing = IntegerField(validators=[Optional()])

@@ -1,0 +1,155 @@
+"""The booth tablet over HTTP: finding people, starting interviews, outcomes and offers, retries,
+who may see what, and confirming hires after the event."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import HireStatus, Interview, Outcome, TokenScope, utcnow
+from app.services import bookings, interviews
+from app.services.tokens import issue_token, revoke_token
+from tests import factories
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def setup(db, monkeypatch):
+    # The event is under way now, so outcomes are editable.
+    now = utcnow()
+    event = factories.make_event(db.session, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4),
+                                 timezone="UTC")
+    hotel = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"))
+    cook = factories.make_position(db.session, hotel, title="Line Cook")
+    rival = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Rival Foods"))
+    maria = factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="María", last_name="Gómez",
+                                                     email="maria.gomez@example.com", zip_code="60623"),
+        sectors_of_interest=["hospitality"],
+    )
+    maria.positions_of_interest = [cook]
+    _, hotel_secret = issue_token(db.session, TokenScope.BOOTH, "Hotel", participation=hotel,
+                                  expires_at=event.ends_at + timedelta(days=30))
+    _, rival_secret = issue_token(db.session, TokenScope.BOOTH, "Rival", participation=rival,
+                                  expires_at=event.ends_at + timedelta(days=30))
+    db.session.commit()
+    return {"event": event, "hotel": hotel, "rival": rival, "maria": maria, "cook": cook,
+            "booth": f"/booth/{hotel_secret}", "rival_booth": f"/booth/{rival_secret}"}
+
+
+def test_search_by_name_shows_only_what_the_person_shared(client, setup):
+    page = client.get(setup["booth"] + "?find=gom").get_data(as_text=True)
+    assert "María Gómez" in page and "Line Cook" in page and "Hospitality" in page
+    assert "60623" not in page and "maria.gomez@example.com" not in page
+    assert "Start interview" in page and "Add to queue" in page
+
+
+def test_a_scanned_badge_url_finds_the_person(client, setup):
+    code = setup["maria"].badge_code
+    page = client.get(setup["booth"], query_string={"find": f"https://hireday.test/b/{code}"}).get_data(as_text=True)
+    assert "Badge found" in page and "María Gómez" in page
+
+
+def post(client, path, page, **data):
+    return client.post(path, data={"csrf_token": csrf_token(client, page if "/interviews/" in page else page + "?find=gom"), **data})
+
+
+def test_start_then_record_a_conditional_offer(client, db, setup):
+    booth, maria = setup["booth"], setup["maria"]
+    response = post(client, booth + "/start", booth, registration_id=maria.id, nonce="tap-1")
+    assert response.status_code == 303
+    again = post(client, booth + "/start", booth, registration_id=maria.id, nonce="tap-1")  # double tap
+    assert again.headers["Location"] == response.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Interview)) == 1
+
+    interview_page = response.headers["Location"]
+    form = client.get(interview_page).get_data(as_text=True)
+    assert "Conditional offer" in form
+    saved = post(client, interview_page, interview_page, outcome="conditional_offer", position_id=setup["cook"].id,
+                 wage="18.50", wage_unit="hour", start_date="2027-01-04", conditions=["background_check"], notes="Great fit")
+    assert saved.status_code == 303
+    board = client.get(setup["booth"]).get_data(as_text=True)
+    assert "Conditional offer" in board and "$18.50" in board and "background check" in board
+    interview = db.session.scalar(select(Interview))
+    assert (interview.outcome, interview.offer_wage_cents, interview.hire_status) == (
+        Outcome.CONDITIONAL_OFFER, 1850, HireStatus.PENDING)
+
+
+def test_an_offer_without_a_wage_is_sent_back_with_what_was_typed(client, db, setup):
+    booth = setup["booth"]
+    start = post(client, booth + "/start", booth, registration_id=setup["maria"].id, nonce="n")
+    page = start.headers["Location"]
+    response = post(client, page, page, outcome="conditional_offer", position_id=setup["cook"].id, wage="",
+                    notes="Kept notes")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Give the wage offered." in body and "Kept notes" in body
+
+
+def test_the_tablet_script_gets_where_to_go_next(client, setup):
+    booth = setup["booth"]
+    token = csrf_token(client, booth + "?find=gom")
+    response = client.post(booth + "/queue", data={"csrf_token": token, "registration_id": setup["maria"].id, "nonce": "q"},
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200
+    assert response.json["redirect"].endswith("#queue")
+    assert "Number 1: </span>María Gómez" in client.get(booth).get_data(as_text=True)
+
+
+def test_a_booked_slot_shows_as_next_and_can_be_started(client, db, setup):
+    hotel = setup["hotel"]
+    hotel.interview_starts_at = utcnow() + timedelta(minutes=30)
+    hotel.interview_ends_at = hotel.interview_starts_at + timedelta(minutes=30)
+    bookings.generate_slots(db.session, hotel)
+    slot = db.session.scalars(select(bookings.InterviewSlot).where(bookings.InterviewSlot.participation_id == hotel.id)).first()
+    booking = bookings.book(db.session, setup["maria"], slot, utcnow())
+    db.session.commit()
+    booth = setup["booth"]
+    assert "Booked: now and next" in client.get(booth).get_data(as_text=True)
+    response = post(client, f"{booth}/bookings/{booking.id}/start", booth, nonce="b")
+    assert response.status_code == 303
+    assert db.session.scalar(select(Interview.booking_id)) == booking.id
+
+
+def test_one_employer_cannot_read_or_write_anothers_interviews(client, db, setup):
+    interview = interviews.start(db.session, setup["hotel"], setup["maria"], utcnow())
+    interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), utcnow())
+    db.session.commit()
+    rival = setup["rival_booth"]
+    assert client.get(f"{rival}/interviews/{interview.id}").status_code == 404
+    response = post(client, f"{rival}/interviews/{interview.id}", rival, outcome="no_show")
+    assert response.status_code == 404
+    assert "María Gómez" not in client.get(rival).get_data(as_text=True)  # not in their finished list
+    db.session.refresh(interview)
+    assert interview.outcome == Outcome.NOT_SELECTED
+
+
+def test_expired_and_revoked_links_get_403_and_unknown_ones_404(client, db, setup):
+    event = setup["event"]
+    _, expired = issue_token(db.session, TokenScope.BOOTH, "Old", participation=setup["hotel"],
+                             expires_at=utcnow() - timedelta(minutes=1))
+    revoked_token, revoked = issue_token(db.session, TokenScope.BOOTH, "Lost", participation=setup["hotel"],
+                                         expires_at=event.ends_at + timedelta(days=30))
+    revoke_token(db.session, revoked_token, utcnow())
+    db.session.commit()
+    assert client.get(f"/booth/{expired}").status_code == 403
+    assert client.get(f"/booth/{revoked}").status_code == 403
+    assert client.get("/booth/not-a-real-link").status_code == 404
+
+
+def test_after_the_event_the_employer_confirms_hires(client, db, setup):
+    interview = interviews.start(db.session, setup["hotel"], setup["maria"], utcnow())
+    interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(
+        Outcome.CONDITIONAL_OFFER, position_id=setup["cook"].id, wage_cents=1850, wage_unit="hour"), utcnow())
+    event = setup["event"]
+    event.starts_at, event.ends_at = utcnow() - timedelta(days=5, hours=5), utcnow() - timedelta(days=5)
+    db.session.commit()
+    booth = setup["booth"]
+    page = client.get(booth).get_data(as_text=True)
+    assert "Confirm hires" in page and "María Gómez" in page
+    response = post(client, f"{booth}/interviews/{interview.id}/hire", booth, status="hired", start_date="2027-01-11")
+    assert response.status_code == 303
+    db.session.refresh(interview)
+    assert (interview.hire_status, str(interview.hired_start_date)) == (HireStatus.HIRED, "2027-01-11")
+    # Outcomes themselves are closed now.
+    assert post(client, f"{booth}/interviews/{interview.id}", booth, outcome="no_show").status_code == 422
