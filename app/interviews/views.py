@@ -5,7 +5,6 @@ import uuid
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -28,7 +27,9 @@ from app.services import bookings, interviews
 from app.services import registration as registrations
 from app.services.errors import DomainError
 from app.services.interviews import OFFER_CONDITIONS, OUTCOME_LABELS
-from app.services.registration_mail import Notice, send_notice
+from app.services.booking_mail import interviews_ics, send_bookings_update
+from app.formatting import local_time
+from app.urls import public_url
 
 bp = Blueprint("interviews", __name__)
 
@@ -294,3 +295,101 @@ def confirm_hire(interview_id: int):
     db.session.commit()
     flash(f"Saved: {found.registration.candidate.full_name} — {form.status.data}.", "success")
     return _done(url_for("interviews.booth", token=token, _anchor=f"offer-{found.id}"))
+
+
+# --- A career seeker's bookings, from their own page ----------------------------------------------
+
+
+def _registration(token: str) -> Registration:
+    registration = registrations.find_by_manage_token(db.session, token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.app_template_global()
+def interview_summary(registration: Registration) -> dict:
+    """For the person's own page (``/r/<token>``): their booked interviews and queue places."""
+    now = utcnow()
+    return {
+        "bookings": bookings.live_bookings(db.session, registration),
+        "queues": interviews.queue_places(db.session, registration, now),
+        "can_book": registration.status.value == "registered" and registration.event.ends_at > now,
+    }
+
+
+@bp.get("/r/<token>/interviews")
+def candidate_bookings(token: str):
+    registration = _registration(token)
+    event = registration.event
+    now = utcnow()
+    mine = bookings.live_bookings(db.session, registration)
+    counts = bookings.open_slot_counts(db.session, event, now)
+    employers = sorted(event.participations, key=lambda p: p.organization.name.casefold())
+    chosen = next((p for p in employers if str(p.id) == request.args.get("employer")), None)
+    moving = next((b for b in mine if str(b.id) == request.args.get("move")), None)
+    open_slots = bookings.open_slots(db.session, chosen, now) if chosen else []
+    busy = [(b.slot.starts_at, b.slot.ends_at) for b in mine if b is not moving]
+    return render_template(
+        "interviews/candidate/bookings.html", registration=registration, event=event, token=token,
+        bookings=mine, employers=employers, counts=counts, chosen=chosen, moving=moving,
+        open_slots=[o for o in open_slots if not any(s < o.slot.ends_at and o.slot.starts_at < e for s, e in busy)],
+        queues=interviews.queue_places(db.session, registration, now), form=FlaskForm(),
+        limit=event.max_bookings_per_candidate,
+        can_book=registration.status.value == "registered" and event.ends_at > now,
+    )
+
+
+@bp.post("/r/<token>/interviews")
+def book(token: str):
+    registration = _registration(token)
+    form = BookingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    slot = db.session.get(InterviewSlot, form.slot_id.data)
+    replacing = db.session.get(Booking, form.replacing.data) if form.replacing.data else None
+    if slot is None or (replacing is not None and replacing.registration_id != registration.id):
+        abort(404)
+    try:
+        booking = bookings.book(db.session, registration, slot, utcnow(), replacing=replacing)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("interviews.candidate_bookings", token=token, employer=slot.participation_id,
+                                move=replacing.id if replacing else None))
+    db.session.commit()
+    send_bookings_update(registration, bookings.live_bookings(db.session, registration), token,
+                         cancelled=[replacing] if replacing else [])
+    flash(_("Booked: %(employer)s at %(time)s. We e-mailed you a calendar file.",
+            employer=slot.participation.organization.name,
+            time=local_time(booking.slot.starts_at, registration.event.timezone)), "success")
+    return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+
+
+@bp.post("/r/<token>/interviews/<int:booking_id>/cancel")
+def cancel_booking(token: str, booking_id: int):
+    registration = _registration(token)
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.registration_id != registration.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        bookings.cancel(db.session, booking, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+    db.session.commit()
+    send_bookings_update(registration, bookings.live_bookings(db.session, registration), token, cancelled=[booking])
+    flash(_("Your interview with %(employer)s is cancelled.", employer=booking.slot.participation.organization.name), "info")
+    return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+
+
+@bp.get("/r/<token>/interviews.ics")
+def bookings_calendar(token: str):
+    registration = _registration(token)
+    body = interviews_ics(registration, bookings.live_bookings(db.session, registration), [],
+                          public_url(url_for("registration.manage", token=token)), utcnow())
+    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="interviews-{registration.event.slug}.ics"'}
