@@ -3,13 +3,13 @@ touches a booked slot, capacity, overlap, the per-event limit, cancel and rebook
 ten people racing for one seat."""
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Booking, Event, InterviewSlot, Registration, RegistrationStatus
+from app.models import Booking, InterviewSlot, Registration, RegistrationStatus
 from app.services import bookings, interviews
 from app.services import registration as registrations
 from app.services.errors import DomainError
@@ -215,7 +215,7 @@ def test_ten_people_booking_a_one_seat_slot_at_once_one_gets_it(app, committed):
             except DomainError as error:
                 own.rollback()
                 refused.append((error.code, str(error.message)))
-            except Exception as exc:  # collected and asserted below
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
 
     threads = [threading.Thread(target=tap, args=(r,)) for r in people]

@@ -77,8 +77,8 @@ def test_a_booked_person_who_does_not_come_is_a_no_show(db, booth):
 
 
 def offer(booth, **overrides) -> interviews.OutcomeDetails:
-    fields = dict(outcome=Outcome.CONDITIONAL_OFFER, position_id=booth.positions[0].id, wage_cents=1850,
-                  wage_unit=WageUnit.HOUR, start_date=date(2026, 12, 28), conditions=["drug_screen", "background_check"])
+    fields = {"outcome": Outcome.CONDITIONAL_OFFER, "position_id": booth.positions[0].id, "wage_cents": 1850,
+                  "wage_unit": WageUnit.HOUR, "start_date": date(2026, 12, 28), "conditions": ["drug_screen", "background_check"]}
     fields.update(overrides)
     return interviews.OutcomeDetails(**fields)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from app.models import Audience, Phase, SurveyLinkPurpose, TokenScope
+from app.models import Audience, Phase, Role, SurveyLinkPurpose, TokenScope
 from app.services import registration as registrations
 from app.services import surveys
 from app.services.tokens import issue_token
@@ -123,3 +123,112 @@ def test_an_employer_answers_from_the_booth_link(client, db, event):
                                          "hard_to_fill": "Line cooks"}
     assert client.get(f"/booth/{secret}/survey/during").status_code == 404
     assert client.get("/booth/not-a-token/survey/pre").status_code == 404
+
+
+@pytest.fixture
+def staff(db, login):
+    user = factories.make_user(db.session)
+    db.session.commit()
+    login(user)
+    return user
+
+
+def test_staff_see_each_surveys_results_and_download_them(client, db, event, staff):
+    survey = post_survey(db, event)
+    for score, comment in ((10, "Loved it"), (4, "")):
+        surveys.answer_survey(db.session, survey, {"satisfaction": "4", "recommend": str(score), "comments": comment},
+                              AFTER, registration=factories.make_registration(db.session, event))
+    db.session.commit()
+
+    overview = client.get("/staff/events/hh/surveys").get_data(as_text=True)
+    assert "Career seekers, after the event" in overview and "2</strong> responses of 2" in overview
+    assert 'href="/staff/events/hh/event' not in overview  # links use the slug only, never ids
+    assert 'href="/staff/events/hh/surveys"' in client.get("/staff/events/hh/").get_data(as_text=True)
+
+    page = client.get("/staff/events/hh/surveys/candidate/post/results").get_data(as_text=True)
+    assert "Recommend score:" in page and "<strong>+0.0</strong>" in page  # 1 promoter, 1 detractor
+    assert "average <strong>4.0</strong>" in page and "Loved it" in page
+
+    employer_page = client.get("/staff/events/hh/surveys/employer/pre/results").get_data(as_text=True)
+    assert "hiring pain points" in employer_page
+
+    csv_response = client.get("/staff/events/hh/export/survey-candidate-post.csv")
+    assert csv_response.headers["Content-Type"].startswith("text/csv")
+    assert csv_response.get_data(as_text=True).count("\n") == 3
+    assert client.get("/staff/events/hh/surveys/candidate/during/results").status_code == 404
+
+
+def test_survey_results_are_for_staff_only(client, db, event, login):
+    assert client.get("/staff/events/hh/surveys/candidate/post/results").status_code == 302
+    volunteer = factories.make_user(db.session, role=Role.VOLUNTEER)
+    db.session.commit()
+    login(volunteer)
+    assert client.get("/staff/events/hh/export/survey-candidate-post.csv").status_code == 403
+
+
+def test_staff_build_a_survey_and_preview_it_in_spanish(client, db, event, staff):
+    base = "/staff/events/hh/surveys/employer/post"
+    assert "Overall, how satisfied" in client.get(base).get_data(as_text=True)
+    token = csrf_token(client, base)
+    response = client.post(base + "/questions", data={
+        "csrf_token": token, "kind": "single_choice", "prompt_en": "Did you find parking?",
+        "prompt_es": "¿Encontró estacionamiento?", "choices": "Yes | Sí\nNo | No",
+    })
+    assert response.status_code == 302
+    survey = post_survey(db, event, Audience.EMPLOYER)
+    added = survey.questions[-1]
+    assert (added.key, [c["value"] for c in added.choices]) == ("did_you_find_parking", ["yes", "no"])
+
+    # A choice question without choices is explained next to the field.
+    page = client.post(base + "/questions", data={"csrf_token": token, "kind": "multiple_choice",
+                                                  "prompt_en": "Q", "prompt_es": "P", "choices": ""})
+    assert page.status_code == 422 and "at least two choices" in page.get_data(as_text=True)
+
+    client.post(f"{base}/questions/{added.id}/move", data={"csrf_token": token, "direction": "up"})
+    db.session.expire_all()
+    assert [q.key for q in post_survey(db, event, Audience.EMPLOYER).questions][-2] == "did_you_find_parking"
+
+    preview = client.get(base + "/preview?in=es").get_data(as_text=True)
+    assert "¿Encontró estacionamiento?" in preview and "Sí" in preview and 'class="button button--block button--large" disabled' in preview
+
+    client.post(f"{base}/questions/{added.id}/remove", data={"csrf_token": token})
+    db.session.expire_all()
+    assert "did_you_find_parking" not in [q.key for q in post_survey(db, event, Audience.EMPLOYER).questions]
+
+
+def test_once_answered_the_editor_only_rewords(client, db, event, staff):
+    survey = post_survey(db, event)
+    satisfaction = survey.questions[0]
+    surveys.answer_survey(db.session, survey, {"satisfaction": "4"}, AFTER,
+                          registration=factories.make_registration(db.session, event))
+    db.session.commit()
+    base = "/staff/events/hh/surveys/candidate/post"
+    page = client.get(base).get_data(as_text=True)
+    assert "structure is locked" in page and "Add a question" not in page and "Move up" not in page
+
+    token = csrf_token(client, base)
+    assert client.post(f"{base}/questions/{satisfaction.id}/remove", data={"csrf_token": token}).status_code == 302
+    edit = f"{base}/questions/{satisfaction.id}"
+    response = client.post(edit, data={"csrf_token": token, "kind": "scale_5", "required": "y",
+                                       "prompt_en": "How was it overall?", "prompt_es": "¿Cómo estuvo en general?"})
+    assert response.status_code == 302
+    refused = client.post(edit, data={"csrf_token": token, "kind": "recommend", "required": "y",
+                                      "prompt_en": "How was it?", "prompt_es": "¿Cómo estuvo?"})
+    assert refused.status_code == 422 and "can only be reworded" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    survey = post_survey(db, event)
+    assert survey.questions[0].key == "satisfaction"
+    assert (survey.questions[0].prompt_en, survey.questions[0].kind.value) == ("How was it overall?", "scale_5")
+
+
+def test_staff_set_the_survey_window_in_the_events_time_zone(client, db, event, staff):
+    base = "/staff/events/hh/surveys/candidate/post"
+    response = client.post(base + "/settings", data={
+        "csrf_token": csrf_token(client, base), "title_en": "After the fair", "title_es": "Después de la feria",
+        "opens_at": "2026-12-10T15:00", "closes_at": "2026-12-20T17:00",
+    })
+    assert response.status_code == 302
+    survey = post_survey(db, event)
+    db.session.refresh(survey)
+    assert survey.closes_at == factories.EVENT_START.replace(day=20, hour=23)  # 17:00 in Chicago
+    assert survey.title_es == "Después de la feria"

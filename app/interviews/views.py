@@ -3,18 +3,37 @@ page (``/r/<token>/bookings``), and staff slot management."""
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import link_token_required, staff_required
 from app.extensions import db
-from app.interviews.forms import BookingForm, HireForm, NonceForm, OutcomeForm, PersonForm
+from app.formatting import local_time
+from app.interviews.forms import (
+    BookingForm,
+    HireForm,
+    NonceForm,
+    OutcomeForm,
+    PersonForm,
+)
 from app.models import (
     Booking,
-    Event,
+    Candidate,
     HireStatus,
     InterviewSlot,
     Outcome,
@@ -25,10 +44,9 @@ from app.models import (
 )
 from app.services import bookings, interviews
 from app.services import registration as registrations
+from app.services.booking_mail import interviews_ics, send_bookings_update
 from app.services.errors import DomainError
 from app.services.interviews import OFFER_CONDITIONS, OUTCOME_LABELS
-from app.services.booking_mail import interviews_ics, send_bookings_update
-from app.formatting import local_time
 from app.urls import public_url
 
 bp = Blueprint("interviews", __name__)
@@ -393,3 +411,124 @@ def bookings_calendar(token: str):
                           public_url(url_for("registration.manage", token=token)), utcnow())
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="interviews-{registration.event.slug}.ics"'}
+
+
+# --- Staff: a booth's slots -------------------------------------------------------------------------
+
+
+def _staff_participation(slug: str, participation_id: int) -> Participation:
+    participation = db.session.get(Participation, participation_id)
+    if participation is None or participation.event.slug != slug:
+        abort(404)
+    return participation
+
+
+def _find_person(participation: Participation, typed: str) -> Registration:
+    """Staff booking for someone: an e-mail, a badge code (or its URL), or a name matching one person."""
+    typed = typed.strip()
+    if "@" in typed:
+        found = db.session.scalar(
+            select(Registration).join(Registration.candidate)
+            .where(Registration.event_id == participation.event_id, Candidate.email == typed.lower())
+        )
+        if found is not None:
+            return found
+    found = interviews.find_by_badge(db.session, participation, typed)
+    if found is not None:
+        return found
+    matches = interviews.search(db.session, participation, typed, limit=5)
+    if len(matches) == 1:
+        return db.session.get(Registration, matches[0].registration_id)
+    if not matches:
+        raise DomainError("person_not_found", "No one registered for this event matches that.", field="person")
+    raise DomainError("several_people", f"{len(matches)} or more people match; type their e-mail instead.",
+                      field="person")
+
+
+@bp.get("/staff/events/<slug>/employers/<int:participation_id>/slots")
+@staff_required
+def staff_slots(slug: str, participation_id: int):
+    participation = _staff_participation(slug, participation_id)
+    rows = bookings.staff_slot_rows(db.session, participation)
+    return render_template(
+        "interviews/staff_slots.html", participation=participation, event=participation.event, rows=rows,
+        in_step=bookings.slots_match_settings(db.session, participation), planned=len(bookings.planned_times(participation)),
+        window=bookings.interview_window(participation), form=FlaskForm(),
+        person=request.args.get("person", ""), now=utcnow(),
+    )
+
+
+@bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/generate")
+@staff_required
+def generate_slots(slug: str, participation_id: int):
+    participation = _staff_participation(slug, participation_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    changes = bookings.generate_slots(db.session, participation, actor=current_user)
+    db.session.commit()
+    message = f"Slots updated: {changes.created} added, {changes.removed} removed."
+    if changes.kept_booked:
+        message += f" {changes.kept_booked} booked slot{'s' if changes.kept_booked != 1 else ''} kept as they were."
+    flash(message, "success")
+    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id))
+
+
+@bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/<int:slot_id>/<any(block, unblock):action>")
+@staff_required
+def block_slot(slug: str, participation_id: int, slot_id: int, action: str):
+    participation = _staff_participation(slug, participation_id)
+    slot = db.session.get(InterviewSlot, slot_id)
+    if slot is None or slot.participation_id != participation.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    held = bookings.set_blocked(db.session, slot, action == "block", actor=current_user)
+    db.session.commit()
+    when = local_time(slot.starts_at, participation.event.timezone)
+    if action == "block" and held:
+        flash(f"{when} blocked. {held} person{'s' if held != 1 else ''} booked in it keep their booking: "
+              "cancel it below if they must move.", "warning")
+    else:
+        flash(f"{when} {'blocked' if action == 'block' else 'open for booking again'}.", "success")
+    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{slot.id}"))
+
+
+@bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/book")
+@staff_required
+def staff_book(slug: str, participation_id: int):
+    participation = _staff_participation(slug, participation_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    slot = db.session.get(InterviewSlot, request.form.get("slot_id", type=int) or 0)
+    typed = request.form.get("person", "")[:200]
+    if slot is None or slot.participation_id != participation.id:
+        abort(404)
+    try:
+        registration = _find_person(participation, typed)
+        bookings.book(db.session, registration, slot, utcnow(), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id,
+                                person=typed, _anchor=f"slot-{slot.id}"))
+    db.session.commit()
+    flash(f"Booked {registration.candidate.full_name} at {local_time(slot.starts_at, participation.event.timezone)}.", "success")
+    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{slot.id}"))
+
+
+@bp.post("/staff/events/<slug>/employers/<int:participation_id>/bookings/<int:booking_id>/cancel")
+@staff_required
+def staff_cancel(slug: str, participation_id: int, booking_id: int):
+    participation = _staff_participation(slug, participation_id)
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.slot.participation_id != participation.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        bookings.cancel(db.session, booking, utcnow(), actor=current_user)
+    except DomainError as error:
+        return _fail(error, url_for("interviews.staff_slots", slug=slug, participation_id=participation_id))
+    db.session.commit()
+    flash(f"Cancelled {booking.registration.candidate.full_name}'s booking.", "success")
+    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{booking.slot_id}"))

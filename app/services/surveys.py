@@ -289,6 +289,10 @@ DEFAULT_SURVEYS: dict[tuple[Audience, Phase], SurveySpec] = {
 }
 
 
+#: The order surveys are listed in: career seekers first, before the event first.
+SURVEY_ORDER: tuple[tuple[Audience, Phase], ...] = tuple(DEFAULT_SURVEYS)
+
+
 def add_default_surveys(session: Session, event: Event) -> list[Survey]:
     """Create the event's default surveys (career seeker and employer, before and after), skipping
     any (audience, phase) the event already has. Returns the surveys created, flushed, in the order

@@ -1,18 +1,47 @@
 """Survey pages: career seekers answer by their personal link, employers from the booth link;
 staff edit the questions and see the results."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
-from app.access import link_token_required
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from app.access import link_token_required, staff_required
 from app.extensions import db
 from app.formatting import current_locale
-from app.models import Audience, Language, Participation, Phase, Registration, Survey, TokenScope, utcnow
+from app.models import (
+    Audience,
+    Event,
+    Language,
+    Participation,
+    Phase,
+    Question,
+    QuestionKind,
+    Registration,
+    Survey,
+    TokenScope,
+    utcnow,
+)
 from app.services import registration as registrations
-from app.services import surveys
+from app.services import survey_editor, survey_results, surveys
 from app.services.errors import DomainError
 from app.survey_form import add_question_fields, form_answers, form_data
+from app.surveys.forms import KIND_LABELS, MoveForm, QuestionForm, SurveySettingsForm
 
 bp = Blueprint("surveys", __name__)
 
@@ -110,3 +139,250 @@ def post_survey_open(event) -> bool:
     """For the career seeker's own page: offer the post-event survey?"""
     survey = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.POST)
     return survey is not None and surveys.is_open(survey, utcnow())
+
+
+# --- Staff: the event's surveys and their results -------------------------------------------------
+
+AUDIENCE_NAMES = {Audience.CANDIDATE: "Career seekers", Audience.EMPLOYER: "Employers"}
+PHASE_NAMES = {Phase.PRE: "before the event", Phase.POST: "after the event"}
+
+
+@bp.app_template_filter()
+def survey_name(survey: Survey) -> str:
+    """"Career seekers, after the event": how staff pages name a survey."""
+    return f"{AUDIENCE_NAMES[survey.audience]}, {PHASE_NAMES[survey.phase]}"
+
+
+def _staff_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _staff_survey(slug: str, audience: str, phase: str) -> Survey:
+    event = _staff_event(slug)
+    try:
+        key = (Audience(audience), Phase(phase))
+    except ValueError:
+        abort(404)
+    survey = surveys.event_survey(db.session, event, *key)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _survey_args(survey: Survey) -> dict[str, str]:
+    return {"slug": survey.event.slug, "audience": survey.audience.value, "phase": survey.phase.value}
+
+
+@bp.app_template_global()
+def survey_url(endpoint: str, survey: Survey, **kwargs) -> str:
+    return url_for(endpoint, **_survey_args(survey), **kwargs)
+
+
+@bp.get("/staff/events/<slug>/surveys")
+@staff_required
+def event_surveys(slug: str):
+    event = _staff_event(slug)
+    found = {(s.audience, s.phase): s for s in db.session.scalars(select(Survey).where(Survey.event_id == event.id))}
+    ordered = [found[key] for key in surveys.SURVEY_ORDER if key in found]
+    now = utcnow()
+    rows = [
+        (survey, survey_results.survey_results(db.session, survey), surveys.survey_window(survey), surveys.is_open(survey, now))
+        for survey in ordered
+    ]
+    return render_template("surveys/staff/event_surveys.html", event=event, rows=rows)
+
+
+@bp.get("/staff/events/<slug>/surveys/<audience>/<phase>/results")
+@staff_required
+def results(slug: str, audience: str, phase: str):
+    survey = _staff_survey(slug, audience, phase)
+    result = survey_results.survey_results(db.session, survey)
+    pain_points = None
+    if survey.audience == Audience.EMPLOYER:
+        pain_points = survey_results.employer_pain_points(db.session, survey.event)
+    return render_template(
+        "surveys/staff/results.html", survey=survey, event=survey.event, result=result, pain_points=pain_points
+    )
+
+
+@bp.get("/staff/events/<slug>/export/survey-<audience>-<phase>.csv")
+@staff_required
+def results_csv(slug: str, audience: str, phase: str):
+    survey = _staff_survey(slug, audience, phase)
+    response = make_response(survey_results.results_csv(db.session, survey))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-survey-{audience}-{phase}.csv"'
+    return response
+
+
+# --- Staff: the editor ----------------------------------------------------------------------------
+
+
+def _local(value, timezone: str):
+    return value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None) if value else None
+
+
+def _utc(value, timezone: str):
+    return value.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC) if value else None
+
+
+def _draft(form: QuestionForm) -> survey_editor.QuestionDraft:
+    kind = QuestionKind(form.kind.data)
+    choices = survey_editor.parse_choices(form.choices.data or "") if kind in survey_editor.CHOICE_KINDS else []
+    return survey_editor.QuestionDraft(kind, form.prompt_en.data or "", form.prompt_es.data or "",
+                                       form.required.data, choices)
+
+
+def _editor_page(survey: Survey, question_form: QuestionForm | None = None,
+                 settings_form: SurveySettingsForm | None = None, status: int = 200):
+    timezone = survey.event.timezone
+    if settings_form is None:
+        settings_form = SurveySettingsForm(formdata=None, data={
+            "title_en": survey.title_en, "title_es": survey.title_es,
+            "opens_at": _local(survey.opens_at, timezone), "closes_at": _local(survey.closes_at, timezone),
+        })
+    opens, closes = surveys.survey_window(survey)
+    return render_template(
+        "surveys/staff/editor.html", survey=survey, event=survey.event,
+        locked=survey_editor.has_answers(db.session, survey), kind_labels=KIND_LABELS,
+        question_form=question_form or QuestionForm(formdata=None), settings_form=settings_form,
+        window=(opens, closes), move_form=MoveForm(formdata=None),
+    ), status
+
+
+@bp.get("/staff/events/<slug>/surveys/<audience>/<phase>")
+@staff_required
+def editor(slug: str, audience: str, phase: str):
+    return _editor_page(_staff_survey(slug, audience, phase))
+
+
+@bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/questions")
+@staff_required
+def add_question(slug: str, audience: str, phase: str):
+    survey = _staff_survey(slug, audience, phase)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = survey_editor.add_question(db.session, survey, _draft(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Question added: {question.prompt_en}", "success")
+            return redirect(survey_url("surveys.editor", survey) + "#questions")
+    return _editor_page(survey, question_form=form, status=422)
+
+
+def _question(survey: Survey, question_id: int) -> Question:
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>", methods=["GET", "POST"])
+@staff_required
+def edit_question(slug: str, audience: str, phase: str, question_id: int):
+    survey = _staff_survey(slug, audience, phase)
+    question = _question(survey, question_id)
+    locked = survey_editor.has_answers(db.session, survey)
+    form = QuestionForm(data={
+        "kind": question.kind.value, "prompt_en": question.prompt_en, "prompt_es": question.prompt_es,
+        "required": question.required, "choices": survey_editor.choices_text(question.choices),
+    })
+    status = 200
+    if form.validate_on_submit():
+        try:
+            survey_editor.update_question(db.session, question, _draft(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Question saved.", "success")
+            return redirect(survey_url("surveys.editor", survey) + "#questions")
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("surveys/staff/question_form.html", survey=survey, event=survey.event, form=form,
+                           question=question, locked=locked), status
+
+
+@bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>/move")
+@staff_required
+def move_question(slug: str, audience: str, phase: str, question_id: int):
+    survey = _staff_survey(slug, audience, phase)
+    question = _question(survey, question_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        survey_editor.move_question(db.session, question, -1 if form.direction.data == "up" else 1, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+    return redirect(survey_url("surveys.editor", survey) + f"#question-{question.key}")
+
+
+@bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>/remove")
+@staff_required
+def remove_question(slug: str, audience: str, phase: str, question_id: int):
+    survey = _staff_survey(slug, audience, phase)
+    question = _question(survey, question_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    prompt = question.prompt_en
+    try:
+        survey_editor.remove_question(db.session, question, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(f"Question removed: {prompt}", "success")
+    return redirect(survey_url("surveys.editor", survey) + "#questions")
+
+
+@bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/settings")
+@staff_required
+def survey_settings(slug: str, audience: str, phase: str):
+    survey = _staff_survey(slug, audience, phase)
+    form = SurveySettingsForm()
+    if form.validate_on_submit():
+        timezone = survey.event.timezone
+        try:
+            survey_editor.update_survey(
+                db.session, survey, title_en=form.title_en.data, title_es=form.title_es.data,
+                opens_at=_utc(form.opens_at.data, timezone), closes_at=_utc(form.closes_at.data, timezone),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Survey settings saved.", "success")
+            return redirect(survey_url("surveys.editor", survey))
+    return _editor_page(survey, settings_form=form, status=422)
+
+
+@bp.get("/staff/events/<slug>/surveys/<audience>/<phase>/preview")
+@staff_required
+def preview(slug: str, audience: str, phase: str):
+    """The survey as its respondents see it (``?in=es`` for Spanish, without switching the staff
+    member's own pages to Spanish); nothing can be sent."""
+    survey = _staff_survey(slug, audience, phase)
+    language = "es" if request.args.get("in") == "es" else "en"
+    spanish = language == "es"
+    with force_locale(language):
+        return render_template(
+            "surveys/answer.html", survey=survey, event=survey.event, form=survey_form(survey, spanish, formdata=None),
+            questions=list(survey.questions), spanish=spanish, is_open=True, not_yet=False, closes_at=None,
+            answered=False, participation=None, preview=True,
+        )

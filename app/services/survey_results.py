@@ -1,0 +1,300 @@
+"""Survey results: response rates, counts and percentages per question, averages, the recommend
+score, text answers and the employers' ranked hiring pain points, as plain data. The results page,
+the CSV export and the event report all read them from here.
+
+Percentages are of the people who answered the question (a multiple-choice question's add up to
+more than 100). The recommend score is the share of promoters (9–10) minus the share of
+detractors (0–6), from −100 to 100."""
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.models import (
+    Answer,
+    Audience,
+    CheckIn,
+    CheckInKind,
+    Event,
+    Participation,
+    Phase,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    Response,
+    Survey,
+)
+from app.services.surveys import SURVEY_ORDER
+
+NUMBER_KINDS = (QuestionKind.SCALE_5, QuestionKind.RECOMMEND)
+TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
+@dataclass
+class OptionCount:
+    """One choice (or one number on a scale) and how many chose it."""
+
+    value: str
+    label_en: str
+    label_es: str
+    count: int
+    #: Of the people who answered the question; None when nobody did.
+    percent: float | None
+
+
+@dataclass
+class RecommendScore:
+    promoters: int
+    passives: int
+    detractors: int
+    #: % promoters − % detractors, one decimal; None without answers.
+    score: float | None
+
+
+@dataclass
+class TextAnswer:
+    text: str
+    language: str
+    #: The employer's name, for employer surveys (career seekers stay anonymous here).
+    employer: str | None = None
+
+
+@dataclass
+class QuestionResult:
+    key: str
+    kind: str
+    prompt_en: str
+    prompt_es: str
+    required: bool
+    #: How many respondents answered this question.
+    answered: int
+    #: Choice and scale questions: every option, in the question's order, chosen or not.
+    options: list[OptionCount] = field(default_factory=list)
+    #: Scale and recommend questions: the mean, two decimals.
+    average: float | None = None
+    recommend: RecommendScore | None = None
+    texts: list[TextAnswer] = field(default_factory=list)
+
+
+@dataclass
+class SurveyResults:
+    survey_id: int
+    audience: str
+    phase: str
+    title_en: str
+    title_es: str
+    #: People asked: non-cancelled registrations (pre), attendees (post: checked in, or registered
+    #: when the event has no check-ins), employers at the event.
+    eligible: int
+    responses: int
+    #: responses / eligible in percent, one decimal; None when nobody was eligible.
+    response_rate: float | None
+    questions: list[QuestionResult]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class PainPoint:
+    value: str
+    label_en: str
+    label_es: str
+    #: Employers choosing it before / after the event, and at either time.
+    pre: int
+    post: int
+    employers: int
+    #: Of the employers who answered a pain-point question at all.
+    percent: float | None
+
+
+def _percent(part: int, whole: int, digits: int = 1) -> float | None:
+    return round(100 * part / whole, digits) if whole else None
+
+
+def attendee_ids(session: Session, event: Event) -> set[int]:
+    """Registrations with a successful entry scan that was not undone."""
+    undo = aliased(CheckIn)
+    not_undone = ~select(undo.id).where(undo.undoes_id == CheckIn.id).exists()
+    return set(session.scalars(
+        select(CheckIn.registration_id).distinct().where(
+            CheckIn.event_id == event.id, CheckIn.kind == CheckInKind.ENTRY,
+            CheckIn.successful.is_(True), CheckIn.registration_id.is_not(None), not_undone,
+        )
+    ))
+
+
+def post_survey_audience(session: Session, event: Event) -> list[Registration]:
+    """Who the career seekers' post-event survey is for: the people checked in, or, when the door
+    log has nobody (an event run without scanning), everyone with a place."""
+    checked_in = attendee_ids(session, event)
+    query = select(Registration).where(Registration.event_id == event.id)
+    if checked_in:
+        query = query.where(Registration.id.in_(checked_in))
+    else:
+        query = query.where(Registration.status == RegistrationStatus.REGISTERED)
+    return list(session.scalars(query.order_by(Registration.id)))
+
+
+def eligible_count(session: Session, survey: Survey) -> int:
+    event = survey.event
+    if survey.audience == Audience.EMPLOYER:
+        return session.scalar(select(func.count()).where(Participation.event_id == event.id)) or 0
+    if survey.phase == Phase.POST:
+        return len(post_survey_audience(session, event))
+    return session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+    ) or 0
+
+
+def _option(choice: dict, count: int, answered: int) -> OptionCount:
+    return OptionCount(choice["value"], choice["en"], choice["es"], count, _percent(count, answered))
+
+
+def survey_results(session: Session, survey: Survey) -> SurveyResults:
+    """Everything the results page shows for one survey."""
+    responses = list(session.scalars(select(Response).where(Response.survey_id == survey.id)))
+    by_response = {r.id: r for r in responses}
+    employers: dict[int, str] = {}
+    if survey.audience == Audience.EMPLOYER and responses:
+        employers = {
+            p.id: p.organization.name
+            for p in session.scalars(select(Participation).where(Participation.event_id == survey.event_id))
+        }
+    answers_by_question: dict[int, list[Answer]] = defaultdict(list)
+    for answer in session.scalars(
+        select(Answer).join(Response).where(Response.survey_id == survey.id).order_by(Answer.id)
+    ):
+        answers_by_question[answer.question_id].append(answer)
+
+    results = []
+    for question in survey.questions:
+        answers = answers_by_question.get(question.id, [])
+        answered = len(answers)
+        result = QuestionResult(
+            question.key, question.kind.value, question.prompt_en, question.prompt_es, question.required, answered
+        )
+        if question.kind in CHOICE_KINDS:
+            counts = Counter(value for a in answers for value in a.choices)
+            result.options = [_option(c, counts[c["value"]], answered) for c in question.choices]
+        elif question.kind in NUMBER_KINDS:
+            numbers = [a.number for a in answers if a.number is not None]
+            counts = Counter(numbers)
+            low, high = (1, 5) if question.kind == QuestionKind.SCALE_5 else (0, 10)
+            result.options = [
+                _option({"value": str(n), "en": str(n), "es": str(n)}, counts[n], answered) for n in range(low, high + 1)
+            ]
+            result.average = round(sum(numbers) / len(numbers), 2) if numbers else None
+            if question.kind == QuestionKind.RECOMMEND:
+                promoters = sum(1 for n in numbers if n >= 9)
+                detractors = sum(1 for n in numbers if n <= 6)
+                score = None
+                if numbers:
+                    score = round(100 * (promoters - detractors) / len(numbers), 1)
+                result.recommend = RecommendScore(promoters, len(numbers) - promoters - detractors, detractors, score)
+        else:
+            for a in answers:
+                response = by_response[a.response_id]
+                employer = employers.get(response.participation_id) if response.participation_id else None
+                result.texts.append(TextAnswer(a.text or "", response.language.value, employer))
+        results.append(result)
+
+    eligible = eligible_count(session, survey)
+    return SurveyResults(
+        survey.id, survey.audience.value, survey.phase.value, survey.title_en, survey.title_es,
+        eligible, len(responses), _percent(len(responses), eligible), results,
+    )
+
+
+def event_results(session: Session, event: Event) -> list[SurveyResults]:
+    """The results of each of the event's surveys, career seekers' first, pre before post."""
+    found = {(s.audience, s.phase): s for s in session.scalars(select(Survey).where(Survey.event_id == event.id))}
+    return [survey_results(session, found[key]) for key in SURVEY_ORDER if key in found]
+
+
+def employer_pain_points(session: Session, event: Event, key: str = "pain_points") -> list[PainPoint]:
+    """The employers' hiring pain points (the ``pain_points`` checklist of both employer surveys),
+    most often named first. An employer naming one before and after counts once in ``employers``."""
+    surveys = {
+        s.phase: s for s in session.scalars(
+            select(Survey).where(Survey.event_id == event.id, Survey.audience == Audience.EMPLOYER)
+        )
+    }
+    labels: dict[str, tuple[str, str]] = {}
+    chosen: dict[Phase, dict[str, set[int]]] = {Phase.PRE: defaultdict(set), Phase.POST: defaultdict(set)}
+    answering: set[int] = set()
+    for phase, survey in surveys.items():
+        question = next((q for q in survey.questions if q.key == key), None)
+        if question is None or question.kind != QuestionKind.MULTIPLE_CHOICE:
+            continue
+        for choice in question.choices:
+            labels.setdefault(choice["value"], (choice["en"], choice["es"]))
+        rows = session.execute(
+            select(Response.participation_id, Answer.choices).join(Answer.response).where(Answer.question_id == question.id)
+        )
+        for participation_id, values in rows:
+            answering.add(participation_id)
+            for value in values:
+                chosen[phase][value].add(participation_id)
+    points = []
+    for value, (en, es) in labels.items():
+        pre, post = chosen[Phase.PRE][value], chosen[Phase.POST][value]
+        employers = len(pre | post)
+        points.append(PainPoint(value, en, es, len(pre), len(post), employers, _percent(employers, len(answering))))
+    order = list(labels)
+    return sorted(points, key=lambda p: (-p.employers, -p.post, order.index(p.value)))
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+
+def _cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def results_csv(session: Session, survey: Survey) -> str:
+    """One row per response: when, in which language, (for employers) who, then one column per
+    question (its key) holding the answer: English choice labels joined by "; ", a number, or text."""
+    questions = list(survey.questions)
+    employer_survey = survey.audience == Audience.EMPLOYER
+    responses = list(session.scalars(select(Response).where(Response.survey_id == survey.id).order_by(Response.id)))
+    names = {}
+    if employer_survey:
+        names = {
+            p.id: p.organization.name
+            for p in session.scalars(select(Participation).where(Participation.event_id == survey.event_id))
+        }
+    answers: dict[tuple[int, int], Answer] = {
+        (a.response_id, a.question_id): a
+        for a in session.scalars(select(Answer).join(Response).where(Response.survey_id == survey.id))
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["response", "submitted_at", "updated_at", "language", *(["employer"] if employer_survey else []),
+                     *(q.key for q in questions)])
+    for number, response in enumerate(responses, start=1):
+        row = [number, response.submitted_at.isoformat(timespec="seconds"),
+               response.updated_at.isoformat(timespec="seconds"), response.language.value]
+        if employer_survey:
+            row.append(_cell(names.get(response.participation_id, "")))
+        for question in questions:
+            answer = answers.get((response.id, question.id))
+            if answer is None:
+                row.append("")
+            elif question.kind in CHOICE_KINDS:
+                label = {c["value"]: c["en"] for c in question.choices}
+                row.append(_cell("; ".join(label.get(v, v) for v in answer.choices)))
+            elif question.kind in NUMBER_KINDS:
+                row.append(answer.number)
+            else:
+                row.append(_cell(answer.text or ""))
+        writer.writerow(row)
+    return out.getvalue()

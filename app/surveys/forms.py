@@ -1,0 +1,47 @@
+"""Staff forms for editing a survey (English only: staff pages)."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
+
+from app.models import QuestionKind
+
+KIND_LABELS = {
+    QuestionKind.SINGLE_CHOICE: "Single choice (pick one)",
+    QuestionKind.MULTIPLE_CHOICE: "Multiple choice (pick any)",
+    QuestionKind.SCALE_5: "Scale from 1 to 5",
+    QuestionKind.RECOMMEND: "Likelihood to recommend, 0 to 10",
+    QuestionKind.SHORT_TEXT: "Short text",
+    QuestionKind.LONG_TEXT: "Long text",
+}
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField("Type", choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
+    prompt_en = TextAreaField("Question in English", validators=[InputRequired("Write the question in English."),
+                                                                  Length(max=500)], render_kw={"rows": 2})
+    prompt_es = TextAreaField("Question in Spanish", validators=[InputRequired("Write the question in Spanish."),
+                                                                  Length(max=500)], render_kw={"rows": 2})
+    required = BooleanField("An answer is required")
+    choices = TextAreaField("Choices (choice questions only)", validators=[Optional(), Length(max=10000)],
+                            render_kw={"rows": 8})
+
+
+class SurveySettingsForm(FlaskForm):
+    title_en = StringField("Title in English", validators=[InputRequired(), Length(max=200)])
+    title_es = StringField("Title in Spanish", validators=[InputRequired(), Length(max=200)])
+    opens_at = DateTimeLocalField("Opens", format=LOCAL_FORMATS, validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes", format=LOCAL_FORMATS, validators=[Optional()])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
