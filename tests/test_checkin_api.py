@@ -78,7 +78,7 @@ def test_token_must_be_live_and_for_this_event(client, db, event, device):
     assert (response.status_code, response.json["error"]) == (404, "unknown_event")
     revoke_token(db.session, token, utcnow())
     assert post(client, {"Authorization": f"Bearer {secret}"}, {"code": "x", "nonce": "n"}, "/api/v1/events/other/checkins").status_code == 401
-    booth, booth_secret = issue_token(db.session, TokenScope.PARTNER, "Partner", event=event,
+    _, booth_secret = issue_token(db.session, TokenScope.PARTNER, "Partner", event=event,
                                       organization=factories.make_organization(db.session))
     assert post(client, {"Authorization": f"Bearer {booth_secret}"}, {"code": "x", "nonce": "n"}).status_code == 401
     assert logged(db) == 0

@@ -1,13 +1,57 @@
-from dataclasses import dataclass
+"""The door: scanning badges, finding people, registering walk-ins, live counts, offline support.
 
-from flask import Blueprint, render_template
+Volunteers and staff sign in; a scanner device without an account is let in by its device token
+(pasted once on ``/door/device``, then kept in the session). Every scan goes through
+``services.checkin.check_in()``, the same as the JSON API."""
+
+import secrets
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from app.access import door_required
+from app.checkin.forms import DeviceForm, ScanForm, WalkInForm
 from app.extensions import db
-from app.models import Event, utcnow
-from app.services import checkin, events
+from app.models import (
+    AccessToken,
+    CheckInKind,
+    Event,
+    EventStatus,
+    Registration,
+    Role,
+    TokenScope,
+    utcnow,
+)
+from app.services import badges, checkin, events
+from app.services.errors import DomainError
+from app.services.registration import RegistrationDetails
+from app.services.tokens import find_usable_token
+from app.urls import badge_url
 
 bp = Blueprint("checkin", __name__, url_prefix="/door")
+
+#: Session key holding the id of the device token a scanner device was opened with.
+DEVICE_SESSION_KEY = "door_device_id"
+_STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 
 
 @dataclass(frozen=True)
@@ -15,6 +59,45 @@ class _DoorRow:
     event: Event
     registered: int
     checked_in: int
+
+
+def _session_device() -> AccessToken | None:
+    token_id = session.get(DEVICE_SESSION_KEY)
+    if token_id is None:
+        return None
+    token = db.session.get(AccessToken, token_id)
+    if token is None or token.scope != TokenScope.DEVICE or not token.is_usable(utcnow()):
+        session.pop(DEVICE_SESSION_KEY, None)
+        return None
+    return token
+
+
+def scanner_required(view):
+    """A signed-in volunteer or staff member, or a scanner device opened for this event. Sets
+    ``g.event`` and ``g.scanner``. Anyone else goes to the sign-in page."""
+
+    @wraps(view)
+    def wrapped(slug: str, *args, **kwargs):
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        if current_user.is_authenticated and current_user.role in (Role.STAFF, Role.VOLUNTEER):
+            scanner = checkin.Scanner(user=current_user._get_current_object())
+        else:
+            device = _session_device()
+            if device is None:
+                return current_app.login_manager.unauthorized()
+            if event is None or device.event_id != event.id:
+                abort(404)
+            scanner = checkin.Scanner(device=device)
+        if event is None or event.status == EventStatus.DRAFT:
+            abort(404)
+        g.event, g.scanner = event, scanner
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 @bp.get("/")
@@ -27,3 +110,239 @@ def door():
         _DoorRow(e, registered.get(e.id, 0), checkin.checked_in_count(db.session, e.id)) for e in upcoming
     ]
     return render_template("checkin/door.html", rows=rows)
+
+
+# --- The scanner page -----------------------------------------------------------------------------
+
+
+def _scanner_page(form: ScanForm | None = None, result: checkin.ScanResult | None = None, status: int = 200):
+    event = g.event
+    form = form or ScanForm(formdata=None)
+    form.nonce.data = _new_nonce()
+    query = request.args.get("q", "")
+    found = checkin.search(db.session, event, query) if query else []
+    return render_template(
+        "checkin/scanner.html",
+        event=event,
+        form=form,
+        result=result,
+        counts=checkin.live_counts(db.session, event, utcnow()),
+        query=query,
+        found=found,
+        device=g.scanner.device,
+    ), status
+
+
+@bp.get("/events/<slug>/")
+@scanner_required
+def scanner():
+    return _scanner_page()
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.post("/events/<slug>/scan")
+@scanner_required
+def scan():
+    """One scan. The page's script sends it with ``Accept: application/json`` and shows the answer
+    itself; without JavaScript the form posts here and the page comes back with the answer."""
+    form = ScanForm()
+    if not form.validate_on_submit():
+        if _wants_json():
+            return jsonify(status="error", error="invalid_scan", message="Scan a badge or type its code."), 400
+        return _scanner_page(form, status=422)
+    now = utcnow()
+    try:
+        result = checkin.check_in(
+            db.session, g.event,
+            checkin.Scan(form.code.data, form.nonce.data, kind=CheckInKind(form.kind.data or "entry")),
+            g.scanner, now,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(status="error", error=error.code, message=str(error.message)), 400
+        form.code.errors = [str(error.message)]
+        return _scanner_page(form, status=422)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(result.as_json()), result.http_status
+    return _scanner_page(result=result)
+
+
+@bp.post("/events/<slug>/checkins/batch")
+@scanner_required
+def batch():
+    """Scans queued while offline (JSON ``{"scans": [...]}``), answered one by one."""
+    body = request.get_json(silent=True)
+    scans = body.get("scans") if isinstance(body, dict) else None
+    try:
+        items = checkin.check_in_batch(db.session, g.event, scans, g.scanner, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify(status="error", error=error.code, message=str(error.message)), 400
+    db.session.commit()
+    results = [
+        {**item.result.as_json(), "http_status": item.result.http_status} if item.result
+        else {"status": "error", "nonce": item.nonce, "error": item.error.code, "http_status": 400}
+        for item in items
+    ]
+    return jsonify(status="ok", results=results)
+
+
+@bp.post("/events/<slug>/checkins/<int:checkin_id>/undo")
+@scanner_required
+def undo(checkin_id: int):
+    """Take back a mistaken scan (appends an undo to the log)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    nonce = request.form.get("nonce") or _new_nonce()
+    try:
+        checkin.undo(db.session, g.event, checkin_id, nonce, g.scanner, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(status="error", error=error.code, message=str(error.message)), 409
+        abort(409)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(status="undone", checkin_id=checkin_id)
+    flash("The scan is undone.", "info")
+    return redirect(url_for("checkin.scanner", slug=g.event.slug))
+
+
+@bp.get("/events/<slug>/counts")
+@scanner_required
+def counts():
+    """The live counts, polled by the page every few seconds."""
+    return render_template(
+        "checkin/_counts.html", event=g.event, counts=checkin.live_counts(db.session, g.event, utcnow())
+    )
+
+
+@bp.get("/events/<slug>/search")
+@scanner_required
+def search():
+    """People without their badge, by name, e-mail or the last 4 digits of their phone (htmx)."""
+    query = request.args.get("q", "")
+    return render_template(
+        "checkin/_search_results.html", event=g.event, query=query,
+        found=checkin.search(db.session, g.event, query), csrf_form=ScanForm(formdata=None),
+    )
+
+
+@bp.get("/events/<slug>/roster.json")
+@scanner_required
+def roster():
+    """What a device needs to check badges while offline: hashes and first name + last initial."""
+    return jsonify(
+        event=g.event.slug, generated_at=utcnow().isoformat(), people=checkin.roster(db.session, g.event)
+    )
+
+
+# --- Walk-ins ---------------------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/walk-in", methods=["GET", "POST"])
+@scanner_required
+def walk_in():
+    form = WalkInForm()
+    if request.method == "GET":
+        form.nonce.data = _new_nonce()
+    if form.validate_on_submit():
+        details = RegistrationDetails(
+            first_name=form.first_name.data, last_name=form.last_name.data,
+            email=form.email.data or "", phone=form.phone.data or "", zip_code=form.zip_code.data,
+            consent_share_profile=form.consent_share_profile.data, consent_email=form.consent_email.data,
+        )
+        try:
+            outcome = checkin.walk_in(db.session, g.event, details, form.nonce.data, g.scanner, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            field = form._fields.get(error.field or "")
+            if field is not None:
+                field.errors = [*field.errors, str(error.message)]
+            else:
+                form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            return render_template(
+                "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan,
+            )
+    return render_template("checkin/walk_in.html", event=g.event, form=form), 422 if form.errors else 200
+
+
+@bp.get("/events/<slug>/badges/<int:registration_id>.pdf")
+@scanner_required
+def badge(registration_id: int):
+    """One 4×3 in badge, for the printer at the door (a walk-in, or someone who lost theirs)."""
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == g.event.id)
+    )
+    if registration is None:
+        abort(404)
+    response = make_response(badges.badge_pdf(registration, badge_url(registration.badge_code)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="badge-{registration.id}.pdf"'
+    return response
+
+
+# --- Scanner devices without an account -------------------------------------------------------------
+
+
+@bp.route("/device", methods=["GET", "POST"])
+def device():
+    """Open this phone or tablet as a scanner with a device token from staff. The token can come in
+    the link's fragment (``/door/device#<token>``), which browsers never send to a server or log."""
+    form = DeviceForm()
+    if form.validate_on_submit():
+        token = find_usable_token(db.session, form.token.data.strip(), TokenScope.DEVICE, utcnow())
+        if token is None or token.event is None:
+            form.token.errors = ["That scanner token is not valid. Ask staff for a new one."]
+        else:
+            session[DEVICE_SESSION_KEY] = token.id
+            return redirect(url_for("checkin.scanner", slug=token.event.slug))
+    return render_template("checkin/device.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/device/forget")
+def forget_device():
+    """Sign a scanner device out (its page has already uploaded and cleared what it kept)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    session.pop(DEVICE_SESSION_KEY, None)
+    flash("This device is no longer a scanner.", "info")
+    return redirect(url_for("checkin.device"))
+
+
+# --- Installable, offline-capable page ------------------------------------------------------------
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served from /door/ so it may control the scanner pages."""
+    response = send_file(_STATIC / "js" / "door-sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/door/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/events/<slug>/manifest.webmanifest")
+@scanner_required
+def manifest():
+    event = g.event
+    body = {
+        "name": f"HireDay door · {event.name}",
+        "short_name": "HireDay door",
+        "start_url": url_for("checkin.scanner", slug=event.slug),
+        "scope": "/door/",
+        "display": "standalone",
+        "background_color": "#f3f6f9",
+        "theme_color": "#12355b",
+        "icons": [{"src": url_for("static", filename="img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    response = jsonify(body)
+    response.headers["Content-Type"] = "application/manifest+json"
+    return response

@@ -1,5 +1,8 @@
+import secrets
+
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
@@ -7,9 +10,9 @@ from sqlalchemy import select
 from app.access import staff_required
 from app.extensions import db, limiter
 from app.formatting import current_locale
-from app.models import Event, Language, Registration, RegistrationStatus, utcnow
+from app.models import Event, Language, Registration, RegistrationStatus, Role, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
-from app.services import badges, events, partner_import
+from app.services import badges, checkin, events, partner_import
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone
@@ -221,7 +224,16 @@ def badge_landing(code: str):
     registration = db.session.scalar(select(Registration).where(Registration.badge_code == code[:64]))
     if registration is None:
         abort(404)
-    return render_template("registration/badge_landing.html", event=registration.event)
+    # A volunteer or staff member who opens a badge (say, with the phone's camera app) may check the
+    # person in from here; anyone else sees only which event the badge is for.
+    at_the_door = current_user.is_authenticated and current_user.role in (Role.STAFF, Role.VOLUNTEER)
+    return render_template(
+        "registration/badge_landing.html",
+        event=registration.event,
+        registration=registration if at_the_door else None,
+        checked_in_at=checkin.presence(db.session, registration.id).first_entry if at_the_door else None,
+        scan_nonce=secrets.token_urlsafe(16),
+    )
 
 
 @bp.app_template_global()

@@ -12,10 +12,11 @@ check-in and the rest "already checked in"."""
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -529,10 +530,15 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _folded(text: str) -> str:
+    """Lower case without accents, so "gomez" finds Gómez and "nunez" finds Núñez."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def search(session: Session, event: Event, query: str, *, limit: int = 8) -> list[Found]:
-    """People registered for ``event`` by name (each word starts a first or last name), e-mail
-    (from its start), or the last 4 digits of their phone. Cancelled registrations are included:
-    the volunteer must see why someone cannot check in."""
+    """People registered for ``event`` by name (each word starts a first or last name, accents
+    ignored), e-mail (from its start), or the last 4 digits of their phone. Cancelled registrations
+    are included: the volunteer must see why someone cannot check in."""
     query = " ".join(query.split())[:100]
     if len(query) < 2:
         return []
@@ -542,14 +548,20 @@ def search(session: Session, event: Event, query: str, *, limit: int = 8) -> lis
     elif "@" in query:
         statement = statement.where(Candidate.email.like(_like_prefix(query.lower()), escape="\\"))
     else:
-        for word in query.lower().split(" "):
-            pattern = _like_prefix(word)
-            statement = statement.where(
-                or_(
-                    func.lower(Candidate.first_name).like(pattern, escape="\\"),
-                    func.lower(Candidate.last_name).like(pattern, escape="\\"),
-                )
-            )
+        # Names are matched here rather than in SQL: neither database folds accents the same way,
+        # and one event's names (a few thousand) are read in a few milliseconds.
+        words = _folded(query).split(" ")
+        names = session.execute(
+            select(Registration.id, Candidate.first_name, Candidate.last_name)
+            .join(Registration.candidate)
+            .where(Registration.event_id == event.id)
+        ).all()
+        matching = []
+        for registration_id, first, last in names:
+            parts = _folded(f"{first} {last}").replace("-", " ").split()
+            if all(any(part.startswith(word) for part in parts) for word in words):
+                matching.append(registration_id)
+        statement = statement.where(Registration.id.in_(matching[:500]))
     found = session.scalars(statement.order_by(Candidate.last_name, Candidate.first_name).limit(limit)).all()
     firsts = _first_entries(session, [r.id for r in found])
     return [Found(r, firsts.get(r.id)) for r in found]
@@ -608,3 +620,21 @@ def roster(session: Session, event: Event) -> list[dict]:
         }
         for rid, code, status, first, last in rows
     ]
+
+
+def first_entries_for_event(session: Session, event_id: int) -> dict[int, datetime]:
+    """Everyone who attended ``event_id`` (a successful entry scan not undone) and when they first
+    came in: what reports and the dashboard count as attendance."""
+    return dict(
+        session.execute(
+            select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
+            .where(
+                CheckIn.event_id == event_id,
+                CheckIn.registration_id.is_not(None),
+                CheckIn.kind == CheckInKind.ENTRY,
+                CheckIn.successful.is_(True),
+                _not_undone(),
+            )
+            .group_by(CheckIn.registration_id)
+        ).all()
+    )

@@ -1,0 +1,118 @@
+"""A door volunteer on a 360 px phone: a handheld scanner types a badge code and Enter; later the
+venue Wi-Fi drops for three scans and they upload when it comes back."""
+
+import re
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from app.models import CheckIn, Role
+from tests import factories
+from tests.e2e.conftest import axe_violations
+
+
+def _sign_in_and_open_the_scanner(page: Page, user) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="At the door")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Open the scanner")).click()
+    expect(page.get_by_role("heading", name="Hospitality Hires Chicago")).to_be_visible()
+    # The offline list is downloaded as soon as the page opens.
+    expect(page.locator("#roster-state")).to_contain_text("Offline list ready")
+
+
+def _handheld_scan(page: Page, text: str) -> None:
+    """What a USB or Bluetooth scanner does: type into the focused field, then Enter."""
+    expect(page.get_by_label("Badge code")).to_be_focused()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_handheld_scanner_shows_green_then_amber(phone: Page, committed):
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER, name="Sam Volunteer")
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
+    factories.make_registration(session, event, factories.make_candidate(session, first_name="Ana", last_name="Núñez"))
+    session.commit()
+    code = maria.badge_code
+    session.rollback()  # read nothing more here: the live server writes to the same SQLite file
+
+    _sign_in_and_open_the_scanner(phone, volunteer)
+    assert axe_violations(phone) == []
+
+    _handheld_scan(phone, f"https://hireday.test/b/{code}")
+    result = phone.locator("#scan-result")
+    expect(result).to_have_class(re.compile("scan-result--ok"))
+    expect(result).to_contain_text("Checked in — María Gómez")
+    expect(result).to_contain_text("No interviews booked")
+    expect(phone.locator("#count-checked-in .stat__value")).to_have_text("1", timeout=8000)  # live counts poll
+    assert axe_violations(phone) == []
+
+    _handheld_scan(phone, code)
+    expect(result).to_have_class(re.compile("scan-result--warn"))
+    expect(result).to_contain_text(re.compile(r"Already checked in at \d+:\d\d [AP]M \(Sam Volunteer\)"))
+    assert axe_violations(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    _handheld_scan(phone, "not-a-badge-at-all")
+    expect(result).to_have_class(re.compile("scan-result--bad"))
+    expect(result).to_contain_text("Unknown badge")
+    assert axe_violations(phone) == []
+
+    # No badge: search as you type, check in from the result.
+    phone.get_by_label("Find by name, e-mail or the last 4 digits of the phone").fill("nunez")
+    phone.get_by_role("button", name="Check in Ana Núñez").click()
+    expect(result).to_contain_text("Checked in — Ana Núñez")
+    assert axe_violations(phone) == []
+    with committed.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(CheckIn)) == 4
+
+
+def test_offline_scans_are_queued_and_uploaded_when_back_online(phone: Page, committed):
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    people = [
+        factories.make_registration(session, event, factories.make_candidate(session, first_name=first, last_name=last))
+        for first, last in (("Ana", "Ruiz"), ("Li", "Wei"), ("José", "Núñez"))
+    ]
+    session.commit()
+    codes = [p.badge_code for p in people]
+    ids = sorted(p.id for p in people)
+    session.rollback()  # read nothing more here: the live server writes to the same SQLite file
+
+    _sign_in_and_open_the_scanner(phone, volunteer)
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection-state")).to_have_text("Offline")
+
+    result = phone.locator("#scan-result")
+    for n, code in enumerate(codes, start=1):
+        _handheld_scan(phone, f"https://hireday.test/b/{code}")
+        expect(phone.locator("#queue-state")).to_have_text(f"{n} scan{'s' if n > 1 else ''} waiting to upload")
+        expect(result).to_have_class(re.compile("scan-result--ok"))
+    expect(result).to_contain_text("Checked in (offline) — José N.")
+    # The same badge again, still offline: the device knows it already let them in.
+    _handheld_scan(phone, codes[0])
+    expect(result).to_have_class(re.compile("scan-result--warn"))
+    expect(phone.locator("#queue-state")).to_have_text("4 scans waiting to upload")
+    assert axe_violations(phone) == []
+    with committed.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-state")).to_have_text("0 scans waiting to upload", timeout=10000)
+    with committed.engine.connect() as connection:
+        rows = connection.execute(select(CheckIn.registration_id, CheckIn.is_offline, CheckIn.is_duplicate)).all()
+    assert sorted(r.registration_id for r in rows if not r.is_duplicate) == ids
+    assert all(r.is_offline for r in rows)
+    assert len([r for r in rows if r.is_duplicate]) == 1
+    assert phone.evaluate("""async () => new Promise((resolve) => {
+        const open = indexedDB.open("hireday-door");
+        open.onsuccess = () => {
+            const all = open.result.transaction("queue").objectStore("queue").getAll();
+            all.onsuccess = () => resolve(all.result.length);
+        };
+    })""") == 0
