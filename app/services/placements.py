@@ -79,7 +79,7 @@ def partner_results(session: Session, organization: Organization) -> list[EventR
         progress = {r.id: ReferralProgress(r.candidate.full_name, r.status) for r in registrations}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for registration_id in checkin._first_entries(session, chunk):  # noqa: SLF001 - the door's own reading of its log
+            for registration_id in checkin._first_entries(session, chunk):  # the door service's own reading of its log
                 progress[registration_id].attended = True
             interviews = session.scalars(
                 select(Interview).where(Interview.registration_id.in_(chunk))

@@ -159,7 +159,52 @@
     send(form, submitter, 0);
   });
 
+  // --- Camera: a badge's QR code read by the tablet's camera goes into the search box ------------
+  function setUpCamera() {
+    var toggle = document.getElementById("booth-camera-toggle");
+    var video = document.getElementById("booth-camera-view");
+    if (!toggle || !window.QrScanner || !navigator.mediaDevices) return;
+    var workerUrl = toggle.parentElement.getAttribute("data-worker-url");
+    var scanner = null;
+    toggle.hidden = false;
+
+    function engine() {
+      // The browser's own BarcodeDetector when it reads QR codes; else qr-scanner's decoder in a
+      // same-origin worker (the CSP refuses the blob: worker the library would make).
+      if ("BarcodeDetector" in window && window.BarcodeDetector.getSupportedFormats) {
+        return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+          return formats.indexOf("qr_code") >= 0 ? new window.BarcodeDetector({ formats: ["qr_code"] }) : new Worker(workerUrl);
+        });
+      }
+      return Promise.resolve(new Worker(workerUrl));
+    }
+
+    function stop() {
+      if (scanner) { scanner.stop(); scanner.destroy(); scanner = null; }
+      video.hidden = true;
+      toggle.textContent = "Scan a badge with the camera";
+    }
+
+    toggle.addEventListener("click", function () {
+      if (scanner) { stop(); return; }
+      video.hidden = false;
+      toggle.textContent = "Stop the camera";
+      scanner = new window.QrScanner(video, function (found) {
+        var input = document.getElementById("find");
+        if (navigator.vibrate) navigator.vibrate(60);
+        input.value = found.data;
+        stop();
+        input.form.submit();
+      }, { qrEngine: engine(), returnDetailedScanResult: true, preferredCamera: "environment", maxScansPerSecond: 8 });
+      scanner.start().catch(function () {
+        stop();
+        say("The camera did not start. Allow camera access for this site, or type the name.", "error");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-draft]").forEach(restoreDraft);
+    setUpCamera();
   });
 })();
