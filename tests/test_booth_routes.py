@@ -153,3 +153,15 @@ def test_after_the_event_the_employer_confirms_hires(client, db, setup):
     assert (interview.hire_status, str(interview.hired_start_date)) == (HireStatus.HIRED, "2027-01-11")
     # Outcomes themselves are closed now.
     assert post(client, f"{booth}/interviews/{interview.id}", booth, outcome="no_show").status_code == 422
+
+
+def test_someone_who_leaves_the_line_is_a_no_show_and_the_line_moves_up(client, db, setup):
+    hotel = setup["hotel"]
+    waiting = interviews.queue_walk_up(db.session, hotel, setup["maria"], utcnow())
+    db.session.commit()
+    booth = setup["booth"]
+    response = post(client, f"{booth}/interviews/{waiting.id}/left", booth, nonce="l")
+    assert response.status_code == 303
+    db.session.refresh(waiting)
+    assert waiting.outcome == Outcome.NO_SHOW
+    assert "No one is waiting" in client.get(booth).get_data(as_text=True)

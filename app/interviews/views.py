@@ -190,6 +190,26 @@ def booked(booking_id: int, action: str):
     return _done(url_for("interviews.booth", token=token))
 
 
+@bp.post("/booth/<token>/interviews/<int:interview_id>/left")
+@link_token_required(TokenScope.BOOTH)
+def left_queue(interview_id: int):
+    """Someone in the walk-up queue gave up waiting: a no-show, and the line moves up."""
+    token = request.view_args["token"]
+    if not NonceForm().validate_on_submit():
+        abort(400)
+    participation = _booth()
+    try:
+        found = interviews.booth_interview(db.session, participation, interview_id)
+        if found.outcome is None:
+            interviews.record_outcome(db.session, found, interviews.OutcomeDetails(Outcome.NO_SHOW), utcnow(),
+                                      token=g.access_token)
+    except DomainError as error:
+        return _fail(error, url_for("interviews.booth", token=token, _anchor="queue"))
+    db.session.commit()
+    flash(f"{found.registration.candidate.full_name} left the line (recorded as a no-show).", "info")
+    return _done(url_for("interviews.booth", token=token, _anchor="queue"))
+
+
 @bp.post("/booth/<token>/interviews/<int:interview_id>/start")
 @link_token_required(TokenScope.BOOTH)
 def start_queued(interview_id: int):
