@@ -54,6 +54,7 @@ extract-messages: setup
 bench: setup
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.registration
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) .pytest_cache

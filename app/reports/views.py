@@ -1,3 +1,66 @@
-from flask import Blueprint
+from flask import Blueprint, abort, make_response, render_template
+from flask_login import current_user
+from sqlalchemy import select
 
-bp = Blueprint("reports", __name__)
+from app.access import staff_required
+from app.extensions import db
+from app.models import Event, utcnow
+from app.services import audit, charts, exports, reports
+
+bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
+
+
+def _event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _dashboard_context(event: Event) -> dict:
+    numbers = reports.event_numbers(db.session, event, utcnow())
+    return {
+        "event": event,
+        "numbers": numbers,
+        "arrivals_chart": charts.columns(numbers.arrivals, title="Arrivals per 15 minutes", height=180),
+        "updated_at": utcnow(),
+    }
+
+
+@bp.get("/dashboard")
+@staff_required
+def dashboard(slug: str):
+    return render_template("reports/dashboard.html", **_dashboard_context(_event(slug)))
+
+
+@bp.get("/dashboard/live")
+@staff_required
+def dashboard_live(slug: str):
+    """The numbers alone, which the dashboard page fetches again every few seconds (htmx)."""
+    return render_template("reports/_dashboard_numbers.html", **_dashboard_context(_event(slug)))
+
+
+@bp.get("/report.pdf")
+@staff_required
+def report_pdf(slug: str):
+    event = _event(slug)
+    pdf = reports.report_pdf(db.session, event, utcnow())
+    audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
+    db.session.commit()
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="report-{event.slug}.pdf"'
+    return response
+
+
+@bp.get("/export/<any(registrations, checkins, interviews, offers):kind>.csv")
+@staff_required
+def export(slug: str, kind: str):
+    event = _event(slug)
+    text, rows = exports.export_csv(db.session, event, kind)
+    audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows)
+    db.session.commit()
+    response = make_response(text)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-{kind}.csv"'
+    return response

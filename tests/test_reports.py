@@ -1,0 +1,145 @@
+"""The dashboard, the report PDF and the exports show the numbers the records hold."""
+
+import csv
+import io
+import re
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from app.models import (
+    CheckIn,
+    HireStatus,
+    Interview,
+    InterviewSource,
+    Outcome,
+    Referral,
+    RegistrationSource,
+    RegistrationStatus,
+    Role,
+    WageUnit,
+)
+from app.services import reports
+from tests import factories
+
+START = factories.EVENT_START
+
+
+@pytest.fixture
+def event(db):
+    """12 registered (10 online + 2 walk-ins, 1 cancelled besides), 8 came; 2 employers;
+    5 interviews held, 1 second interview, 2 offers (1 hired), 1 no-show."""
+    session = db.session
+    event = factories.make_event(session, slug="tech", name="Techapalooza", capacity=None)
+    hotel = factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic"), table_number="1")
+    cloud = factories.make_participation(session, event, factories.make_organization(session, name="Prairie Cloud"), table_number="2")
+    analyst = factories.make_position(session, hotel, title="Data Analyst", wage_min_cents=6_500_000, wage_max_cents=7_500_000, wage_unit=WageUnit.YEAR)
+    helpdesk = factories.make_position(session, cloud, title="Help Desk", wage_min_cents=2200, wage_max_cents=2600)
+    partner = factories.make_partnership(session, event, referral_code="NORTH001")
+    other_partner = factories.make_partnership(session, event, referral_code="SOUTH001")
+    people = [factories.make_registration(session, event, candidate=factories.make_candidate(session, zip_code="60608" if i < 6 else "60623"))
+              for i in range(10)]
+    people += [factories.make_registration(session, event, source=RegistrationSource.WALK_IN,
+                                           candidate=factories.make_candidate(session, zip_code="60609")) for _ in range(2)]
+    factories.make_registration(session, event, status=RegistrationStatus.CANCELLED, cancelled_at=START)
+    for n, person in enumerate(people[:6] + people[10:]):  # 6 pre-registered + 2 walk-ins came
+        session.add(CheckIn(event_id=event.id, registration_id=person.id, scanned_at=START + timedelta(minutes=5 + 20 * n),
+                            nonce=f"n{n}", successful=True))
+    session.add(CheckIn(event_id=event.id, raw_code="nope", scanned_at=START, nonce="bad", successful=False, error_code="unknown_code"))
+    def interview(person, booth, outcome, **offer):
+        session.add(Interview(registration=person, participation=booth, source=InterviewSource.WALK_UP, started_at=START,
+                              outcome=outcome, recorded_at=START + timedelta(hours=1), **offer))
+    interview(people[0], hotel, Outcome.CONDITIONAL_OFFER, position=analyst, offer_wage_cents=7_000_000,
+              offer_wage_unit=WageUnit.YEAR, hire_status=HireStatus.HIRED)
+    interview(people[1], cloud, Outcome.CONDITIONAL_OFFER, position=helpdesk, offer_wage_cents=2400,
+              offer_wage_unit=WageUnit.HOUR, hire_status=HireStatus.PENDING)
+    interview(people[2], cloud, Outcome.SECOND_INTERVIEW)
+    interview(people[3], hotel, Outcome.NOT_SELECTED)
+    interview(people[10], hotel, Outcome.NOT_SELECTED)
+    interview(people[7], cloud, Outcome.NO_SHOW)
+    session.add_all([Referral(registration=people[0], partnership_id=partner.id),
+                     Referral(registration=people[0], partnership_id=other_partner.id),
+                     Referral(registration=people[8], partnership_id=partner.id)])
+    session.commit()
+    return event
+
+
+def test_the_numbers_come_from_the_records(db, event):
+    numbers = reports.event_numbers(db.session, event, START + timedelta(days=1))
+    h = numbers.headline
+    assert (h.pre_registered, h.attended, h.attended_pre_registered, h.walk_ins) == (10, 8, 6, 2)
+    assert (h.employers, h.positions, h.interviews, h.second_interviews, h.offers, h.hires) == (2, 2, 5, 1, 2, 1)
+    assert h.show_rate == pytest.approx(0.6) and h.offer_share == pytest.approx(2 / 8)
+    assert numbers.funnel == [("Pre-registered", 10), ("Checked in", 8), ("Interviewed", 5),
+                              ("Second interview", 1), ("Conditional offer", 2), ("Hired", 1)]
+    assert sum(count for _, count in numbers.arrivals) == 8
+    north = next(row for row in numbers.partners if row.label == event.partnerships[0].organization.name)
+    assert north.values == {"referred": 2, "attended": 1, "interviewed": 1, "offers": 1, "hires": 1, "shared_hires": 1}
+    hourly, yearly = numbers.wages
+    assert (hourly.count, hourly.median_cents, yearly.median_cents) == (1, 2400, 7_000_000)
+
+
+def test_small_zip_cells_are_suppressed(db, event):
+    rows = {row.label: row.values for row in reports.event_numbers(db.session, event, START).zip_codes}
+    assert rows["60608"] == {"registered": "6", "attended": "6", "offers": "<5"}
+    pooled = next(values for label, values in rows.items() if label.startswith("2 other ZIP codes"))
+    assert pooled == {"registered": "6", "attended": "<5", "offers": "0"}  # 60623 (4 people) and 60609 (2)
+    assert "60623" not in rows and "60609" not in rows  # never listed alone
+    assert reports.suppressed(0) == "0" and reports.suppressed(4) == "<5" and reports.suppressed(5) == "5"
+
+
+def test_the_report_pdf_prints_the_same_numbers(client, db, login, event, tmp_path):
+    login(factories.make_user(db.session, Role.STAFF))
+    response = client.get("/staff/events/tech/report.pdf")
+    assert response.headers["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert {
+        "Pre-registered": "10", "Attended": "8", "Show rate (pre-registered": "60%", "Walk-ins": "2",
+        "Employers": "2", "Positions / openings": "2/2",  # pdftotext drops the spaces "Interviews": "5", "Second interviews": "1",
+        "Conditional offers": "2", "Attendees with an offer": "25%", "Hires confirmed": "1",
+    }.items() <= tiles(text).items(), tiles(text)
+    assert "$70,000" in text and "$24.00" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "612 x 792 pts (letter)" in info
+    assert "Page 2 of" in text
+
+
+def tiles(layout_text: str) -> dict[str, str]:
+    """The "at a glance" tiles of a ``pdftotext -layout`` page: a row of values over a row of labels."""
+    lines = [line for line in layout_text.splitlines() if line.strip()]
+    found = {}
+    for above, line in zip(lines, lines[1:]):
+        values, labels = re.split(r"\s{2,}", above.strip()), re.split(r"\s{2,}", line.strip())
+        if len(values) == len(labels) == 4 and all(re.fullmatch(r"[\d,%/ –]+", v) for v in values):
+            found |= dict(zip(labels, values))
+    return found
+
+
+def test_csv_exports_have_their_columns_and_rows(client, db, login, event):
+    login(factories.make_user(db.session, Role.STAFF))
+    expected = {"registrations": 13, "checkins": 9, "interviews": 6, "offers": 2}
+    for kind, count in expected.items():
+        response = client.get(f"/staff/events/tech/export/{kind}.csv")
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+        assert len(rows) == count, kind
+    registrations = list(csv.DictReader(io.StringIO(client.get("/staff/events/tech/export/registrations.csv").get_data(as_text=True))))
+    assert {"registration_id", "first_name", "email", "checked_in_at"} <= set(registrations[0])
+    assert all(row["email"] == "" for row in registrations if row["consent_email"] == "no")
+
+
+def test_the_dashboard_and_its_live_numbers(client, db, login, event):
+    login(factories.make_user(db.session, Role.STAFF))
+    page = client.get("/staff/events/tech/dashboard").get_data(as_text=True)
+    assert 'hx-trigger="every 5s"' in page and "Loop Logic" in page
+    live = client.get("/staff/events/tech/dashboard/live").get_data(as_text=True)
+    assert re.search(r'stat__value">8</span><span class="stat__label">Checked in', live)
+
+
+def test_volunteers_get_no_reports(client, db, login, event):
+    login(factories.make_user(db.session, Role.VOLUNTEER))
+    for path in ["/staff/events/tech/report.pdf", "/staff/events/tech/dashboard", "/staff/events/tech/export/registrations.csv"]:
+        assert client.get(path).status_code == 403
