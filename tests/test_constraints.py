@@ -526,6 +526,11 @@ def _survey_and_participation(session: Session) -> Fields:
     return {"survey": survey, "participation": make_participation(session, survey.event)}
 
 
+def _interview_person_and_booth(session: Session) -> Fields:
+    participation = _participation(session)
+    return {"participation": participation, "registration": make_registration(session, participation.event)}
+
+
 def _slot_and_registration(session: Session) -> Fields:
     slot = make_slot(session)
     return {"slot": slot, "registration": make_registration(session, slot.participation.event)}
@@ -556,9 +561,14 @@ UNIQUE_CASES = [
     unique("uq_interview_slots_participation_id_starts_at", "interview_slots",
            lambda s: {"participation": _participation(s), "starts_at": LATER},
            {"starts_at": LATER + timedelta(minutes=10)}, id="two slots at one booth and time"),
-    unique("uq_interviews_booking_id", "interviews", lambda s: {"booking": make_booking(s)},
+    unique("uq_interviews_booking_id", "interviews",
+           # Finished interviews, so only the booking rule (not the one-open-interview rule) applies.
+           lambda s: {"booking": make_booking(s), "outcome": Outcome.NO_SHOW, "recorded_at": EVENT_START},
            lambda s, same: {"booking": make_booking(s, slot=same["booking"].slot)},
            id="two interviews for one booking"),
+    unique("uq_interviews_registration_id_participation_id_open", "interviews", _interview_person_and_booth,
+           lambda s, same: {"participation": _participation(s, event=same["registration"].event)},
+           id="one person queued twice at one booth"),
     unique("uq_interviews_client_nonce", "interviews", {"client_nonce": "booth-7-0001"},
            {"client_nonce": "booth-7-0002"}, id="two interviews from one tablet write"),
     unique("uq_organizations_kind_name", "organizations", {"name": "Hilton Chicago"},

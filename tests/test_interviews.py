@@ -183,3 +183,22 @@ def test_wages_are_read_as_typed(typed, cents):
 def test_a_wage_that_is_not_a_number_is_refused():
     with pytest.raises(DomainError, match="bad_wage"):
         interviews.parse_wage("eighteen")
+
+
+def test_after_an_outcome_the_person_can_queue_at_the_same_booth_again(db, booth):
+    maria = factories.make_registration(db.session, booth.event)
+    first = interviews.start(db.session, booth, maria, at(0))
+    interviews.record_outcome(db.session, first, interviews.OutcomeDetails(Outcome.SECOND_INTERVIEW,
+                              second_interview_on=date(2026, 12, 15)), at(15))
+    again = interviews.queue_walk_up(db.session, booth, maria, at(30))
+    assert again is not first and count(db) == 2
+
+
+def test_a_booked_no_show_while_waiting_in_the_walk_up_line_keeps_the_line_place(db, booth):
+    bookings.generate_slots(db.session, booth)
+    slot = db.session.scalars(select(bookings.InterviewSlot)).first()
+    maria = factories.make_registration(db.session, booth.event)
+    booking = bookings.book(db.session, maria, slot, START - timedelta(days=1))
+    waiting = interviews.queue_walk_up(db.session, booth, maria, at(0))
+    interviews.booking_no_show(db.session, booth, booking, at(20))
+    assert [i.interview for i in interviews.board(db.session, booth, at(21)).queue] == [waiting]

@@ -108,6 +108,12 @@ class Interview(TimestampMixin, Base):
         ),
         sa.CheckConstraint("(source = 'booked') = (booking_id IS NOT NULL)", name="booked_iff_booking"),
         sa.CheckConstraint("outcome IS NULL OR recorded_at IS NOT NULL", name="outcome_has_time"),
+        #: One open interview (queued or under way) per person per booth: two tablets of one booth
+        #: scanning the same badge cannot queue them twice.
+        sa.Index(
+            "uq_interviews_registration_id_participation_id_open", "registration_id", "participation_id", unique=True,
+            sqlite_where=sa.text("outcome IS NULL"), postgresql_where=sa.text("outcome IS NULL"),
+        ),
         sa.Index("ix_interviews_participation_id_queued_at", "participation_id", "queued_at"),
         sa.Index("ix_interviews_registration_id", "registration_id"),
     )

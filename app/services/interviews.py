@@ -208,15 +208,23 @@ def _booking_here(session: Session, participation: Participation, registration: 
     )
 
 
-def _create(session: Session, interview: Interview, nonce: str | None, participation: Participation) -> Interview:
+def _create(
+    session: Session, interview: Interview, nonce: str | None, participation: Participation, registration_id: int,
+) -> Interview:
+    """Insert a new interview; when the database says it exists already (the same nonce, the same
+    booking, or an open interview of this person here, written at the same moment), use that one."""
     try:
         with session.begin_nested():
             session.add(interview)
     except IntegrityError:
-        # The same nonce arrived twice at once (or a booking was started twice): the first one wins.
         again = _by_nonce(session, participation, nonce)
         if again is None and interview.booking_id is not None:
             again = session.scalar(select(Interview).where(Interview.booking_id == interview.booking_id))
+        if again is None:
+            again = session.scalar(
+                select(Interview).where(Interview.participation_id == participation.id,
+                                        Interview.registration_id == registration_id, Interview.outcome.is_(None))
+            )
         if again is None:
             raise
         return again
@@ -238,7 +246,7 @@ def queue_walk_up(
     interview = _create(session, Interview(
         registration=registration, participation=participation, source=InterviewSource.WALK_UP,
         client_nonce=nonce, queued_at=now, created_at=now,
-    ), nonce, participation)
+    ), nonce, participation, registration.id)
     session.flush()
     audit.record(session, "interview.queue", actor_token=token, obj=interview, event_id=participation.event_id)
     return interview
@@ -262,7 +270,7 @@ def start(
             source=InterviewSource.BOOKED if booking else InterviewSource.WALK_UP,
             booking_id=booking.id if booking else None,
             client_nonce=nonce, queued_at=booking.slot.starts_at if booking else now, created_at=now,
-        ), nonce, participation)
+        ), nonce, participation, registration.id)
     if interview.started_at is None:
         interview.started_at = now
         session.flush()
@@ -295,10 +303,13 @@ def booking_no_show(
         return done
     interview = session.scalar(select(Interview).where(Interview.booking_id == booking.id))
     if interview is None:
+        # Written with its outcome, so it never counts as an open interview (the person may be
+        # waiting in this booth's walk-up line at the same time).
         interview = _create(session, Interview(
             registration_id=booking.registration_id, participation=participation, source=InterviewSource.BOOKED,
             booking_id=booking.id, client_nonce=nonce, queued_at=booking.slot.starts_at, created_at=now,
-        ), nonce, participation)
+            outcome=Outcome.NO_SHOW, recorded_at=now,
+        ), nonce, participation, booking.registration_id)
     record_outcome(session, interview, OutcomeDetails(Outcome.NO_SHOW), now, token=token)
     return interview
 
@@ -387,9 +398,7 @@ def record_outcome(
         place = (details.second_interview_place or "").strip()[:200]
         interview.second_interview_place = place or None
 
-    if outcome in OFFERS:
-        interview.position_id = details.position_id
-    elif details.position_id is not None:
+    if outcome in OFFERS or details.position_id is not None:
         interview.position_id = details.position_id
     interview.notes = notes
     changed = interview.outcome != outcome
