@@ -143,3 +143,28 @@ def test_volunteers_get_no_reports(client, db, login, event):
     login(factories.make_user(db.session, Role.VOLUNTEER))
     for path in ["/staff/events/tech/report.pdf", "/staff/events/tech/dashboard", "/staff/events/tech/export/registrations.csv"]:
         assert client.get(path).status_code == 403
+
+
+def test_survey_answers_in_the_report_hide_small_counts(client, db, login, event, tmp_path):
+    from app.models import Audience, Phase, Survey
+    from app.services.surveys import add_default_surveys, record_response
+
+    add_default_surveys(db.session, event)
+    pre = db.session.query(Survey).filter_by(event_id=event.id, audience=Audience.CANDIDATE, phase=Phase.PRE).one()
+    people = [r for r in event_registrations(db, event)][:6]
+    for n, person in enumerate(people):
+        status = "student" if n == 0 else "unemployed"  # 1 student, 5 unemployed
+        record_response(db.session, pre, {"employment_status": status}, registration=person)
+    db.session.commit()
+    login(factories.make_user(db.session, Role.STAFF))
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(client.get("/staff/events/tech/report.pdf").data)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Not working and looking for work: 5 (83%)" in text
+    assert "In school or training: <5" in text and "In school or training: 1" not in text
+
+
+def event_registrations(db, event):
+    from app.models import Registration
+
+    return db.session.query(Registration).filter_by(event_id=event.id).order_by(Registration.id).all()

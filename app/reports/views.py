@@ -64,3 +64,6 @@ def export(slug: str, kind: str):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-{kind}.csv"'
     return response
+
+
+bp.add_app_template_filter(reports.suppressed, "suppressed")

@@ -387,7 +387,7 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
     from flask import render_template
     from weasyprint import HTML
 
-    from app.services import charts
+    from app.services import charts, survey_results
     from app.services.surveys import SECTOR_LABELS
 
     numbers = event_numbers(session, event, now)
@@ -405,5 +405,7 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
     html = render_template(
         "reports/report_pdf.html", event=event, numbers=numbers, charts=drawn, comparison=comparison,
         sector_names=sector_names, generated_at=now,
+        surveys=survey_results.event_results(session, event),
+        pain_points=survey_results.employer_pain_points(session, event),
     )
     return HTML(string=html).write_pdf()
