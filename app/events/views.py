@@ -41,7 +41,7 @@ from app.events.forms import (
 from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
-from app.services import events, organizations, users
+from app.services import events, organizations, survey_distribution, users
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
@@ -258,7 +258,23 @@ def change_status(slug: str):
     else:
         db.session.commit()
         flash(f"{event.name} is now {_STATUS_VERBS.get(event.status, event.status.value)}.", "success")
+        if event.status == EventStatus.CLOSED:
+            # The event is over: e-mail attendees their post-event survey link.
+            flash(_invite_to_post_survey(event), "info")
     return _event_page(event)
+
+
+def _invite_to_post_survey(event: Event) -> str:
+    """E-mail each attendee not invited yet their personal post-event survey link (after the
+    response: see ``survey_distribution.send_in_background``)."""
+    try:
+        result = survey_distribution.prepare_invitations(db.session, event, utcnow(), actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        return f"Post-event survey not sent: {error.message}"
+    db.session.commit()
+    survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
+    return result.invitation_summary()
 
 
 @bp.route("/staff/events/<slug>/copy", methods=["GET", "POST"])

@@ -443,13 +443,19 @@ def is_open(survey: Survey, now: datetime) -> bool:
     return (opens is None or opens <= now) and (closes is None or now < closes)
 
 
-def issue_link(session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose) -> str:
+def issue_link(
+    session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose,
+    now: datetime | None = None,
+) -> str:
     """A fresh personal link to ``survey`` for a career seeker; returns its secret (shown or
     e-mailed once, stored only as a hash). Earlier links keep working."""
     if survey.audience != Audience.CANDIDATE or registration.event_id != survey.event_id:
         raise ValueError("a personal survey link is for a career seeker of the survey's event")
     secret = new_secret()
-    session.add(SurveyLink(survey=survey, registration=registration, token_hash=hash_secret(secret), purpose=purpose))
+    link = SurveyLink(survey=survey, registration=registration, token_hash=hash_secret(secret), purpose=purpose)
+    if now is not None:
+        link.created_at = now
+    session.add(link)
     session.flush()
     return secret
 

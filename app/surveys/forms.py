@@ -1,9 +1,12 @@
-"""Staff forms for editing a survey (English only: staff pages)."""
+"""Forms for editing a survey (staff pages: English only) and for asking for one's survey link at
+the exit poster's page (public: English and Spanish)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     HiddenField,
     SelectField,
     StringField,
@@ -45,3 +48,17 @@ class SurveySettingsForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class BadgeEntryForm(FlaskForm):
+    """At the exit poster's page: "this is my badge"."""
+
+    badge_code = StringField(_l("The code on your badge"), validators=[InputRequired(_l("Enter the code on your badge.")),
+                                                                      Length(max=200)])
+
+
+class EmailEntryForm(FlaskForm):
+    """At the exit poster's page: "e-mail me my link"."""
+
+    email = EmailField(_l("The e-mail you registered with"), validators=[InputRequired(_l("Enter your e-mail address.")),
+                                                                         Length(max=254)])

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -22,7 +23,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.access import link_token_required, staff_required
-from app.extensions import db
+from app.extensions import db, limiter
 from app.formatting import current_locale
 from app.models import (
     Audience,
@@ -37,11 +38,19 @@ from app.models import (
     TokenScope,
     utcnow,
 )
+from app.services import events as event_service
 from app.services import registration as registrations
-from app.services import survey_editor, survey_results, surveys
+from app.services import survey_distribution, survey_editor, survey_results, surveys
 from app.services.errors import DomainError
 from app.survey_form import add_question_fields, form_answers, form_data
-from app.surveys.forms import KIND_LABELS, MoveForm, QuestionForm, SurveySettingsForm
+from app.surveys.forms import (
+    KIND_LABELS,
+    BadgeEntryForm,
+    EmailEntryForm,
+    MoveForm,
+    QuestionForm,
+    SurveySettingsForm,
+)
 
 bp = Blueprint("surveys", __name__)
 
@@ -192,7 +201,11 @@ def event_surveys(slug: str):
         (survey, survey_results.survey_results(db.session, survey), surveys.survey_window(survey), surveys.is_open(survey, now))
         for survey in ordered
     ]
-    return render_template("surveys/staff/event_surveys.html", event=event, rows=rows)
+    return render_template(
+        "surveys/staff/event_surveys.html", event=event, rows=rows,
+        mailing=survey_distribution.mailing_counts(db.session, event),
+        entry_url=survey_distribution.entry_url(event),
+    )
 
 
 @bp.get("/staff/events/<slug>/surveys/<audience>/<phase>/results")
@@ -386,3 +399,120 @@ def preview(slug: str, audience: str, phase: str):
             questions=list(survey.questions), spanish=spanish, is_open=True, not_yet=False, closes_at=None,
             answered=False, participation=None, preview=True,
         )
+
+
+# --- Getting the post-event survey out: e-mails, the exit poster and its page ---------------------
+
+
+def send_invitations(event: Event) -> str:
+    """Invite every attendee not invited yet (also called when staff close the event). Commits;
+    returns what happened, for a flash message."""
+    try:
+        result = survey_distribution.prepare_invitations(db.session, event, utcnow(), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return f"Post-event survey not sent: {error.message}"
+    db.session.commit()
+    survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
+    return result.invitation_summary()
+
+
+@bp.post("/staff/events/<slug>/surveys/send")
+@staff_required
+def send_survey(slug: str):
+    event = _staff_event(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    flash(send_invitations(event), "info")
+    return redirect(url_for("surveys.event_surveys", slug=slug))
+
+
+@bp.post("/staff/events/<slug>/surveys/remind")
+@staff_required
+def remind_survey(slug: str):
+    event = _staff_event(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = survey_distribution.prepare_reminders(db.session, event, utcnow(), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"No reminder sent: {error.message}", "error")
+    else:
+        db.session.commit()
+        survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
+        flash(f"Reminder sent to {len(result.letters):,} attendees who have not answered"
+              f" ({result.skipped:,} answered already or were e-mailed in the last day).", "info")
+    return redirect(url_for("surveys.event_surveys", slug=slug))
+
+
+@bp.get("/staff/events/<slug>/surveys/poster.pdf")
+@staff_required
+def poster(slug: str):
+    event = _staff_event(slug)
+    response = make_response(survey_distribution.poster_pdf(event))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{slug}-survey-poster.pdf"'
+    return response
+
+
+def _public_event(slug: str) -> Event:
+    try:
+        return event_service.public_event(db.session, slug)
+    except DomainError:
+        abort(404)
+
+
+def _entry_page(event: Event, badge_form: BadgeEntryForm, email_form: EmailEntryForm, status: int = 200):
+    survey = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.POST)
+    now = utcnow()
+    opens, _closes = surveys.survey_window(survey) if survey else (None, None)
+    return render_template(
+        "surveys/entry.html", event=event, badge_form=badge_form, email_form=email_form,
+        is_open=survey is not None and surveys.is_open(survey, now), not_yet=opens is not None and now < opens,
+    ), status
+
+
+@bp.get("/events/<slug>/survey")
+def entry(slug: str):
+    """Where the exit poster's QR code leads: a person identifies themselves by their badge code or
+    the e-mail they registered with, and gets their personal survey link."""
+    return _entry_page(_public_event(slug), BadgeEntryForm(formdata=None), EmailEntryForm(formdata=None))
+
+
+@bp.post("/events/<slug>/survey")
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
+def entry_by_badge(slug: str):
+    event = _public_event(slug)
+    form = BadgeEntryForm()
+    if form.validate_on_submit():
+        try:
+            secret = survey_distribution.entry_by_badge(db.session, event, form.badge_code.data, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("surveys.answer_by_link", token=secret))
+    return _entry_page(event, form, EmailEntryForm(formdata=None), status=422)
+
+
+@bp.post("/events/<slug>/survey/email")
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
+def entry_by_email(slug: str):
+    event = _public_event(slug)
+    form = EmailEntryForm()
+    if form.validate_on_submit():
+        try:
+            letter = survey_distribution.entry_by_email(db.session, event, form.email.data, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            if letter is not None:
+                survey_distribution.send_letters(db.session, [letter])
+            # The same answer whether or not the address is registered: the page reveals nobody.
+            flash(_("If you registered for this event with that address, we have e-mailed you your survey link."), "info")
+            return redirect(url_for("surveys.entry", slug=slug))
+    return _entry_page(event, BadgeEntryForm(formdata=None), form, status=422)

@@ -1,0 +1,284 @@
+"""Getting the post-event survey to career seekers: their personal link in an invitation when the
+event closes (or when staff press send), a reminder to those who have not answered, a fresh link
+for anyone who identifies themselves at the exit poster's page, and the poster itself.
+
+Each e-mail carries a fresh secret (``surveys.issue_link``) and the links are the record of who
+was invited and reminded, so sending again only reaches people not invited yet. Preparing the
+links writes to the database (the caller commits); sending happens after the commit, in the
+person's own language."""
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import Flask, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+from weasyprint import HTML
+
+from app.models import (
+    Audience,
+    Candidate,
+    Event,
+    Phase,
+    Registration,
+    RegistrationStatus,
+    Response,
+    Survey,
+    SurveyLink,
+    SurveyLinkPurpose,
+    User,
+)
+from app.services import audit, badges
+from app.services.contact import normalize_email
+from app.services.errors import DomainError
+from app.services.mail import Mail, send
+from app.services.survey_results import attendee_ids
+from app.services.surveys import event_survey, is_open, issue_link, survey_window
+from app.urls import public_url
+
+#: A reminder goes only to people whose last survey e-mail is at least this old.
+REMINDER_GAP = timedelta(hours=20)
+
+
+@dataclass
+class SurveyLetter:
+    """One e-mail to send: whose, the link's secret, and why."""
+
+    registration_id: int
+    secret: str
+    purpose: SurveyLinkPurpose
+
+
+@dataclass
+class Distribution:
+    letters: list[SurveyLetter] = field(default_factory=list)
+    #: Attendees without an e-mail address (they can use the exit poster or their badge).
+    without_email: int = 0
+    #: Invitations: already invited before. Reminders: answered already, or e-mailed recently.
+    skipped: int = 0
+
+    def invitation_summary(self) -> str:
+        """For staff, after invitations went out."""
+        return (f"Post-event survey sent to {len(self.letters):,} attendees ({self.skipped:,} invited before, "
+                f"{self.without_email:,} without an e-mail address).")
+
+
+def open_post_survey(session: Session, event: Event, now: datetime) -> Survey:
+    survey = event_survey(session, event, Audience.CANDIDATE, Phase.POST)
+    if survey is None:
+        raise DomainError("no_survey", "This event has no post-event survey for career seekers.")
+    if not is_open(survey, now):
+        _, closes = survey_window(survey)
+        when = "has closed" if closes and now >= closes else "is not open yet"
+        raise DomainError("survey_not_open", f"The post-event survey {when}; change its dates in the survey editor first.")
+    return survey
+
+
+def _attendees(session: Session, event: Event) -> list[Registration]:
+    """As ``survey_results.post_survey_audience``, with each person's contact loaded at once."""
+    checked_in = attendee_ids(session, event)
+    query = select(Registration).options(selectinload(Registration.candidate)).where(Registration.event_id == event.id)
+    if checked_in:
+        query = query.where(Registration.id.in_(checked_in))
+    else:
+        query = query.where(Registration.status == RegistrationStatus.REGISTERED)
+    return list(session.scalars(query.order_by(Registration.id)))
+
+
+def _last_mailed(session: Session, survey: Survey) -> dict[int, datetime]:
+    """When each person was last e-mailed an invitation or reminder."""
+    rows = session.execute(
+        select(SurveyLink.registration_id, func.max(SurveyLink.created_at))
+        .where(SurveyLink.survey_id == survey.id,
+               SurveyLink.purpose.in_([SurveyLinkPurpose.INVITATION, SurveyLinkPurpose.REMINDER]))
+        .group_by(SurveyLink.registration_id)
+    )
+    return {registration_id: last for registration_id, last in rows}
+
+
+def prepare_invitations(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> Distribution:
+    """A personal link for every attendee with an e-mail address who has not been invited yet."""
+    survey = open_post_survey(session, event, now)
+    invited = _last_mailed(session, survey)
+    result = Distribution()
+    for registration in _attendees(session, event):
+        if registration.id in invited:
+            result.skipped += 1
+        elif not registration.candidate.email:
+            result.without_email += 1
+        else:
+            secret = issue_link(session, survey, registration, SurveyLinkPurpose.INVITATION, now)
+            result.letters.append(SurveyLetter(registration.id, secret, SurveyLinkPurpose.INVITATION))
+    audit.record(session, "survey.invite", actor_user=actor, obj=survey, event_id=event.id,
+                 sent=len(result.letters), without_email=result.without_email)
+    return result
+
+
+def prepare_reminders(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> Distribution:
+    """A fresh link for every invited attendee who has not answered and was not e-mailed about the
+    survey in the last ``REMINDER_GAP``."""
+    survey = open_post_survey(session, event, now)
+    mailed = _last_mailed(session, survey)
+    answered = set(session.scalars(
+        select(Response.registration_id).where(Response.survey_id == survey.id, Response.registration_id.is_not(None))
+    ))
+    result = Distribution()
+    for registration in _attendees(session, event):
+        last = mailed.get(registration.id)
+        if last is None:
+            continue  # never invited: the invitation is what they need
+        if registration.id in answered or last > now - REMINDER_GAP:
+            result.skipped += 1
+        elif not registration.candidate.email:
+            result.without_email += 1
+        else:
+            secret = issue_link(session, survey, registration, SurveyLinkPurpose.REMINDER, now)
+            result.letters.append(SurveyLetter(registration.id, secret, SurveyLinkPurpose.REMINDER))
+    audit.record(session, "survey.remind", actor_user=actor, obj=survey, event_id=event.id, sent=len(result.letters))
+    return result
+
+
+def badge_code_of(raw: str) -> str:
+    """A badge code as typed or scanned: the bare code, or the whole ``…/b/<code>`` address."""
+    value = raw.strip()
+    if "/b/" in value:
+        value = value.rsplit("/b/", 1)[1]
+    return value.split("?", 1)[0].strip("/ ")[:64]
+
+
+def entry_by_badge(session: Session, event: Event, raw_code: str, now: datetime) -> str:
+    """At the exit poster's page: a person shows who they are with their badge code and gets a
+    personal link straight away (the badge code is itself a secret only they hold)."""
+    survey = open_post_survey(session, event, now)
+    code = badge_code_of(raw_code)
+    registration = session.scalar(
+        select(Registration).where(Registration.badge_code == code, Registration.event_id == event.id)
+    ) if code else None
+    if registration is None:
+        raise DomainError("unknown_badge", _l("We could not find that badge code for this event. Check it and try again."),
+                          field="badge_code")
+    return issue_link(session, survey, registration, SurveyLinkPurpose.ENTRY, now)
+
+
+def entry_by_email(session: Session, event: Event, raw_email: str, now: datetime) -> SurveyLetter | None:
+    """At the exit poster's page: a link e-mailed to the address a person registered with. None
+    when no registration of this event has it (the page says the same either way)."""
+    survey = open_post_survey(session, event, now)
+    email = normalize_email(raw_email)
+    registration = session.scalar(
+        select(Registration).join(Registration.candidate)
+        .where(Registration.event_id == event.id, Candidate.email == email)
+    )
+    if registration is None:
+        return None
+    return SurveyLetter(registration.id, issue_link(session, survey, registration, SurveyLinkPurpose.ENTRY, now),
+                        SurveyLinkPurpose.ENTRY)
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+
+
+def survey_link_url(secret: str, language: str) -> str:
+    return public_url(f"/s/{secret}?lang={language}")
+
+
+def _subject(purpose: SurveyLinkPurpose, event_name: str) -> str:
+    if purpose == SurveyLinkPurpose.REMINDER:
+        return _("Reminder: tell us how %(event)s went", event=event_name)
+    return _("How did %(event)s go?", event=event_name)
+
+
+def send_letters(session: Session, letters: list[SurveyLetter]) -> int:
+    """E-mail each letter in its person's language. Returns how many were sent."""
+    registrations = {
+        r.id: r for r in session.scalars(
+            select(Registration).options(selectinload(Registration.candidate), selectinload(Registration.event))
+            .where(Registration.id.in_([letter.registration_id for letter in letters]))
+        )
+    } if letters else {}
+    sent = 0
+    for letter in letters:
+        registration = registrations.get(letter.registration_id)
+        if registration is None or not registration.candidate.email:
+            continue
+        language = registration.language.value
+        with force_locale(language):
+            context = {
+                "purpose": letter.purpose.value, "candidate": registration.candidate, "event": registration.event,
+                "link": survey_link_url(letter.secret, language), "language": language,
+            }
+            mail = Mail(
+                to=registration.candidate.email,
+                subject=_subject(letter.purpose, registration.event.name),
+                text=render_template("surveys/email/survey_link.txt", **context),
+                html=render_template("surveys/email/survey_link.html", **context),
+            )
+        send(mail)
+        sent += 1
+    return sent
+
+
+def send_in_background(app: Flask, letters: list[SurveyLetter]) -> threading.Thread | None:
+    """Send after the response has gone: hundreds of SMTP deliveries must not hold up a request.
+    With ``SURVEY_MAIL_IN_BACKGROUND`` off (tests), send now and return None."""
+    if not letters:
+        return None
+    if not app.config.get("SURVEY_MAIL_IN_BACKGROUND", True):
+        from app.extensions import db
+
+        send_letters(db.session, letters)
+        return None
+
+    def work() -> None:
+        from app.extensions import db
+
+        with app.app_context():
+            try:
+                send_letters(db.session, letters)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name="survey-mail", daemon=True)
+    thread.start()
+    return thread
+
+
+@dataclass
+class MailingCounts:
+    attendees: int
+    invited: int
+    reminded: int
+    answered: int
+
+
+def mailing_counts(session: Session, event: Event) -> MailingCounts | None:
+    """For the staff surveys page: how far the post-event survey has gone out."""
+    survey = event_survey(session, event, Audience.CANDIDATE, Phase.POST)
+    if survey is None:
+        return None
+
+    def people(purpose: SurveyLinkPurpose) -> int:
+        return session.scalar(
+            select(func.count(func.distinct(SurveyLink.registration_id)))
+            .where(SurveyLink.survey_id == survey.id, SurveyLink.purpose == purpose)
+        ) or 0
+
+    answered = session.scalar(select(func.count()).where(Response.survey_id == survey.id)) or 0
+    return MailingCounts(len(_attendees(session, event)), people(SurveyLinkPurpose.INVITATION),
+                         people(SurveyLinkPurpose.REMINDER), answered)
+
+
+def entry_url(event: Event) -> str:
+    """The public page the exit poster's QR code opens."""
+    return public_url(f"/events/{event.slug}/survey")
+
+
+def poster_pdf(event: Event) -> bytes:
+    """A US Letter poster for the exit, in English and Spanish, with a QR code to the entry page."""
+    url = entry_url(event)
+    html = render_template("surveys/poster_pdf.html", event=event, url=url, qr=badges.qr_svg(url))
+    return HTML(string=html).write_pdf()
