@@ -84,3 +84,10 @@ def test_updating_after_a_settings_change_keeps_the_booked_slot(client, db, staf
 def test_volunteers_cannot_manage_slots(client, db, login, booth):
     login(factories.make_user(db.session, Role.VOLUNTEER))
     assert client.get(page(booth)).status_code == 403
+
+
+def test_a_new_booth_link_is_shown_as_a_qr_code_too(client, db, staff, booth):
+    path = "/staff/events/tp/"
+    response = client.post(f"/staff/events/tp/employers/{booth.id}/booth-link", data={"csrf_token": csrf_token(client, path)})
+    page = response.get_data(as_text=True)
+    assert 'aria-label="QR code of the booth link"' in page and "<svg" in page

@@ -42,7 +42,7 @@ from app.models import (
     TokenScope,
     utcnow,
 )
-from app.services import bookings, interviews
+from app.services import badges, bookings, interviews
 from app.services import registration as registrations
 from app.services.booking_mail import interviews_ics, send_bookings_update
 from app.services.errors import DomainError
@@ -333,6 +333,12 @@ def confirm_hire(interview_id: int):
     db.session.commit()
     flash(f"Saved: {found.registration.candidate.full_name} — {form.status.data}.", "success")
     return _done(url_for("interviews.booth", token=token, _anchor=f"offer-{found.id}"))
+
+
+@bp.app_template_global()
+def link_qr_svg(url: str) -> str:
+    """A booth link as a QR code, for staff to show when they issue it (scanned by the tablet at set-up)."""
+    return badges.qr_svg(url)
 
 
 # --- A career seeker's bookings, from their own page ----------------------------------------------
