@@ -49,6 +49,13 @@ def test_search_a_candidate_and_record_a_conditional_offer(browser: Browser, liv
     page.get_by_label("Notes (only your booth sees them)").fill("Strong on ticketing systems")
     assert axe_violations(page) == []
 
+    # The tablet reloads (or its battery dies) before saving: what was typed comes back.
+    page.reload()
+    expect(page.get_by_text("We kept what you typed before")).to_be_visible()
+    expect(page.get_by_label("Wage offered ($)")).to_have_value("24.50")
+    expect(page.get_by_label("Background check")).to_be_checked()
+    expect(page.get_by_label("Notes (only your booth sees them)")).to_have_value("Strong on ticketing systems")
+
     # The Wi-Fi drops on the first save: the tablet says so, keeps what was typed and retries.
     dropped = []
 
