@@ -1,9 +1,11 @@
 """Plain functions that build valid rows with sensible defaults (override any field by keyword)."""
 
+import functools
 import itertools
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from app.models import (
     Candidate,
@@ -28,6 +30,11 @@ EVENT_START = datetime(2026, 12, 10, 16, 0, tzinfo=UTC)  # 10:00 in Chicago
 _counter = itertools.count(1)
 
 
+@functools.cache
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD)
+
+
 def _n() -> int:
     return next(_counter)
 
@@ -37,7 +44,7 @@ def make_user(session: Session, role: Role = Role.STAFF, **fields) -> User:
     user = User(
         email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"), role=role, **fields
     )
-    user.set_password(PASSWORD)
+    user.password_hash = _password_hash()  # hashing is slow on purpose: once per test run
     session.add(user)
     session.flush()
     return user
