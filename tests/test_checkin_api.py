@@ -105,14 +105,11 @@ def test_batch_answers_each_scan(client, db, event, device):
     assert post(client, device, {"nope": 1}, "/api/v1/events/hh/checkins/batch").status_code == 400
 
 
-def test_each_device_has_its_own_rate_limit(app, client, db, event, device):
+def test_each_device_has_its_own_rate_limit(app, client, db, event, device, monkeypatch):
     _, other = issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)
-    app.config["CHECKIN_RATE_LIMIT"] = "3/minute"
-    try:
-        answers = [post(client, device, {"code": "NoSuchBadgeCode1234567", "nonce": f"r{n}"}).status_code for n in range(4)]
-        assert answers == [404, 404, 404, 429]
-        assert post(client, device, {"code": "x", "nonce": "r9"}).json["error"] == "too_many_requests"
-        # Another device at the same venue (same address) is not slowed down.
-        assert post(client, {"Authorization": f"Bearer {other}"}, {"code": "NoSuchBadgeCode1234567", "nonce": "o1"}).status_code == 404
-    finally:
-        del app.config["CHECKIN_RATE_LIMIT"]
+    monkeypatch.setitem(app.config, "CHECKIN_RATE_LIMIT", "3/minute")
+    answers = [post(client, device, {"code": "NoSuchBadgeCode1234567", "nonce": f"r{n}"}).status_code for n in range(4)]
+    assert answers == [404, 404, 404, 429]
+    assert post(client, device, {"code": "x", "nonce": "r9"}).json["error"] == "too_many_requests"
+    # Another device at the same venue (same address) is not slowed down.
+    assert post(client, {"Authorization": f"Bearer {other}"}, {"code": "NoSuchBadgeCode1234567", "nonce": "o1"}).status_code == 404

@@ -228,3 +228,15 @@ def test_badge_link_offers_check_in_to_a_volunteer_only(client, db, event, login
 def test_door_list_links_to_each_scanner(client, db, event, volunteer, monkeypatch):
     page = client.get("/door/").get_data(as_text=True)
     assert 'href="/door/events/hh/"' in page or "No events are open" in page
+
+
+def test_staff_get_a_scanner_link_with_the_token_in_its_fragment(client, db, event, login):
+    login(factories.make_user(db.session, Role.STAFF))
+    page = client.get("/staff/events/hh/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    issued = client.post("/staff/events/hh/devices", data={"csrf_token": token, "name": "Door 2"}).get_data(as_text=True)
+    link = re.search(r'id="issued-scanner-link"[^>]*value="https://hireday.test/door/device#([A-Za-z0-9_-]+)"', issued)
+    assert link
+    client.post("/logout", data={"csrf_token": token})
+    opened = client.post("/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": link.group(1)})
+    assert opened.headers["Location"] == SCANNER

@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     RadioField,
+    SelectField,
     StringField,
     TelField,
 )
@@ -40,3 +41,9 @@ class WalkInForm(FlaskForm):
 
 class DeviceForm(FlaskForm):
     token = StringField("Scanner token", validators=[InputRequired("Paste the scanner token staff gave you."), Length(max=100)])
+
+
+class BadgeSheetForm(FlaskForm):
+    start_at = SelectField(
+        "Start at label", choices=[SelectChoice(str(n), f"Label {n}") for n in range(1, 7)], default="1",
+    )

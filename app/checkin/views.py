@@ -28,8 +28,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from app.access import door_required
-from app.checkin.forms import DeviceForm, ScanForm, WalkInForm
+from app.access import door_required, staff_required
+from app.checkin.forms import BadgeSheetForm, DeviceForm, ScanForm, WalkInForm
 from app.extensions import db
 from app.models import (
     AccessToken,
@@ -41,13 +41,15 @@ from app.models import (
     TokenScope,
     utcnow,
 )
-from app.services import badges, checkin, events
+from app.formatting import local_date
+from app.services import badge_sheets, badges, checkin, events
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
 from app.services.tokens import find_usable_token
 from app.urls import badge_url
 
-bp = Blueprint("checkin", __name__, url_prefix="/door")
+#: Door pages live under /door/; the staff badge sheets under /staff/events/<slug>/ (DESIGN.md).
+bp = Blueprint("checkin", __name__)
 
 #: Session key holding the id of the device token a scanner device was opened with.
 DEVICE_SESSION_KEY = "door_device_id"
@@ -100,7 +102,7 @@ def _new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-@bp.get("/")
+@bp.get("/door/")
 @door_required
 def door():
     """Where a volunteer lands after signing in: the events open for check-in and their counts."""
@@ -133,7 +135,7 @@ def _scanner_page(form: ScanForm | None = None, result: checkin.ScanResult | Non
     ), status
 
 
-@bp.get("/events/<slug>/")
+@bp.get("/door/events/<slug>/")
 @scanner_required
 def scanner():
     return _scanner_page()
@@ -143,7 +145,7 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@bp.post("/events/<slug>/scan")
+@bp.post("/door/events/<slug>/scan")
 @scanner_required
 def scan():
     """One scan. The page's script sends it with ``Accept: application/json`` and shows the answer
@@ -172,7 +174,7 @@ def scan():
     return _scanner_page(result=result)
 
 
-@bp.post("/events/<slug>/checkins/batch")
+@bp.post("/door/events/<slug>/checkins/batch")
 @scanner_required
 def batch():
     """Scans queued while offline (JSON ``{"scans": [...]}``), answered one by one."""
@@ -192,7 +194,7 @@ def batch():
     return jsonify(status="ok", results=results)
 
 
-@bp.post("/events/<slug>/checkins/<int:checkin_id>/undo")
+@bp.post("/door/events/<slug>/checkins/<int:checkin_id>/undo")
 @scanner_required
 def undo(checkin_id: int):
     """Take back a mistaken scan (appends an undo to the log)."""
@@ -213,7 +215,7 @@ def undo(checkin_id: int):
     return redirect(url_for("checkin.scanner", slug=g.event.slug))
 
 
-@bp.get("/events/<slug>/counts")
+@bp.get("/door/events/<slug>/counts")
 @scanner_required
 def counts():
     """The live counts, polled by the page every few seconds."""
@@ -222,7 +224,7 @@ def counts():
     )
 
 
-@bp.get("/events/<slug>/search")
+@bp.get("/door/events/<slug>/search")
 @scanner_required
 def search():
     """People without their badge, by name, e-mail or the last 4 digits of their phone (htmx)."""
@@ -233,7 +235,7 @@ def search():
     )
 
 
-@bp.get("/events/<slug>/roster.json")
+@bp.get("/door/events/<slug>/roster.json")
 @scanner_required
 def roster():
     """What a device needs to check badges while offline: hashes and first name + last initial."""
@@ -245,7 +247,7 @@ def roster():
 # --- Walk-ins ---------------------------------------------------------------------------------------
 
 
-@bp.route("/events/<slug>/walk-in", methods=["GET", "POST"])
+@bp.route("/door/events/<slug>/walk-in", methods=["GET", "POST"])
 @scanner_required
 def walk_in():
     form = WalkInForm()
@@ -274,7 +276,7 @@ def walk_in():
     return render_template("checkin/walk_in.html", event=g.event, form=form), 422 if form.errors else 200
 
 
-@bp.get("/events/<slug>/badges/<int:registration_id>.pdf")
+@bp.get("/door/events/<slug>/badges/<int:registration_id>.pdf")
 @scanner_required
 def badge(registration_id: int):
     """One 4×3 in badge, for the printer at the door (a walk-in, or someone who lost theirs)."""
@@ -292,7 +294,7 @@ def badge(registration_id: int):
 # --- Scanner devices without an account -------------------------------------------------------------
 
 
-@bp.route("/device", methods=["GET", "POST"])
+@bp.route("/door/device", methods=["GET", "POST"])
 def device():
     """Open this phone or tablet as a scanner with a device token from staff. The token can come in
     the link's fragment (``/door/device#<token>``), which browsers never send to a server or log."""
@@ -307,7 +309,7 @@ def device():
     return render_template("checkin/device.html", form=form), 422 if form.errors else 200
 
 
-@bp.post("/device/forget")
+@bp.post("/door/device/forget")
 def forget_device():
     """Sign a scanner device out (its page has already uploaded and cleared what it kept)."""
     if not FlaskForm().validate_on_submit():
@@ -320,7 +322,7 @@ def forget_device():
 # --- Installable, offline-capable page ------------------------------------------------------------
 
 
-@bp.get("/sw.js")
+@bp.get("/door/sw.js")
 def service_worker():
     """The service worker, served from /door/ so it may control the scanner pages."""
     response = send_file(_STATIC / "js" / "door-sw.js", mimetype="text/javascript", max_age=0)
@@ -329,7 +331,7 @@ def service_worker():
     return response
 
 
-@bp.get("/events/<slug>/manifest.webmanifest")
+@bp.get("/door/events/<slug>/manifest.webmanifest")
 @scanner_required
 def manifest():
     event = g.event
@@ -346,3 +348,74 @@ def manifest():
     response = jsonify(body)
     response.headers["Content-Type"] = "application/manifest+json"
     return response
+
+
+# --- Staff: badge sheets for a whole event ----------------------------------------------------------
+
+
+def _staff_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/staff/events/<slug>/badges", methods=["GET", "POST"])
+@staff_required
+def badge_sheets_page(slug: str):
+    """Start a badge sheet (in the background: a big event takes a few seconds) and follow it."""
+    event = _staff_event(slug)
+    form = BadgeSheetForm()
+    if form.validate_on_submit():
+        app = current_app._get_current_object()
+        people = badge_sheets.badges_for(db.session, event, badge_url)
+        heading = badge_sheets.SheetHeading(
+            event.name, local_date(event.starts_at, event.timezone), current_app.config["BOARD_NAME"]
+        )
+        try:
+            job = badge_sheets.start_job(app, event.slug, people, heading, start_at=int(form.start_at.data))
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=job.id))
+    job_id = request.args.get("job", "")
+    job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id) if job_id else None
+    latest = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
+    return render_template(
+        "checkin/staff_badges.html", event=event, form=form, job=job, latest=latest,
+        holding=len(badge_sheets.badges_for(db.session, event, lambda code: code)),
+    )
+
+
+@bp.get("/staff/events/<slug>/badges/jobs/<job_id>")
+@staff_required
+def badge_sheet_progress(slug: str, job_id: str):
+    """The progress of a sheet, polled every second by the page (htmx)."""
+    event = _staff_event(slug)
+    job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id)
+    if job is None:
+        abort(404)
+    return render_template("checkin/_badge_job.html", event=event, job=job)
+
+
+@bp.get("/staff/events/<slug>/badges/jobs/<job_id>.pdf")
+@staff_required
+def badge_sheet_file(slug: str, job_id: str):
+    app = current_app._get_current_object()
+    job = badge_sheets.find_job(app, slug, job_id)
+    if job is None or job.status != "finished":
+        abort(404)
+    return send_file(badge_sheets.job_pdf_path(app, job), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"badges-{slug}.pdf", max_age=0)
+
+
+@bp.get("/staff/events/<slug>/badges.pdf")
+@staff_required
+def badge_sheet_latest(slug: str):
+    """The event's latest badge sheet; with none made yet, the page that makes one."""
+    _staff_event(slug)
+    job = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
+    if job is None:
+        flash("No badge sheet has been made for this event yet: make one here.", "info")
+        return redirect(url_for("checkin.badge_sheets_page", slug=slug))
+    return badge_sheet_file(slug, job.id)

@@ -299,6 +299,13 @@
     focusCode();
   });
 
+  // The button says what a scan will do.
+  const submitButton = form.querySelector("button[type=submit]");
+  form.querySelectorAll("[name=kind]").forEach((radio) => radio.addEventListener("change", () => {
+    submitButton.textContent = radio.value === "exit" && radio.checked ? "Check out" : "Check in";
+    focusCode();
+  }));
+
   // The field keeps focus for handheld scanners, unless the volunteer is using another control.
   codeInput.addEventListener("blur", () => {
     setTimeout(() => {

@@ -109,10 +109,83 @@ def test_offline_scans_are_queued_and_uploaded_when_back_online(phone: Page, com
     assert sorted(r.registration_id for r in rows if not r.is_duplicate) == ids
     assert all(r.is_offline for r in rows)
     assert len([r for r in rows if r.is_duplicate]) == 1
-    assert phone.evaluate("""async () => new Promise((resolve) => {
+    assert _stored(phone, "queue") == 0
+    assert _stored(phone, "roster") == 1
+
+    # Signing out uploads what it can, then forgets the roster and the queue.
+    phone.get_by_role("button", name="Sign out").click()
+    expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert _stored(phone, "roster") == 0
+
+
+def _stored(page: Page, store: str) -> int:
+    """How many records the scanner keeps in an IndexedDB store on this device."""
+    return page.evaluate("""async (store) => new Promise((resolve) => {
         const open = indexedDB.open("hireday-door");
         open.onsuccess = () => {
-            const all = open.result.transaction("queue").objectStore("queue").getAll();
+            const all = open.result.transaction(store).objectStore(store).getAll();
             all.onsuccess = () => resolve(all.result.length);
         };
-    })""") == 0
+    })""", store)
+
+
+def test_walk_in_badge_link_and_device_pages_on_a_phone(phone: Page, committed):
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
+    session.commit()
+    code = maria.badge_code
+    session.rollback()
+
+    phone.goto("/door/device")
+    expect(phone.get_by_role("heading", name="Use this device as a scanner")).to_be_visible()
+    assert axe_violations(phone) == []
+
+    _sign_in_and_open_the_scanner(phone, volunteer)
+    phone.get_by_role("link", name="Register a walk-in").click()
+    phone.get_by_role("button", name="Register, check in and print badge").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Please fix the following")
+    assert axe_violations(phone) == []
+    phone.get_by_label("First name").fill("Keisha")
+    phone.get_by_label("Last name").fill("Washington")
+    phone.get_by_label("Mobile phone").fill("773-555-0111")
+    phone.get_by_label("ZIP code").fill("60615")
+    phone.get_by_label(re.compile("They agree that the employers")).check()
+    phone.get_by_role("button", name="Register, check in and print badge").click()
+    expect(phone.locator("#scan-result")).to_contain_text("Checked in — Keisha Washington")
+    expect(phone.get_by_role("link", name="Print badge")).to_be_visible()
+    assert axe_violations(phone) == []
+
+    phone.goto(f"/b/{code}")
+    phone.get_by_role("button", name="Check in María").click()
+    expect(phone.locator("#scan-result")).to_contain_text("Checked in — María Gómez")
+    phone.goto(f"/b/{code}")
+    expect(phone.get_by_text(re.compile("Already checked in at"))).to_be_visible()
+    assert axe_violations(phone) == []
+
+
+def test_staff_make_the_badge_sheet_with_progress(app, page: Page, committed, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "BADGE_SHEETS_PATH", str(tmp_path))
+    session = committed.session
+    staff = factories.make_user(session, Role.STAFF)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    for last in ("Zapata", "Adams", "García"):
+        factories.make_registration(session, event, factories.make_candidate(session, last_name=last))
+    session.commit()
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/door/")
+    page.get_by_role("link", name="Badge sheets for Hospitality Hires Chicago").click()
+    expect(page.get_by_role("heading", name="Badge sheets")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Start at label").select_option("4")
+    page.get_by_role("button", name="Make the badge sheet (PDF)").click()
+    expect(page.get_by_text("3 badges are ready, starting at label 4")).to_be_visible(timeout=30000)
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the badge sheet (PDF)").click()
+    assert download.value.suggested_filename == "badges-hh.pdf"

@@ -1,0 +1,273 @@
+"""Badge sheets for a whole event: Avery 5392-style labels (six 4×3 in badges on a US Letter
+sheet), sorted by last name, starting at any label of a part-used first sheet.
+
+2,500 badges are ~420 pages. What makes that fast enough to wait for (PERF-NOTES.md): each
+badge's QR is a tiny 1-pixel-per-module PNG scaled up without smoothing (drawing an SVG per badge
+is half the cost of a page), its matrix is made with a fixed mask (choosing the best of eight is
+most of the QR cost, and a fixed mask decodes just as well), the labels are absolutely positioned
+boxes with few elements, and chunks of 17 sheets render in parallel processes, merged at the end.
+Long sheets run in the background and report progress (``BadgeSheetJob``)."""
+
+import base64
+import io
+import json
+import multiprocessing
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import qrcode
+from flask import Flask, render_template
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Candidate, Event, Registration, RegistrationStatus
+from app.services.errors import DomainError
+
+LABELS_PER_SHEET = 6
+#: Badges per parallel piece of work: 17 full sheets (about 1 s of rendering).
+CHUNK = 17 * LABELS_PER_SHEET
+#: Label positions on the sheet, left to right then top to bottom (inches from the top left).
+POSITIONS = [(0.25 + column * 4.0, 1.0 + row * 3.0) for row in range(3) for column in range(2)]
+#: A QR mask fixed in advance: any of the eight decodes; searching for the best one costs 5×.
+_MASK = 2
+
+
+@dataclass(frozen=True)
+class SheetBadge:
+    first_name: str
+    last_name: str
+    #: What the QR code holds: ``<BASE_URL>/b/<badge code>``.
+    url: str
+
+
+@dataclass(frozen=True)
+class SheetHeading:
+    """What every badge of the event repeats."""
+
+    event_name: str
+    date: str
+    board_name: str
+
+
+def badges_for(session: Session, event: Event, badge_url: Callable[[str], str]) -> list[SheetBadge]:
+    """Everyone holding a place at ``event`` (not waitlisted or cancelled), by last name then first."""
+    rows = session.execute(
+        select(Candidate.first_name, Candidate.last_name, Registration.badge_code)
+        .join(Registration.candidate)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED)
+        .order_by(func.lower(Candidate.last_name), func.lower(Candidate.first_name), Registration.id)
+    ).all()
+    return [SheetBadge(first, last, badge_url(code)) for first, last, code in rows]
+
+
+def qr_data_uri(data: str) -> str:
+    """The QR code as a PNG with one pixel per module (quiet zone included), as a data URI; the
+    sheet scales it up with ``image-rendering: pixelated`` so printers get sharp modules."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=_MASK)
+    code.add_data(data)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    image = Image.new("1", (size, size))
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _placeholder(n: int) -> str:
+    return f"__QR_{n}__"
+
+
+def sheet_html(labels: list[SheetBadge | None], heading: SheetHeading) -> str:
+    """The HTML of whole sheets for ``labels`` (None leaves a label blank), with a placeholder
+    where each QR image goes (filled in by ``_render``, in the worker process)."""
+    sheets = [labels[i:i + LABELS_PER_SHEET] for i in range(0, len(labels), LABELS_PER_SHEET)]
+    return render_template(
+        "checkin/badge_sheet.html", sheets=sheets, heading=heading, positions=POSITIONS, placeholder=_placeholder,
+    )
+
+
+def _render(task: tuple[str, list[str]]) -> bytes:
+    """Worker: make the chunk's QR codes and render its sheets to PDF."""
+    from weasyprint import HTML
+
+    html, urls = task
+    for n, url in enumerate(urls):
+        html = html.replace(_placeholder(n), qr_data_uri(url), 1)
+    return HTML(string=html).write_pdf()
+
+
+def _chunks(labels: list[SheetBadge | None], heading: SheetHeading) -> list[tuple[str, list[str], int]]:
+    """Pieces of whole sheets: (HTML, the QR URLs in placeholder order, how many badges)."""
+    tasks = []
+    for start in range(0, len(labels), CHUNK):
+        part = labels[start:start + CHUNK]
+        urls = [label.url for label in part if label is not None]
+        tasks.append((sheet_html(part, heading), urls, len(urls)))
+    return tasks
+
+
+def badge_sheet_pdf(
+    badges: list[SheetBadge],
+    heading: SheetHeading,
+    *,
+    start_at: int = 1,
+    workers: int = 2,
+    on_progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The PDF of ``badges`` on label sheets, the first ``start_at - 1`` labels left blank.
+    ``on_progress(done)`` is called as badges are finished."""
+    if not 1 <= start_at <= LABELS_PER_SHEET:
+        raise DomainError("invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at")
+    if not badges:
+        raise DomainError("no_badges", "Nobody holds a place at this event yet: there are no badges to print.")
+    labels: list[SheetBadge | None] = [None] * (start_at - 1) + list(badges)
+    tasks = _chunks(labels, heading)
+    if workers <= 1 or len(tasks) == 1:
+        pieces = []
+        done = 0
+        for html, urls, count in tasks:
+            pieces.append(_render((html, urls)))
+            done += count
+            if on_progress:
+                on_progress(done)
+        return _merge(pieces)
+    # fork: the workers start at once with WeasyPrint already imported, and need nothing else.
+    context = multiprocessing.get_context("fork")
+    pieces_by_index: dict[int, bytes] = {}
+    done = 0
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+        futures = {pool.submit(_render, (html, urls)): (i, count) for i, (html, urls, count) in enumerate(tasks)}
+        for future in as_completed(futures):
+            index, count = futures[future]
+            pieces_by_index[index] = future.result()
+            done += count
+            if on_progress:
+                on_progress(done)
+    return _merge([pieces_by_index[i] for i in range(len(tasks))])
+
+
+def _merge(pieces: list[bytes]) -> bytes:
+    if len(pieces) == 1:
+        return pieces[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for piece in pieces:
+        writer.append(io.BytesIO(piece))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# --- Background jobs with progress ------------------------------------------------------------------
+
+
+@dataclass
+class BadgeSheetJob:
+    """A badge sheet being made, kept as a small JSON file so every server process can report on it."""
+
+    id: str
+    event_slug: str
+    total: int
+    start_at: int
+    done: int = 0
+    status: str = "running"  # running, finished, failed
+    started_at: float = 0.0
+    finished_at: float | None = None
+    error: str | None = None
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == "finished" else int(100 * self.done / self.total) if self.total else 0
+
+
+def _job_dir(app: Flask) -> Path:
+    path = Path(app.config.get("BADGE_SHEETS_PATH") or Path(app.instance_path) / "badge-sheets")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _save(app: Flask, job: BadgeSheetJob) -> None:
+    target = _job_dir(app) / f"{job.id}.json"
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps(asdict(job)))
+    temporary.replace(target)
+
+
+def job_pdf_path(app: Flask, job: BadgeSheetJob) -> Path:
+    return _job_dir(app) / f"{job.id}.pdf"
+
+
+def find_job(app: Flask, event_slug: str, job_id: str) -> BadgeSheetJob | None:
+    if not job_id.isalnum() or len(job_id) > 40:
+        return None
+    path = _job_dir(app) / f"{job_id}.json"
+    if not path.exists():
+        return None
+    job = BadgeSheetJob(**json.loads(path.read_text()))
+    if job.event_slug != event_slug:
+        return None
+    # A job whose process died (a server restart) would otherwise say "running" forever.
+    if job.status == "running" and time.time() - job.started_at > 600:
+        job.status, job.error = "failed", "The server stopped while making the sheet. Please start it again."
+    return job
+
+
+def latest_finished_job(app: Flask, event_slug: str) -> BadgeSheetJob | None:
+    jobs = []
+    for path in _job_dir(app).glob("*.json"):
+        job = find_job(app, event_slug, path.stem)
+        if job is not None and job.status == "finished" and job_pdf_path(app, job).exists():
+            jobs.append(job)
+    return max(jobs, key=lambda j: j.finished_at or 0, default=None)
+
+
+def _forget_old_jobs(app: Flask, max_age_s: float = 24 * 3600) -> None:
+    """Sheets hold names: they are not kept past a day."""
+    now = time.time()
+    for path in _job_dir(app).iterdir():
+        if now - path.stat().st_mtime > max_age_s:
+            path.unlink(missing_ok=True)
+
+
+def start_job(
+    app: Flask, event_slug: str, badges: list[SheetBadge], heading: SheetHeading, *, start_at: int = 1, workers: int = 2,
+) -> BadgeSheetJob:
+    """Make the sheet in a background thread (its rendering in worker processes); poll with
+    ``find_job``. Everything it needs is read before it starts, so it never touches the database."""
+    if not 1 <= start_at <= LABELS_PER_SHEET:
+        raise DomainError("invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at")
+    if not badges:
+        raise DomainError("no_badges", "Nobody holds a place at this event yet: there are no badges to print.")
+    _forget_old_jobs(app)
+    job = BadgeSheetJob(id=secrets.token_hex(10), event_slug=event_slug, total=len(badges), start_at=start_at,
+                        started_at=time.time())
+    _save(app, job)
+
+    def progress(done: int) -> None:
+        job.done = done
+        _save(app, job)
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                pdf = badge_sheet_pdf(badges, heading, start_at=start_at, workers=workers, on_progress=progress)
+            job_pdf_path(app, job).write_bytes(pdf)
+            job.status, job.done, job.finished_at = "finished", job.total, time.time()
+        except Exception as error:  # reported on the progress page; the request that started it is long gone
+            app.logger.exception("badge sheet %s failed", job.id)
+            job.status, job.error = "failed", f"The sheet could not be made ({type(error).__name__})."
+        _save(app, job)
+
+    thread = threading.Thread(target=run, name=f"badge-sheet-{job.id}", daemon=True)
+    thread.start()
+    job._thread = thread  # tests wait for it
+    return job
