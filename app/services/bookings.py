@@ -199,19 +199,22 @@ def open_slots(session: Session, participation: Participation, now: datetime) ->
 
 
 def open_slot_counts(session: Session, event: Event, now: datetime) -> dict[int, int]:
-    """Participation id → how many of its slots can still be booked."""
-    free = (
-        select(InterviewSlot.participation_id, InterviewSlot.id, InterviewSlot.capacity)
-        .join(InterviewSlot.participation)
-        .where(Participation.event_id == event.id, InterviewSlot.starts_at > now, InterviewSlot.is_blocked.is_(False))
+    """Participation id → how many of its slots can still be booked (one query for the whole event)."""
+    taken = (
+        select(Booking.slot_id, func.count().label("held"))
+        .where(Booking.cancelled_at.is_(None))
+        .group_by(Booking.slot_id)
+        .subquery()
     )
-    rows = session.execute(free).all()
-    taken = booked_counts(session, [r.id for r in rows])
-    counts: dict[int, int] = {}
-    for participation_id, slot_id, capacity in rows:
-        if capacity > taken.get(slot_id, 0):
-            counts[participation_id] = counts.get(participation_id, 0) + 1
-    return counts
+    rows = session.execute(
+        select(InterviewSlot.participation_id, func.count())
+        .join(InterviewSlot.participation)
+        .outerjoin(taken, taken.c.slot_id == InterviewSlot.id)
+        .where(Participation.event_id == event.id, InterviewSlot.starts_at > now, InterviewSlot.is_blocked.is_(False),
+               InterviewSlot.capacity > func.coalesce(taken.c.held, 0))
+        .group_by(InterviewSlot.participation_id)
+    )
+    return dict(rows.all())
 
 
 def staff_slot_rows(session: Session, participation: Participation) -> list[SlotRow]:
