@@ -44,6 +44,10 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "BASE_URL": "https://hireday.test",
+            # Tests sign in and register hundreds of times a minute from one address; the tests of
+            # the limits themselves set real ones.
+            "LOGIN_RATE_LIMIT": "100000/minute",
+            "REGISTRATION_RATE_LIMIT": "100000/minute",
         }
     )
     # No app context stays pushed: each request must get its own (and its own ``g``), as in production.

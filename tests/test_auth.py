@@ -124,3 +124,17 @@ def test_htmx_requests_pass_csrf_with_the_header_from_the_page(client, db, login
     response = client.post("/logout", headers={"X-CSRFToken": header_token, "HX-Request": "true"})
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 302  # signed out
+
+
+def test_password_guessing_is_slowed_down(client, db, app, monkeypatch):
+    from app.extensions import limiter
+
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3/minute")
+    limiter.reset()
+    staff = factories.make_user(db.session, Role.STAFF)
+    codes = []
+    for _ in range(4):
+        token = csrf_token(client, "/login")
+        codes.append(client.post("/login", data={"email": staff.email, "password": "guess", "csrf_token": token}).status_code)
+    limiter.reset()
+    assert codes == [200, 200, 200, 429]
