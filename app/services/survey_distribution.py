@@ -111,8 +111,9 @@ def prepare_invitations(session: Session, event: Event, now: datetime, *, actor:
         elif not registration.candidate.email:
             result.without_email += 1
         else:
-            secret = issue_link(session, survey, registration, SurveyLinkPurpose.INVITATION, now)
+            secret = issue_link(session, survey, registration, SurveyLinkPurpose.INVITATION, now, flush=False)
             result.letters.append(SurveyLetter(registration.id, secret, SurveyLinkPurpose.INVITATION))
+    session.flush()
     audit.record(session, "survey.invite", actor_user=actor, obj=survey, event_id=event.id,
                  sent=len(result.letters), without_email=result.without_email)
     return result
@@ -136,8 +137,9 @@ def prepare_reminders(session: Session, event: Event, now: datetime, *, actor: U
         elif not registration.candidate.email:
             result.without_email += 1
         else:
-            secret = issue_link(session, survey, registration, SurveyLinkPurpose.REMINDER, now)
+            secret = issue_link(session, survey, registration, SurveyLinkPurpose.REMINDER, now, flush=False)
             result.letters.append(SurveyLetter(registration.id, secret, SurveyLinkPurpose.REMINDER))
+    session.flush()
     audit.record(session, "survey.remind", actor_user=actor, obj=survey, event_id=event.id, sent=len(result.letters))
     return result
 

@@ -20,6 +20,7 @@ from app.models import (
     CheckIn,
     CheckInKind,
     Event,
+    Organization,
     Participation,
     Phase,
     QuestionKind,
@@ -146,7 +147,14 @@ def eligible_count(session: Session, survey: Survey) -> int:
     if survey.audience == Audience.EMPLOYER:
         return session.scalar(select(func.count()).where(Participation.event_id == event.id)) or 0
     if survey.phase == Phase.POST:
-        return len(post_survey_audience(session, event))
+        checked_in = attendee_ids(session, event)
+        if checked_in:
+            return len(checked_in)
+        return session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED
+            )
+        ) or 0
     return session.scalar(
         select(func.count()).where(
             Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
@@ -159,20 +167,28 @@ def _option(choice: dict, count: int, answered: int) -> OptionCount:
 
 
 def survey_results(session: Session, survey: Survey) -> SurveyResults:
-    """Everything the results page shows for one survey."""
-    responses = list(session.scalars(select(Response).where(Response.survey_id == survey.id)))
-    by_response = {r.id: r for r in responses}
+    """Everything the results page shows for one survey. Reads plain columns, not ORM objects:
+    a big event's survey has thousands of answers."""
+    responses = {
+        response_id: (participation_id, language)
+        for response_id, participation_id, language in session.execute(
+            select(Response.id, Response.participation_id, Response.language).where(Response.survey_id == survey.id)
+        )
+    }
     employers: dict[int, str] = {}
     if survey.audience == Audience.EMPLOYER and responses:
         employers = {
-            p.id: p.organization.name
-            for p in session.scalars(select(Participation).where(Participation.event_id == survey.event_id))
+            participation_id: name for participation_id, name in session.execute(
+                select(Participation.id, Organization.name).join(Participation.organization)
+                .where(Participation.event_id == survey.event_id)
+            )
         }
-    answers_by_question: dict[int, list[Answer]] = defaultdict(list)
-    for answer in session.scalars(
-        select(Answer).join(Response).where(Response.survey_id == survey.id).order_by(Answer.id)
+    answers_by_question: dict[int, list[tuple]] = defaultdict(list)
+    for question_id, response_id, number, choices, text in session.execute(
+        select(Answer.question_id, Answer.response_id, Answer.number, Answer.choices, Answer.text)
+        .join(Response).where(Response.survey_id == survey.id).order_by(Answer.id)
     ):
-        answers_by_question[answer.question_id].append(answer)
+        answers_by_question[question_id].append((response_id, number, choices or [], text))
 
     results = []
     for question in survey.questions:
@@ -182,10 +198,10 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
             question.key, question.kind.value, question.prompt_en, question.prompt_es, question.required, answered
         )
         if question.kind in CHOICE_KINDS:
-            counts = Counter(value for a in answers for value in a.choices)
+            counts = Counter(value for _, _, choices, _ in answers for value in choices)
             result.options = [_option(c, counts[c["value"]], answered) for c in question.choices]
         elif question.kind in NUMBER_KINDS:
-            numbers = [a.number for a in answers if a.number is not None]
+            numbers = [number for _, number, _, _ in answers if number is not None]
             counts = Counter(numbers)
             low, high = (1, 5) if question.kind == QuestionKind.SCALE_5 else (0, 10)
             result.options = [
@@ -200,10 +216,10 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
                     score = round(100 * (promoters - detractors) / len(numbers), 1)
                 result.recommend = RecommendScore(promoters, len(numbers) - promoters - detractors, detractors, score)
         else:
-            for a in answers:
-                response = by_response[a.response_id]
-                employer = employers.get(response.participation_id) if response.participation_id else None
-                result.texts.append(TextAnswer(a.text or "", response.language.value, employer))
+            for response_id, _, _, text in answers:
+                participation_id, language = responses[response_id]
+                employer = employers.get(participation_id) if participation_id else None
+                result.texts.append(TextAnswer(text or "", language.value, employer))
         results.append(result)
 
     eligible = eligible_count(session, survey)
@@ -264,37 +280,44 @@ def results_csv(session: Session, survey: Survey) -> str:
     """One row per response: when, in which language, (for employers) who, then one column per
     question (its key) holding the answer: English choice labels joined by "; ", a number, or text."""
     questions = list(survey.questions)
+    labels = {q.id: {c["value"]: c["en"] for c in q.choices} for q in questions}
     employer_survey = survey.audience == Audience.EMPLOYER
-    responses = list(session.scalars(select(Response).where(Response.survey_id == survey.id).order_by(Response.id)))
-    names = {}
+    responses = session.execute(
+        select(Response.id, Response.submitted_at, Response.updated_at, Response.language, Response.participation_id)
+        .where(Response.survey_id == survey.id).order_by(Response.id)
+    ).all()
+    names: dict[int, str] = {}
     if employer_survey:
         names = {
-            p.id: p.organization.name
-            for p in session.scalars(select(Participation).where(Participation.event_id == survey.event_id))
+            participation_id: name for participation_id, name in session.execute(
+                select(Participation.id, Organization.name).join(Participation.organization)
+                .where(Participation.event_id == survey.event_id)
+            )
         }
-    answers: dict[tuple[int, int], Answer] = {
-        (a.response_id, a.question_id): a
-        for a in session.scalars(select(Answer).join(Response).where(Response.survey_id == survey.id))
+    answers = {
+        (response_id, question_id): (number, choices or [], text)
+        for response_id, question_id, number, choices, text in session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.number, Answer.choices, Answer.text)
+            .join(Response).where(Response.survey_id == survey.id)
+        )
     }
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["response", "submitted_at", "updated_at", "language", *(["employer"] if employer_survey else []),
                      *(q.key for q in questions)])
-    for number, response in enumerate(responses, start=1):
-        row = [number, response.submitted_at.isoformat(timespec="seconds"),
-               response.updated_at.isoformat(timespec="seconds"), response.language.value]
+    for number, (response_id, submitted_at, updated_at, language, participation_id) in enumerate(responses, start=1):
+        row = [number, submitted_at.isoformat(timespec="seconds"), updated_at.isoformat(timespec="seconds"), language.value]
         if employer_survey:
-            row.append(_cell(names.get(response.participation_id, "")))
+            row.append(_cell(names.get(participation_id, "")))
         for question in questions:
-            answer = answers.get((response.id, question.id))
+            answer = answers.get((response_id, question.id))
             if answer is None:
                 row.append("")
             elif question.kind in CHOICE_KINDS:
-                label = {c["value"]: c["en"] for c in question.choices}
-                row.append(_cell("; ".join(label.get(v, v) for v in answer.choices)))
+                row.append(_cell("; ".join(labels[question.id].get(v, v) for v in answer[1])))
             elif question.kind in NUMBER_KINDS:
-                row.append(answer.number)
+                row.append(answer[0])
             else:
-                row.append(_cell(answer.text or ""))
+                row.append(_cell(answer[2] or ""))
         writer.writerow(row)
     return out.getvalue()

@@ -446,17 +446,22 @@ def is_open(survey: Survey, now: datetime) -> bool:
 def issue_link(
     session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose,
     now: datetime | None = None,
+    *,
+    flush: bool = True,
 ) -> str:
     """A fresh personal link to ``survey`` for a career seeker; returns its secret (shown or
-    e-mailed once, stored only as a hash). Earlier links keep working."""
+    e-mailed once, stored only as a hash). Earlier links keep working. ``flush=False`` lets a
+    caller making hundreds of links flush them all at once."""
     if survey.audience != Audience.CANDIDATE or registration.event_id != survey.event_id:
         raise ValueError("a personal survey link is for a career seeker of the survey's event")
     secret = new_secret()
-    link = SurveyLink(survey=survey, registration=registration, token_hash=hash_secret(secret), purpose=purpose)
+    link = SurveyLink(survey_id=survey.id, registration_id=registration.id, token_hash=hash_secret(secret),
+                      purpose=purpose)
     if now is not None:
         link.created_at = now
     session.add(link)
-    session.flush()
+    if flush:
+        session.flush()
     return secret
 
 

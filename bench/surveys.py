@@ -1,0 +1,65 @@
+"""Surveys at Hospitality Hires Chicago's size, in process on the demo: the results of the largest
+survey and its CSV, preparing every attendee's invitation (what the staff request waits for), then
+sending them all to the outbox (what the background thread does), and the exit poster. Printed as
+JSON. ``BENCH_DATABASE_URL`` measures PostgreSQL."""
+
+import json
+import os
+import time
+from datetime import timedelta
+
+from bench.server import demo_environment
+
+EVENT = "hospitality-hires-chicago"
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def main() -> None:
+    env, result = demo_environment()
+    os.environ.update(env)
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Audience, Event, Phase, utcnow
+    from app.services import survey_distribution, survey_results, surveys
+
+    app = create_app()
+    with app.test_request_context():
+        event = db.session.scalar(select(Event).where(Event.slug == EVENT))
+        pre = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.PRE)
+        started = time.perf_counter()
+        results = survey_results.survey_results(db.session, pre)
+        result["results_ms"] = _ms(started)
+        result["results_responses"] = results.responses
+        started = time.perf_counter()
+        csv_text = survey_results.results_csv(db.session, pre)
+        result["csv_ms"] = _ms(started)
+        result["csv_rows"] = csv_text.count("\n") - 1
+
+        # The event is upcoming: open its post survey now, as if it had just ended.
+        post = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.POST)
+        post.opens_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        started = time.perf_counter()
+        invitations = survey_distribution.prepare_invitations(db.session, event, utcnow())
+        db.session.commit()
+        result["invite_prepare_and_commit_ms"] = _ms(started)
+        result["invitations"] = len(invitations.letters)
+        started = time.perf_counter()
+        sent = survey_distribution.send_letters(db.session, invitations.letters)
+        elapsed = time.perf_counter() - started
+        result["outbox_send_s"] = round(elapsed, 2)
+        result["outbox_ms_per_mail"] = round(elapsed / max(sent, 1) * 1000, 2)
+        started = time.perf_counter()
+        pdf = survey_distribution.poster_pdf(event)
+        result["poster_pdf_ms"] = _ms(started)
+        result["poster_pdf_bytes"] = len(pdf)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
