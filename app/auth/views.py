@@ -29,7 +29,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+# Only failed attempts count (the form comes back; a sign-in redirects): a door team behind one
+# venue address signing in together at opening time is never locked out.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=lambda r: r.status_code != 302
+)
 def login():
     if current_user.is_authenticated:
         return redirect(_landing_for(current_user.role))
