@@ -15,10 +15,11 @@ def _number(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def horizontal_bars(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 26, label_width: int = 170,
-                    title: str = "") -> str:
-    """Labelled horizontal bars (the funnel; offers by sector)."""
+def horizontal_bars(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 26, title: str = "") -> str:
+    """Labelled horizontal bars (the funnel; offers by sector). The label column is as wide as the
+    longest label needs (about 7.5 px a character at 13 px), up to half the chart."""
     gap = 10
+    label_width = min(width // 2, 16 + round(7.5 * max((len(label) for label, _ in rows), default=10)))
     top = 8
     height = top + len(rows) * (bar + gap) + 4
     highest = max((value for _, value in rows), default=0) or 1

@@ -398,7 +398,7 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
         "funnel": charts.horizontal_bars(numbers.funnel, title="From registration to hire"),
         "arrivals": charts.columns(numbers.arrivals, title="Arrivals per 15 minutes"),
         "sectors": charts.horizontal_bars(
-            [(sector_names.get(row.label, row.label), row.values["offers"]) for row in numbers.sectors],
+            [(sector_names.get(row.label, row.label).split(" (")[0], row.values["offers"]) for row in numbers.sectors],
             title="Conditional offers by sector",
         ),
     }
