@@ -48,12 +48,14 @@ translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -f -d app/translations >/dev/null
 
 extract-messages: setup
-	$(BIN)/pybabel extract -q -F app/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F app/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
 bench: setup
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.registration
+	$(BIN)/python -m bench.checkin
+	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.report
 
 clean:

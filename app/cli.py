@@ -2,7 +2,11 @@
 
 Every bad input ends in a one-line message and a non-zero exit, never a traceback."""
 
+import shutil
+import sqlite3
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -152,6 +156,44 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
     db.session.commit()
 
 
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=True, writable=True))
+@with_appcontext
+def backup_command(destination: str | None) -> None:
+    """Copy the database to DESTINATION (default: instance/backups/), safely while HireDay runs.
+
+    SQLite uses its online backup API (a consistent copy, writers keep working); PostgreSQL runs
+    pg_dump in its custom format (restore with pg_restore)."""
+    engine = db.engine
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    sqlite = engine.dialect.name == "sqlite"
+    default_name = f"hireday-{stamp}.{'sqlite3' if sqlite else 'dump'}"
+    target = Path(destination or Path(current_app.instance_path) / "backups")
+    if target.is_dir() or destination is None:
+        target.mkdir(parents=True, exist_ok=True)
+        target = target / default_name
+    if target.exists():
+        raise click.ClickException(f"{target} already exists; choose another name.")
+    if sqlite:
+        source = sqlite3.connect(engine.url.database)
+        copy = sqlite3.connect(target)
+        try:
+            with copy:
+                source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+    else:
+        if shutil.which("pg_dump") is None:
+            raise click.ClickException("pg_dump is not installed; install the PostgreSQL client (apt-get install postgresql-client).")
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        finished = subprocess.run(["pg_dump", "--format=custom", f"--file={target}", url], capture_output=True, text=True)
+        if finished.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise click.ClickException(f"pg_dump failed: {finished.stderr.strip().splitlines()[-1] if finished.stderr else finished.returncode}")
+    click.echo(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
+
+
 def init_app(app: Flask) -> None:
-    for command in (demo_command, create_user_command, device_token_command, links_command):
+    for command in (demo_command, create_user_command, device_token_command, links_command, backup_command):
         app.cli.add_command(command)
