@@ -135,7 +135,9 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
     booth_expiry = event.ends_at + timedelta(days=current_app.config["BOOTH_LINK_DAYS"])
     click.echo(f"{event.name} ({event.slug})")
     click.echo("Booth links:")
-    for participation in event.participations:
+    if booth_expiry <= now:
+        click.echo(f"  none: booth links for this event ended {booth_expiry:%Y-%m-%d} (BOOTH_LINK_DAYS after it).")
+    for participation in event.participations if booth_expiry > now else []:
         token, secret = tokens.issue_token(
             db.session, TokenScope.BOOTH, participation.organization.name,
             participation=participation, expires_at=booth_expiry,

@@ -1,6 +1,7 @@
 """The ``flask --app wsgi …`` commands: they work, and bad input gets one clear line, not a traceback."""
 
 import re
+from datetime import timedelta
 import shutil
 import sqlite3
 import subprocess
@@ -193,3 +194,14 @@ def test_backup_of_the_test_database_is_complete(cli, app, tmp_path):
         finally:
             connection.close()
         assert {"registrations", "checkins", "alembic_version"} <= tables
+
+
+def test_links_for_a_long_past_event_print_no_dead_booth_links(cli, db, app):
+    import time_machine
+
+    event = factories.make_event(db.session, slug="past")
+    factories.make_participation(db.session, event, factories.make_organization(db.session, name="Gone Hotel"))
+    with time_machine.travel(event.ends_at + timedelta(days=app.config["BOOTH_LINK_DAYS"] + 1)):
+        result = cli("links", "past")
+    assert result.exit_code == 0
+    assert "booth links for this event ended" in result.output and "/booth/" not in result.output
