@@ -111,6 +111,7 @@ def test_an_employer_answers_from_the_booth_link(client, db, event):
     with time_machine.travel(event.starts_at - timedelta(days=3), tick=True):
         page = client.get(path).get_data(as_text=True)
         assert "Before the event: your hiring needs" in page and "Lakeshore Grand" in page
+        assert f'href="/booth/{secret}"' in page  # back to the tablet
         response = client.post(path, data={
             "csrf_token": csrf_token(client, path), "q_openings": "6_10",
             "q_pain_points": ["no_shows", "retention"], "q_hard_to_fill": "Line cooks",

@@ -156,3 +156,41 @@ def test_personal_links_are_stored_hashed_and_each_e_mail_gets_one_that_keeps_wo
     assert surveys.find_link(db.session, "not-a-link") is None
     with pytest.raises(ValueError):  # employers answer from their booth link instead
         surveys.issue_link(db.session, survey_of(db, event, Audience.EMPLOYER), registration, SurveyLinkPurpose.ENTRY)
+
+
+def test_concurrent_first_answers_make_one_response(app, committed):
+    """A double tap on bad Wi-Fi, times four: four first submits of one person at once."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from app.models import Registration, Survey
+
+    event = factories.make_event(committed.session)
+    surveys.add_default_surveys(committed.session, event)
+    registration = factories.make_registration(committed.session, event)
+    survey_id = survey_of(committed, event).id
+    committed.session.commit()
+    registration_id = registration.id
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def submit(score: int) -> None:
+        with app.test_request_context(method="POST"), Session(committed.engine) as session:
+            barrier.wait()
+            try:
+                surveys.answer_survey(session, session.get(Survey, survey_id), {"satisfaction": str(score)}, AFTER,
+                                      registration=session.get(Registration, registration_id))
+                session.commit()
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2, 6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with Session(committed.engine) as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -519,7 +520,8 @@ def answer_survey(
 ) -> Response:
     """A respondent answers (or changes their answers to) a survey while it is open: a career
     seeker of the event for a career-seeker survey, an employer at it for an employer survey.
-    One response per person; a bad answer saves nothing (``DomainError`` on its field)."""
+    One response per person, even when two submits race; a bad answer saves nothing
+    (``DomainError`` on its field)."""
     respondent = registration if registration is not None else participation
     expected = Audience.CANDIDATE if registration is not None else Audience.EMPLOYER
     if respondent is None or survey.audience != expected or respondent.event_id != survey.event_id:
@@ -527,9 +529,18 @@ def answer_survey(
     if not is_open(survey, now):
         raise DomainError("survey_closed", _l("This survey is closed."))
     existed = response_of(session, survey, registration=registration, participation=participation) is not None
-    response = record_response(
-        session, survey, answers, registration=registration, participation=participation, language=language
-    )
+    try:
+        with session.begin_nested():
+            response = record_response(
+                session, survey, answers, registration=registration, participation=participation, language=language
+            )
+    except IntegrityError:
+        # The same person's other tab or double tap saved their first response a moment ago (the
+        # database allows one): save these answers over it.
+        existed = True
+        response = record_response(
+            session, survey, answers, registration=registration, participation=participation, language=language
+        )
     audit.record(session, "survey.update" if existed else "survey.respond", obj=response, event_id=survey.event_id,
                  survey_id=survey.id)
     return response
