@@ -196,6 +196,26 @@ def backup_command(destination: str | None) -> None:
     click.echo(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
 
 
+@click.command("purge")
+@click.option("--older-than", "days", type=int, required=True, help="Events that ended more than DAYS days ago.")
+@with_appcontext
+def purge_command(days: int) -> None:
+    """Remove the personal data of past events' career seekers; every report number stays."""
+    from app.services import retention
+
+    _database_ready()
+    try:
+        result = retention.purge(db.session, timedelta(days=days), utcnow())
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    db.session.commit()
+    click.echo(
+        f"Purged {result.events} events older than {days} days: {result.registrations} registrations cleared, "
+        f"{result.people} people's names and contact details removed."
+    )
+
+
 def init_app(app: Flask) -> None:
-    for command in (demo_command, create_user_command, device_token_command, links_command, backup_command):
+    for command in (demo_command, create_user_command, device_token_command, links_command, backup_command,
+                    purge_command):
         app.cli.add_command(command)

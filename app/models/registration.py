@@ -34,7 +34,7 @@ class Candidate(TimestampMixin, Base):
 
     __tablename__ = "candidates"
     __table_args__ = (
-        sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
+        sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR purged_at IS NOT NULL", name="has_contact"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("phone LIKE '+%' AND length(phone) BETWEEN 8 AND 16", name="phone_e164"),
         sa.CheckConstraint("first_name <> ''", name="first_name_not_empty"),
@@ -49,6 +49,9 @@ class Candidate(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     zip_code: Mapped[str | None] = mapped_column(sa.String(5))
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
+    #: When the person's identifying data was removed (retention or their own request); what
+    #: reports count (ZIP code, registrations, outcomes) stays.
+    purged_at: Mapped[datetime | None]
 
     registrations: Mapped[list["Registration"]] = relationship(back_populates="candidate")
 

@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -10,9 +11,9 @@ from sqlalchemy import select
 from app.access import staff_required
 from app.extensions import db, limiter
 from app.formatting import current_locale
-from app.models import Event, Language, Registration, RegistrationStatus, Role, utcnow
+from app.models import Candidate, Event, Language, Registration, RegistrationStatus, Role, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
-from app.services import badges, checkin, events, partner_import
+from app.services import audit, badges, checkin, events, partner_import, retention
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone
@@ -294,3 +295,54 @@ def confirm_import(slug: str):
         "success",
     )
     return redirect(url_for("registration.import_candidates", slug=slug))
+
+
+# --- Staff: a person's request to see or remove their data ----------------------------------------
+
+
+@bp.get("/staff/people/")
+@staff_required
+def people():
+    query = request.args.get("q", "").strip()
+    found = registrations.find_people(db.session, query) if len(query) >= 2 else []
+    return render_template("registration/staff_people.html", query=query, found=found)
+
+
+def _person(candidate_id: int) -> Candidate:
+    return db.get_or_404(Candidate, candidate_id)
+
+
+@bp.get("/staff/people/<int:candidate_id>")
+@staff_required
+def person(candidate_id: int):
+    candidate = _person(candidate_id)
+    return render_template(
+        "registration/staff_person.html", candidate=candidate, data=retention.person_data(db.session, candidate),
+        form=FlaskForm(),
+    )
+
+
+@bp.get("/staff/people/<int:candidate_id>/export.json")
+@staff_required
+def person_export(candidate_id: int):
+    candidate = _person(candidate_id)
+    body = json.dumps(retention.person_data(db.session, candidate), indent=2, ensure_ascii=False)
+    audit.record(db.session, "export.person", actor_user=current_user._get_current_object(), obj=candidate)
+    db.session.commit()
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="person-{candidate.id}.json"'
+    return response
+
+
+@bp.post("/staff/people/<int:candidate_id>/forget")
+@staff_required
+def forget_person(candidate_id: int):
+    candidate = _person(candidate_id)
+    if not FlaskForm().validate_on_submit() or request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm: removing a person's data cannot be undone.", "error")
+        return redirect(url_for("registration.person", candidate_id=candidate_id))
+    retention.forget_person(db.session, candidate, utcnow(), actor=current_user._get_current_object())
+    db.session.commit()
+    flash("The person's name, contact details and what they wrote are removed; the event numbers stay.", "success")
+    return redirect(url_for("registration.person", candidate_id=candidate_id))

@@ -395,3 +395,19 @@ def update_details(session: Session, registration: Registration, update: Details
     registration.consent_email, registration.consent_sms = update.consent_email, update.consent_sms
     session.flush()
     audit.record(session, "registration.update", obj=registration)
+
+
+def find_people(session: Session, query: str, limit: int = 25) -> list[Candidate]:
+    """Staff search for a person by name, e-mail or phone (at any event), for their data requests."""
+    text = query.strip().lower()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    conditions = [
+        func.lower(Candidate.first_name + " " + Candidate.last_name).contains(text, autoescape=True),
+        Candidate.email.contains(text, autoescape=True),
+    ]
+    if len(digits) >= 4:
+        conditions.append(Candidate.phone.contains(digits, autoescape=True))
+    return session.scalars(
+        select(Candidate).where(or_(*conditions), Candidate.purged_at.is_(None))
+        .order_by(Candidate.last_name, Candidate.first_name).limit(limit)
+    ).all()
