@@ -30,3 +30,18 @@ def test_personal_data_is_refused(db, value):
 def test_non_scalar_details_are_refused(db):
     with pytest.raises(ValueError):
         audit.record(db.session, "registration.update", fields=["email"])
+
+
+def test_staff_read_the_trail_filtered_by_event_and_action(client, db, login):
+    staff = factories.make_user(db.session, Role.STAFF)
+    event = factories.make_event(db.session, slug="audited")
+    registration = factories.make_registration(db.session, event)
+    audit.record(db.session, "checkin.create", obj=registration, status="checked_in")
+    login(staff)  # an auth.login entry without an event
+    page = client.get("/staff/audit/").get_data(as_text=True)
+    assert "auth.login" in page and "checkin.create" in page and "status=checked_in" in page
+    only_event = client.get("/staff/audit/?event=audited").get_data(as_text=True)
+    assert "checkin.create" in only_event and "auth.login" not in only_event
+    only_auth = client.get("/staff/audit/?action=auth.").get_data(as_text=True)
+    assert "auth.login" in only_auth and "checkin.create" not in only_auth
+    assert registration.candidate.last_name not in page

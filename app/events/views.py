@@ -41,7 +41,7 @@ from app.events.forms import (
 from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
-from app.services import events, organizations, survey_distribution, users
+from app.services import audit, events, organizations, survey_distribution, users
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
@@ -787,3 +787,18 @@ def set_account_active(user_id: int, action: str):
         flash(f"{user.name} {state}.", "success")
     return redirect(url_for("events.accounts"))
 
+
+
+@bp.get("/staff/audit/")
+@staff_required
+def audit_trail():
+    """Who did what: sign-ins, check-ins, outcomes and offers, exports, links issued and revoked."""
+    slug = request.args.get("event", "")
+    action = request.args.get("action", "")
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) if slug else None
+    entries = audit.recent(db.session, event_id=event.id if event else None, action_prefix=action)
+    return render_template(
+        "events/staff/audit.html", entries=entries, event=event, action=action,
+        events=db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all(),
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+    )

@@ -2,6 +2,7 @@
 
 import re
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AccessToken, AuditEntry, Event, User
@@ -45,3 +46,21 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def recent(
+    session: Session, *, event_id: int | None = None, action_prefix: str = "", limit: int = 200
+) -> list[tuple[AuditEntry, str | None, str | None]]:
+    """The newest entries, with who did it (a user's name, or a token's label), for staff to read."""
+    query = (
+        select(AuditEntry, User.name, AccessToken.name)
+        .outerjoin(User, User.id == AuditEntry.actor_user_id)
+        .outerjoin(AccessToken, AccessToken.id == AuditEntry.actor_token_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    if event_id is not None:
+        query = query.where(AuditEntry.event_id == event_id)
+    if action_prefix:
+        query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
+    return [tuple(row) for row in session.execute(query).all()]

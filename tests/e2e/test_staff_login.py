@@ -27,6 +27,15 @@ def test_staff_signs_in_and_sees_the_event_list(page: Page, committed):
     expect(row.get_by_role("cell").nth(2)).to_have_text("1")  # registered
     assert axe_violations(page) == []
 
+    page.get_by_role("link", name="Audit").click()
+    expect(page.get_by_role("rowheader", name="auth.login").first).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="People").click()
+    page.get_by_label("Name, e-mail or phone").fill("Lopez")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("row")).to_have_count(2)
+    assert axe_violations(page) == []
+
 
 def test_a_wrong_password_is_explained_next_to_the_field(page: Page, committed):
     staff = factories.make_user(committed.session, Role.STAFF)
