@@ -118,7 +118,8 @@ def test_an_employer_answers_from_the_booth_link(client, db, event):
         })
         assert response.status_code == 302
         # The post survey is not open before the event.
-        assert "This survey is not open yet." in client.get(f"/booth/{secret}/survey/post").get_data(as_text=True)
+        assert "This survey opens on Thursday, December 10, 2026 at 10:00 AM." in client.get(
+            f"/booth/{secret}/survey/post").get_data(as_text=True)
     saved = surveys.response_of(db.session, post_survey(db, event, Audience.EMPLOYER, Phase.PRE), participation=participation)
     assert surveys.answers_of(saved) == {"openings": "6_10", "pain_points": ["no_shows", "retention"],
                                          "hard_to_fill": "Line cooks"}

@@ -104,7 +104,7 @@ def _answer(survey: Survey, *, registration: Registration | None = None, partici
     return render_template(
         "surveys/answer.html",
         survey=survey, event=survey.event, form=form, questions=questions, spanish=spanish,
-        is_open=open_now, not_yet=opens is not None and now < opens, closes_at=closes,
+        is_open=open_now, not_yet=opens is not None and now < opens, opens_at=opens, closes_at=closes,
         answered=response is not None, participation=participation, preview=False,
     ), status
 

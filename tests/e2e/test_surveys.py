@@ -129,3 +129,12 @@ def test_staff_edit_preview_and_read_the_results(page: Page, committed):
     expect(page.get_by_text("structure is locked")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Move"))).to_have_count(0)
     assert axe_violations(page) == []
+    page.get_by_role("link", name="Reword question 1").click()
+    page.get_by_label("Question in English").fill("All in all, how satisfied are you? (1 = not at all, 5 = very)")
+    page.get_by_role("button", name="Save question").click()
+    expect(page.get_by_text("Question saved.")).to_be_visible()
+    expect(page.get_by_text("All in all, how satisfied are you?")).to_be_visible()
+
+    page.goto("/staff/events/hh/surveys/employer/pre/results")
+    expect(page.get_by_role("heading", name=re.compile("hiring pain points"))).to_be_visible()
+    assert axe_violations(page) == []
