@@ -57,6 +57,7 @@ bench: setup
 	$(BIN)/python -m bench.checkin
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.event_day
 
 clean:
 	rm -rf $(VENV) .pytest_cache
