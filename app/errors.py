@@ -11,10 +11,12 @@ def _wants_json() -> bool:
 
 def _render(error: HTTPException):
     code = error.code or 500
+    # Keep the headers the error carries (``Allow`` on a 405, ``Retry-After`` on a 429, …).
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if _wants_json():
         key = (error.name or "error").lower().replace(" ", "_")
-        return jsonify(status="error", error=key, message=error.description), code
-    return render_template("_layouts/error.html", error=error, code=code), code
+        return jsonify(status="error", error=key, message=error.description), code, headers
+    return render_template("_layouts/error.html", error=error, code=code), code, headers
 
 
 def _csrf_failed(error: CSRFError):

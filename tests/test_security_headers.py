@@ -43,3 +43,10 @@ def test_api_errors_are_json_and_pages_errors_are_html(client):
     assert api.status_code == 404 and api.get_json()["error"] == "not_found"
     page = client.get("/nope")
     assert page.status_code == 404 and "find that page" in page.get_data(as_text=True)
+
+
+def test_a_wrong_method_says_which_ones_are_allowed(client):
+    response = client.open("/api/v1/openapi.json", method="DELETE")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    assert response.get_json()["error"] == "method_not_allowed"
