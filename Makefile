@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.event_day
+	$(BIN)/python -m bench.surveys
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,13 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.models import (
     Answer,
     Audience,
-    CheckIn,
-    CheckInKind,
     Event,
     Organization,
     Participation,
@@ -29,6 +27,7 @@ from app.models import (
     Response,
     Survey,
 )
+from app.services import checkin
 from app.services.surveys import SURVEY_ORDER
 
 NUMBER_KINDS = (QuestionKind.SCALE_5, QuestionKind.RECOMMEND)
@@ -119,15 +118,8 @@ def _percent(part: int, whole: int, digits: int = 1) -> float | None:
 
 
 def attendee_ids(session: Session, event: Event) -> set[int]:
-    """Registrations with a successful entry scan that was not undone."""
-    undo = aliased(CheckIn)
-    not_undone = ~select(undo.id).where(undo.undoes_id == CheckIn.id).exists()
-    return set(session.scalars(
-        select(CheckIn.registration_id).distinct().where(
-            CheckIn.event_id == event.id, CheckIn.kind == CheckInKind.ENTRY,
-            CheckIn.successful.is_(True), CheckIn.registration_id.is_not(None), not_undone,
-        )
-    ))
+    """Registrations that attended (the check-in log's answer, as every report counts it)."""
+    return set(checkin.first_entries_for_event(session, event.id))
 
 
 def post_survey_audience(session: Session, event: Event) -> list[Registration]:
