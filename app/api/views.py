@@ -65,8 +65,9 @@ def create_checkin(slug: str):
     except DomainError as error:
         db.session.rollback()
         return _error(error)
+    body = result.as_json()  # before committing: reading it afterwards would query everything again
     db.session.commit()
-    return jsonify(result.as_json()), result.http_status
+    return jsonify(body), result.http_status
 
 
 @bp.post("/events/<slug>/checkins/batch")
@@ -84,8 +85,9 @@ def create_checkin_batch(slug: str):
     except DomainError as error:
         db.session.rollback()
         return _error(error)
+    results = [_batch_answer(item) for item in items]
     db.session.commit()
-    return jsonify(status="ok", results=[_batch_answer(item) for item in items]), 200
+    return jsonify(status="ok", results=results), 200
 
 
 def _batch_answer(item: checkin.BatchItem) -> dict:

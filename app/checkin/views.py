@@ -168,9 +168,10 @@ def scan():
             return jsonify(status="error", error=error.code, message=str(error.message)), 400
         form.code.errors = [str(error.message)]
         return _scanner_page(form, status=422)
+    body = result.as_json()  # before committing, so it needs no second round of queries
     db.session.commit()
     if _wants_json():
-        return jsonify(result.as_json()), result.http_status
+        return jsonify(body), result.http_status
     return _scanner_page(result=result)
 
 
@@ -185,12 +186,12 @@ def batch():
     except DomainError as error:
         db.session.rollback()
         return jsonify(status="error", error=error.code, message=str(error.message)), 400
-    db.session.commit()
     results = [
         {**item.result.as_json(), "http_status": item.result.http_status} if item.result
         else {"status": "error", "nonce": item.nonce, "error": item.error.code, "http_status": 400}
         for item in items
     ]
+    db.session.commit()
     return jsonify(status="ok", results=results)
 
 

@@ -36,6 +36,8 @@ CHUNK = 17 * LABELS_PER_SHEET
 POSITIONS = [(0.25 + column * 4.0, 1.0 + row * 3.0) for row in range(3) for column in range(2)]
 #: A QR mask fixed in advance: any of the eight decodes; searching for the best one costs 5×.
 _MASK = 2
+#: QR version by URL length (byte mode: the same length always needs the same version).
+_VERSIONS: dict[int, int] = {}
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,12 @@ def badges_for(session: Session, event: Event, badge_url: Callable[[str], str]) 
 def qr_data_uri(data: str) -> str:
     """The QR code as a PNG with one pixel per module (quiet zone included), as a data URI; the
     sheet scales it up with ``image-rendering: pixelated`` so printers get sharp modules."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=_MASK)
+    version = _VERSIONS.get(len(data))
+    code = qrcode.QRCode(version=version, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=_MASK)
     code.add_data(data)
-    code.make(fit=True)
+    code.make(fit=version is None)
+    # Every badge URL of an event has the same length, hence the same QR version: found once.
+    _VERSIONS.setdefault(len(data), code.version)
     matrix = code.get_matrix()
     size = len(matrix)
     image = Image.new("1", (size, size))

@@ -15,10 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.models import (
     AccessToken,
@@ -189,18 +190,47 @@ def _check_nonce(nonce: str) -> str:
 # --- The log, read --------------------------------------------------------------------------------
 
 
+_UNDO = aliased(CheckIn, name="undo")
+
+
 def _not_undone():
-    undo = aliased(CheckIn)
-    return ~select(undo.id).where(undo.undoes_id == CheckIn.id).exists()
+    """The scan has no undo. (The alias is made once: building it per query cost a millisecond.)"""
+    return ~select(_UNDO.id).where(_UNDO.undoes_id == CheckIn.id).exists()
+
+
+class ScanRef(NamedTuple):
+    """What the door needs of a logged scan (read as plain columns: this is the hot path)."""
+
+    id: int
+    kind: CheckInKind
+    scanned_at: datetime
+    device_token_id: int | None
+    user_id: int | None
+
+
+_SCAN_REF = (CheckIn.id, CheckIn.kind, CheckIn.scanned_at, CheckIn.device_token_id, CheckIn.user_id)
+#: One person's entry and exit scans that count (successful, not duplicates, not undone), oldest
+#: first; built once.
+_COUNTING_SCANS = (
+    select(*_SCAN_REF)
+    .where(
+        CheckIn.registration_id == bindparam("registration_id"),
+        CheckIn.successful.is_(True),
+        CheckIn.is_duplicate.is_(False),
+        CheckIn.kind.in_([CheckInKind.ENTRY, CheckInKind.EXIT]),
+        _not_undone(),
+    )
+    .order_by(CheckIn.scanned_at, CheckIn.id)
+)
 
 
 @dataclass(frozen=True)
 class Presence:
     """One person's state at the door, derived from their scans."""
 
-    first_entry: CheckIn | None
+    first_entry: ScanRef | None
     #: The last entry or exit that counts (not undone, not a duplicate).
-    last: CheckIn | None
+    last: ScanRef | None
 
     @property
     def checked_in(self) -> bool:
@@ -212,27 +242,20 @@ class Presence:
 
 
 def presence(session: Session, registration_id: int) -> Presence:
-    scans = session.scalars(
-        select(CheckIn)
-        .where(
-            CheckIn.registration_id == registration_id,
-            CheckIn.successful.is_(True),
-            CheckIn.is_duplicate.is_(False),
-            CheckIn.kind.in_([CheckInKind.ENTRY, CheckInKind.EXIT]),
-            _not_undone(),
-        )
-        .order_by(CheckIn.scanned_at, CheckIn.id)
-    ).all()
+    scans = [ScanRef(*row) for row in session.execute(_COUNTING_SCANS, {"registration_id": registration_id})]
     entries = [s for s in scans if s.kind == CheckInKind.ENTRY]
     return Presence(entries[0] if entries else None, scans[-1] if scans else None)
 
 
-def scanned_by(session: Session, checkin: CheckIn) -> str | None:
+def scanned_by(session: Session, checkin: CheckIn | ScanRef) -> str | None:
     """The device name ("Door 2"), else the volunteer's name, that made a scan."""
+    # ``get`` finds the scanning device or person in the session without a query, most times.
     if checkin.device_token_id is not None:
-        return session.scalar(select(AccessToken.name).where(AccessToken.id == checkin.device_token_id))
+        token = session.get(AccessToken, checkin.device_token_id)
+        return token.name if token else None
     if checkin.user_id is not None:
-        return session.scalar(select(User.name).where(User.id == checkin.user_id))
+        user = session.get(User, checkin.user_id)
+        return user.name if user else None
     return None
 
 
@@ -251,17 +274,25 @@ def _status_of(checkin: CheckIn) -> str:
     return ScanStatus.CHECKED_OUT if checkin.kind == CheckInKind.EXIT else ScanStatus.CHECKED_IN
 
 
-def _result(session: Session, checkin: CheckIn, registration: Registration | None, *, replayed: bool) -> ScanResult:
+def _result(
+    session: Session, checkin: CheckIn, registration: Registration | None, *, replayed: bool,
+    before: Presence | None = None,
+) -> ScanResult:
+    """The answer for a logged scan. ``before`` is the person's state read just before logging it
+    (saves reading the log again)."""
     status = _status_of(checkin)
     first_at = first_by = None
     booked = 0
     if registration is not None and registration.event_id == checkin.event_id:
-        state = presence(session, registration.id)
-        if state.first_entry is not None and status in (
+        if before is not None:
+            first = before.first_entry or (checkin if status == ScanStatus.CHECKED_IN else None)
+        else:
+            first = presence(session, registration.id).first_entry
+        if first is not None and status in (
             ScanStatus.ALREADY_CHECKED_IN, ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.CANCELLED
         ):
-            first_at = state.first_entry.scanned_at
-            first_by = scanned_by(session, state.first_entry)
+            first_at = first.scanned_at
+            first_by = scanned_by(session, first)
         if status in (ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN):
             booked = interviews_booked(session, registration.id)
     return ScanResult(status, checkin, registration, first_at, first_by, booked, replayed)
@@ -271,9 +302,10 @@ def _result(session: Session, checkin: CheckIn, registration: Registration | Non
 
 
 def _replay(session: Session, event: Event, nonce: str) -> ScanResult | None:
-    earlier = session.scalar(select(CheckIn).where(CheckIn.nonce == nonce))
-    if earlier is None:
+    earlier_id = session.scalar(select(CheckIn.id).where(CheckIn.nonce == nonce))
+    if earlier_id is None:
         return None
+    earlier = session.get(CheckIn, earlier_id)
     if earlier.event_id != event.id:
         raise DomainError("nonce_reused", "This nonce was used for a scan at another event; make a new one per scan.", field="nonce")
     registration = earlier.registration
@@ -282,7 +314,9 @@ def _replay(session: Session, event: Event, nonce: str) -> ScanResult | None:
     return _result(session, earlier, registration, replayed=True)
 
 
-def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: datetime) -> ScanResult:
+def check_in(
+    session: Session, event: Event, scan: Scan, scanner: Scanner, now: datetime, *, isolate: bool = False,
+) -> ScanResult:
     """Log one scan at ``event``'s door and say what it means.
 
     Entry scans: ``checked_in`` the first time (and on re-entry after an exit scan),
@@ -290,7 +324,8 @@ def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: 
     exit scans: ``checked_out``, or ``not_checked_in`` for someone not inside. A badge that is
     ``cancelled``, of another event (``wrong_event``) or matches nothing (``unknown_code``) is
     logged as a failed scan. A nonce seen before returns the first answer and writes nothing.
-    Raises ``DomainError`` for a malformed nonce or time."""
+    Raises ``DomainError`` for a malformed nonce or time. ``isolate`` keeps a failed write from
+    spoiling the caller's transaction (a batch of scans)."""
     nonce = _check_nonce(scan.nonce)
     scanned_at = scan.scanned_at or now
     if scan.kind == CheckInKind.UNDO:
@@ -302,14 +337,19 @@ def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: 
     registration = None
     if _CODE_SHAPE.match(code):
         # Locks the person's row until commit, so simultaneous scans of one badge queue here.
+        # The person comes in the same query: the answer shows their name.
         registration = session.scalar(
-            select(Registration).where(Registration.badge_code == code).with_for_update()
+            select(Registration)
+            .options(joinedload(Registration.candidate, innerjoin=True))
+            .where(Registration.badge_code == code)
+            .with_for_update(of=Registration)
         )
     # After the lock: a concurrent request with the same nonce has committed by now.
     replayed = _replay(session, event, nonce)
     if replayed is not None:
         return replayed
 
+    before = None
     row = CheckIn(
         event_id=event.id, scanned_at=scanned_at, received_at=now, nonce=nonce, kind=scan.kind,
         is_offline=scan.offline, successful=True, error_code=None,
@@ -324,6 +364,7 @@ def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: 
     else:
         row.registration_id = registration.id
         state = presence(session, registration.id)
+        before = state
         if registration.status == RegistrationStatus.CANCELLED:
             row.successful, row.error_code = False, ScanStatus.CANCELLED
         elif scan.kind == CheckInKind.ENTRY and state.inside:
@@ -331,6 +372,16 @@ def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: 
         elif scan.kind == CheckInKind.EXIT and not state.inside:
             row.successful, row.error_code = False, ScanStatus.NOT_CHECKED_IN
 
+    if registration is not None and not isolate:
+        # The person's row is locked, so a retry of this scan waited above and found it logged.
+        # Only a client reusing a nonce for another badge at this very moment reaches the except:
+        # the caller rolls back on the error.
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError as error:
+            raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce") from error
+        return _result(session, row, registration, replayed=False, before=before)
     try:
         with session.begin_nested():
             session.add(row)
@@ -340,7 +391,7 @@ def check_in(session: Session, event: Event, scan: Scan, scanner: Scanner, now: 
         if replayed is None:
             raise
         return replayed
-    return _result(session, row, registration, replayed=False)
+    return _result(session, row, registration, replayed=False, before=before)
 
 
 @dataclass(frozen=True)
@@ -377,7 +428,7 @@ def check_in_batch(
     runnable.sort(key=lambda p: (badge_code_from(p[1].code), p[1].scanned_at or now, p[0]))
     for index, scan, _, nonce in runnable:
         try:
-            answers[index] = BatchItem(nonce, result=check_in(session, event, scan, scanner, now))
+            answers[index] = BatchItem(nonce, result=check_in(session, event, scan, scanner, now, isolate=True))
         except DomainError as error:
             answers[index] = BatchItem(nonce, error=error)
     for index, _, error, nonce in parsed:
