@@ -239,15 +239,31 @@
         headers: { Accept: "application/json" },
       });
       if (response.status >= 500 || response.status === 429) return null; // keep it for later
+      if (response.redirected && new URL(response.url).pathname === "/login") {
+        signedOut = true; // the session ended: keep the scan until they sign in again
+        return null;
+      }
       const type = response.headers.get("Content-Type") || "";
-      if (!type.includes("application/json")) return null; // e.g. a sign-in page: keep it
-      return await response.json();
+      if (!type.includes("application/json")) return null; // something in between: keep it
+      const answer = await response.json();
+      if (answer.error === "csrf_failed") {
+        signedOut = true; // signed in again in another tab: this page's token is stale
+        return null;
+      }
+      return answer;
     } finally {
       clearTimeout(timer);
     }
   }
 
   let busy = Promise.resolve();
+  let signedOut = false;
+
+  function showSignedOut() {
+    const link = el("a", "button button--secondary", "Sign in again");
+    link.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+    show("bad", "Signed out — sign in again", "This scan is saved on this device and uploads after you sign in.", link);
+  }
 
   function scan(code, kind) {
     const item = {
@@ -275,7 +291,8 @@
       markLocally(item);
     } else {
       await queue.add(item);
-      await showOffline(item);
+      if (signedOut) showSignedOut();
+      else await showOffline(item);
       await showQueueState();
     }
     root.dataset.busy = "false";

@@ -189,3 +189,28 @@ def test_staff_make_the_badge_sheet_with_progress(app, page: Page, committed, tm
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the badge sheet (PDF)").click()
     assert download.value.suggested_filename == "badges-hh.pdf"
+
+
+def test_a_scan_after_the_session_ended_is_kept_until_signing_in_again(phone: Page, committed):
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    maria = factories.make_registration(session, event)
+    session.commit()
+    code, email = maria.badge_code, volunteer.email
+    session.rollback()
+
+    _sign_in_and_open_the_scanner(phone, volunteer)
+    phone.context.clear_cookies()  # the session ends (idle limit, or signed out elsewhere)
+    _handheld_scan(phone, code)
+    expect(phone.locator("#scan-result")).to_contain_text("Signed out — sign in again")
+    expect(phone.locator("#queue-state")).to_have_text("1 scan waiting to upload")
+
+    phone.get_by_role("link", name="Sign in again").click()
+    phone.get_by_label("Email").fill(email)
+    phone.get_by_label("Password").fill(factories.PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone.locator("#door-scanner")).to_have_attribute("data-ready", "true", timeout=10000)
+    expect(phone.locator("#queue-state")).to_have_text("0 scans waiting to upload")
+    with committed.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(CheckIn)) == 1
