@@ -34,9 +34,9 @@ def document(server_url: str) -> dict[str, Any]:
                     "type": "object",
                     "required": ["code", "nonce"],
                     "properties": {
-                        "code": {"type": "string", "maxLength": 2000,
+                        "code": {"type": "string", "maxLength": 2000, "pattern": "\\S",
                                  "description": "The bare badge code or the whole QR URL (`…/b/<code>`)."},
-                        "nonce": {"type": "string", "minLength": 1, "maxLength": 64,
+                        "nonce": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$",
                                   "description": "Made by the device, one per scan. Sending it again returns the first answer and logs nothing."},
                         "scanned_at": {"type": "string", "format": "date-time",
                                        "description": "The device's clock, with a UTC offset; defaults to when the server receives it."},
@@ -112,7 +112,11 @@ def document(server_url: str) -> dict[str, Any]:
                         "required": True,
                         "content": {"application/json": {"schema": {
                             "type": "object", "required": ["scans"],
-                            "properties": {"scans": {"type": "array", "minItems": 1, "maxItems": 500, "items": _ref("Scan")}},
+                            # Items are not held to the Scan schema here: the batch answers a malformed
+                            # scan with its own `status: error` instead of refusing the whole upload.
+                            "properties": {"scans": {"type": "array", "minItems": 1, "maxItems": 500, "items": {
+                                "description": "A `Scan`; anything else gets an error answer of its own.",
+                            }}},
                         }}},
                     },
                     "responses": {
