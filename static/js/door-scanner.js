@@ -439,6 +439,8 @@
       }
       video.hidden = false;
       toggle.textContent = "Stop the camera";
+      // The library has no option for its decoder: it asks this factory (also after an error).
+      QrScanner.createQrEngine = engine;
       scanner = new QrScanner(video, (found) => {
         const now = Date.now();
         // The same badge held in front of the camera reads many times a second: once is enough.
@@ -447,7 +449,7 @@
         lastAt = now;
         if (navigator.vibrate) navigator.vibrate(60);
         scan(found.data, (form.querySelector("[name=kind]:checked") || {}).value);
-      }, { qrEngine: engine(), returnDetailedScanResult: true, preferredCamera: "environment", maxScansPerSecond: 8 });
+      }, { returnDetailedScanResult: true, preferredCamera: "environment", maxScansPerSecond: 8 });
       try {
         await scanner.start();
       } catch (error) {

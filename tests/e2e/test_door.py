@@ -214,3 +214,56 @@ def test_a_scan_after_the_session_ended_is_kept_until_signing_in_again(phone: Pa
     expect(phone.locator("#queue-state")).to_have_text("0 scans waiting to upload")
     with committed.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(CheckIn)) == 1
+
+
+def _camera_feed(path, data: str, width: int = 640, height: int = 480) -> None:
+    """A Y4M video of a badge's QR code held in front of the camera, for Chromium's fake camera."""
+    import qrcode
+    from PIL import Image
+
+    code = qrcode.QRCode(border=4, box_size=8)
+    code.add_data(data)
+    code.make(fit=True)
+    image = code.make_image().convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(image, ((width - image.width) // 2, (height - image.height) // 2))
+    chroma = bytes([128]) * (width // 2 * height // 2)
+    with open(path, "wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            video.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+
+
+def test_camera_scanning_reads_a_badge(browser, live_server, committed, tmp_path):
+    """The vendored qr-scanner, its same-origin decoder worker (this Chromium has no
+    BarcodeDetector) and our CSP, with a fake camera showing the badge's QR code."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
+    session.commit()
+    feed = tmp_path / "badge.y4m"
+    _camera_feed(feed, f"https://hireday.test/b/{maria.badge_code}")
+    session.rollback()
+
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+              f"--use-file-for-fake-video-capture={feed}"],
+    )
+    try:
+        context = camera_browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+        context.grant_permissions(["camera"], origin=live_server)
+        phone = context.new_page()
+        _sign_in_and_open_the_scanner(phone, volunteer)
+        phone.get_by_role("button", name="Scan with the camera").click()
+        expect(phone.locator("#scan-result")).to_contain_text("Checked in — María Gómez", timeout=15000)
+        expect(phone.get_by_role("button", name="Stop the camera")).to_be_visible()
+        assert axe_violations(phone) == []
+        phone.get_by_role("button", name="Stop the camera").click()
+        with committed.engine.connect() as connection:
+            assert connection.scalar(select(func.count()).select_from(CheckIn)) == 1  # read once, not every frame
+    finally:
+        camera_browser.close()
