@@ -164,20 +164,8 @@
     var toggle = document.getElementById("booth-camera-toggle");
     var video = document.getElementById("booth-camera-view");
     if (!toggle || !window.QrScanner || !navigator.mediaDevices) return;
-    var workerUrl = toggle.parentElement.getAttribute("data-worker-url");
     var scanner = null;
     toggle.hidden = false;
-
-    function engine() {
-      // The browser's own BarcodeDetector when it reads QR codes; else qr-scanner's decoder in a
-      // same-origin worker (the CSP refuses the blob: worker the library would make).
-      if ("BarcodeDetector" in window && window.BarcodeDetector.getSupportedFormats) {
-        return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-          return formats.indexOf("qr_code") >= 0 ? new window.BarcodeDetector({ formats: ["qr_code"] }) : new Worker(workerUrl);
-        });
-      }
-      return Promise.resolve(new Worker(workerUrl));
-    }
 
     function stop() {
       if (scanner) { scanner.stop(); scanner.destroy(); scanner = null; }
@@ -195,7 +183,7 @@
         input.value = found.data;
         stop();
         input.form.submit();
-      }, { qrEngine: engine(), returnDetailedScanResult: true, preferredCamera: "environment", maxScansPerSecond: 8 });
+      }, { returnDetailedScanResult: true, preferredCamera: "environment", maxScansPerSecond: 8 });
       scanner.start().catch(function () {
         stop();
         say("The camera did not start. Allow camera access for this site, or type the name.", "error");

@@ -417,16 +417,6 @@
     let lastCode = "";
     let lastAt = 0;
 
-    async function engine() {
-      // The browser's own BarcodeDetector when it reads QR codes; else qr-scanner's decoder in a
-      // same-origin worker (our CSP refuses the blob: worker the library would make).
-      if ("BarcodeDetector" in window && BarcodeDetector.getSupportedFormats) {
-        const formats = await BarcodeDetector.getSupportedFormats();
-        if (formats.includes("qr_code")) return new BarcodeDetector({ formats: ["qr_code"] });
-      }
-      return new Worker(cfg.workerUrl);
-    }
-
     toggle.addEventListener("click", async () => {
       if (scanner) {
         scanner.stop();
@@ -439,8 +429,6 @@
       }
       video.hidden = false;
       toggle.textContent = "Stop the camera";
-      // The library has no option for its decoder: it asks this factory (also after an error).
-      QrScanner.createQrEngine = engine;
       scanner = new QrScanner(video, (found) => {
         const now = Date.now();
         // The same badge held in front of the camera reads many times a second: once is enough.

@@ -4,13 +4,14 @@
  * from the network first and the copy kept for when it fails; static files come from the cache
  * and are refreshed in the background. Scans, searches, counts and the roster always go to the
  * network (the page itself queues scans in IndexedDB when that fails). */
-const CACHE = "hireday-door-v1";
+const CACHE = "hireday-door-v2";
 const ASSETS = [
   "/static/css/hireday.css",
   "/static/img/favicon.svg",
   "/static/vendor/htmx-2.0.11.min.js",
   "/static/vendor/qr-scanner-1.4.2.umd.min.js",
   "/static/vendor/qr-scanner-worker-1.4.2.min.js",
+  "/static/js/qr-engine.js",
   "/static/js/door-scanner.js",
 ];
 
