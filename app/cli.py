@@ -100,7 +100,9 @@ def device_token_command(event_slug: str, name: str) -> None:
         raise click.ClickException(str(exc.message)) from exc
     audit.record(db.session, "token.issue", obj=token, event_id=event.id, scope=token.scope.value)
     db.session.commit()
-    click.echo(f"Device token for {token.name} at {event.slug} (valid until the event ends + 2 days):")
+    click.echo(f"Device token for {token.name} at {event.slug} (valid until the event ends + 2 days).")
+    click.echo(f"Open the scanner on the device: {public_url(f'/door/device#{secret}')}")
+    click.echo("The token alone, for scanner apps (Authorization: Bearer …):")
     click.echo(secret)
 
 

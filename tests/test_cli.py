@@ -67,6 +67,7 @@ def test_device_token_prints_a_working_token(cli, db):
     secret = result.output.strip().splitlines()[-1]
     token = find_usable_token(db.session, secret, TokenScope.DEVICE, NOW)
     assert token is not None and token.event_id == event.id and token.name == "Door 2"
+    assert f"https://hireday.test/door/device#{secret}" in result.output
 
 
 def test_device_token_for_an_unknown_event_lists_the_known_ones(cli, db):
