@@ -168,3 +168,10 @@ def event_registrations(db, event):
     from app.models import Registration
 
     return db.session.query(Registration).filter_by(event_id=event.id).order_by(Registration.id).all()
+
+
+def test_an_unknown_event_is_a_404_not_an_error(client, db, login):
+    login(factories.make_user(db.session, Role.STAFF))
+    for path in ["/staff/events/nope/report.pdf", "/staff/events/nope/dashboard", "/staff/events/nope/import",
+                 "/staff/events/nope/badges", "/staff/events/nope/surveys"]:
+        assert client.get(path).status_code == 404, path

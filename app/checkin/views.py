@@ -354,18 +354,11 @@ def manifest():
 # --- Staff: badge sheets for a whole event ----------------------------------------------------------
 
 
-def _staff_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/staff/events/<slug>/badges", methods=["GET", "POST"])
 @staff_required
 def badge_sheets_page(slug: str):
     """Start a badge sheet (in the background: a big event takes a few seconds) and follow it."""
-    event = _staff_event(slug)
+    event = events.event_by_slug(db.session, slug)
     form = BadgeSheetForm()
     if form.validate_on_submit():
         app = current_app._get_current_object()
@@ -392,7 +385,7 @@ def badge_sheets_page(slug: str):
 @staff_required
 def badge_sheet_progress(slug: str, job_id: str):
     """The progress of a sheet, polled every second by the page (htmx)."""
-    event = _staff_event(slug)
+    event = events.event_by_slug(db.session, slug)
     job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id)
     if job is None:
         abort(404)
@@ -414,7 +407,7 @@ def badge_sheet_file(slug: str, job_id: str):
 @staff_required
 def badge_sheet_latest(slug: str):
     """The event's latest badge sheet; with none made yet, the page that makes one."""
-    _staff_event(slug)
+    events.event_by_slug(db.session, slug)
     job = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
     if job is None:
         flash("No badge sheet has been made for this event yet: make one here.", "info")

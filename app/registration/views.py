@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.access import staff_required
 from app.extensions import db, limiter
 from app.formatting import current_locale
-from app.models import Candidate, Event, Language, Registration, RegistrationStatus, Role, utcnow
+from app.models import Candidate, Language, Registration, RegistrationStatus, Role, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
 from app.services import audit, badges, checkin, events, partner_import, retention
 from app.services import registration as registrations
@@ -246,17 +246,10 @@ def can_register(event) -> bool:
 # --- Staff: importing a partner's candidates ------------------------------------------------------
 
 
-def _staff_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/staff/events/<slug>/import", methods=["GET", "POST"])
 @staff_required
 def import_candidates(slug: str):
-    event = _staff_event(slug)
+    event = events.event_by_slug(db.session, slug)
     upload = ImportUploadForm()
     upload.partnership_id.choices = [SelectChoice(p.id, p.organization.name) for p in event.partnerships]
     if not event.partnerships:
@@ -276,7 +269,7 @@ def import_candidates(slug: str):
 @bp.post("/staff/events/<slug>/import/confirm")
 @staff_required
 def confirm_import(slug: str):
-    event = _staff_event(slug)
+    event = events.event_by_slug(db.session, slug)
     form = ImportConfirmForm()
     partnership = next((p for p in event.partnerships if str(p.id) == form.partnership_id.data), None)
     if not form.validate_on_submit() or partnership is None:

@@ -1,20 +1,12 @@
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, make_response, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.access import staff_required
 from app.extensions import db
 from app.models import Event, utcnow
-from app.services import audit, charts, exports, reports
+from app.services import audit, charts, events, exports, reports
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
-
-
-def _event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
 
 
 def _dashboard_context(event: Event) -> dict:
@@ -30,20 +22,20 @@ def _dashboard_context(event: Event) -> dict:
 @bp.get("/dashboard")
 @staff_required
 def dashboard(slug: str):
-    return render_template("reports/dashboard.html", **_dashboard_context(_event(slug)))
+    return render_template("reports/dashboard.html", **_dashboard_context(events.event_by_slug(db.session, slug)))
 
 
 @bp.get("/dashboard/live")
 @staff_required
 def dashboard_live(slug: str):
     """The numbers alone, which the dashboard page fetches again every few seconds (htmx)."""
-    return render_template("reports/_dashboard_numbers.html", **_dashboard_context(_event(slug)))
+    return render_template("reports/_dashboard_numbers.html", **_dashboard_context(events.event_by_slug(db.session, slug)))
 
 
 @bp.get("/report.pdf")
 @staff_required
 def report_pdf(slug: str):
-    event = _event(slug)
+    event = events.event_by_slug(db.session, slug)
     pdf = reports.report_pdf(db.session, event, utcnow())
     audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
     db.session.commit()
@@ -56,7 +48,7 @@ def report_pdf(slug: str):
 @bp.get("/export/<any(registrations, checkins, interviews, offers):kind>.csv")
 @staff_required
 def export(slug: str, kind: str):
-    event = _event(slug)
+    event = events.event_by_slug(db.session, slug)
     text, rows = exports.export_csv(db.session, event, kind)
     audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows)
     db.session.commit()

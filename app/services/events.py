@@ -149,6 +149,15 @@ def staff_overview(session: Session) -> list[EventSummary]:
     ]
 
 
+def event_by_slug(session: Session, slug: str) -> Event:
+    """The event a URL names, whatever its status; ``DomainError("event_not_found")`` (a 404)
+    when there is none."""
+    event = session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise DomainError("event_not_found", "There is no such event.")
+    return event
+
+
 def staff_event(session: Session, slug: str) -> Event:
     """Any event, whatever its status, with its employers, positions and partners loaded."""
     event = session.scalar(

@@ -162,15 +162,8 @@ def survey_name(survey: Survey) -> str:
     return f"{AUDIENCE_NAMES[survey.audience]}, {PHASE_NAMES[survey.phase]}"
 
 
-def _staff_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
-
-
 def _staff_survey(slug: str, audience: str, phase: str) -> Survey:
-    event = _staff_event(slug)
+    event = event_service.event_by_slug(db.session, slug)
     try:
         key = (Audience(audience), Phase(phase))
     except ValueError:
@@ -193,7 +186,7 @@ def survey_url(endpoint: str, survey: Survey, **kwargs) -> str:
 @bp.get("/staff/events/<slug>/surveys")
 @staff_required
 def event_surveys(slug: str):
-    event = _staff_event(slug)
+    event = event_service.event_by_slug(db.session, slug)
     found = {(s.audience, s.phase): s for s in db.session.scalars(select(Survey).where(Survey.event_id == event.id))}
     ordered = [found[key] for key in surveys.SURVEY_ORDER if key in found]
     now = utcnow()
@@ -420,7 +413,7 @@ def send_invitations(event: Event) -> str:
 @bp.post("/staff/events/<slug>/surveys/send")
 @staff_required
 def send_survey(slug: str):
-    event = _staff_event(slug)
+    event = event_service.event_by_slug(db.session, slug)
     if not FlaskForm().validate_on_submit():
         abort(400)
     flash(send_invitations(event), "info")
@@ -430,7 +423,7 @@ def send_survey(slug: str):
 @bp.post("/staff/events/<slug>/surveys/remind")
 @staff_required
 def remind_survey(slug: str):
-    event = _staff_event(slug)
+    event = event_service.event_by_slug(db.session, slug)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
@@ -449,7 +442,7 @@ def remind_survey(slug: str):
 @bp.get("/staff/events/<slug>/surveys/poster.pdf")
 @staff_required
 def poster(slug: str):
-    event = _staff_event(slug)
+    event = event_service.event_by_slug(db.session, slug)
     response = make_response(survey_distribution.poster_pdf(event))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{slug}-survey-poster.pdf"'
