@@ -4,6 +4,7 @@ Volunteers and staff sign in; a scanner device without an account is let in by i
 (pasted once on ``/door/device``, then kept in the session). Every scan goes through
 ``services.checkin.check_in()``, the same as the JSON API."""
 
+import io
 import secrets
 from dataclasses import dataclass
 from functools import wraps
@@ -16,7 +17,6 @@ from flask import (
     flash,
     g,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -286,10 +286,8 @@ def badge(registration_id: int):
     )
     if registration is None:
         abort(404)
-    response = make_response(badges.badge_pdf(registration, badge_url(registration.badge_code)))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="badge-{registration.id}.pdf"'
-    return response
+    pdf = badges.badge_pdf(registration, badge_url(registration.badge_code))
+    return send_file(io.BytesIO(pdf), "application/pdf", download_name=f"badge-{registration.id}.pdf")
 
 
 # --- Scanner devices without an account -------------------------------------------------------------

@@ -1,11 +1,12 @@
 """Employer booths: the booth tablet (``/booth/<token>``), a career seeker's bookings on their own
 page (``/r/<token>/bookings``), and staff slot management."""
 
+import io
 import uuid
 
 from flask import (
-    Blueprint,
     abort,
+    Blueprint,
     current_app,
     flash,
     g,
@@ -13,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -435,8 +437,8 @@ def bookings_calendar(token: str):
     registration = _registration(token)
     body = interviews_ics(registration, bookings.live_bookings(db.session, registration), [],
                           public_url(url_for("registration.manage", token=token)), utcnow())
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
-                       "Content-Disposition": f'attachment; filename="interviews-{registration.event.slug}.ics"'}
+    return send_file(io.BytesIO(body), "text/calendar", as_attachment=True,
+                     download_name=f"interviews-{registration.event.slug}.ics")
 
 
 # --- Staff: a booth's slots -------------------------------------------------------------------------

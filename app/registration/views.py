@@ -1,7 +1,8 @@
+import io
 import json
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -202,10 +203,9 @@ def badge_pdf(token: str):
     registration = _registration_for(token)
     if registration.status == RegistrationStatus.CANCELLED:
         abort(404)
-    response = make_response(badges.badge_pdf(registration, badge_url(registration.badge_code)))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="badge-{registration.event.slug}.pdf"'
-    return response
+    pdf = badges.badge_pdf(registration, badge_url(registration.badge_code))
+    return send_file(io.BytesIO(pdf), "application/pdf", as_attachment=True,
+                     download_name=f"badge-{registration.event.slug}.pdf")
 
 
 @bp.get("/r/<token>/event.ics")
@@ -213,10 +213,7 @@ def calendar_file(token: str):
     registration = _registration_for(token)
     event = registration.event
     body = event_ics(event, public_url(url_for("registration.manage", token=token)), utcnow())
-    response = make_response(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
-    return response
+    return send_file(io.BytesIO(body), "text/calendar", as_attachment=True, download_name=f"{event.slug}.ics")
 
 
 @bp.get("/b/<code>")
@@ -322,10 +319,8 @@ def person_export(candidate_id: int):
     body = json.dumps(retention.person_data(db.session, candidate), indent=2, ensure_ascii=False)
     audit.record(db.session, "export.person", actor_user=current_user._get_current_object(), obj=candidate)
     db.session.commit()
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="person-{candidate.id}.json"'
-    return response
+    return send_file(io.BytesIO(body.encode()), "application/json", as_attachment=True,
+                     download_name=f"person-{candidate.id}.json")
 
 
 @bp.post("/staff/people/<int:candidate_id>/forget")

@@ -1,4 +1,5 @@
-from flask import Blueprint, make_response, render_template
+import io
+from flask import Blueprint, render_template, send_file
 from flask_login import current_user
 
 from app.access import staff_required
@@ -39,10 +40,7 @@ def report_pdf(slug: str):
     pdf = reports.report_pdf(db.session, event, utcnow())
     audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
     db.session.commit()
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="report-{event.slug}.pdf"'
-    return response
+    return send_file(io.BytesIO(pdf), "application/pdf", as_attachment=True, download_name=f"report-{event.slug}.pdf")
 
 
 @bp.get("/export/<any(registrations, checkins, interviews, offers):kind>.csv")
@@ -52,10 +50,8 @@ def export(slug: str, kind: str):
     text, rows = exports.export_csv(db.session, event, kind)
     audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows)
     db.session.commit()
-    response = make_response(text)
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-{kind}.csv"'
-    return response
+    return send_file(io.BytesIO(text.encode()), "text/csv", as_attachment=True,
+                     download_name=f"{event.slug}-{kind}.csv")
 
 
 bp.add_app_template_filter(reports.suppressed, "suppressed")

@@ -1,19 +1,20 @@
 """Survey pages: career seekers answer by their personal link, employers from the booth link;
 staff edit the questions and see the results."""
 
+import io
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     abort,
+    Blueprint,
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import force_locale
@@ -218,10 +219,9 @@ def results(slug: str, audience: str, phase: str):
 @staff_required
 def results_csv(slug: str, audience: str, phase: str):
     survey = _staff_survey(slug, audience, phase)
-    response = make_response(survey_results.results_csv(db.session, survey))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-survey-{audience}-{phase}.csv"'
-    return response
+    text = survey_results.results_csv(db.session, survey)
+    return send_file(io.BytesIO(text.encode()), "text/csv", as_attachment=True,
+                     download_name=f"{slug}-survey-{audience}-{phase}.csv")
 
 
 # --- Staff: the editor ----------------------------------------------------------------------------
@@ -443,10 +443,8 @@ def remind_survey(slug: str):
 @staff_required
 def poster(slug: str):
     event = event_service.event_by_slug(db.session, slug)
-    response = make_response(survey_distribution.poster_pdf(event))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{slug}-survey-poster.pdf"'
-    return response
+    return send_file(io.BytesIO(survey_distribution.poster_pdf(event)), "application/pdf",
+                     download_name=f"{slug}-survey-poster.pdf")
 
 
 def _public_event(slug: str) -> Event:
