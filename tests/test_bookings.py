@@ -2,10 +2,12 @@
 touches a booked slot, capacity, overlap, the per-event limit, cancel and rebook, blocking, and
 ten people racing for one seat."""
 
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,7 @@ from app.services import bookings, interviews
 from app.services import registration as registrations
 from app.services.errors import DomainError
 from tests import factories
+from tests.races import at_once, pausing_after, postgresql_only
 
 START = factories.EVENT_START  # 10:00 in Chicago
 BEFORE = START - timedelta(days=2)
@@ -191,9 +194,9 @@ def test_a_booking_that_was_interviewed_cannot_be_cancelled(db, booth):
         bookings.cancel(db.session, booking, slot.starts_at)
 
 
-def test_ten_people_booking_a_one_seat_slot_at_once_one_gets_it(app, committed):
-    """Ten phones tap the same last seat at the same moment: exactly one booking, nine clear
-    "just taken" answers, and the database holds one live booking."""
+def ten_people_booking_one_seat_at_once(app, committed) -> tuple[list[int], list[tuple[str, str]], list[Exception]]:
+    """Ten people book the one seat of a slot at the same moment, each in their own session.
+    Returns who got it, the refusals (code, message), and whatever was raised instead of an answer."""
     session = committed.session
     event = factories.make_event(session)
     booth = factories.make_participation(session, event, interview_minutes=15, interviewers=1,
@@ -202,33 +205,79 @@ def test_ten_people_booking_a_one_seat_slot_at_once_one_gets_it(app, committed):
     people = [factories.make_registration(session, event).id for _ in range(10)]
     slot_id = slots_of(committed, booth)[0].id
     session.commit()
-    barrier = threading.Barrier(10)
     booked, refused, errors = [], [], []
 
-    def tap(registration_id: int) -> None:
+    def tap(n: int) -> None:
         with app.test_request_context(method="POST"), Session(committed.engine) as own:
-            barrier.wait()
             try:
-                bookings.book(own, own.get(Registration, registration_id), own.get(InterviewSlot, slot_id), BEFORE)
+                bookings.book(own, own.get(Registration, people[n]), own.get(InterviewSlot, slot_id), BEFORE)
                 own.commit()
-                booked.append(registration_id)
+                booked.append(people[n])
             except DomainError as error:
                 own.rollback()
                 refused.append((error.code, str(error.message)))
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
                 errors.append(exc)
 
-    threads = [threading.Thread(target=tap, args=(r,)) for r in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(10, tap)
+    return booked, refused, errors
+
+
+def live_bookings_count(committed) -> int:
+    with Session(committed.engine) as fresh:
+        return fresh.scalar(select(func.count()).select_from(Booking).where(Booking.cancelled_at.is_(None)))
+
+
+def test_ten_people_booking_a_one_seat_slot_at_once_one_gets_it(app, committed):
+    """Ten phones tap the same last seat at the same moment: exactly one booking, nine clear
+    "just taken" answers, and the database holds one live booking."""
+    booked, refused, errors = ten_people_booking_one_seat_at_once(app, committed)
 
     assert errors == []
     assert len(booked) == 1
     assert refused == [("slot_taken", "Sorry, that time was just taken. Please pick another.")] * 9
-    with Session(committed.engine) as fresh:
-        assert fresh.scalar(select(func.count()).select_from(Booking).where(Booking.cancelled_at.is_(None))) == 1
+    assert live_bookings_count(committed) == 1
+
+
+@contextmanager
+def without_the_seat_index(engine: sa.Engine) -> Iterator[None]:
+    """Drop the partial unique index on live seats (committed, so every session goes without it),
+    and build it again afterwards. The seats taken twice meanwhile are deleted first, as the index
+    cannot be built over them; the ``committed`` fixture would delete them after the test anyway.
+    A run killed in between leaves nothing behind: every test run builds the schema afresh."""
+    [index] = [i for i in Booking.__table__.indexes if i.name == "uq_bookings_slot_id_seat_active"]
+    with engine.begin() as connection:
+        index.drop(connection)
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.delete(Booking))
+            index.create(connection)
+
+
+@postgresql_only
+def test_without_the_seat_index_ten_people_booking_a_one_seat_slot_at_once_all_get_it(app, committed):
+    """Control: exists to prove the test above can fail. The same ten bookings through the same
+    ``book()``, with a pause after each reads the slot's taken seats, so all ten see seat 1 free
+    before any of them writes.
+
+    Taking ``FOR UPDATE`` out of the SQL (``races.without_row_locks``) is not enough to make it
+    fail: that lock is on each person's own registration row, so it queues one person's tabs, not
+    ten different people. Without it, and with the same pause, all ten still insert seat 1, the
+    partial unique index on live seats refuses nine (UniqueViolation), and ``book()`` catches that
+    in its savepoint, looks again and answers "Sorry, that time was just taken": one booking and
+    nine clean answers, every run. That index is this race's guard, so this control takes it out
+    instead, and then every one of the ten is told the seat is theirs."""
+    engine = committed.engine
+    with without_the_seat_index(engine), pausing_after(engine, r"^SELECT bookings\.seat\s"):
+        booked, refused, errors = ten_people_booking_one_seat_at_once(app, committed)
+        live = live_bookings_count(committed)
+
+    assert errors == []
+    assert refused == []
+    assert len(booked) > 1
+    assert live == len(booked)
 
 
 def test_open_slot_counts_per_employer(db, booth):
