@@ -6,6 +6,7 @@ from functools import wraps
 from flask import abort, g, jsonify, request
 from flask_login import current_user, login_required
 
+from app.database import reads_before_writing
 from app.extensions import db
 from app.models import Role, TokenScope, utcnow
 from app.services.tokens import find_token, find_usable_token
@@ -58,7 +59,8 @@ def bearer_token_required(scope: TokenScope) -> Callable:
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
-            access_token = find_usable_token(db.session, secret, scope, utcnow())
+            with reads_before_writing(db.session):
+                access_token = find_usable_token(db.session, secret, scope, utcnow())
             if access_token is None:
                 response = jsonify(status="unauthorized", error="invalid_token")
                 response.status_code = 401

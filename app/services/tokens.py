@@ -6,8 +6,8 @@ import hmac
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from app.models import AccessToken, Event, Organization, Participation, TokenScope, User
 from app.services.errors import DomainError
@@ -67,12 +67,18 @@ def issue_token(
     return token, secret
 
 
+#: Built once: every scan and every booth tap looks its token up, and then its event.
+_BY_HASH = (
+    select(AccessToken).options(joinedload(AccessToken.event)).where(AccessToken.token_hash == bindparam("token_hash"))
+)
+
+
 def find_usable_token(session: Session, secret: str, scope: TokenScope, now: datetime) -> AccessToken | None:
     """The unrevoked, unexpired token of ``scope`` whose secret this is, or None."""
     if not secret or len(secret) > 100:
         return None
     presented = hash_secret(secret)
-    token = session.scalar(select(AccessToken).where(AccessToken.token_hash == presented))
+    token = session.scalar(_BY_HASH, {"token_hash": presented})
     if token is None or not hmac.compare_digest(token.token_hash, presented):
         return None
     if token.scope != scope or not token.is_usable(now):
@@ -84,7 +90,7 @@ def find_token(session: Session, secret: str, scope: TokenScope) -> AccessToken 
     """The token of ``scope`` whose secret this is, usable or not (to tell "expired" from "unknown")."""
     if not secret or len(secret) > 100:
         return None
-    token = session.scalar(select(AccessToken).where(AccessToken.token_hash == hash_secret(secret)))
+    token = session.scalar(_BY_HASH, {"token_hash": hash_secret(secret)})
     return token if token is not None and token.scope == scope else None
 
 

@@ -1,0 +1,97 @@
+"""SQLite's writers take turns (app/database.py): a write request's transaction queues for the
+write lock instead of failing or polling, and lets go of it however the transaction ends.
+
+These tests use their own SQLite file whatever the suite's database, with SQLite's own busy
+timeout set to 0: without the queue, a second writer would get "database is locked" at once."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from app.database import configure_engine
+
+WRITERS = 8
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/queue.sqlite3")
+    configure_engine(engine)
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_busy_wait(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE scans (writer INTEGER, step INTEGER)")
+    yield engine
+    engine.dispose()
+
+
+def _in_threads(target, count: int) -> list[BaseException]:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(count)
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait()
+            target(n)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted by the caller
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "a writer never got the lock"
+    return errors
+
+
+def test_simultaneous_write_requests_queue_instead_of_failing(app, engine):
+    """Eight requests write at once; each reads, waits a moment and writes again inside its
+    transaction. All succeed, and no transaction's steps interleave with another's."""
+
+    def write(n: int) -> None:
+        with app.test_request_context(method="POST"), engine.begin() as connection:
+            for step in range(3):
+                connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+                connection.execute(sa.text("INSERT INTO scans VALUES (:n, :step)"), {"n": n, "step": step})
+
+    assert _in_threads(write, WRITERS) == []
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT writer, step FROM scans ORDER BY rowid")).all()
+    assert len(rows) == WRITERS * 3
+    writers_in_order = [writer for writer, _ in rows]
+    assert all(writers_in_order[i] == writers_in_order[i - i % 3] for i in range(len(rows)))
+
+
+def test_the_lock_is_given_back_when_a_write_fails(app, engine):
+    """A request whose write fails and rolls back must not keep the next writers waiting."""
+
+    def write_then_fail(n: int) -> None:
+        with app.test_request_context(method="POST"), engine.connect() as connection:
+            transaction = connection.begin()
+            connection.execute(sa.text("INSERT INTO scans VALUES (:n, 0)"), {"n": n})
+            transaction.rollback()
+            with connection.begin():
+                connection.execute(sa.text("INSERT INTO scans VALUES (:n, 1)"), {"n": n})
+
+    assert _in_threads(write_then_fail, WRITERS) == []
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT step, count(*) FROM scans GROUP BY step")).all() == [(1, WRITERS)]
+
+
+def test_page_views_read_while_a_writer_holds_the_lock(app, engine):
+    """A page view (GET) reads while a writer holds the lock: WAL lets it, and the queue must not
+    make it wait."""
+    with app.test_request_context(method="POST"), engine.connect() as writer:
+        writer.begin()
+        writer.execute(sa.text("INSERT INTO scans VALUES (1, 0)"))
+
+        def read(_n: int) -> None:
+            with app.test_request_context(method="GET"), engine.connect() as reader:
+                assert reader.execute(sa.text("SELECT count(*) FROM scans")).scalar() == 0
+
+        assert _in_threads(read, 2) == []
