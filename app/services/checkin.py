@@ -259,10 +259,13 @@ def scanned_by(session: Session, checkin: CheckIn | ScanRef) -> str | None:
     return None
 
 
+_BOOKED = select(func.count()).where(
+    Booking.registration_id == bindparam("registration_id"), Booking.cancelled_at.is_(None)
+)
+
+
 def interviews_booked(session: Session, registration_id: int) -> int:
-    return session.scalar(
-        select(func.count()).where(Booking.registration_id == registration_id, Booking.cancelled_at.is_(None))
-    ) or 0
+    return session.scalar(_BOOKED, {"registration_id": registration_id}) or 0
 
 
 def _status_of(checkin: CheckIn) -> str:
@@ -301,8 +304,20 @@ def _result(
 # --- Scanning -------------------------------------------------------------------------------------
 
 
+# The statements of a scan, built once (this is the hot path).
+#: The scanned person, with their name for the answer; the row stays locked until commit, so
+#: simultaneous scans of one badge queue here.
+_SCANNED = (
+    select(Registration)
+    .options(joinedload(Registration.candidate, innerjoin=True))
+    .where(Registration.badge_code == bindparam("code"))
+    .with_for_update(of=Registration)
+)
+_BY_NONCE = select(CheckIn.id).where(CheckIn.nonce == bindparam("nonce"))
+
+
 def _replay(session: Session, event: Event, nonce: str) -> ScanResult | None:
-    earlier_id = session.scalar(select(CheckIn.id).where(CheckIn.nonce == nonce))
+    earlier_id = session.scalar(_BY_NONCE, {"nonce": nonce})
     if earlier_id is None:
         return None
     earlier = session.get(CheckIn, earlier_id)
@@ -334,16 +349,7 @@ def check_in(
     if not code:
         raise DomainError("code_required", "Scan a badge or type its code.", field="code")
 
-    registration = None
-    if _CODE_SHAPE.match(code):
-        # Locks the person's row until commit, so simultaneous scans of one badge queue here.
-        # The person comes in the same query: the answer shows their name.
-        registration = session.scalar(
-            select(Registration)
-            .options(joinedload(Registration.candidate, innerjoin=True))
-            .where(Registration.badge_code == code)
-            .with_for_update(of=Registration)
-        )
+    registration = session.scalar(_SCANNED, {"code": code}) if _CODE_SHAPE.match(code) else None
     # After the lock: a concurrent request with the same nonce has committed by now.
     replayed = _replay(session, event, nonce)
     if replayed is not None:
