@@ -52,6 +52,7 @@ extract-messages: setup
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
 bench: setup
+	@./.ci/system-packages.sh bench
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.registration
 	$(BIN)/python -m bench.checkin

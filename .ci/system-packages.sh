@@ -2,6 +2,7 @@
 # Installs the Debian packages HireDay needs when they are missing.
 #   .ci/system-packages.sh run   — what `make run` needs (WeasyPrint's Pango, fonts)
 #   .ci/system-packages.sh test  — plus Chromium for the browser tests and poppler for PDF checks
+#   .ci/system-packages.sh bench — plus wrk, the load generator of bench/checkin.py
 # As root it installs them with apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 want=${1:-run}
@@ -22,6 +23,9 @@ need fonts-liberation2 has_font 'Liberation Sans'
 if [ "$want" = test ]; then
   need chromium test -x /usr/bin/chromium
   need poppler-utils command -v pdftotext
+fi
+if [ "$want" = bench ]; then
+  need wrk command -v wrk
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
