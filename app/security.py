@@ -6,6 +6,9 @@ from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from app.database import reads_before_writing
+from app.extensions import db
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -35,7 +38,11 @@ def start_session_clock() -> None:
 
 
 def _enforce_session_limits(app: Flask):
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint == "static":
+        return None
+    with reads_before_writing(db.session):  # loading the user never holds SQLite's write lock
+        signed_in = current_user.is_authenticated
+    if not signed_in:
         return None
     now = int(time.time())
     idle = now - session.get(_SEEN_AT, 0)

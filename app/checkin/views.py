@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from app.access import door_required, staff_required
 from app.checkin.forms import BadgeSheetForm, DeviceForm, ScanForm, WalkInForm
+from app.database import reads_before_writing
 from app.extensions import db
 from app.models import (
     AccessToken,
@@ -76,15 +77,18 @@ def _session_device() -> AccessToken | None:
 
 def scanner_required(view):
     """A signed-in volunteer or staff member, or a scanner device opened for this event. Sets
-    ``g.event`` and ``g.scanner``. Anyone else goes to the sign-in page."""
+    ``g.event`` and ``g.scanner``, read before a scan's write begins (``reads_before_writing``).
+    Anyone else goes to the sign-in page."""
 
     @wraps(view)
     def wrapped(slug: str, *args, **kwargs):
-        event = db.session.scalar(select(Event).where(Event.slug == slug))
-        if current_user.is_authenticated and current_user.role in (Role.STAFF, Role.VOLUNTEER):
+        with reads_before_writing(db.session):
+            event = db.session.scalar(select(Event).where(Event.slug == slug))
+            signed_in = current_user.is_authenticated and current_user.role in (Role.STAFF, Role.VOLUNTEER)
+            device = None if signed_in else _session_device()
+        if signed_in:
             scanner = checkin.Scanner(user=current_user._get_current_object())
         else:
-            device = _session_device()
             if device is None:
                 return current_app.login_manager.unauthorized()
             if event is None or device.event_id != event.id:
