@@ -33,7 +33,8 @@ def at_once(count: int, work: Callable[[int], None]) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a racing thread never finished (a lock never given back?)"
 
 
 @contextmanager

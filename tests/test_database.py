@@ -4,12 +4,11 @@ write lock instead of failing or polling, and lets go of it however the transact
 These tests use their own SQLite file whatever the suite's database, with SQLite's own busy
 timeout set to 0: without the queue, a second writer would get "database is locked" at once."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from app.database import configure_engine
+from tests.races import at_once
 
 WRITERS = 8
 
@@ -30,22 +29,16 @@ def engine(tmp_path):
 
 
 def _in_threads(target, count: int) -> list[BaseException]:
+    """Runs ``target(0)`` … ``target(count - 1)`` at once; the errors they raised."""
     errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
 
     def run(n: int) -> None:
         try:
-            barrier.wait()
             target(n)
         except BaseException as error:  # noqa: BLE001 - collected and asserted by the caller
             errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "a writer never got the lock"
+    at_once(count, run)
     return errors
 
 
