@@ -15,7 +15,8 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite gets WAL, enforced foreign keys, a busy timeout, and real BEGIN/SAVEPOINT handling.
+    """SQLite gets WAL, enforced foreign keys, a busy timeout, real BEGIN/SAVEPOINT handling, and
+    a queue for its writers (``_WriterQueue``).
 
     Python's sqlite3 module begins transactions lazily and implicitly, which breaks SAVEPOINTs
     (used by retries and by the tests' per-test rollback); SQLAlchemy's documented remedy is to
@@ -55,6 +56,7 @@ def configure_engine(engine: Engine) -> None:
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
+            connection.connection.info.pop("writing", None)
             queue.leave(connection.connection.info)
             raise
 
