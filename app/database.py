@@ -149,8 +149,9 @@ def reads_before_writing(session) -> Iterator[None]:
     """Reads a write request makes before its write (a scanner's device token, its event) run in
     a transaction of their own that does not take SQLite's write lock, so the lock is held only
     for the write itself. What was read stays loaded: this transaction ends without expiring it.
-    (PostgreSQL locks rows, not the database: there it is one transaction, as before.)"""
-    if session.get_bind().dialect.name != "sqlite":
+    Only a write request on SQLite needs this: a page view never takes the write lock, and
+    PostgreSQL locks rows, not the database. Everywhere else the reads stay where they are."""
+    if session.get_bind().dialect.name != "sqlite" or not _writes_next():
         yield
         return
     g.database_reading_first = True
