@@ -28,6 +28,11 @@ class RegistrationSource(enum.StrEnum):
     STAFF = "staff"
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """How a person's name is shown: first then last."""
+    return f"{first_name} {last_name}".strip()
+
+
 class Candidate(TimestampMixin, Base):
     """A career seeker, across events. An email or a phone number identifies one person: the same
     email or phone never makes a second candidate."""
@@ -57,7 +62,7 @@ class Candidate(TimestampMixin, Base):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
 
 position_interests = sa.Table(

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from app.models import (
     AccessToken,
@@ -33,6 +33,7 @@ from app.models import (
     RegistrationStatus,
     User,
 )
+from app.models.registration import full_name
 from app.services import registration as registrations
 from app.services.errors import DomainError
 
@@ -90,15 +91,46 @@ class Scan:
     offline: bool = False
 
 
+class Person(NamedTuple):
+    """Whose badge was scanned, as the door shows them (plain columns: this is the hot path)."""
+
+    registration_id: int
+    event_id: int
+    status: RegistrationStatus
+    source: RegistrationSource
+    first_name: str
+    last_name: str
+    #: Their live interview bookings.
+    bookings: int
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.first_name, self.last_name)
+
+
+class LoggedScan(NamedTuple):
+    """A scan as it stands in the log (``CheckIn``), read or written as plain columns."""
+
+    id: int
+    event_id: int
+    registration_id: int | None
+    raw_code: str | None
+    nonce: str
+    kind: CheckInKind
+    scanned_at: datetime
+    is_duplicate: bool
+    error_code: str | None
+
+
 @dataclass(frozen=True)
 class ScanResult:
     status: str
-    checkin: CheckIn
-    registration: Registration | None
+    checkin: LoggedScan
+    #: Whose badge it was; None for an unknown code.
+    person: Person | None
     #: When (and by which device or person) the person was first checked in, if ever.
     first_checked_in_at: datetime | None = None
     first_checked_in_by: str | None = None
-    interviews_booked: int = 0
     #: True when the nonce had been seen before: this is the first answer again, nothing was written.
     replayed: bool = False
 
@@ -111,10 +143,17 @@ class ScanResult:
         return self.status in (ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.ALREADY_CHECKED_IN)
 
     @property
-    def waitlisted(self) -> bool:
-        return self.registration is not None and self.registration.status == RegistrationStatus.WAITLISTED
+    def interviews_booked(self) -> int:
+        """Shown when someone comes in (or is already in), so the volunteer can send them on."""
+        if self.person is None or self.status not in (ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN):
+            return 0
+        return self.person.bookings
 
-    def as_json(self, timezone_name: str | None = None) -> dict:
+    @property
+    def waitlisted(self) -> bool:
+        return self.person is not None and self.person.status == RegistrationStatus.WAITLISTED
+
+    def as_json(self) -> dict:
         """The API's answer body."""
         body: dict = {
             "status": self.status,
@@ -125,14 +164,13 @@ class ScanResult:
             "replayed": self.replayed,
             "duplicate": self.checkin.is_duplicate,
         }
-        if self.registration is not None and self.status != ScanStatus.WRONG_EVENT:
-            candidate = self.registration.candidate
+        if self.person is not None and self.status != ScanStatus.WRONG_EVENT:
             body["registration"] = {
-                "first_name": candidate.first_name,
-                "last_name": candidate.last_name,
-                "name": candidate.full_name,
-                "status": self.registration.status.value,
-                "source": self.registration.source.value,
+                "first_name": self.person.first_name,
+                "last_name": self.person.last_name,
+                "name": self.person.full_name,
+                "status": self.person.status.value,
+                "source": self.person.source.value,
                 "interviews_booked": self.interviews_booked,
             }
         if self.first_checked_in_at is not None:
@@ -188,9 +226,14 @@ def _check_nonce(nonce: str) -> str:
 
 
 # --- The log, read --------------------------------------------------------------------------------
+#
+# A scan is the door's hot path: its statements are built once, on the tables rather than through
+# the ORM, and read plain rows (measured: the ORM's entity loading and unit of work cost about as
+# much again as everything else in a scan).
 
-
+_CHECKINS = CheckIn.__table__
 _UNDO = aliased(CheckIn, name="undo")
+_UNDOING = _CHECKINS.alias("undoing")
 
 
 def _not_undone():
@@ -199,28 +242,35 @@ def _not_undone():
 
 
 class ScanRef(NamedTuple):
-    """What the door needs of a logged scan (read as plain columns: this is the hot path)."""
+    """A scan that counts for someone's presence, and who made it."""
 
     id: int
     kind: CheckInKind
     scanned_at: datetime
-    device_token_id: int | None
-    user_id: int | None
+    #: The device's name ("Door 2"), else the volunteer's.
+    scanned_by: str | None
 
 
-_SCAN_REF = (CheckIn.id, CheckIn.kind, CheckIn.scanned_at, CheckIn.device_token_id, CheckIn.user_id)
+_DEVICES, _USERS = AccessToken.__table__, User.__table__
 #: One person's entry and exit scans that count (successful, not duplicates, not undone), oldest
-#: first; built once.
+#: first, with the name of whoever made each.
 _COUNTING_SCANS = (
-    select(*_SCAN_REF)
-    .where(
-        CheckIn.registration_id == bindparam("registration_id"),
-        CheckIn.successful.is_(True),
-        CheckIn.is_duplicate.is_(False),
-        CheckIn.kind.in_([CheckInKind.ENTRY, CheckInKind.EXIT]),
-        _not_undone(),
+    select(
+        _CHECKINS.c.id, _CHECKINS.c.kind, _CHECKINS.c.scanned_at,
+        func.coalesce(_DEVICES.c.name, _USERS.c.name),
     )
-    .order_by(CheckIn.scanned_at, CheckIn.id)
+    .select_from(
+        _CHECKINS.outerjoin(_DEVICES, _DEVICES.c.id == _CHECKINS.c.device_token_id)
+        .outerjoin(_USERS, _USERS.c.id == _CHECKINS.c.user_id)
+    )
+    .where(
+        _CHECKINS.c.registration_id == bindparam("registration_id"),
+        _CHECKINS.c.successful.is_(True),
+        _CHECKINS.c.is_duplicate.is_(False),
+        _CHECKINS.c.kind.in_([CheckInKind.ENTRY, CheckInKind.EXIT]),
+        ~select(_UNDOING.c.id).where(_UNDOING.c.undoes_id == _CHECKINS.c.id).exists(),
+    )
+    .order_by(_CHECKINS.c.scanned_at, _CHECKINS.c.id)
 )
 
 
@@ -247,28 +297,7 @@ def presence(session: Session, registration_id: int) -> Presence:
     return Presence(entries[0] if entries else None, scans[-1] if scans else None)
 
 
-def scanned_by(session: Session, checkin: CheckIn | ScanRef) -> str | None:
-    """The device name ("Door 2"), else the volunteer's name, that made a scan."""
-    # ``get`` finds the scanning device or person in the session without a query, most times.
-    if checkin.device_token_id is not None:
-        token = session.get(AccessToken, checkin.device_token_id)
-        return token.name if token else None
-    if checkin.user_id is not None:
-        user = session.get(User, checkin.user_id)
-        return user.name if user else None
-    return None
-
-
-_BOOKED = select(func.count()).where(
-    Booking.registration_id == bindparam("registration_id"), Booking.cancelled_at.is_(None)
-)
-
-
-def interviews_booked(session: Session, registration_id: int) -> int:
-    return session.scalar(_BOOKED, {"registration_id": registration_id}) or 0
-
-
-def _status_of(checkin: CheckIn) -> str:
+def _status_of(checkin: LoggedScan) -> str:
     """The answer a logged scan was given (used to answer a replayed nonce the same way)."""
     if checkin.error_code:
         return checkin.error_code
@@ -278,55 +307,70 @@ def _status_of(checkin: CheckIn) -> str:
 
 
 def _result(
-    session: Session, checkin: CheckIn, registration: Registration | None, *, replayed: bool,
-    before: Presence | None = None,
+    checkin: LoggedScan, person: Person | None, first_entry: ScanRef | None, *, replayed: bool
 ) -> ScanResult:
-    """The answer for a logged scan. ``before`` is the person's state read just before logging it
-    (saves reading the log again)."""
+    """The answer for a logged scan, given the person's first entry as it stands with it."""
     status = _status_of(checkin)
-    first_at = first_by = None
-    booked = 0
-    if registration is not None and registration.event_id == checkin.event_id:
-        if before is not None:
-            first = before.first_entry or (checkin if status == ScanStatus.CHECKED_IN else None)
-        else:
-            first = presence(session, registration.id).first_entry
-        if first is not None and status in (
-            ScanStatus.ALREADY_CHECKED_IN, ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.CANCELLED
-        ):
-            first_at = first.scanned_at
-            first_by = scanned_by(session, first)
-        if status in (ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN):
-            booked = interviews_booked(session, registration.id)
-    return ScanResult(status, checkin, registration, first_at, first_by, booked, replayed)
+    if person is None or person.event_id != checkin.event_id:
+        first_entry = None
+    if first_entry is not None and status not in (
+        ScanStatus.ALREADY_CHECKED_IN, ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.CANCELLED
+    ):
+        first_entry = None
+    return ScanResult(
+        status, checkin, person,
+        first_entry.scanned_at if first_entry else None, first_entry.scanned_by if first_entry else None,
+        replayed,
+    )
 
 
 # --- Scanning -------------------------------------------------------------------------------------
 
 
-# The statements of a scan, built once (this is the hot path).
-#: The scanned person, with their name for the answer; the row stays locked until commit, so
-#: simultaneous scans of one badge queue here.
-_SCANNED = (
-    select(Registration)
-    .options(joinedload(Registration.candidate, innerjoin=True))
-    .where(Registration.badge_code == bindparam("code"))
-    .with_for_update(of=Registration)
+_REGISTRATIONS, _CANDIDATES, _BOOKINGS = Registration.__table__, Candidate.__table__, Booking.__table__
+_PERSON = select(
+    _REGISTRATIONS.c.id, _REGISTRATIONS.c.event_id, _REGISTRATIONS.c.status, _REGISTRATIONS.c.source,
+    _CANDIDATES.c.first_name, _CANDIDATES.c.last_name,
+    select(func.count())
+    .where(_BOOKINGS.c.registration_id == _REGISTRATIONS.c.id, _BOOKINGS.c.cancelled_at.is_(None))
+    .scalar_subquery(),
+).select_from(_REGISTRATIONS.join(_CANDIDATES, _CANDIDATES.c.id == _REGISTRATIONS.c.candidate_id))
+#: The scanned person. Their registration row stays locked until commit, so simultaneous scans of
+#: one badge queue here.
+_PERSON_BY_CODE = _PERSON.where(_REGISTRATIONS.c.badge_code == bindparam("code"))
+_SCANNED = _PERSON_BY_CODE.with_for_update(of=_REGISTRATIONS)
+_PERSON_BY_ID = _PERSON.where(_REGISTRATIONS.c.id == bindparam("registration_id"))
+_LOGGED = (
+    _CHECKINS.c.id, _CHECKINS.c.event_id, _CHECKINS.c.registration_id, _CHECKINS.c.raw_code, _CHECKINS.c.nonce,
+    _CHECKINS.c.kind, _CHECKINS.c.scanned_at, _CHECKINS.c.is_duplicate, _CHECKINS.c.error_code,
 )
-_BY_NONCE = select(CheckIn.id).where(CheckIn.nonce == bindparam("nonce"))
+_BY_NONCE = select(*_LOGGED).where(_CHECKINS.c.nonce == bindparam("nonce"))
+_LOG = insert(_CHECKINS).returning(_CHECKINS.c.id)
 
 
-def _replay(session: Session, event: Event, nonce: str) -> ScanResult | None:
-    earlier_id = session.scalar(_BY_NONCE, {"nonce": nonce})
-    if earlier_id is None:
+def _person(session: Session, statement, **params) -> Person | None:
+    row = session.execute(statement, params).first()
+    return Person(*row) if row is not None else None
+
+
+def _replay(session: Session, event: Event, nonce: str, scanned: Person | None) -> ScanResult | None:
+    """The first answer again, if this nonce was logged before. ``scanned`` is whose badge was
+    scanned this time (a retry scans the same badge)."""
+    row = session.execute(_BY_NONCE, {"nonce": nonce}).first()
+    if row is None:
         return None
-    earlier = session.get(CheckIn, earlier_id)
+    earlier = LoggedScan(*row)
     if earlier.event_id != event.id:
         raise DomainError("nonce_reused", "This nonce was used for a scan at another event; make a new one per scan.", field="nonce")
-    registration = earlier.registration
-    if registration is None and earlier.raw_code and earlier.error_code == ScanStatus.WRONG_EVENT:
-        registration = session.scalar(select(Registration).where(Registration.badge_code == earlier.raw_code))
-    return _result(session, earlier, registration, replayed=True)
+    person = None
+    if earlier.registration_id is not None:
+        person = scanned if scanned and scanned.registration_id == earlier.registration_id else (
+            _person(session, _PERSON_BY_ID, registration_id=earlier.registration_id)
+        )
+    elif earlier.error_code == ScanStatus.WRONG_EVENT:
+        person = _person(session, _PERSON_BY_CODE, code=earlier.raw_code)
+    first_entry = presence(session, person.registration_id).first_entry if person else None
+    return _result(earlier, person, first_entry, replayed=True)
 
 
 def check_in(
@@ -349,55 +393,68 @@ def check_in(
     if not code:
         raise DomainError("code_required", "Scan a badge or type its code.", field="code")
 
-    registration = session.scalar(_SCANNED, {"code": code}) if _CODE_SHAPE.match(code) else None
+    person = _person(session, _SCANNED, code=code) if _CODE_SHAPE.match(code) else None
     # After the lock: a concurrent request with the same nonce has committed by now.
-    replayed = _replay(session, event, nonce)
+    replayed = _replay(session, event, nonce, person)
     if replayed is not None:
         return replayed
 
-    before = None
-    row = CheckIn(
-        event_id=event.id, scanned_at=scanned_at, received_at=now, nonce=nonce, kind=scan.kind,
-        is_offline=scan.offline, successful=True, error_code=None,
-        device_token_id=scanner.device.id if scanner.device else None,
-        user_id=scanner.user.id if scanner.user else None,
-    )
-    if registration is None:
-        row.raw_code, row.successful, row.error_code = _loggable_code(code, scan.code), False, ScanStatus.UNKNOWN_CODE
-    elif registration.event_id != event.id:
+    row = {
+        "event_id": event.id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
+        "scanned_at": scanned_at, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
+        "successful": True, "error_code": None, "undoes_id": None,
+        "device_token_id": scanner.device.id if scanner.device else None,
+        "user_id": scanner.user.id if scanner.user else None,
+    }
+    first_entry = None
+    if person is None:
+        row.update(raw_code=_loggable_code(code, scan.code), successful=False, error_code=ScanStatus.UNKNOWN_CODE)
+    elif person.event_id != event.id:
         # Another event's badge: the composite foreign key keeps registration_id within this event.
-        row.raw_code, row.successful, row.error_code = code, False, ScanStatus.WRONG_EVENT
+        row.update(raw_code=code, successful=False, error_code=ScanStatus.WRONG_EVENT)
     else:
-        row.registration_id = registration.id
-        state = presence(session, registration.id)
-        before = state
-        if registration.status == RegistrationStatus.CANCELLED:
-            row.successful, row.error_code = False, ScanStatus.CANCELLED
+        row["registration_id"] = person.registration_id
+        state = presence(session, person.registration_id)
+        first_entry = state.first_entry
+        if person.status == RegistrationStatus.CANCELLED:
+            row.update(successful=False, error_code=ScanStatus.CANCELLED)
         elif scan.kind == CheckInKind.ENTRY and state.inside:
-            row.is_duplicate = True
+            row["is_duplicate"] = True
         elif scan.kind == CheckInKind.EXIT and not state.inside:
-            row.successful, row.error_code = False, ScanStatus.NOT_CHECKED_IN
+            row.update(successful=False, error_code=ScanStatus.NOT_CHECKED_IN)
 
-    if registration is not None and not isolate:
+    if person is not None and not isolate:
         # The person's row is locked, so a retry of this scan waited above and found it logged.
         # Only a client reusing a nonce for another badge at this very moment reaches the except:
         # the caller rolls back on the error.
-        session.add(row)
         try:
-            session.flush()
+            new_id = session.execute(_LOG, row).scalar_one()
         except IntegrityError as error:
             raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce") from error
-        return _result(session, row, registration, replayed=False, before=before)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # The same nonce, logged by a concurrent request between our look and our write.
-        replayed = _replay(session, event, nonce)
-        if replayed is None:
-            raise
-        return replayed
-    return _result(session, row, registration, replayed=False, before=before)
+    else:
+        try:
+            with session.begin_nested():
+                new_id = session.execute(_LOG, row).scalar_one()
+        except IntegrityError:
+            # The same nonce, logged by a concurrent request between our look and our write.
+            replayed = _replay(session, event, nonce, person)
+            if replayed is None:
+                raise
+            return replayed
+    logged = LoggedScan(
+        new_id, event.id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
+        row["is_duplicate"], row["error_code"],
+    )
+    if first_entry is None and _status_of(logged) == ScanStatus.CHECKED_IN:
+        first_entry = ScanRef(new_id, scan.kind, scanned_at, _scanner_name(scanner))
+    return _result(logged, person, first_entry, replayed=False)
+
+
+def _scanner_name(scanner: Scanner) -> str | None:
+    """How the log names who scanned: the device ("Door 2"), else the volunteer."""
+    if scanner.device is not None:
+        return scanner.device.name
+    return scanner.user.name if scanner.user is not None else None
 
 
 @dataclass(frozen=True)
