@@ -1,10 +1,13 @@
 """The check-in API as a scanner device uses it (the DESIGN.md contract)."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from app.extensions import SweepingMemoryStorage
 from app.models import CheckIn, RegistrationStatus, TokenScope, utcnow
 from app.services.tokens import issue_token, revoke_token
 from tests import factories
@@ -113,3 +116,22 @@ def test_each_device_has_its_own_rate_limit(app, client, db, event, device, monk
     assert post(client, device, {"code": "x", "nonce": "r9"}).json["error"] == "too_many_requests"
     # Another device at the same venue (same address) is not slowed down.
     assert post(client, {"Authorization": f"Bearer {other}"}, {"code": "NoSuchBadgeCode1234567", "nonce": "o1"}).status_code == 404
+
+
+def test_rate_limit_counters_expire_and_start_no_thread_per_request(monkeypatch):
+    storage = SweepingMemoryStorage()
+    storage.SWEEP_EVERY_S = 0.1
+    started = []
+    start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: (started.append(thread), start(thread)))
+    for _ in range(5):  # scans a little apart, as at a door (limits' memory:// starts a thread for each)
+        storage.incr("device:door-1", expiry=0.3)
+        time.sleep(0.02)
+    assert (storage.get("device:door-1"), started) == (5, [])
+    time.sleep(0.3)
+    assert storage.get("device:door-1") == 0
+    storage.incr("device:door-2", expiry=60)
+    storage.incr("device:door-3", expiry=0.01)
+    time.sleep(0.15)
+    storage.incr("device:door-2", expiry=60)  # sweeps: door-3's expired counter is gone
+    assert set(storage.storage) == {"device:door-2"}
