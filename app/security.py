@@ -38,8 +38,8 @@ def start_session_clock() -> None:
 
 
 def _enforce_session_limits(app: Flask):
-    if request.endpoint == "static":
-        return None
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None  # nobody is signed in (Flask-Login keeps the user's id there); no user to load
     with reads_before_writing(db.session):  # loading the user never holds SQLite's write lock
         signed_in = current_user.is_authenticated
     if not signed_in:
