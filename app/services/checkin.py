@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -345,7 +346,12 @@ _LOGGED = (
     _CHECKINS.c.kind, _CHECKINS.c.scanned_at, _CHECKINS.c.is_duplicate, _CHECKINS.c.error_code,
 )
 _BY_NONCE = select(*_LOGGED).where(_CHECKINS.c.nonce == bindparam("nonce"))
-_LOG = insert(_CHECKINS).returning(_CHECKINS.c.id)
+#: Logs a scan and returns its id, or nothing when its nonce is logged already (a retry): one
+#: statement instead of a look then a write, and no failed INSERT to roll back.
+_LOG = {
+    module.dialect.name: module.insert(_CHECKINS).on_conflict_do_nothing(index_elements=["nonce"]).returning(_CHECKINS.c.id)
+    for module in (postgresql, sqlite)
+}
 
 
 def _person(session: Session, statement, **params) -> Person | None:
@@ -374,7 +380,7 @@ def _replay(session: Session, event: Event, nonce: str, scanned: Person | None) 
 
 
 def check_in(
-    session: Session, event: Event, scan: Scan, scanner: Scanner, now: datetime, *, isolate: bool = False,
+    session: Session, event: Event, scan: Scan, scanner: Scanner, now: datetime,
 ) -> ScanResult:
     """Log one scan at ``event``'s door and say what it means.
 
@@ -383,8 +389,8 @@ def check_in(
     exit scans: ``checked_out``, or ``not_checked_in`` for someone not inside. A badge that is
     ``cancelled``, of another event (``wrong_event``) or matches nothing (``unknown_code``) is
     logged as a failed scan. A nonce seen before returns the first answer and writes nothing.
-    Raises ``DomainError`` for a malformed nonce or time. ``isolate`` keeps a failed write from
-    spoiling the caller's transaction (a batch of scans)."""
+    Raises ``DomainError`` for a malformed nonce or time. A scan never fails in the database, so a
+    batch of scans shares one transaction."""
     nonce = _check_nonce(scan.nonce)
     scanned_at = scan.scanned_at or now
     if scan.kind == CheckInKind.UNDO:
@@ -394,11 +400,6 @@ def check_in(
         raise DomainError("code_required", "Scan a badge or type its code.", field="code")
 
     person = _person(session, _SCANNED, code=code) if _CODE_SHAPE.match(code) else None
-    # After the lock: a concurrent request with the same nonce has committed by now.
-    replayed = _replay(session, event, nonce, person)
-    if replayed is not None:
-        return replayed
-
     row = {
         "event_id": event.id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
         "scanned_at": scanned_at, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
@@ -423,24 +424,14 @@ def check_in(
         elif scan.kind == CheckInKind.EXIT and not state.inside:
             row.update(successful=False, error_code=ScanStatus.NOT_CHECKED_IN)
 
-    if person is not None and not isolate:
-        # The person's row is locked, so a retry of this scan waited above and found it logged.
-        # Only a client reusing a nonce for another badge at this very moment reaches the except:
-        # the caller rolls back on the error.
-        try:
-            new_id = session.execute(_LOG, row).scalar_one()
-        except IntegrityError as error:
-            raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce") from error
-    else:
-        try:
-            with session.begin_nested():
-                new_id = session.execute(_LOG, row).scalar_one()
-        except IntegrityError:
-            # The same nonce, logged by a concurrent request between our look and our write.
-            replayed = _replay(session, event, nonce, person)
-            if replayed is None:
-                raise
-            return replayed
+    new_id = session.execute(_LOG[session.get_bind().dialect.name], row).scalar()
+    if new_id is None:
+        # The nonce was logged before (a retry; a concurrent one has committed by now): nothing
+        # was written, and the first answer is the answer.
+        replayed = _replay(session, event, nonce, person)
+        if replayed is None:
+            raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce")
+        return replayed
     logged = LoggedScan(
         new_id, event.id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
         row["is_duplicate"], row["error_code"],
@@ -491,7 +482,7 @@ def check_in_batch(
     runnable.sort(key=lambda p: (badge_code_from(p[1].code), p[1].scanned_at or now, p[0]))
     for index, scan, _, nonce in runnable:
         try:
-            answers[index] = BatchItem(nonce, result=check_in(session, event, scan, scanner, now, isolate=True))
+            answers[index] = BatchItem(nonce, result=check_in(session, event, scan, scanner, now))
         except DomainError as error:
             answers[index] = BatchItem(nonce, error=error)
     for index, _, error, nonce in parsed:
