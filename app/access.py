@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.database import reads_before_writing
 from app.extensions import db
 from app.models import Role, TokenScope, utcnow
-from app.services.tokens import find_token, find_usable_token
+from app.services.tokens import find_device, find_token, find_usable_token
 
 
 def role_required(*roles: Role) -> Callable:
@@ -51,24 +51,22 @@ def link_token_required(scope: TokenScope) -> Callable:
     return decorator
 
 
-def bearer_token_required(scope: TokenScope) -> Callable:
-    """For the JSON API: ``Authorization: Bearer <token>``; a missing or dead token gets a 401 JSON."""
+def device_token_required(view: Callable) -> Callable:
+    """For the JSON API: ``Authorization: Bearer <a scanner device's token>``; the device is in
+    ``g.device``. A missing or dead token gets a 401 JSON."""
 
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
-            with reads_before_writing(db.session):
-                access_token = find_usable_token(db.session, secret, scope, utcnow())
-            if access_token is None:
-                response = jsonify(status="unauthorized", error="invalid_token")
-                response.status_code = 401
-                response.headers["WWW-Authenticate"] = 'Bearer realm="hireday"'
-                return response
-            g.access_token = access_token
-            return view(*args, **kwargs)
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        with reads_before_writing(db.session):
+            device = find_device(db.session, secret, utcnow())
+        if device is None:
+            response = jsonify(status="unauthorized", error="invalid_token")
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Bearer realm="hireday"'
+            return response
+        g.device = device
+        return view(*args, **kwargs)
 
-        return wrapped
-
-    return decorator
+    return wrapped

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from app.models import (
     CheckIn,
     CheckInKind,
-    Event,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -37,11 +36,11 @@ def event(db):
 @pytest.fixture
 def door2(db, event):
     token, _ = issue_token(db.session, TokenScope.DEVICE, "Door 2", event=event)
-    return Scanner(device=token)
+    return Scanner.of_device(token)
 
 
 def scan(db, event, code, nonce, scanner, *, at=NOW, **fields):
-    return checkin.check_in(db.session, event, Scan(code, nonce, scanned_at=at, **fields), scanner, NOW)
+    return checkin.check_in(db.session, event.id, Scan(code, nonce, scanned_at=at, **fields), scanner, NOW)
 
 
 def rows(db) -> list[CheckIn]:
@@ -174,9 +173,9 @@ def test_undoing_the_only_entry_means_not_checked_in(db, event, door2):
 def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
     """Two offline devices scanned the same person; one device also scanned a stranger's card."""
     maria, jose = factories.make_registration(db.session, event), factories.make_registration(db.session, event)
-    door3 = Scanner(device=issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)[0])
+    door3 = Scanner.of_device(issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)[0])
     at = lambda minutes: (NOW - timedelta(minutes=minutes)).isoformat()
-    first = checkin.check_in_batch(db.session, event, [
+    first = checkin.check_in_batch(db.session, event.id, [
         {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},
         {"code": jose.badge_code, "nonce": "d2-2", "scanned_at": at(8)},
         {"code": "NoSuchBadgeCode1234567", "nonce": "d2-3", "scanned_at": at(7)},
@@ -185,7 +184,7 @@ def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
     assert [(i.result.status if i.result else i.error.code) for i in first] == [
         "checked_in", "checked_in", "unknown_code", "invalid_nonce"
     ]
-    second = checkin.check_in_batch(db.session, event, [
+    second = checkin.check_in_batch(db.session, event.id, [
         {"code": maria.badge_code, "nonce": "d3-1", "scanned_at": at(5)},
         {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},  # a retried upload
     ], door3, NOW)
@@ -200,15 +199,15 @@ def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
 
 def test_batch_limits(db, event, door2):
     with pytest.raises(DomainError) as error:
-        checkin.check_in_batch(db.session, event, [], door2, NOW)
+        checkin.check_in_batch(db.session, event.id, [], door2, NOW)
     assert error.value.code == "scans_required"
     with pytest.raises(DomainError) as error:
-        checkin.check_in_batch(db.session, event, [{}] * (checkin.MAX_BATCH + 1), door2, NOW)
+        checkin.check_in_batch(db.session, event.id, [{}] * (checkin.MAX_BATCH + 1), door2, NOW)
     assert error.value.code == "batch_too_large"
 
 
 def test_walk_in_registers_checks_in_and_matches_someone_already_registered(db, event):
-    volunteer = Scanner(user=factories.make_user(db.session, Role.VOLUNTEER))
+    volunteer = Scanner.of_user(factories.make_user(db.session, Role.VOLUNTEER))
     details = RegistrationDetails(first_name="Ana", last_name="Ruiz", phone="312-555-0199", zip_code="60608",
                                   consent_share_profile=True)
     new = checkin.walk_in(db.session, event, details, "w-1", volunteer, NOW)
@@ -275,7 +274,7 @@ def twenty_scans_of_one_badge_at_once(app, committed) -> tuple[int, list[str], l
     def scan_once(n: int):
         with app.test_request_context(method="POST"), Session(committed.engine) as session:
             try:
-                result = checkin.check_in(session, session.get(Event, event_id), Scan(code, f"nonce-{n}"), Scanner(), NOW)
+                result = checkin.check_in(session, event_id, Scan(code, f"nonce-{n}"), Scanner(), NOW)
                 session.commit()
                 statuses.append(result.status)
             except Exception as exc:  # collected and asserted by the caller
@@ -329,7 +328,7 @@ def test_the_same_nonce_sent_twenty_times_at_once_is_logged_once(app, committed)
     def scan_once(_: int):
         with app.test_request_context(method="POST"), Session(engine) as session:
             try:
-                result = checkin.check_in(session, session.get(Event, event_id), Scan("NoSuchBadgeCode1234567", "one"), Scanner(), NOW)
+                result = checkin.check_in(session, event_id, Scan("NoSuchBadgeCode1234567", "one"), Scanner(), NOW)
                 session.commit()
                 ids.append(result.checkin.id)
             except Exception as exc:  # collected and asserted below

@@ -5,10 +5,11 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import SweepingMemoryStorage
-from app.models import CheckIn, RegistrationStatus, TokenScope, utcnow
+from app.models import AccessToken, CheckIn, RegistrationStatus, TokenScope, utcnow
+from app.services import tokens
 from app.services.tokens import issue_token, revoke_token
 from tests import factories
 
@@ -85,6 +86,19 @@ def test_token_must_be_live_and_for_this_event(client, db, event, device):
                                       organization=factories.make_organization(db.session))
     assert post(client, {"Authorization": f"Bearer {booth_secret}"}, {"code": "x", "nonce": "n"}).status_code == 401
     assert logged(db) == 0
+
+
+def test_a_device_revoked_in_another_worker_stops_within_the_trust_window(client, db, event, device, monkeypatch):
+    monkeypatch.setattr(tokens, "DEVICE_TRUST_SECONDS", 0.2)
+    unknown = "NoSuchBadgeCode1234567"
+    assert post(client, device, {"code": unknown, "nonce": "t1"}).status_code == 404
+    # Revoked by another worker process (as staff would, in the database): this one is not told.
+    db.session.execute(update(AccessToken).where(AccessToken.name == "Door 2").values(revoked_at=utcnow()))
+    db.session.commit()
+    assert post(client, device, {"code": unknown, "nonce": "t2"}).status_code == 404
+    time.sleep(0.25)
+    assert post(client, device, {"code": unknown, "nonce": "t3"}).status_code == 401
+    assert logged(db) == 2
 
 
 def test_batch_answers_each_scan(client, db, event, device):

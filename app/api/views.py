@@ -3,10 +3,10 @@ commits; answers carry a stable ``status`` (and ``error`` for refused requests).
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from app.access import bearer_token_required
+from app.access import device_token_required
 from app.api import openapi
 from app.extensions import db, limiter
-from app.models import Event, TokenScope, utcnow
+from app.models import utcnow
 from app.services import checkin
 from app.services.errors import DomainError
 from app.services.tokens import hash_secret
@@ -33,11 +33,9 @@ def _error(error: DomainError, http_status: int = 400):
     return jsonify(status="error", error=error.code, message=str(error.message), field=error.field), http_status
 
 
-def _device_event(slug: str) -> Event | None:
-    """The event, if the device's token is for it (a token opens one event's door only). The
-    token came with its event, read before the scan's write began (``bearer_token_required``)."""
-    event = g.access_token.event
-    return event if event is not None and event.slug == slug else None
+def _for_this_event(slug: str) -> bool:
+    """Is the device's token for this event? (A token opens one event's door only.)"""
+    return g.device.event_slug == slug
 
 
 def _not_this_event():
@@ -51,15 +49,14 @@ def openapi_json():
 
 @bp.post("/events/<slug>/checkins")
 @limiter.limit(_checkin_limit, key_func=_device_key)
-@bearer_token_required(TokenScope.DEVICE)
+@device_token_required
 def create_checkin(slug: str):
-    event = _device_event(slug)
-    if event is None:
+    if not _for_this_event(slug):
         return _not_this_event()
     now = utcnow()
     try:
         scan = checkin.scan_from_json(request.get_json(silent=True), now)
-        result = checkin.check_in(db.session, event, scan, checkin.Scanner(device=g.access_token), now)
+        result = checkin.check_in(db.session, g.device.event_id, scan, checkin.Scanner.of_device(g.device), now)
     except DomainError as error:
         db.session.rollback()
         return _error(error)
@@ -70,16 +67,17 @@ def create_checkin(slug: str):
 
 @bp.post("/events/<slug>/checkins/batch")
 @limiter.limit(_checkin_limit, key_func=_device_key)
-@bearer_token_required(TokenScope.DEVICE)
+@device_token_required
 def create_checkin_batch(slug: str):
-    event = _device_event(slug)
-    if event is None:
+    if not _for_this_event(slug):
         return _not_this_event()
     body = request.get_json(silent=True)
     scans = body.get("scans") if isinstance(body, dict) else None
     now = utcnow()
     try:
-        items = checkin.check_in_batch(db.session, event, scans, checkin.Scanner(device=g.access_token), now)
+        items = checkin.check_in_batch(
+            db.session, g.device.event_id, scans, checkin.Scanner.of_device(g.device), now
+        )
     except DomainError as error:
         db.session.rollback()
         return _error(error)

@@ -87,13 +87,13 @@ def scanner_required(view):
             signed_in = current_user.is_authenticated and current_user.role in (Role.STAFF, Role.VOLUNTEER)
             device = None if signed_in else _session_device()
         if signed_in:
-            scanner = checkin.Scanner(user=current_user._get_current_object())
+            scanner = checkin.Scanner.of_user(current_user._get_current_object())
         else:
             if device is None:
                 return current_app.login_manager.unauthorized()
             if event is None or device.event_id != event.id:
                 abort(404)
-            scanner = checkin.Scanner(device=device)
+            scanner = checkin.Scanner.of_device(device)
         if event is None or event.status == EventStatus.DRAFT:
             abort(404)
         g.event, g.scanner = event, scanner
@@ -135,7 +135,7 @@ def _scanner_page(form: ScanForm | None = None, result: checkin.ScanResult | Non
         counts=checkin.live_counts(db.session, event, utcnow()),
         query=query,
         found=found,
-        device=g.scanner.device,
+        scanner=g.scanner,
     ), status
 
 
@@ -162,7 +162,7 @@ def scan():
     now = utcnow()
     try:
         result = checkin.check_in(
-            db.session, g.event,
+            db.session, g.event.id,
             checkin.Scan(form.code.data, form.nonce.data, kind=CheckInKind(form.kind.data or "entry")),
             g.scanner, now,
         )
@@ -186,7 +186,7 @@ def batch():
     body = request.get_json(silent=True)
     scans = body.get("scans") if isinstance(body, dict) else None
     try:
-        items = checkin.check_in_batch(db.session, g.event, scans, g.scanner, utcnow())
+        items = checkin.check_in_batch(db.session, g.event.id, scans, g.scanner, utcnow())
     except DomainError as error:
         db.session.rollback()
         return jsonify(status="error", error=error.code, message=str(error.message)), 400

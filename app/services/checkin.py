@@ -37,6 +37,7 @@ from app.models import (
 from app.models.registration import full_name
 from app.services import registration as registrations
 from app.services.errors import DomainError
+from app.services.tokens import Device
 
 #: What a badge code looks like (``tokens.new_badge_code``: URL-safe base64). Anything else that is
 #: scanned (a driver's licence, a shop barcode) is logged only as a hash: it may be personal data.
@@ -74,10 +75,21 @@ HTTP_STATUS = {
 
 @dataclass(frozen=True)
 class Scanner:
-    """Who scanned: a scanner device (its token), a signed-in volunteer or staff member, or both."""
+    """Who scanned, as the log records them: a scanner device (its token), or a signed-in
+    volunteer or staff member."""
 
-    device: AccessToken | None = None
-    user: User | None = None
+    device_id: int | None = None
+    user_id: int | None = None
+    #: How answers name them: the device ("Door 2"), else the person.
+    name: str | None = None
+
+    @classmethod
+    def of_device(cls, device: AccessToken | Device) -> "Scanner":
+        return cls(device_id=device.id, name=device.name)
+
+    @classmethod
+    def of_user(cls, user: User) -> "Scanner":
+        return cls(user_id=user.id, name=user.name)
 
 
 @dataclass(frozen=True)
@@ -359,14 +371,14 @@ def _person(session: Session, statement, **params) -> Person | None:
     return Person(*row) if row is not None else None
 
 
-def _replay(session: Session, event: Event, nonce: str, scanned: Person | None) -> ScanResult | None:
+def _replay(session: Session, event_id: int, nonce: str, scanned: Person | None) -> ScanResult | None:
     """The first answer again, if this nonce was logged before. ``scanned`` is whose badge was
     scanned this time (a retry scans the same badge)."""
     row = session.execute(_BY_NONCE, {"nonce": nonce}).first()
     if row is None:
         return None
     earlier = LoggedScan(*row)
-    if earlier.event_id != event.id:
+    if earlier.event_id != event_id:
         raise DomainError("nonce_reused", "This nonce was used for a scan at another event; make a new one per scan.", field="nonce")
     person = None
     if earlier.registration_id is not None:
@@ -380,9 +392,9 @@ def _replay(session: Session, event: Event, nonce: str, scanned: Person | None) 
 
 
 def check_in(
-    session: Session, event: Event, scan: Scan, scanner: Scanner, now: datetime,
+    session: Session, event_id: int, scan: Scan, scanner: Scanner, now: datetime,
 ) -> ScanResult:
-    """Log one scan at ``event``'s door and say what it means.
+    """Log one scan at the door of event ``event_id`` and say what it means.
 
     Entry scans: ``checked_in`` the first time (and on re-entry after an exit scan),
     ``already_checked_in`` while the person is inside (logged as a flagged duplicate);
@@ -401,16 +413,15 @@ def check_in(
 
     person = _person(session, _SCANNED, code=code) if _CODE_SHAPE.match(code) else None
     row = {
-        "event_id": event.id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
+        "event_id": event_id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
         "scanned_at": scanned_at, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
         "successful": True, "error_code": None, "undoes_id": None,
-        "device_token_id": scanner.device.id if scanner.device else None,
-        "user_id": scanner.user.id if scanner.user else None,
+        "device_token_id": scanner.device_id, "user_id": scanner.user_id,
     }
     first_entry = None
     if person is None:
         row.update(raw_code=_loggable_code(code, scan.code), successful=False, error_code=ScanStatus.UNKNOWN_CODE)
-    elif person.event_id != event.id:
+    elif person.event_id != event_id:
         # Another event's badge: the composite foreign key keeps registration_id within this event.
         row.update(raw_code=code, successful=False, error_code=ScanStatus.WRONG_EVENT)
     else:
@@ -428,24 +439,17 @@ def check_in(
     if new_id is None:
         # The nonce was logged before (a retry; a concurrent one has committed by now): nothing
         # was written, and the first answer is the answer.
-        replayed = _replay(session, event, nonce, person)
+        replayed = _replay(session, event_id, nonce, person)
         if replayed is None:
             raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce")
         return replayed
     logged = LoggedScan(
-        new_id, event.id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
+        new_id, event_id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
         row["is_duplicate"], row["error_code"],
     )
     if first_entry is None and _status_of(logged) == ScanStatus.CHECKED_IN:
-        first_entry = ScanRef(new_id, scan.kind, scanned_at, _scanner_name(scanner))
+        first_entry = ScanRef(new_id, scan.kind, scanned_at, scanner.name)
     return _result(logged, person, first_entry, replayed=False)
-
-
-def _scanner_name(scanner: Scanner) -> str | None:
-    """How the log names who scanned: the device ("Door 2"), else the volunteer."""
-    if scanner.device is not None:
-        return scanner.device.name
-    return scanner.user.name if scanner.user is not None else None
 
 
 @dataclass(frozen=True)
@@ -458,7 +462,7 @@ class BatchItem:
 
 
 def check_in_batch(
-    session: Session, event: Event, items: list[dict], scanner: Scanner, now: datetime, *, offline: bool = True
+    session: Session, event_id: int, items: list[dict], scanner: Scanner, now: datetime, *, offline: bool = True
 ) -> list[BatchItem]:
     """Log a device's queued scans and answer each, in the order given. Scans are logged in badge
     order (then scan time), so two devices uploading at once lock people in the same order and
@@ -482,7 +486,7 @@ def check_in_batch(
     runnable.sort(key=lambda p: (badge_code_from(p[1].code), p[1].scanned_at or now, p[0]))
     for index, scan, _, nonce in runnable:
         try:
-            answers[index] = BatchItem(nonce, result=check_in(session, event, scan, scanner, now))
+            answers[index] = BatchItem(nonce, result=check_in(session, event_id, scan, scanner, now))
         except DomainError as error:
             answers[index] = BatchItem(nonce, error=error)
     for index, _, error, nonce in parsed:
@@ -531,8 +535,7 @@ def undo(session: Session, event: Event, checkin_id: int, nonce: str, scanner: S
         event_id=event.id, registration_id=target.registration_id, raw_code=target.raw_code,
         scanned_at=now, received_at=now, nonce=nonce, kind=CheckInKind.UNDO, successful=True,
         undoes_id=target.id,
-        device_token_id=scanner.device.id if scanner.device else None,
-        user_id=scanner.user.id if scanner.user else None,
+        device_token_id=scanner.device_id, user_id=scanner.user_id,
     )
     try:
         with session.begin_nested():
@@ -569,7 +572,7 @@ def walk_in(
     outcome = registrations.register(
         session, event, details, now, source=RegistrationSource.WALK_IN, renew_link_if_registered=False
     )
-    result = check_in(session, event, Scan(outcome.registration.badge_code, nonce), scanner, now)
+    result = check_in(session, event.id, Scan(outcome.registration.badge_code, nonce), scanner, now)
     return WalkInOutcome(outcome.registration, outcome.created, result)
 
 
