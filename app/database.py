@@ -160,6 +160,8 @@ def reads_before_writing(session) -> Iterator[None]:
     finally:
         g.database_reading_first = False
     own = session()
+    if not own.in_transaction():
+        return  # nothing was read after all (a device already trusted, say)
     expire_on_commit, own.expire_on_commit = own.expire_on_commit, False
     try:
         own.commit()
