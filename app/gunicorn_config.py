@@ -1,8 +1,11 @@
 """gunicorn settings (``gunicorn -c python:app.gunicorn_config wsgi:app``), sized from the CPU count.
 
-SQLite serialises writers, and threads competing for its write lock give a bad tail latency
-(p99 of 230–440 ms measured on 2 cores), so SQLite gets sync workers; PostgreSQL gets threads.
-``WEB_CONCURRENCY`` and ``GUNICORN_THREADS`` override the sizing."""
+Sync workers, one request each, on both databases. Threads share a worker's interpreter lock: a
+thread back from the database waits for the CPU-bound others, and check-ins at 32 clients on
+PostgreSQL had a p99 of 230-600 ms with 4 threads per worker against 100-120 ms with sync workers
+at the same throughput (bench/checkin.py, 2 cores). With SQLite, threads competing for its write
+lock were as bad. ``WEB_CONCURRENCY`` sets the workers; ``GUNICORN_THREADS`` above 1 gives
+threaded workers for those who want them (say, behind a proxy that does not buffer slow clients)."""
 
 import multiprocessing
 import os
@@ -11,12 +14,11 @@ import re
 from gunicorn.glogging import Logger
 
 _cores = multiprocessing.cpu_count()
-_on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", _cores * 2 + 1))
-worker_class = "gthread" if _on_postgres else "sync"
-threads = int(os.environ.get("GUNICORN_THREADS", 4 if _on_postgres else 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
