@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.models import (
     AccessToken,
@@ -245,13 +245,13 @@ def _check_nonce(nonce: str) -> str:
 # much again as everything else in a scan).
 
 _CHECKINS = CheckIn.__table__
-_UNDO = aliased(CheckIn, name="undo")
 _UNDOING = _CHECKINS.alias("undoing")
 
 
 def _not_undone():
-    """The scan has no undo. (The alias is made once: building it per query cost a millisecond.)"""
-    return ~select(_UNDO.id).where(_UNDO.undoes_id == CheckIn.id).exists()
+    """The scan (a row of ``checkins`` in the enclosing query) has no undo. (The alias is made
+    once: building it per query cost a millisecond.)"""
+    return ~select(_UNDOING.c.id).where(_UNDOING.c.undoes_id == _CHECKINS.c.id).exists()
 
 
 class ScanRef(NamedTuple):
@@ -281,7 +281,7 @@ _COUNTING_SCANS = (
         _CHECKINS.c.successful.is_(True),
         _CHECKINS.c.is_duplicate.is_(False),
         _CHECKINS.c.kind.in_([CheckInKind.ENTRY, CheckInKind.EXIT]),
-        ~select(_UNDOING.c.id).where(_UNDOING.c.undoes_id == _CHECKINS.c.id).exists(),
+        _not_undone(),
     )
     .order_by(_CHECKINS.c.scanned_at, _CHECKINS.c.id)
 )

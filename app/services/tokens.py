@@ -69,7 +69,7 @@ def issue_token(
     return token, secret
 
 
-#: Built once: every scan and every booth tap looks its token up, and then its event.
+#: Built once: every booth tap looks its token up, and then its event.
 _BY_HASH = (
     select(AccessToken).options(joinedload(AccessToken.event)).where(AccessToken.token_hash == bindparam("token_hash"))
 )
