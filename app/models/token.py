@@ -17,6 +17,11 @@ class TokenScope(enum.StrEnum):
     DEVICE = "device"
 
 
+def usable(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
+    """A token works until it is revoked or expires."""
+    return revoked_at is None and (expires_at is None or expires_at > now)
+
+
 class AccessToken(TimestampMixin, Base):
     """Only the SHA-256 of the secret is kept; the secret is shown once, when issued."""
 
@@ -47,4 +52,4 @@ class AccessToken(TimestampMixin, Base):
     organization: Mapped[Organization | None] = relationship()
 
     def is_usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return usable(self.revoked_at, self.expires_at, now)

@@ -348,9 +348,9 @@ _PERSON = select(
     .where(_BOOKINGS.c.registration_id == _REGISTRATIONS.c.id, _BOOKINGS.c.cancelled_at.is_(None))
     .scalar_subquery(),
 ).select_from(_REGISTRATIONS.join(_CANDIDATES, _CANDIDATES.c.id == _REGISTRATIONS.c.candidate_id))
+_PERSON_BY_CODE = _PERSON.where(_REGISTRATIONS.c.badge_code == bindparam("code"))
 #: The scanned person. Their registration row stays locked until commit, so simultaneous scans of
 #: one badge queue here.
-_PERSON_BY_CODE = _PERSON.where(_REGISTRATIONS.c.badge_code == bindparam("code"))
 _SCANNED = _PERSON_BY_CODE.with_for_update(of=_REGISTRATIONS)
 _PERSON_BY_ID = _PERSON.where(_REGISTRATIONS.c.id == bindparam("registration_id"))
 _LOGGED = (

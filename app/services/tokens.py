@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import AccessToken, Event, Organization, Participation, TokenScope, User
+from app.models.token import usable
 from app.services.errors import DomainError
 
 
@@ -106,13 +107,12 @@ DEVICE_TRUST_SECONDS = 5.0
 _trusted_devices: dict[str, tuple[Device, float]] = {}
 _TOKENS, _EVENTS = AccessToken.__table__, Event.__table__
 _DEVICE_BY_HASH = (
-    select(_TOKENS.c.id, _TOKENS.c.name, _TOKENS.c.token_hash, _TOKENS.c.expires_at, _EVENTS.c.id, _EVENTS.c.slug)
-    .select_from(_TOKENS.join(_EVENTS, _EVENTS.c.id == _TOKENS.c.event_id))
-    .where(
-        _TOKENS.c.token_hash == bindparam("token_hash"),
-        _TOKENS.c.scope == TokenScope.DEVICE,
-        _TOKENS.c.revoked_at.is_(None),
+    select(
+        _TOKENS.c.id, _TOKENS.c.name, _TOKENS.c.token_hash, _TOKENS.c.revoked_at, _TOKENS.c.expires_at,
+        _EVENTS.c.id, _EVENTS.c.slug,
     )
+    .select_from(_TOKENS.join(_EVENTS, _EVENTS.c.id == _TOKENS.c.event_id))
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"), _TOKENS.c.scope == TokenScope.DEVICE)
 )
 
 
@@ -127,13 +127,11 @@ def find_device(session: Session, secret: str, now: datetime) -> Device | None:
     if trusted is not None and trusted[1] > clock:
         return trusted[0]
     row = session.execute(_DEVICE_BY_HASH, {"token_hash": presented}).first()
-    if row is None or not hmac.compare_digest(row.token_hash, presented):
+    found = row is not None and hmac.compare_digest(row.token_hash, presented)
+    if not found or not usable(row.revoked_at, row.expires_at, now):
         _trusted_devices.pop(presented, None)
         return None
-    token_id, name, _, expires_at, event_id, event_slug = row
-    if expires_at is not None and expires_at <= now:
-        _trusted_devices.pop(presented, None)
-        return None
+    token_id, name, _, _, expires_at, event_id, event_slug = row
     trust = DEVICE_TRUST_SECONDS
     if expires_at is not None:
         trust = min(trust, (expires_at - now).total_seconds())
