@@ -1,4 +1,5 @@
-"""Engine settings the database itself cannot hold: SQLite's pragmas and transaction handling."""
+"""Engine settings the database itself cannot hold (SQLite's pragmas and transaction handling), and
+``Prepared``: hot-path statements run on the driver's cursor."""
 
 import fcntl
 import os
@@ -167,6 +168,114 @@ def reads_before_writing(session) -> Iterator[None]:
         own.commit()
     finally:
         own.expire_on_commit = expire_on_commit
+
+
+class Prepared:
+    """A Core statement on a hot path (a scan at the door), compiled once per dialect and run on the
+    driver's cursor, inside the session's transaction.
+
+    ``session.execute`` builds an execution context and a result object around every statement:
+    for a scan's three statements and its commit, about 430 µs of the 1.1 ms a scan took
+    in-process, against about 230 µs this way (SQLite, both in the session's transaction).
+
+    What stays as ``session.execute`` has it:
+    - values go in and come out through the columns' own types (``bind_processor`` and
+      ``result_processor``), so rows hold the same datetimes, enums and booleans;
+    - the session's pending changes are flushed first;
+    - the engine's ``before_cursor_execute`` and ``after_cursor_execute`` listeners see each
+      statement (and may rewrite it);
+    - driver errors arrive as SQLAlchemy's (``IntegrityError``, ``OperationalError`` …).
+
+    ``statement`` is one statement, or one per dialect name (``{"sqlite": …, "postgresql": …}``)
+    for SQL that differs. Expanding ``IN`` lists are not supported (they compile per call)."""
+
+    def __init__(self, statement):
+        self._statements = statement if isinstance(statement, dict) else None
+        self._statement = None if isinstance(statement, dict) else statement
+        self._compiled: dict[tuple, _Compiled] = {}
+
+    def rows(self, session, params: dict) -> list[tuple]:
+        """Every row, as tuples in the order of the statement's columns."""
+        compiled, cursor = self._run(session, params)
+        try:
+            return [compiled.row(raw) for raw in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def first(self, session, params: dict) -> tuple | None:
+        """The first row, or None."""
+        compiled, cursor = self._run(session, params)
+        try:
+            raw = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if raw is None else compiled.row(raw)
+
+    def _run(self, session, params: dict):
+        session.flush()
+        connection = session.connection()
+        dialect = connection.dialect
+        key = (dialect.name, tuple(params))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            statement = self._statements[dialect.name] if self._statements is not None else self._statement
+            compiled = self._compiled[key] = _Compiled(statement, dialect, list(params))
+        sql, parameters = compiled.sql, compiled.parameters(params)
+        cursor = connection.connection.cursor()
+        try:
+            for listener in connection.dispatch.before_cursor_execute:
+                sql, parameters = listener(connection, cursor, sql, parameters, None, False)
+            cursor.execute(sql, parameters)
+            for listener in connection.dispatch.after_cursor_execute:
+                listener(connection, cursor, sql, parameters, None, False)
+        except dialect.loaded_dbapi.Error as error:
+            cursor.close()
+            raise sa.exc.DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error) from error
+        except BaseException:
+            cursor.close()
+            raise
+        return compiled, cursor
+
+
+class _Compiled:
+    """One statement compiled for one dialect (and, for an INSERT, one set of columns)."""
+
+    def __init__(self, statement, dialect, column_keys: list[str]):
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+        if compiled.post_compile_params:
+            raise ValueError("Prepared statements take no expanding IN lists: compare with = or != instead.")
+        if compiled.escaped_bind_names:
+            raise ValueError("Prepared statements take plain parameter names (letters, digits, _).")
+        self.sql = compiled.string
+        self._names = compiled.positiontup if dialect.positional else list(compiled.binds)
+        self._positional = dialect.positional
+        #: Per parameter: its value when the caller gives none, whether the caller must give one,
+        #: and its type's bind processor.
+        self._binds = [
+            (name, bind.value, bind.required, bind.type.dialect_impl(dialect).bind_processor(dialect))
+            for name, bind in ((name, compiled.binds[name]) for name in self._names)
+        ]
+        processors = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.exported_columns
+        ]
+        self._results = processors if any(processors) else None
+
+    def parameters(self, params: dict):
+        values = []
+        for name, default, required, process in self._binds:
+            if name in params:
+                value = params[name]
+            elif required:
+                raise KeyError(f"the statement needs a value for {name!r}")
+            else:
+                value = default
+            values.append(process(value) if process is not None and value is not None else value)
+        return tuple(values) if self._positional else dict(zip(self._names, values))
+
+    def row(self, raw) -> tuple:
+        if self._results is None:
+            return tuple(raw)
+        return tuple(value if process is None else process(value) for process, value in zip(self._results, raw))
 
 
 def render_migration_type(type_: str, obj, autogen_context):
