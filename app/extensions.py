@@ -20,7 +20,6 @@ login_manager = LoginManager()
 babel = Babel()
 
 
-
 class SweepingMemoryStorage(MemoryStorage):
     """``hireday-memory://``: limits' in-process counters, with expired ones swept inline at most
     once a second instead of by a timer thread.

@@ -31,6 +31,12 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _lookup_hash(secret: str) -> str | None:
+    """The hash to look a presented secret up by, or None for one no token can have (empty, or
+    too long to be ours: not worth hashing)."""
+    return hash_secret(secret) if secret and len(secret) <= 100 else None
+
+
 def issue_token(
     session: Session,
     scope: TokenScope,
@@ -78,9 +84,9 @@ _BY_HASH = (
 
 def find_usable_token(session: Session, secret: str, scope: TokenScope, now: datetime) -> AccessToken | None:
     """The unrevoked, unexpired token of ``scope`` whose secret this is, or None."""
-    if not secret or len(secret) > 100:
+    presented = _lookup_hash(secret)
+    if presented is None:
         return None
-    presented = hash_secret(secret)
     token = session.scalar(_BY_HASH, {"token_hash": presented})
     if token is None or not hmac.compare_digest(token.token_hash, presented):
         return None
@@ -119,9 +125,9 @@ _DEVICE_BY_HASH = (
 def find_device(session: Session, secret: str, now: datetime) -> Device | None:
     """The scanner device whose (unrevoked, unexpired) token this is, or None. Checked in the
     database at most once per ``DEVICE_TRUST_SECONDS`` per device and process."""
-    if not secret or len(secret) > 100:
+    presented = _lookup_hash(secret)
+    if presented is None:
         return None
-    presented = hash_secret(secret)
     trusted = _trusted_devices.get(presented)
     clock = time.monotonic()
     if trusted is not None and trusted[1] > clock:
@@ -144,9 +150,10 @@ def find_device(session: Session, secret: str, now: datetime) -> Device | None:
 
 def find_token(session: Session, secret: str, scope: TokenScope) -> AccessToken | None:
     """The token of ``scope`` whose secret this is, usable or not (to tell "expired" from "unknown")."""
-    if not secret or len(secret) > 100:
+    presented = _lookup_hash(secret)
+    if presented is None:
         return None
-    token = session.scalar(_BY_HASH, {"token_hash": hash_secret(secret)})
+    token = session.scalar(_BY_HASH, {"token_hash": presented})
     return token if token is not None and token.scope == scope else None
 
 
