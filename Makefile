@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
+# Exported so that links made outside a request (`flask links`, e-mails sent in the background)
+# follow the port when BASE_URL is unset.
+export PORT
 PYTEST_ARGS ?=
 
 .PHONY: run test setup migrate demo translations extract-messages bench clean
@@ -14,6 +17,7 @@ run: setup
 	@./.ci/system-packages.sh run
 	@$(FLASK) db upgrade
 	@$(FLASK) demo --if-empty
+	@[ -n "$$BASE_URL" ] || echo "BASE_URL is not set: QR codes and links made outside a request use http://127.0.0.1:$(PORT) (set BASE_URL to the public address)."
 	@echo "HireDay is starting on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
 	PORT=$(PORT) $(BIN)/gunicorn -c python:app.gunicorn_config wsgi:app
 

@@ -55,6 +55,8 @@ def from_environment() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url(),
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
+        #: Where gunicorn listens; without ``BASE_URL``, links made outside a request use this port.
+        "PORT": _env_int("PORT", 8000),
         "BOARD_NAME": os.environ.get("BOARD_NAME", "Chicago Cook Workforce Partnership"),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "America/Chicago"),
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 120),

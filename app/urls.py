@@ -1,15 +1,16 @@
 """Absolute links for e-mails, QR codes and printed sheets: ``BASE_URL`` when set, else the
-address the request came in on."""
+address the request came in on, else (a CLI command, a background job) this machine on ``PORT``.
+``HOST`` is left out on purpose: gunicorn may listen on 0.0.0.0, which no browser can open."""
 
 from flask import current_app, has_request_context, request
-
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def public_url(path: str) -> str:
     base = current_app.config.get("BASE_URL")
-    if not base:
-        base = request.host_url.rstrip("/") if has_request_context() else DEFAULT_BASE_URL
+    if not base and has_request_context():
+        base = request.host_url.rstrip("/")
+    elif not base:
+        base = f"http://127.0.0.1:{current_app.config['PORT']}"
     return base + path
 
 
