@@ -109,6 +109,9 @@ class EventForm(FlaskForm):
     )
     capacity = IntegerField("Capacity (registrations)", validators=[Optional(), NumberRange(min=1)])
     description = TextAreaField("Description", validators=[Length(max=5000)], render_kw={"rows": 7})
+    description_es = TextAreaField(
+        "Description in Spanish (optional)", validators=[Length(max=5000)], render_kw={"rows": 7, "lang": "es"}
+    )
     max_bookings_per_candidate = IntegerField(
         "Interview bookings per career seeker", default=3,
         validators=[InputRequired("Enter a number (0 for no booking ahead)."), NumberRange(min=0, max=20)],
@@ -172,6 +175,7 @@ class AddEmployerForm(BoothForm):
 
 class PositionForm(FlaskForm):
     title = StringField("Job title", validators=[DataRequired("Give the job a title."), Length(max=200)])
+    title_es = StringField("Job title in Spanish (optional)", validators=[Length(max=200)], render_kw={"lang": "es"})
     openings = IntegerField(
         "Openings", default=1, validators=[InputRequired("Enter how many openings."), NumberRange(min=1, max=10000)]
     )

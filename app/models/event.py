@@ -64,6 +64,8 @@ class Event(TimestampMixin, Base):
     sectors: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The description for Spanish pages; empty: Spanish pages show the English one, marked as English.
+    description_es: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     venue: Mapped[str] = mapped_column(sa.String(200))
     address: Mapped[str] = mapped_column(sa.String(300))
     starts_at: Mapped[datetime]
@@ -82,6 +84,10 @@ class Event(TimestampMixin, Base):
     partnerships: Mapped[list["Partnership"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Partnership.id"
     )
+
+    def has_ended(self, now: datetime) -> bool:
+        """Over: the event's public page says so, and it moves to the home page's past events."""
+        return self.ends_at <= now
 
 
 class Participation(TimestampMixin, Base):
@@ -139,6 +145,8 @@ class Position(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     participation_id: Mapped[int] = mapped_column(sa.ForeignKey("participations.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    #: The title for Spanish pages; empty: Spanish pages show the English one, marked as English.
+    title_es: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     sector: Mapped[Sector | None] = mapped_column(enum_type(Sector))
     openings: Mapped[int] = mapped_column(default=1)
     wage_min_cents: Mapped[int | None]

@@ -33,7 +33,9 @@ def interviews_ics(registration: Registration, bookings: list[Booking], cancelle
         entry.add("dtend", slot.ends_at)
         entry.add("summary", f"{employer} · {event.name}")
         table = slot.participation.table_number
-        entry.add("location", f"{event.venue}{f', table {table}' if table else ''}, {event.address}")
+        with force_locale(registration.language.value):  # the person's language, wherever it is downloaded
+            at_table = f", {_('table %(n)s', n=table)}" if table else ""
+        entry.add("location", f"{event.venue}{at_table}, {event.address}")
         entry.add("description", url)
         entry.add("status", status)
         entry.add("sequence", 1 if status == "CANCELLED" else 0)

@@ -277,6 +277,31 @@ ROLES: dict[str, tuple[str, WageUnit, float, float, tuple[EmploymentType, ...], 
                  "Windows Server and Active Directory; PowerShell or Bash scripting."),
 }
 
+#: Job titles on Spanish pages, by role key. The IT roles keep their English titles, as the Chicago
+#: IT employers advertise them; Spanish pages mark those lang="en".
+SPANISH_TITLES: dict[str, str] = {
+    "room_attendant": "Camarista", "front_desk": "Recepcionista",
+    "housekeeping_supervisor": "Supervisor(a) de limpieza", "banquet_server": "Mesero(a) de banquetes",
+    "line_cook": "Cocinero(a) de línea", "prep_cook": "Ayudante de cocina",
+    "dishwasher": "Lavaplatos / Steward", "bartender": "Bartender", "barista": "Barista",
+    "server": "Mesero(a)", "host": "Anfitrión(a)", "bell_attendant": "Botones",
+    "night_auditor": "Auditor(a) nocturno(a)", "maintenance_engineer": "Técnico(a) de mantenimiento",
+    "laundry_attendant": "Asistente de lavandería", "banquet_captain": "Capitán(a) de banquetes",
+    "catering_driver": "Chofer de catering", "event_setup": "Equipo de montaje de eventos",
+    "concessions_cashier": "Cajero(a) de concesiones", "stand_lead": "Líder de puesto de concesiones",
+    "suite_attendant": "Asistente de palcos", "warehouse_runner": "Auxiliar de almacén",
+    "food_court": "Miembro del equipo de servicio de comida", "shift_supervisor": "Supervisor(a) de turno",
+    "flight_kitchen_packer": "Empacador(a) de cocina de vuelos", "cocktail_server": "Mesero(a) de cócteles",
+    "count_team": "Miembro del equipo de conteo", "security_officer": "Oficial de seguridad",
+    "guest_services_rep": "Representante de servicio a huéspedes", "dietary_aide": "Auxiliar de dietética",
+    "cook": "Cocinero(a)", "food_service_supervisor": "Supervisor(a) de servicio de comida",
+    "guest_services_manager": "Gerente de servicio a huéspedes",
+    "assistant_front_office_manager": "Subgerente de recepción", "sous_chef": "Sous chef",
+    "restaurant_gm": "Gerente general de restaurante", "kitchen_manager": "Gerente de cocina",
+    "banquet_manager": "Gerente de banquetes", "catering_sales": "Coordinador(a) de ventas de catering",
+    "restaurant_manager": "Gerente de restaurante",
+}
+
 #: The roles each kind of hospitality employer hires for.
 HOSPITALITY_ROLES: dict[str, tuple[str, ...]] = {
     "hotel": ("room_attendant", "front_desk", "housekeeping_supervisor", "banquet_server", "line_cook", "dishwasher",
@@ -758,6 +783,7 @@ class _DemoLoad:
                 wage_min, wage_max = _wage_range(rng, unit, low, high)
                 positions.append(Position(
                     title=title,
+                    title_es=SPANISH_TITLES.get(key, ""),
                     sector=sector,
                     openings=rng.randint(fewest, most),
                     wage_min_cents=wage_min,
@@ -964,6 +990,16 @@ def _hospitality_hires(load: _DemoLoad) -> Event:
             "copies of your resume if you have one (not required). Free; job center staff on site to help. "
             "Habrá intérpretes de español."
         ),
+        description_es=(
+            "El día de contratación de hotelería más grande de Chicago. Conozca 60 hoteles, restaurantes, empresas "
+            "de catering, de servicio de comida en estadios y aeropuertos, y casinos con unos 150 tipos de puestos "
+            "por cubrir: camaristas, cocineros de línea, meseros de banquetes, recepcionistas, bartenders, "
+            "supervisores y gerentes. Muchos empleadores entrevistan en el momento y hacen ofertas condicionales "
+            "el mismo día.\n\n"
+            "Regístrese con anticipación para recibir su gafete y reservar entrevistas; también puede llegar sin "
+            "registro. Traiga algunas copias de su currículum si tiene uno (no es obligatorio). Es gratis; habrá "
+            "personal de los centros de empleo para ayudarle. Habrá intérpretes de español."
+        ),
         venue="McCormick Place, Hall F3",
         address="2301 S. Dr. Martin Luther King Jr. Dr., Chicago, IL 60616",
         starts_at=_local(day, 10),
@@ -1116,6 +1152,12 @@ def _techapalooza(load: _DemoLoad) -> Event:
             "An evening IT job fair: help desk, networking, cloud, data, QA, security and junior developer "
             "roles with a dozen Chicago-area employers, many of them open to career changers, bootcamp and "
             "community college graduates. Book a 15- or 20-minute interview ahead, or queue at the booths."
+        ),
+        description_es=(
+            "Una feria de empleo de tecnología por la tarde: puestos de mesa de ayuda, redes, nube, datos, control "
+            "de calidad, seguridad y desarrollo para principiantes con una docena de empleadores del área de "
+            "Chicago, muchos abiertos a personas que cambian de carrera y a egresados de bootcamps y colegios "
+            "comunitarios. Reserve una entrevista de 15 o 20 minutos con anticipación o haga fila en los stands."
         ),
         venue="Harold Washington Library Center, Winter Garden",
         address="400 S. State St., Chicago, IL 60605",

@@ -21,12 +21,24 @@ class EventTemplate:
     name: str = ""
     sectors: tuple[Sector, ...] = ()
     description: str = ""
+    description_es: str = ""
     #: Local wall-clock times in the event's time zone.
     start: time | None = None
     end: time | None = None
     capacity: int | None = None
     max_bookings_per_candidate: int = 3
 
+
+#: Also the demo's Hospitality Hires Chicago description on Spanish pages.
+HOSPITALITY_DESCRIPTION_ES = (
+    "El día de contratación de hotelería más grande de Chicago. Conozca hoteles, restaurantes, empresas de "
+    "catering, de servicio de comida en estadios y aeropuertos, y casinos con puestos por cubrir: camaristas, "
+    "cocineros de línea, meseros de banquetes, recepcionistas, bartenders, supervisores y gerentes. Muchos "
+    "empleadores entrevistan en el momento y hacen ofertas condicionales el mismo día.\n\n"
+    "Regístrese con anticipación para recibir su gafete y reservar entrevistas; también puede llegar sin "
+    "registro. Traiga algunas copias de su currículum si tiene uno (no es obligatorio). Es gratis; habrá "
+    "personal de los centros de empleo para ayudarle. Habrá intérpretes de español."
+)
 
 TEMPLATES: dict[EventKind, EventTemplate] = {
     template.kind: template
@@ -47,6 +59,7 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
                 "copies of your resume if you have one (not required). Free; job center staff on site to help. "
                 "Habrá intérpretes de español."
             ),
+            description_es=HOSPITALITY_DESCRIPTION_ES,
             start=time(10, 0),
             end=time(15, 0),
             capacity=3000,
@@ -63,6 +76,12 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
                 "roles with a dozen Chicago-area employers, many of them open to career changers, bootcamp and "
                 "community college graduates. Book an interview ahead, or queue at the booths."
             ),
+            description_es=(
+                "Una feria de empleo de tecnología por la tarde: puestos de mesa de ayuda, redes, nube, datos, "
+                "control de calidad, seguridad y desarrollo para principiantes con una docena de empleadores del "
+                "área de Chicago, muchos abiertos a personas que cambian de carrera y a egresados de bootcamps y "
+                "colegios comunitarios. Reserve una entrevista con anticipación o haga fila en los stands."
+            ),
             start=time(16, 0),
             end=time(19, 0),
             capacity=150,
@@ -78,6 +97,12 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
                 "Warehouses, distribution centers, trucking, transit and delivery companies hiring now: "
                 "material handlers, forklift operators, CDL drivers, dispatchers, mechanics and supervisors. "
                 "Many employers interview on the spot. Register ahead to get your badge; walk-ins welcome."
+            ),
+            description_es=(
+                "Almacenes, centros de distribución, empresas de camiones, transporte público y entregas que "
+                "contratan ahora: manejadores de materiales, operadores de montacargas, choferes con licencia CDL, "
+                "despachadores, mecánicos y supervisores. Muchos empleadores entrevistan en el momento. Regístrese "
+                "con anticipación para recibir su gafete; también puede llegar sin registro."
             ),
             start=time(10, 0),
             end=time(14, 0),

@@ -1,0 +1,32 @@
+"""Spanish text staff may add: an event's description and a position's title
+
+Revision ID: 0019_spanish_text
+Revises: 0005
+Create Date: 2026-11-30 09:00:00
+
+Existing rows get empty text, which public pages read as "no translation": they keep showing the
+English text, marked lang="en".
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0019_spanish_text'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('description_es', sa.Text(), server_default='', nullable=False))
+    with op.batch_alter_table('positions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('title_es', sa.String(length=200), server_default='', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('positions', schema=None) as batch_op:
+        batch_op.drop_column('title_es')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('description_es')
