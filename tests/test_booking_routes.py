@@ -47,8 +47,10 @@ def test_book_an_interview_and_get_a_calendar_file(client, db, setup, outbox):
     assert "Lakeshore Grand Hotel (4 times open)" in listing
     slot = setup["slots"][1]
     response = client.post(f"{page}/interviews", data={"csrf_token": csrf_token(client, page), "slot_id": slot.id})
-    assert response.status_code == 302 and response.headers["Location"].endswith("#interviews")
+    # The top of the page, where the green "Booked" message is, not scrolled down past it.
+    assert response.status_code == 302 and response.headers["Location"].endswith(page)
     own_page = client.get(page).get_data(as_text=True)
+    assert "Booked: Lakeshore Grand Hotel" in own_page
     assert "Your interviews" in own_page and "Lakeshore Grand Hotel" in own_page and "Change time" in own_page
     (mail,) = mails(outbox)
     assert mail["Subject"].startswith("Your interviews")
@@ -67,7 +69,7 @@ def test_move_then_cancel_updates_the_calendar(client, db, setup, outbox):
     assert response.status_code == 302
     (moved,) = bookings.live_bookings(db.session, setup["maria"])
     assert moved.slot_id == second.id
-    client.post(f"{page}/interviews/{moved.id}/cancel", data={"csrf_token": csrf_token(client, page)})
+    client.post(f"{page}/interviews/{moved.id}/cancel", data={"csrf_token": csrf_token(client, page), "confirmed": "1"})
     assert bookings.live_bookings(db.session, setup["maria"]) == []
     last = mails(outbox)[-1]
     body = last.get_body(("plain",)).get_content()

@@ -144,7 +144,7 @@ def test_cancelling_frees_the_place_for_the_waitlist(client, db, outbox):
     ).headers["Location"]
     assert "waitlist" in client.get(second).get_data(as_text=True).lower()
 
-    response = client.post(f"{first}/cancel", data={"csrf_token": csrf_token(client, first)})
+    response = client.post(f"{first}/cancel", data={"csrf_token": csrf_token(client, first), "confirmed": "1"})
     assert response.status_code == 302
     statuses = db.session.scalars(select(Registration.status).order_by(Registration.id)).all()
     assert statuses == [RegistrationStatus.CANCELLED, RegistrationStatus.REGISTERED]

@@ -382,6 +382,8 @@ def candidate_bookings(token: str):
         open_slots=[o for o in open_slots if not any(s < o.slot.ends_at and o.slot.starts_at < e for s, e in busy)],
         queues=interviews.queue_places(db.session, registration, now), form=FlaskForm(),
         limit=event.max_bookings_per_candidate,
+        # Said before a time is tapped, not after: at the limit only a move is possible.
+        at_limit=moving is None and len(mine) >= event.max_bookings_per_candidate,
         can_book=registration.status.value == "registered" and event.ends_at > now,
     )
 
@@ -409,15 +411,32 @@ def book(token: str):
     flash(_("Booked: %(employer)s at %(time)s. We e-mailed you a calendar file.",
             employer=slot.participation.organization.name,
             time=local_time(booking.slot.starts_at, registration.event.timezone)), "success")
-    return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+    # No #interviews anchor: it scrolled the green "Booked" message above off the screen.
+    return redirect(url_for("registration.manage", token=token))
 
 
-@bp.post("/r/<token>/interviews/<int:booking_id>/cancel")
+@bp.route("/r/<token>/interviews/<int:booking_id>/cancel", methods=["GET", "POST"])
 def cancel_booking(token: str, booking_id: int):
+    """Asks first: "Cancel" sits next to "Change time", and each change sends an e-mail."""
     registration = _registration(token)
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.registration_id != registration.id:
         abort(404)
+    if booking.cancelled_at is not None:  # a second tap, or the back button after cancelling
+        return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        employer = booking.slot.participation.organization.name
+        return render_template(
+            "_layouts/confirm.html",
+            heading=_("Cancel this interview?"),
+            question=_("Your interview with %(employer)s at %(time)s will be cancelled.", employer=employer,
+                       time=local_time(booking.slot.starts_at, registration.event.timezone)),
+            note=_("To keep the interview at another time, choose “Change time” instead."),
+            action=url_for("interviews.cancel_booking", token=token, booking_id=booking.id),
+            confirm_label=_("Yes, cancel the interview"),
+            keep_url=url_for("registration.manage", token=token, _anchor="interviews"),
+            keep_label=_("No, keep it"),
+        )
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
@@ -429,7 +448,7 @@ def cancel_booking(token: str, booking_id: int):
     db.session.commit()
     send_bookings_update(registration, bookings.live_bookings(db.session, registration), token, cancelled=[booking])
     flash(_("Your interview with %(employer)s is cancelled.", employer=booking.slot.participation.organization.name), "info")
-    return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+    return redirect(url_for("registration.manage", token=token))
 
 
 @bp.get("/r/<token>/interviews.ics")

@@ -18,7 +18,7 @@ from app.services import audit, badges, checkin, events, partner_import, retenti
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone
-from app.services.errors import DomainError
+from app.services.errors import DomainError, each_problem
 from app.services.registration_mail import Notice, send_notice
 from app.services.surveys import question_field
 from app.urls import badge_url, public_url
@@ -27,12 +27,14 @@ bp = Blueprint("registration", __name__)
 
 
 def _show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's complaint next to the field it is about (or above the form)."""
-    field = form._fields.get(error.field or "")
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
+    """Put each of a service's complaints next to the field it is about (or above the form); a
+    field the form itself already found wrong keeps that one message."""
+    for problem in each_problem(error):
+        field = form._fields.get(problem.field or "")
+        if field is None:
+            form.form_errors.append(str(problem.message))
+        elif not field.errors:
+            field.errors = [str(problem.message)]
 
 
 def _registration_for(token: str) -> Registration:
@@ -68,25 +70,30 @@ def register(slug: str):
         referral = registrations.partnership_for_code(db.session, event, request.args.get("ref", ""))
         form.referral_code.data = referral.referral_code if referral else ""
 
-    if form.validate_on_submit():
+    if form.is_submitted():
+        details = registrations.RegistrationDetails(
+            first_name=form.first_name.data or "",
+            last_name=form.last_name.data or "",
+            email=form.email.data or "",
+            phone=form.phone.data or "",
+            zip_code=form.zip_code.data or "",
+            language=Language.ES if form.language.data == Language.ES.value else Language.EN,
+            position_ids=form.position_ids.data or [],
+            referral_code=form.referral_code.data or "",
+            accessibility_needs=form.accessibility_needs.data or "",
+            consent_share_profile=bool(form.consent_share_profile.data),
+            consent_email=bool(form.consent_email.data),
+            consent_sms=bool(form.consent_sms.data),
+            survey_answers={q.key: form[question_field(q)].data for q in questions},
+        )
+    if form.is_submitted() and not form.validate():
+        # Everything at once: the service's checks too, so three mistakes need one submit, not three.
+        for problem in registrations.registration_problems(db.session, event, details):
+            _show_error(form, problem)
+    elif form.is_submitted():
         if form.website.data:
             form.website.errors = [_("Leave this field empty.")]
         else:
-            details = registrations.RegistrationDetails(
-                first_name=form.first_name.data,
-                last_name=form.last_name.data,
-                email=form.email.data or "",
-                phone=form.phone.data or "",
-                zip_code=form.zip_code.data,
-                language=Language(form.language.data),
-                position_ids=form.position_ids.data or [],
-                referral_code=form.referral_code.data or "",
-                accessibility_needs=form.accessibility_needs.data or "",
-                consent_share_profile=form.consent_share_profile.data,
-                consent_email=form.consent_email.data,
-                consent_sms=form.consent_sms.data,
-                survey_answers={q.key: form[question_field(q)].data for q in questions},
-            )
             try:
                 outcome = registrations.register(db.session, event, details, utcnow())
             except DomainError as error:
@@ -149,7 +156,6 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
         event=registration.event,
         token=token,
         form=form,
-        cancel_form=FlaskForm(),
         qr_svg=badge,
         waitlist_position=registrations.waitlist_position(db.session, registration),
     ), status
@@ -182,9 +188,24 @@ def update_details(token: str):
     return _manage_page(registration, token, form, status=422)
 
 
-@bp.post("/r/<token>/cancel")
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):
+    """Asks first (a page of its own, so it works without JavaScript): the button sits on the same
+    page as everything else, and cancelling gives the place away and sends an e-mail."""
     registration = _registration_for(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect(url_for("registration.manage", token=token))
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        return render_template(
+            "_layouts/confirm.html",
+            heading=_("Cancel your registration?"),
+            question=_("You will lose your place at %(event)s and your interview bookings.", event=registration.event.name),
+            note=_("You can register again while registration is open, but the event may be full by then."),
+            action=url_for("registration.cancel", token=token),
+            confirm_label=_("Yes, cancel my registration"),
+            keep_url=url_for("registration.manage", token=token),
+            keep_label=_("No, keep my place"),
+        )
     if not FlaskForm().validate_on_submit():
         abort(400)
     promoted = registrations.cancel(db.session, registration, utcnow())

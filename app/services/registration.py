@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from app.models import (
 )
 from app.services import audit, bookings
 from app.services.contact import normalize_email, normalize_phone, normalize_zip
-from app.services.errors import DomainError
+from app.services.errors import DomainError, ProblemList, each_problem
 from app.services.surveys import check_answers, record_response
 from app.services.tokens import hash_secret, new_badge_code, new_secret
 
@@ -98,21 +98,32 @@ def _lock_event(session: Session, event: Event) -> None:
     session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
 
 
+def _required_name(value: str, code: str, message: object, field: str) -> str:
+    name = value.strip()
+    if not name:
+        raise DomainError(code, message, field=field)
+    if len(name) > 100:
+        raise DomainError("name_too_long", _l("Please keep names under 100 characters."), field=field)
+    return name
+
+
 def _clean(details: RegistrationDetails) -> tuple[str, str, str | None, str | None, str | None]:
-    first, last = details.first_name.strip(), details.last_name.strip()
-    if not first:
-        raise DomainError("first_name_required", _l("Please enter your first name."), field="first_name")
-    if not last:
-        raise DomainError("last_name_required", _l("Please enter your last name."), field="last_name")
-    if len(first) > 100 or len(last) > 100:
-        raise DomainError("name_too_long", _l("Please keep names under 100 characters."), field="last_name")
-    email = normalize_email(details.email) if details.email.strip() else None
-    phone = normalize_phone(details.phone) if details.phone.strip() else None
-    if email is None and phone is None:
-        raise DomainError(
+    """The person's name and contact, normalised; every problem with them at once (``DomainErrors``)."""
+    problems = ProblemList()
+    first = problems.check(
+        _required_name, details.first_name, "first_name_required", _l("Please enter your first name."), "first_name"
+    )
+    last = problems.check(
+        _required_name, details.last_name, "last_name_required", _l("Please enter your last name."), "last_name"
+    )
+    email = problems.check(normalize_email, details.email) if details.email.strip() else None
+    phone = problems.check(normalize_phone, details.phone) if details.phone.strip() else None
+    if not details.email.strip() and not details.phone.strip():
+        problems.found.append(DomainError(
             "contact_required", _l("Give an email address or a mobile phone number so we can reach you."), field="email"
-        )
-    zip_code = normalize_zip(details.zip_code) if details.zip_code.strip() else None
+        ))
+    zip_code = problems.check(normalize_zip, details.zip_code) if details.zip_code.strip() else None
+    problems.raise_any()
     return first, last, email, phone, zip_code
 
 
@@ -230,6 +241,36 @@ def new_manage_token(registration: Registration) -> str:
     return secret
 
 
+def _checked(
+    session: Session, event: Event, details: RegistrationDetails, survey: Survey | None
+) -> tuple[str, str, str | None, str | None, str | None, list[Position]]:
+    """What a person typed, cleaned, or every problem with it at once (``DomainErrors``)."""
+    problems = ProblemList()
+    cleaned = problems.check(_clean, details)
+    positions = problems.check(_event_positions, session, event, details.position_ids)
+    if survey is not None:
+        problems.check(check_answers, survey, details.survey_answers)
+    if not details.consent_share_profile:
+        problems.found.append(DomainError(
+            "consent_required",
+            _l("Please agree to share your profile with the event's employers; it is how they can interview you."),
+            field="consent_share_profile",
+        ))
+    problems.raise_any()
+    assert cleaned is not None and positions is not None  # raise_any() raised otherwise
+    return (*cleaned, positions)
+
+
+def registration_problems(session: Session, event: Event, details: RegistrationDetails) -> list[DomainError]:
+    """Every problem ``register`` would refuse an online registration for, without writing: the
+    form shows them together with its own, so one submit tells a person everything to fix."""
+    try:
+        _checked(session, event, details, candidate_pre_survey(session, event))
+    except DomainError as error:
+        return each_problem(error)
+    return []
+
+
 def register(
     session: Session,
     event: Event,
@@ -248,17 +289,8 @@ def register(
     only. Raises ``DomainError`` with the field to fix; nothing is written then."""
     if source == RegistrationSource.ONLINE and not registration_open(event, now):
         raise DomainError("registration_closed", _l("Registration for this event is closed."))
-    if not details.consent_share_profile:
-        raise DomainError(
-            "consent_required",
-            _l("Please agree to share your profile with the event's employers; it is how they can interview you."),
-            field="consent_share_profile",
-        )
-    first, last, email, phone, zip_code = _clean(details)
-    positions = _event_positions(session, event, details.position_ids)
     survey = candidate_pre_survey(session, event) if source == RegistrationSource.ONLINE else None
-    if survey is not None:
-        check_answers(survey, details.survey_answers)
+    first, last, email, phone, zip_code, positions = _checked(session, event, details, survey)
     partnership = partnership_for_code(session, event, details.referral_code)
 
     _lock_event(session, event)
@@ -398,16 +430,29 @@ def update_details(session: Session, registration: Registration, update: Details
 
 
 def find_people(session: Session, query: str, limit: int = 25) -> list[Candidate]:
-    """Staff search for a person by name, e-mail or phone (at any event), for their data requests."""
-    text = query.strip().lower()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    conditions = [
-        func.lower(Candidate.first_name + " " + Candidate.last_name).contains(text, autoescape=True),
-        Candidate.email.contains(text, autoescape=True),
-    ]
-    if len(digits) >= 4:
-        conditions.append(Candidate.phone.contains(digits, autoescape=True))
+    """Staff search for a person by name, e-mail or phone (at any event), for their data requests.
+    Every word must match (``freeman 5022`` is a Freeman whose phone has 5022 in it): a word matches
+    the name or the e-mail, or, with 4 digits or more, the phone."""
+    words: list[str] = []
+    for word in query.strip().lower().split():
+        # "(312) 555-0100" is one phone number, not three words: runs of words without letters join.
+        if words and not any(ch.isalpha() for ch in word + words[-1]):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    if not words:
+        return []
+    matches_every_word = []
+    for word in words:
+        either = [
+            func.lower(Candidate.first_name + " " + Candidate.last_name).contains(word, autoescape=True),
+            Candidate.email.contains(word, autoescape=True),
+        ]
+        digits = "".join(ch for ch in word if ch.isdigit())
+        if len(digits) >= 4:
+            either.append(Candidate.phone.contains(digits, autoescape=True))
+        matches_every_word.append(or_(*either))
     return session.scalars(
-        select(Candidate).where(or_(*conditions), Candidate.purged_at.is_(None))
+        select(Candidate).where(and_(*matches_every_word), Candidate.purged_at.is_(None))
         .order_by(Candidate.last_name, Candidate.first_name).limit(limit)
     ).all()

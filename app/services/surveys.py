@@ -6,6 +6,7 @@ of a series, so reword a prompt freely but never rename a key or a value."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -29,7 +30,7 @@ from app.models import (
     SurveyLinkPurpose,
 )
 from app.services import audit
-from app.services.errors import DomainError
+from app.services.errors import DomainError, ProblemList
 from app.services.tokens import hash_secret, new_secret
 
 
@@ -375,9 +376,12 @@ def _answer_for(question: Question, value: object) -> Answer | None:
 
 
 def check_answers(survey: Survey, answers: dict[str, object]) -> None:
-    """Raise the first problem with ``answers`` (as ``record_response`` would) without writing."""
+    """Raise every problem with ``answers`` (``DomainErrors`` when there are several), without
+    writing: a person with two unanswered questions is told about both at once."""
+    problems = ProblemList()
     for question in survey.questions:
-        _answer_for(question, answers.get(question.key))
+        problems.check(_answer_for, question, answers.get(question.key))
+    problems.raise_any()
 
 
 def record_response(
@@ -437,6 +441,19 @@ def survey_window(survey: Survey) -> tuple[datetime | None, datetime | None]:
     if survey.phase == Phase.PRE:
         return survey.opens_at, survey.closes_at or event.ends_at
     return survey.opens_at or event.starts_at, survey.closes_at or event.ends_at + timedelta(days=POST_SURVEY_DAYS)
+
+
+def window_warning(survey: Survey) -> str | None:
+    """A post-event survey that closes before the event is over could never be answered; staff
+    hear so when they save it (it is saved all the same)."""
+    closes = survey_window(survey)[1]
+    if survey.phase != Phase.POST or closes is None or closes > survey.event.ends_at:
+        return None
+    when = closes.astimezone(ZoneInfo(survey.event.timezone)).strftime("%B %-d, %Y at %-I:%M %p")
+    return (
+        f"The post-event survey closes {when}, before {survey.event.name} is over: nobody can answer it. "
+        "Set it to close after the event (or leave “closes” empty for the default)."
+    )
 
 
 def is_open(survey: Survey, now: datetime) -> bool:
