@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, g, jsonify, request
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
 
 from app.database import reads_before_writing
 from app.extensions import db
@@ -28,6 +29,13 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
+class LinkEnded(Forbidden):
+    """A booth or partner link that was revoked or has expired. Its holder has no account to sign
+    in with, so the page says to ask the event staff for a new link (not "sign in")."""
+
+    link_ended = True
+
+
 staff_required = role_required(Role.STAFF)
 door_required = role_required(Role.STAFF, Role.VOLUNTEER)
 
@@ -42,7 +50,9 @@ def link_token_required(scope: TokenScope) -> Callable:
         def wrapped(token: str, *args, **kwargs):
             access_token = find_usable_token(db.session, token, scope, utcnow())
             if access_token is None:
-                abort(403 if find_token(db.session, token, scope) is not None else 404)
+                if find_token(db.session, token, scope) is not None:
+                    raise LinkEnded()
+                abort(404)
             g.access_token = access_token
             return view(*args, **kwargs)
 

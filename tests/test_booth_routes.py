@@ -133,7 +133,12 @@ def test_expired_and_revoked_links_get_403_and_unknown_ones_404(client, db, setu
     revoke_token(db.session, revoked_token, utcnow())
     db.session.commit()
     assert client.get(f"/booth/{expired}").status_code == 403
-    assert client.get(f"/booth/{revoked}").status_code == 403
+    page = client.get(f"/booth/{revoked}")
+    assert page.status_code == 403
+    # A recruiter has no account: the page says to ask staff for the new link, not to sign in.
+    text = page.get_data(as_text=True)
+    assert "This link no longer works" in text and "Ask the event staff for the new link" in text
+    assert "Sign in" not in text.split('id="main"')[1]
     assert client.get("/booth/not-a-real-link").status_code == 404
 
 

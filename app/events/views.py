@@ -41,7 +41,7 @@ from app.events.forms import (
 from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
-from app.services import audit, events, organizations, survey_distribution, users
+from app.services import audit, booth_mail, events, organizations, survey_distribution, users
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
@@ -54,7 +54,10 @@ bp = Blueprint("events", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("events/home.html", events=events.upcoming_events(db.session, utcnow()))
+    now = utcnow()
+    return render_template(
+        "events/home.html", events=events.upcoming_events(db.session, now), past=events.past_events(db.session, now)
+    )
 
 
 @bp.get("/events/<slug>/")
@@ -63,7 +66,7 @@ def event_page(slug: str):
         event = events.public_event(db.session, slug)
     except DomainError:
         abort(404)
-    return render_template("events/event.html", event=event)
+    return render_template("events/event.html", event=event, over=event.has_ended(utcnow()))
 
 
 @bp.get("/staff/")
@@ -97,6 +100,12 @@ def _show_error(form: FlaskForm, error: DomainError, renames: dict[str, str] | N
         flash(str(error.message), "error")
 
 
+def _flash_warnings(warnings: list[str]) -> None:
+    """Things staff should know about what they just saved, which is saved all the same."""
+    for warning in warnings:
+        flash(warning, "warning")
+
+
 def _event_or_404(slug: str) -> Event:
     try:
         return events.staff_event(db.session, slug)
@@ -121,14 +130,6 @@ def _event_page(event: Event, anchor: str | None = None):
     return redirect(url_for("events.staff_event", slug=event.slug, _anchor=anchor))
 
 
-def _table_order(participation) -> tuple:
-    """Tables 1, 2, … 10 in number order, then named tables (A3, Lobby), then employers without one."""
-    table = participation.table_number
-    if table is None:
-        return (2, 0, "")
-    return (0, int(table), "") if table.isdigit() else (1, 0, table.lower())
-
-
 def _timezone_choices(form: EventForm, current: str | None = None) -> None:
     choices = list(TIMEZONE_CHOICES)
     known = {value for value, _label in choices}
@@ -143,6 +144,7 @@ def _event_details(form: EventForm) -> events.EventDetails:
     return events.EventDetails(**{f.name: form[f.name].data for f in fields(events.EventDetails)} | {
         "slug": form.slug.data or "",
         "description": form.description.data or "",
+        "description_es": form.description_es.data or "",
         "sectors": tuple(form.sectors.data or ()),
     })
 
@@ -163,7 +165,7 @@ def new_event():
     if request.method == "GET":
         form = EventForm(data={
             "name": template.name, "sectors": [s.value for s in template.sectors],
-            "description": template.description, "start": template.start, "end": template.end,
+            "description": template.description, "description_es": template.description_es, "start": template.start, "end": template.end,
             "capacity": template.capacity, "max_bookings_per_candidate": template.max_bookings_per_candidate,
             "timezone": current_app.config["DEFAULT_TIMEZONE"],
         })
@@ -182,6 +184,7 @@ def new_event():
         else:
             db.session.commit()
             flash(f"{event.name} is saved as a draft. Add employers and partners, then publish it.", "success")
+            _flash_warnings(events.event_warnings(db.session, event, utcnow()))
             return _event_page(event)
     suggestion = events.suggest_slug(db.session, form.name.data) if form.name.data else None
     return render_template("events/staff/event_form.html", form=form, template=template, event=None,
@@ -205,11 +208,12 @@ def staff_event(slug: str):
     return render_template(
         "events/staff/event.html",
         event=event,
-        booths=sorted(event.participations, key=_table_order),
+        booths=sorted(event.participations, key=events.table_order),
         partners=[(p, events.referral_link(base_url, event, p)) for p in event.partnerships],
         counts=events.event_counts(db.session, event),
         transitions=events.STATUS_TRANSITIONS[event.status],
         links=events.event_links(db.session, event),
+        checklist=events.publish_checklist(db.session, event, utcnow()) if event.status == EventStatus.DRAFT else [],
         now=utcnow(),
         editable=event.status != EventStatus.ARCHIVED,
     )
@@ -232,6 +236,7 @@ def edit_event(slug: str):
         else:
             db.session.commit()
             flash(f"{event.name} is saved.", "success")
+            _flash_warnings(events.event_warnings(db.session, event, utcnow()))
             return _event_page(event)
     return render_template("events/staff/event_form.html", form=form, template=template_for(event.kind),
                            event=event, suggestion=None)
@@ -385,11 +390,13 @@ def remove_employer(slug: str, participation_id: int):
             db.session.commit()
             flash(f"{name} is no longer at {event.name}.", "success")
             return _event_page(event, "employers")
+    refusal = events.participation_removal_refusal(db.session, participation)
     return render_template(
         "events/staff/confirm_remove.html", form=form, event=event,
         title=f"Remove {participation.organization.name} from {event.name}?",
         consequences=[f"Its {len(participation.positions)} job order(s) at this event are deleted too.",
                       "It stays in the employer directory."],
+        refusal=str(refusal.message) if refusal else None,
     )
 
 
@@ -406,6 +413,7 @@ def _position_details(form: PositionForm) -> events.PositionDetails:
         employment_type=form.employment_type.data,
         sector=form.sector.data or None,
         requirements=form.requirements.data or "",
+        title_es=form.title_es.data or "",
     )
 
 
@@ -427,6 +435,7 @@ def add_position(slug: str, participation_id: int):
         else:
             db.session.commit()
             flash(f"{position.title} at {participation.organization.name} is added.", "success")
+            _flash_warnings(events.position_warnings(position))
             return _event_page(event, f"employer-{participation.id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
                            participation=participation, position=None)
@@ -439,7 +448,7 @@ def edit_position(slug: str, position_id: int):
     position = _find(_positions(event), position_id)
     if request.method == "GET":
         form = PositionForm(data={
-            "title": position.title, "openings": position.openings,
+            "title": position.title, "title_es": position.title_es, "openings": position.openings,
             "wage_min": None if position.wage_min_cents is None else position.wage_min_cents / 100,
             "wage_max": None if position.wage_max_cents is None else position.wage_max_cents / 100,
             "wage_unit": position.wage_unit.value if position.wage_unit else "",
@@ -457,6 +466,7 @@ def edit_position(slug: str, position_id: int):
         else:
             db.session.commit()
             flash(f"{position.title} is saved.", "success")
+            _flash_warnings(events.position_warnings(position))
             return _event_page(event, f"employer-{position.participation_id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
                            participation=position.participation, position=position)
@@ -581,6 +591,32 @@ def issue_booth_link(slug: str, participation_id: int):
         return _event_page(event)  # no anchor: the message is at the top
     db.session.commit()
     return _issued(event, token, f"{_base_url()}/booth/{secret}")
+
+
+@bp.post("/staff/events/<slug>/booth-links")
+@staff_required
+def issue_booth_links(slug: str):
+    """A booth link for every employer at once, each e-mailed to the employer's contact when
+    asked, shown once with a copy button for the rest."""
+    event = _event_or_404(slug)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        issued = events.issue_booth_links(
+            db.session, event, valid_days=current_app.config["BOOTH_LINK_DAYS"], now=utcnow(), actor=_actor(),
+        )
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return _event_page(event)
+    db.session.commit()
+    send = request.form.get("email") == "1"
+    rows = []
+    for participation, token, secret in issued:
+        url = f"{_base_url()}/booth/{secret}"
+        emailed = send and booth_mail.send_booth_link(participation, url, token.expires_at)
+        rows.append((participation, url, emailed))
+    return render_template("events/staff/booth_links_issued.html", event=event, rows=rows, emailed=send)
 
 
 @bp.post("/staff/events/<slug>/devices")
@@ -797,8 +833,10 @@ def audit_trail():
     action = request.args.get("action", "")
     event = db.session.scalar(select(Event).where(Event.slug == slug)) if slug else None
     entries = audit.recent(db.session, event_id=event.id if event else None, action_prefix=action)
+    logged = [entry for entry, _user, _token in entries]
     return render_template(
         "events/staff/audit.html", entries=entries, event=event, action=action,
+        names=audit.object_names(db.session, logged), event_names=audit.event_names(db.session, logged),
         events=db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all(),
         timezone=current_app.config["DEFAULT_TIMEZONE"],
     )

@@ -2,10 +2,27 @@
 
 import re
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from collections.abc import Callable, Iterable
 
-from app.models import AccessToken, AuditEntry, Event, User
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import (
+    AccessToken,
+    AuditEntry,
+    Booking,
+    Candidate,
+    Event,
+    Interview,
+    InterviewSlot,
+    Organization,
+    Participation,
+    Partnership,
+    Position,
+    Registration,
+    Survey,
+    User,
+)
 
 #: A detail string must look like a code (``checked_in``, ``door-2``), which keeps names,
 #: emails, phones and free text out of the trail by construction.
@@ -64,3 +81,53 @@ def recent(
     if action_prefix:
         query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
     return [tuple(row) for row in session.execute(query).all()]
+
+
+def _person(candidate: Candidate) -> str:
+    return "a removed person" if candidate.purged_at is not None else candidate.full_name
+
+
+#: How the audit page names an entry's object, per ``object_type``: the model, what to load with
+#: it, and the label. Names are looked up when the page is shown; the trail itself keeps only ids.
+_NAMES: dict[str, tuple[type, tuple, Callable[[object], str]]] = {
+    "Event": (Event, (), lambda e: e.name),
+    "Registration": (Registration, (joinedload(Registration.candidate),), lambda r: _person(r.candidate)),
+    "Candidate": (Candidate, (), _person),
+    "Interview": (Interview, (joinedload(Interview.registration).joinedload(Registration.candidate),
+                              joinedload(Interview.participation).joinedload(Participation.organization)),
+                  lambda i: f"{_person(i.registration.candidate)} with {i.participation.organization.name}"),
+    "Booking": (Booking, (joinedload(Booking.registration).joinedload(Registration.candidate),
+                          joinedload(Booking.slot).joinedload(InterviewSlot.participation)
+                          .joinedload(Participation.organization)),
+                lambda b: f"{_person(b.registration.candidate)} with {b.slot.participation.organization.name}"),
+    "Participation": (Participation, (joinedload(Participation.organization),), lambda p: p.organization.name),
+    "Position": (Position, (joinedload(Position.participation).joinedload(Participation.organization),),
+                 lambda p: f"{p.title}, {p.participation.organization.name}"),
+    "Partnership": (Partnership, (joinedload(Partnership.organization),), lambda p: f"{p.organization.name} (partner)"),
+    "Organization": (Organization, (), lambda o: o.name),
+    "AccessToken": (AccessToken, (), lambda t: f"{t.scope.value} link “{t.name}”"),
+    "User": (User, (), lambda u: u.name),
+    "Survey": (Survey, (), lambda s: s.title_en),
+}
+
+
+def object_names(session: Session, entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
+    """What staff recognise each entry's object by ("Destiny Freeman with Lakeshore Grand Hotel",
+    not "Interview #1540"), keyed by ``(object_type, object_id)``: one query per kind of object.
+    An object since deleted, or of a kind without a name, is left out (the page shows its id)."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.object_type in _NAMES and entry.object_id is not None:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    names = {}
+    for kind, ids in wanted.items():
+        model, options, label = _NAMES[kind]
+        for obj in session.scalars(select(model).where(model.id.in_(ids)).options(*options)).unique():
+            names[(kind, obj.id)] = label(obj)
+    return names
+
+
+def event_names(session: Session, entries: Iterable[AuditEntry]) -> dict[int, str]:
+    """The name of each entry's event, by id."""
+    ids = {entry.event_id for entry in entries if entry.event_id is not None}
+    return dict(session.execute(select(Event.id, Event.name).where(Event.id.in_(ids))).all()) if ids else {}

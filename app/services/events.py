@@ -45,7 +45,7 @@ from app.models import (
 from app.services import audit, tokens
 from app.services.errors import DomainError
 from app.services.event_templates import template_for
-from app.services.surveys import add_default_surveys
+from app.services.surveys import add_default_surveys, window_warning
 
 #: Statuses a career seeker may see.
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
@@ -58,6 +58,19 @@ def upcoming_events(session: Session, now: datetime) -> list[Event]:
             select(Event)
             .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
             .order_by(Event.starts_at)
+        )
+    )
+
+
+def past_events(session: Session, now: datetime, limit: int = 12) -> list[Event]:
+    """Public events that have ended, latest first: a newcomer finds the demo's past event, and a
+    career seeker the page of the event they went to."""
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at <= now)
+            .order_by(Event.starts_at.desc())
+            .limit(limit)
         )
     )
 
@@ -289,6 +302,8 @@ class EventDetails:
     timezone: str
     sectors: Sequence[str] = ()
     description: str = ""
+    #: Shown on Spanish pages; empty: they show ``description``, marked as English.
+    description_es: str = ""
     registration_opens: datetime | None = None
     registration_closes: datetime | None = None
     capacity: int | None = None
@@ -397,6 +412,7 @@ def _event_values(session: Session, details: EventDetails, *, event_id: int | No
         "max_bookings_per_candidate": details.max_bookings_per_candidate,
         "sectors": [s.value for s in Sector if s in chosen],
         "description": details.description.strip(),
+        "description_es": details.description_es.strip(),
     }
 
 
@@ -434,6 +450,7 @@ def event_details_of(event: Event) -> EventDetails:
         timezone=event.timezone,
         sectors=tuple(event.sectors),
         description=event.description,
+        description_es=event.description_es,
         registration_opens=local(event.registration_opens_at),
         registration_closes=local(event.registration_closes_at),
         capacity=event.capacity,
@@ -497,6 +514,75 @@ STATUS_TRANSITIONS: dict[EventStatus, tuple[EventStatus, ...]] = {
     EventStatus.CLOSED: (EventStatus.PUBLISHED, EventStatus.ARCHIVED),
     EventStatus.ARCHIVED: (),
 }
+
+
+def event_warnings(session: Session, event: Event, now: datetime) -> list[str]:
+    """What staff should hear about an event they just saved (it is saved all the same): a date in
+    the past, fewer places than people registered, a post-event survey that closes too soon."""
+    warnings = []
+    if event.has_ended(now) and event.status in (EventStatus.DRAFT, EventStatus.PUBLISHED):
+        warnings.append(
+            f"{event.name} is dated in the past ({event_day(event):%B %-d, %Y}): nobody can register for it. "
+            "Check the date."
+        )
+    registered = registered_counts(session, [event.id]).get(event.id, 0)
+    if event.capacity is not None and registered > event.capacity:
+        warnings.append(
+            f"{registered:,} people are registered, more than the capacity of {event.capacity:,}. Everyone "
+            "registered keeps their place; new registrations go to the waitlist."
+        )
+    for survey in session.scalars(select(Survey).where(Survey.event_id == event.id).order_by(Survey.id)):
+        if (warning := window_warning(survey)) is not None:
+            warnings.append(warning)
+    return warnings
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of the checklist shown before publishing: done, or what is missing."""
+
+    done: bool
+    text: str
+    #: The page where it is fixed, as an anchor on the staff event page ("employers").
+    anchor: str = ""
+
+
+def publish_checklist(session: Session, event: Event, now: datetime) -> list[ChecklistItem]:
+    """What to check before career seekers see the event; publishing is allowed either way (a
+    small event may have no partners), but nothing here is a surprise afterwards."""
+    with_slots = set(session.scalars(
+        select(InterviewSlot.participation_id).join(InterviewSlot.participation)
+        .where(Participation.event_id == event.id).distinct()
+    ))
+    without_slots = [p.organization.name for p in event.participations if p.id not in with_slots]
+    without_jobs = [p.organization.name for p in event.participations if not p.positions]
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if closes is not None and closes <= now:
+        window = ChecklistItem(False, "Registration has already closed: nobody can register. Change the window.")
+    elif opens is None and closes is None:
+        window = ChecklistItem(True, "Registration opens when you publish and stays open until the event ends.")
+    else:
+        tz = ZoneInfo(event.timezone)
+        said = [f"opens {opens.astimezone(tz):%B %-d at %-I:%M %p}" if opens else "opens when you publish",
+                f"closes {closes.astimezone(tz):%B %-d at %-I:%M %p}" if closes else "stays open until the event ends"]
+        window = ChecklistItem(True, f"Registration {' and '.join(said)}.")
+    def names(items: list[str]) -> str:
+        return ", ".join(items[:5]) + (f" and {len(items) - 5:,} more" if len(items) > 5 else "")
+
+    return [
+        ChecklistItem(not event.has_ended(now), "The event's date is ahead." if not event.has_ended(now)
+                      else "The event's date is in the past."),
+        ChecklistItem(bool(event.participations), f"{len(event.participations):,} employer(s) are at the event."
+                      if event.participations else "No employers yet.", "employers"),
+        ChecklistItem(not without_jobs, "Every employer has job orders." if not without_jobs
+                      else f"No job orders yet: {names(without_jobs)}.", "employers"),
+        ChecklistItem(not without_slots, "Every employer has interview slots to book." if not without_slots
+                      else f"No interview slots (career seekers cannot book ahead): {names(without_slots)}.",
+                      "employers"),
+        ChecklistItem(bool(event.partnerships), f"{len(event.partnerships):,} referring partner(s)."
+                      if event.partnerships else "No referring partners: nobody gets a referral link.", "partners"),
+        window,
+    ]
 
 
 def change_status(session: Session, event: Event, status: EventStatus | str, *, actor: User | None = None) -> Event:
@@ -710,14 +796,13 @@ def booth_settings_of(participation: Participation) -> BoothSettings:
     )
 
 
-def remove_participation(session: Session, participation: Participation, *, actor: User | None = None) -> None:
-    """Take an employer off an event, with its job orders. Refused once anything happened with it
-    (interviews, live bookings, survey answers): that history must stay."""
-    _refuse_if_archived(participation.event)
+def participation_removal_refusal(session: Session, participation: Participation) -> DomainError | None:
+    """Why an employer cannot be taken off its event (interviews, live bookings, survey answers:
+    that history must stay), or None. The confirmation page says it before anyone confirms."""
     name = participation.organization.name
     interviews = session.scalar(select(func.count()).where(Interview.participation_id == participation.id))
     if interviews:
-        raise DomainError(
+        return DomainError(
             "has_interviews",
             f"{name} cannot be removed: {interviews} interview{'s' if interviews != 1 else ''} "
             "with it are recorded at this event.",
@@ -729,13 +814,21 @@ def remove_participation(session: Session, participation: Participation, *, acto
         .where(InterviewSlot.participation_id == participation.id, Booking.cancelled_at.is_(None))
     )
     if bookings:
-        raise DomainError(
+        return DomainError(
             "has_bookings",
             f"{name} cannot be removed: career seekers hold {bookings} interview booking"
             f"{'s' if bookings != 1 else ''} with it. Cancel those first.",
         )
     if session.scalar(select(func.count()).where(Response.participation_id == participation.id)):
-        raise DomainError("has_survey_answers", f"{name} cannot be removed: it has answered a survey for this event.")
+        return DomainError("has_survey_answers", f"{name} cannot be removed: it has answered a survey for this event.")
+    return None
+
+
+def remove_participation(session: Session, participation: Participation, *, actor: User | None = None) -> None:
+    """Take an employer off an event, with its job orders; refused as ``participation_removal_refusal`` says."""
+    _refuse_if_archived(participation.event)
+    if (refusal := participation_removal_refusal(session, participation)) is not None:
+        raise refusal
     event_id = participation.event_id
     participation_id = participation.id
     session.delete(participation)
@@ -762,6 +855,8 @@ class PositionDetails:
     employment_type: EmploymentType | str = EmploymentType.FULL_TIME
     sector: Sector | str | None = None
     requirements: str = ""
+    #: Shown on Spanish pages; empty: they show ``title``, marked as English.
+    title_es: str = ""
 
 
 def dollars_to_cents(amount: Decimal | str | int | float | None) -> int | None:
@@ -780,6 +875,9 @@ def _position_values(details: PositionDetails) -> dict:
         raise DomainError("title_required", "Give the job a title.", field="title")
     if len(title) > 200:
         raise DomainError("title_too_long", "Use at most 200 characters.", field="title")
+    title_es = " ".join(details.title_es.split())
+    if len(title_es) > 200:
+        raise DomainError("title_too_long", "Use at most 200 characters.", field="title_es")
     if not 1 <= details.openings <= MAX_OPENINGS:
         raise DomainError("openings_range", f"Use 1 to {MAX_OPENINGS:,} openings.", field="openings")
     low, high = details.wage_min_cents, details.wage_max_cents
@@ -794,6 +892,7 @@ def _position_values(details: PositionDetails) -> dict:
         raise DomainError("wage_unit_required", "Say whether the wage is per hour or per year.", field="wage_unit")
     return {
         "title": title,
+        "title_es": title_es,
         "openings": details.openings,
         "wage_min_cents": low,
         "wage_max_cents": high,
@@ -824,6 +923,19 @@ def update_position(
     session.flush()
     audit.record(session, "position.update", actor_user=actor, obj=position, event_id=position.participation.event_id)
     return position
+
+
+def position_warnings(position: Position) -> list[str]:
+    """What staff should hear about a job order they just saved (it is saved all the same)."""
+    title = position.title.casefold()
+    twins = [p for p in position.participation.positions if p is not position and p.title.casefold() == title]
+    if not twins:
+        return []
+    return [
+        f"{position.participation.organization.name} already has a job order called “{position.title}” at this "
+        "event. Career seekers will see the title twice; if it is the same job, remove one, or make the titles "
+        "say how the jobs differ (shift, location)."
+    ]
 
 
 def remove_position(session: Session, position: Position, *, actor: User | None = None) -> None:
@@ -961,6 +1073,25 @@ def issue_booth_link(
     )
     audit.record(session, "token.issue", actor_user=actor, obj=token, event_id=event.id, scope="booth")
     return token, secret
+
+
+def table_order(participation: Participation) -> tuple:
+    """Tables 1, 2, … 10 in number order, then named tables (A3, Lobby), then employers without one."""
+    table = participation.table_number
+    if table is None:
+        return (2, 0, "")
+    return (0, int(table), "") if table.isdigit() else (1, 0, table.lower())
+
+
+def issue_booth_links(
+    session: Session, event: Event, *, valid_days: int, now: datetime, actor: User | None = None
+) -> list[tuple[Participation, AccessToken, str]]:
+    """A new booth link for every employer at the event, in table order, to hand out (or e-mail)
+    at once; the earlier links keep working until revoked."""
+    return [
+        (participation, *issue_booth_link(session, participation, valid_days=valid_days, now=now, actor=actor))
+        for participation in sorted(event.participations, key=table_order)
+    ]
 
 
 def issue_device_token(

@@ -374,6 +374,7 @@ def record_outcome(
     if unknown:
         raise DomainError("unknown_condition", "Choose conditions from the list.", field="conditions")
 
+    before = _recorded_fields(interview)
     interview.offer_wage_cents = interview.offer_wage_unit = interview.offer_start_date = None
     interview.offer_conditions = []
     interview.second_interview_at = interview.second_interview_place = None
@@ -417,9 +418,26 @@ def record_outcome(
     if outcome != Outcome.NO_SHOW and interview.started_at is None:
         interview.started_at = now
     session.flush()
+    # A correction says which fields it changed (names only: never the old text of the notes).
+    correction = {"changed": ".".join(name for name, value in _recorded_fields(interview).items()
+                                      if before[name] != value)} if before["outcome"] is not None else {}
     audit.record(session, "interview.outcome", actor_token=token, obj=interview,
-                 event_id=participation.event_id, outcome=outcome.value)
+                 event_id=participation.event_id, outcome=outcome.value, **correction)
     return interview
+
+
+def _recorded_fields(interview: Interview) -> dict[str, object]:
+    """What a recorded outcome consists of, by the short name a correction's audit entry lists."""
+    return {
+        "outcome": interview.outcome,
+        "position": interview.position_id,
+        "wage": (interview.offer_wage_cents, interview.offer_wage_unit),
+        "start": interview.offer_start_date,
+        "conditions": tuple(interview.offer_conditions or ()),
+        "second": (interview.second_interview_at, interview.second_interview_place),
+        "notes": interview.notes,
+        "hire": interview.hire_status,
+    }
 
 
 def confirm_hire(
