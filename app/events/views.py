@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.access import staff_required
 from app.events.forms import (
@@ -321,11 +322,11 @@ def add_employer(slug: str):
     event = _event_or_404(slug)
     present = {p.organization_id for p in event.participations}
     form = AddEmployerForm()
-    form.organization.choices = choices_of([(0, "A new employer (type its name below)")] + [
-        (o.id, o.name)
+    form.organization.choices = [SelectChoice(0, "A new employer (type its name below)", render_kw={"data-keep": ""})] + [
+        SelectChoice(o.id, o.name)
         for o in organizations.search_organizations(db.session, (OrganizationKind.EMPLOYER,), limit=5000)
         if o.id not in present
-    ])
+    ]
     if request.method == "GET" and request.args.get("organization", "").isdigit():
         form.organization.data = int(request.args["organization"])
     if form.validate_on_submit():

@@ -1,5 +1,5 @@
 import io
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user
 
 from app.access import staff_required
@@ -12,9 +12,16 @@ bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
 
 def _dashboard_context(event: Event) -> dict:
     numbers = reports.event_numbers(db.session, event, utcnow())
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in reports.EMPLOYER_SORTS else "name"
+    query = request.args.get("q", "")[:100]
     return {
         "event": event,
         "numbers": numbers,
+        "employer_rows": reports.employer_table(numbers.employers, sort=sort, query=query),
+        "employer_sorts": reports.EMPLOYER_SORTS,
+        "sort": sort,
+        "query": query,
         "arrivals_chart": charts.columns(numbers.arrivals, title="Arrivals per 15 minutes", height=180),
         "updated_at": utcnow(),
     }

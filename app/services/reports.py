@@ -9,6 +9,7 @@ Small cells: a count of 1 to 4 people in a ZIP code or demographic cell is shown
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -88,6 +89,33 @@ class EmployerRow:
     second_interviews: int
     offers: int
     hires: int
+
+
+def _table_key(row: EmployerRow) -> tuple:
+    table = row.table or ""
+    return (table == "", not table.isdigit(), int(table) if table.isdigit() else 0, table.lower())
+
+
+#: The dashboard's employer table sorts by these columns: (label, key, largest first).
+EMPLOYER_SORTS: dict[str, tuple[str, Callable[[EmployerRow], object], bool]] = {
+    "name": ("Employer", lambda r: r.name.casefold(), False),
+    "table": ("Table", _table_key, False),
+    "booked": ("Booked", lambda r: r.booked, True),
+    "queue": ("In the queue", lambda r: r.queue, True),
+    "interviews": ("Interviews", lambda r: r.interviews, True),
+    "offers": ("Offers", lambda r: r.offers, True),
+    "hires": ("Hires", lambda r: r.hires, True),
+}
+
+
+def employer_table(rows: list[EmployerRow], *, sort: str = "name", query: str = "") -> list[EmployerRow]:
+    """The dashboard's employer rows whose name or table contains ``query``, sorted by the column
+    ``sort`` names (numbers largest first; ties by name)."""
+    words = query.casefold().split()
+    kept = [r for r in rows if all(w in f"{r.name} {r.table or ''}".casefold() for w in words)]
+    _label, key, largest_first = EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["name"])
+    kept.sort(key=lambda r: r.name.casefold())
+    return sorted(kept, key=key, reverse=largest_first)
 
 
 @dataclass
