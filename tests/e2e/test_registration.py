@@ -39,6 +39,7 @@ def test_register_in_spanish_on_a_phone_and_download_the_badge(phone: Page, comm
     phone.get_by_label("Teléfono celular").fill("773-555-0188")
     phone.get_by_label("Código postal").fill("60623")
     phone.get_by_label("Sin trabajo y buscando empleo").check()
+    phone.get_by_text("Elegir puestos (1 empleador)").click()
     phone.get_by_text("Lakeshore Grand Hotel").click()
     phone.get_by_label(re.compile("Banquet Server")).check()
     phone.get_by_label(re.compile("Acepto que los empleadores")).check()
