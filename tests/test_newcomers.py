@@ -328,3 +328,15 @@ def test_people_search_combines_its_words_with_and(db, query, expected):
                              email="ann@example.com")
     found = registrations.find_people(db.session, query)
     assert sorted(c.full_name for c in found) == sorted(expected)
+
+
+def test_a_post_event_survey_closing_before_the_event_warns_when_saved(client, db, event, staff):
+    base = "/staff/events/hh/surveys/candidate/post"
+    response = client.post(base + "/settings", data={
+        "csrf_token": csrf_token(client, base), "title_en": "After the fair", "title_es": "Después de la feria",
+        "opens_at": "", "closes_at": "2026-12-10T12:00",  # noon in Chicago; the event ends at 3 pm
+    })
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Survey settings saved." in page
+    assert "The post-event survey closes December 10, 2026 at 12:00 PM, before Hospitality Hires Chicago is over" in page

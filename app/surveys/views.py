@@ -374,6 +374,8 @@ def survey_settings(slug: str, audience: str, phase: str):
         else:
             db.session.commit()
             flash("Survey settings saved.", "success")
+            if (warning := surveys.window_warning(survey)) is not None:
+                flash(warning, "warning")
             return redirect(survey_url("surveys.editor", survey))
     return _editor_page(survey, settings_form=form, status=422)
 
