@@ -39,14 +39,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# --no-compile: pip would byte-compile every module of every package (14 of its 24 CPU-seconds
-# here, bench/make_run.py); Python compiles the few the app imports when it first needs them.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --no-compile -e .
+	$(BIN)/pip install -q -e .
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --no-compile -e '.[test]'
+	$(BIN)/pip install -q -e '.[test]'
 	@touch $(VENV)/.installed $@
 
 # Spanish: messages.po is kept in git, the compiled .mo is built here.
