@@ -2,21 +2,15 @@
 secrets that booth, partner, manage and badge links carry."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.servers import free_port, wait_until_listening
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -29,7 +23,7 @@ def _get(url: str) -> int:
 
 
 def test_access_log_redacts_secret_links(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PORT": str(port),
@@ -45,12 +39,7 @@ def test_access_log_redacts_secret_links(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         for path in ["/booth/s3cr3t-booth", "/partner/s3cr3t-partner/page", "/r/s3cr3t-manage/badge.pdf",
                      "/b/s3cr3t-badge", "/events/some-event/?ref=PILSEN26"]:
             assert _get(base + path) == 404

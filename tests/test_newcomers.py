@@ -24,7 +24,7 @@ from app.models import (
     Survey,
     WageUnit,
 )
-from app.services import audit, events, interviews
+from app.services import events, interviews
 from app.services import registration as registrations
 from app.services.booking_mail import interviews_ics
 from app.services.errors import DomainErrors

@@ -6,10 +6,8 @@ import email
 import io
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from email import policy
 from pathlib import Path
@@ -23,6 +21,7 @@ from app.services import registration as registrations
 from app.services.surveys import add_default_surveys
 from tests import factories
 from tests.e2e.conftest import axe_violations
+from tests.servers import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = factories.EVENT_START - timedelta(days=7)
@@ -119,12 +118,6 @@ def test_spanish_pages_show_the_spanish_description_and_mark_english_titles(phon
 # --- `PORT=… make run` ----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 SEED = """
 from datetime import timedelta
 from app import create_app
@@ -154,7 +147,7 @@ def _decode_qr(png: bytes) -> str:
 def test_a_server_started_on_another_port_makes_qr_codes_and_links_for_it(browser: Browser, tmp_path):
     """What `PORT=… make run` does, without BASE_URL: the Makefile's gunicorn config on that port,
     then `flask links` and the e-mailed badge, which are made with no browser request to copy."""
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in ("BASE_URL", "TEST_DATABASE_URL")}
     env.update({"PORT": str(port), "WEB_CONCURRENCY": "1", "SECRET_KEY": "port-check",
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'port.sqlite3'}", "OUTBOX_PATH": str(tmp_path / "outbox"),
@@ -166,12 +159,7 @@ def test_a_server_started_on_another_port_makes_qr_codes_and_links_for_it(browse
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         context = browser.new_context(base_url=base, viewport={"width": 360, "height": 740})
         page = context.new_page()
         page.goto("/events/port-check/register")
