@@ -12,3 +12,35 @@ def test_models_and_migrations_agree(app):
     with app.app_context(), _db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_spanish_text_migration_keeps_every_row_both_ways(tmp_path):
+    """0019 adds and drops its columns in place: a copy-and-rename of ``events`` under enforced
+    foreign keys would cascade-delete every registration."""
+    from datetime import timedelta
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select, text
+
+    from app import create_app
+    from app.models import Position, Registration
+    from tests import factories
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        event = factories.make_event(_db.session, description_es="Bienvenidos",
+                                     starts_at=factories.EVENT_START + timedelta(days=1))
+        factories.make_position(_db.session, factories.make_participation(_db.session, event), title_es="Cocinero")
+        factories.make_registration(_db.session, event)
+        _db.session.commit()
+        downgrade(revision="0005")
+        counts = [_db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                  for table in ("events", "positions", "registrations")]
+        assert counts == [1, 1, 1]
+        _db.session.rollback()  # end the read, so the session sees the upgraded tables
+        upgrade()
+        assert _db.session.scalar(select(func.count()).select_from(Registration)) == 1
+        assert _db.session.scalar(select(Position.title_es)) == ""  # dropped and added back empty
+        _db.session.remove()
+        _db.engine.dispose()

@@ -175,7 +175,7 @@ class AddEmployerForm(BoothForm):
 
 class PositionForm(FlaskForm):
     title = StringField("Job title", validators=[DataRequired("Give the job a title."), Length(max=200)])
-    title_es = StringField("Job title in Spanish (optional)", validators=[Length(max=200)], render_kw={"lang": "es"})
+    title_es = StringField("Title in Spanish (optional)", validators=[Length(max=200)], render_kw={"lang": "es"})
     openings = IntegerField(
         "Openings", default=1, validators=[InputRequired("Enter how many openings."), NumberRange(min=1, max=10000)]
     )

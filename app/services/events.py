@@ -547,6 +547,22 @@ class ChecklistItem:
     anchor: str = ""
 
 
+def _some_names(names: list[str], shown: int = 5) -> str:
+    """"A, B, C, D, E and 7 more"."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _registration_window(event: Event, now: datetime) -> ChecklistItem:
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if closes is not None and closes <= now:
+        return ChecklistItem(False, "Registration has already closed: nobody can register. Change the window.")
+    tz = ZoneInfo(event.timezone)
+    opening = f"opens {opens.astimezone(tz):%B %-d at %-I:%M %p}" if opens else "opens when you publish"
+    closing = f"closes {closes.astimezone(tz):%B %-d at %-I:%M %p}" if closes else "stays open until the event ends"
+    return ChecklistItem(True, f"Registration {opening} and {closing}.")
+
+
 def publish_checklist(session: Session, event: Event, now: datetime) -> list[ChecklistItem]:
     """What to check before career seekers see the event; publishing is allowed either way (a
     small event may have no partners), but nothing here is a surprise afterwards."""
@@ -554,34 +570,22 @@ def publish_checklist(session: Session, event: Event, now: datetime) -> list[Che
         select(InterviewSlot.participation_id).join(InterviewSlot.participation)
         .where(Participation.event_id == event.id).distinct()
     ))
-    without_slots = [p.organization.name for p in event.participations if p.id not in with_slots]
-    without_jobs = [p.organization.name for p in event.participations if not p.positions]
-    opens, closes = event.registration_opens_at, event.registration_closes_at
-    if closes is not None and closes <= now:
-        window = ChecklistItem(False, "Registration has already closed: nobody can register. Change the window.")
-    elif opens is None and closes is None:
-        window = ChecklistItem(True, "Registration opens when you publish and stays open until the event ends.")
-    else:
-        tz = ZoneInfo(event.timezone)
-        said = [f"opens {opens.astimezone(tz):%B %-d at %-I:%M %p}" if opens else "opens when you publish",
-                f"closes {closes.astimezone(tz):%B %-d at %-I:%M %p}" if closes else "stays open until the event ends"]
-        window = ChecklistItem(True, f"Registration {' and '.join(said)}.")
-    def names(items: list[str]) -> str:
-        return ", ".join(items[:5]) + (f" and {len(items) - 5:,} more" if len(items) > 5 else "")
-
+    employers = event.participations
+    without_jobs = [p.organization.name for p in employers if not p.positions]
+    without_slots = [p.organization.name for p in employers if p.id not in with_slots]
+    past = event.has_ended(now)
     return [
-        ChecklistItem(not event.has_ended(now), "The event's date is ahead." if not event.has_ended(now)
-                      else "The event's date is in the past."),
-        ChecklistItem(bool(event.participations), f"{len(event.participations):,} employer(s) are at the event."
-                      if event.participations else "No employers yet.", "employers"),
-        ChecklistItem(not without_jobs, "Every employer has job orders." if not without_jobs
-                      else f"No job orders yet: {names(without_jobs)}.", "employers"),
-        ChecklistItem(not without_slots, "Every employer has interview slots to book." if not without_slots
-                      else f"No interview slots (career seekers cannot book ahead): {names(without_slots)}.",
-                      "employers"),
+        ChecklistItem(not past, "The event's date is in the past." if past else "The event's date is ahead."),
+        ChecklistItem(bool(employers), f"{len(employers):,} employer(s) are at the event." if employers
+                      else "No employers yet.", "employers"),
+        ChecklistItem(not without_jobs, f"No job orders yet: {_some_names(without_jobs)}." if without_jobs
+                      else "Every employer has job orders.", "employers"),
+        ChecklistItem(not without_slots,
+                      f"No interview slots (career seekers cannot book ahead): {_some_names(without_slots)}."
+                      if without_slots else "Every employer has interview slots to book.", "employers"),
         ChecklistItem(bool(event.partnerships), f"{len(event.partnerships):,} referring partner(s)."
                       if event.partnerships else "No referring partners: nobody gets a referral link.", "partners"),
-        window,
+        _registration_window(event, now),
     ]
 
 
