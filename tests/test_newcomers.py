@@ -141,6 +141,20 @@ def test_three_mistakes_show_after_one_submit(client, db, event):
     assert db.session.scalar(select(Registration.id)) is None
 
 
+def test_changing_details_shows_every_mistake_at_once(client, db, event):
+    registration = factories.make_registration(db.session, event)
+    token = registrations.new_manage_token(registration)
+    db.session.commit()
+    page = f"/r/{token}"
+    response = client.post(f"{page}/details", data={
+        "csrf_token": csrf_token(client, page), "first_name": "", "last_name": "Lopez", "phone": "12",
+        "zip_code": "606", "language": "en",
+    })
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    assert response.status_code == 422
+    assert all(f'href="#{field}"' in summary for field in ("first_name", "phone", "zip_code"))
+
+
 def test_cancelling_a_registration_asks_first(client, db, event, outbox):
     registration = factories.make_registration(db.session, event)
     token = registrations.new_manage_token(registration)

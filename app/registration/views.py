@@ -165,7 +165,14 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
 def update_details(token: str):
     registration = _registration_for(token)
     form = DetailsForm()
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():
+        typed = registrations.RegistrationDetails(
+            first_name=form.first_name.data or "", last_name=form.last_name.data or "",
+            email=registration.candidate.email or "", phone=form.phone.data or "", zip_code=form.zip_code.data or "",
+        )
+        for problem in registrations.contact_problems(typed):
+            _show_error(form, problem)
+    elif form.is_submitted():
         update = registrations.DetailsUpdate(
             first_name=form.first_name.data,
             last_name=form.last_name.data,

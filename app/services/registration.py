@@ -261,6 +261,16 @@ def _checked(
     return (*cleaned, positions)
 
 
+def contact_problems(details: RegistrationDetails) -> list[DomainError]:
+    """Every problem with a person's name, contact and ZIP code, without writing (the page where
+    they change their details shows them with the form's own)."""
+    try:
+        _clean(details)
+    except DomainError as error:
+        return each_problem(error)
+    return []
+
+
 def registration_problems(session: Session, event: Event, details: RegistrationDetails) -> list[DomainError]:
     """Every problem ``register`` would refuse an online registration for, without writing: the
     form shows them together with its own, so one submit tells a person everything to fix."""
