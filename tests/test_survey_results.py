@@ -136,12 +136,14 @@ def test_the_csv_has_a_row_per_response_and_a_column_per_question(db, event):
         {"satisfaction": "5", "interviews": "3_plus", "comments": "=cmd|' /C calc'!A0"},
         {"satisfaction": "1", "_lang": "es"},
     ])
-    rows = list(csv.reader(io.StringIO(results.results_csv(db.session, survey))))
+    body = results.results_csv(db.session, survey)
+    assert body.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs to read UTF-8
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["response", "submitted_at", "updated_at", "language", "satisfaction", "usefulness",
                        "interviews", "offers", "recommend", "comments"]
     assert rows[1][0] == "1" and rows[1][3:] == ["en", "5", "", "3 or more", "", "", "'=cmd|' /C calc'!A0"]
     assert rows[2][3:5] == ["es", "1"]
     assert len(rows) == 3
 
-    employer_csv = results.results_csv(db.session, survey_of(db, event, Audience.EMPLOYER))
+    employer_csv = results.results_csv(db.session, survey_of(db, event, Audience.EMPLOYER)).decode("utf-8-sig")
     assert employer_csv.splitlines()[0].startswith("response,submitted_at,updated_at,language,employer,satisfaction")

@@ -50,15 +50,23 @@ def report_pdf(slug: str):
     return send_file(io.BytesIO(pdf), "application/pdf", as_attachment=True, download_name=f"report-{event.slug}.pdf")
 
 
-@bp.get("/export/<any(registrations, checkins, interviews, offers):kind>.csv")
+#: What each export file is sent as.
+_MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/export/<any(registrations, checkins, interviews, offers):kind>.<any(csv, xlsx):file_format>")
 @staff_required
-def export(slug: str, kind: str):
+def export(slug: str, kind: str, file_format: str):
     event = events.event_by_slug(db.session, slug)
-    text, rows = exports.export_csv(db.session, event, kind)
-    audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows)
+    body, rows = exports.export_file(db.session, event, kind, file_format)
+    audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows,
+                 format=file_format)
     db.session.commit()
-    return send_file(io.BytesIO(text.encode()), "text/csv", as_attachment=True,
-                     download_name=f"{event.slug}-{kind}.csv")
+    return send_file(io.BytesIO(body), _MEDIA_TYPES[file_format], as_attachment=True,
+                     download_name=f"{event.slug}-{kind}.{file_format}")
 
 
 bp.add_app_template_filter(reports.suppressed, "suppressed")

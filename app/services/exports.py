@@ -1,40 +1,43 @@
-"""CSV exports of an event's records for staff: registrations, check-ins, interviews and offers.
+"""Exports of an event's records for staff, as CSV or .xlsx: registrations, check-ins, interviews
+and offers. Each export is built once as a table (``Table``); ``services.spreadsheet`` makes it a
+file that no spreadsheet runs as a formula, with every time in the event's zone, offset shown.
 
 Contact columns respect consent: an e-mail address is exported only for people who agreed to be
 e-mailed, a phone number only for people who agreed to text messages."""
 
-import csv
-import io
-from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import AccessToken, CheckIn, Event, Interview, Participation, Referral, Registration, User
-from app.services import checkin
-from app.services.reports import OFFER_OUTCOMES
+from app.services import checkin, spreadsheet
+from app.services.spreadsheet import Cell, day
 
 EXPORTS = ("registrations", "checkins", "interviews", "offers")
 
 
-def _csv(header: list[str], rows: Iterable[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+#: The file formats each export comes in.
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[Cell]]
 
 
 def _local(value, zone: ZoneInfo) -> str:
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return spreadsheet.zoned_time(value, zone)
 
 
-def _cents(value: int | None) -> str:
-    return f"{value / 100:.2f}" if value is not None else ""
+def _dollars(cents: int | None) -> Decimal | None:
+    return Decimal(cents) / 100 if cents is not None else None
 
 
-def registrations_csv(session: Session, event: Event) -> tuple[str, int]:
+def registrations_table(session: Session, event: Event) -> Table:
     zone = ZoneInfo(event.timezone)
     registrations = session.scalars(
         select(Registration)
@@ -65,10 +68,10 @@ def registrations_csv(session: Session, event: Event) -> tuple[str, int]:
         ]
         for r in registrations
     ]
-    return _csv(header, rows), len(rows)
+    return Table(header, rows)
 
 
-def checkins_csv(session: Session, event: Event) -> tuple[str, int]:
+def checkins_table(session: Session, event: Event) -> Table:
     zone = ZoneInfo(event.timezone)
     scans = session.execute(
         select(CheckIn, AccessToken.name, User.name)
@@ -85,7 +88,7 @@ def checkins_csv(session: Session, event: Event) -> tuple[str, int]:
          "yes" if s.is_offline else "no", "yes" if s.is_duplicate else "no", s.undoes_id or ""]
         for s, device, volunteer in scans
     ]
-    return _csv(header, rows), len(rows)
+    return Table(header, rows)
 
 
 def _interviews(session: Session, event: Event, offers_only: bool) -> list[Interview]:
@@ -101,39 +104,50 @@ def _interviews(session: Session, event: Event, offers_only: bool) -> list[Inter
         .order_by(Interview.queued_at, Interview.id)
     )
     if offers_only:
-        query = query.where(Interview.outcome.in_(OFFER_OUTCOMES))
+        query = query.where(Interview.offered_clause())
     return session.scalars(query).all()
 
 
-def interviews_csv(session: Session, event: Event, *, offers_only: bool = False) -> tuple[str, int]:
+def interviews_table(session: Session, event: Event, *, offers_only: bool = False) -> Table:
     zone = ZoneInfo(event.timezone)
     header = [
         "interview_id", "employer", "table", "registration_id", "first_name", "last_name", "source",
         "queued_at", "started_at", "outcome", "recorded_at", "position", "offer_wage", "offer_wage_unit",
         "offer_start_date", "offer_conditions", "second_interview_at", "second_interview_place",
-        "hire_status", "hired_start_date",
+        "hire_status", "hired_start_date", "offer_after_event_at",
+        # The funnel's reading of each interview (the outcome kinds on the model), as yes/no.
+        "held", "offered", "hired",
     ]
     rows = [
         [
             i.id, i.participation.organization.name, i.participation.table_number or "", i.registration_id,
             i.registration.candidate.first_name, i.registration.candidate.last_name, i.source.value,
             _local(i.queued_at, zone), _local(i.started_at, zone), i.outcome.value if i.outcome else "",
-            _local(i.recorded_at, zone), i.position.title if i.position else "", _cents(i.offer_wage_cents),
+            _local(i.recorded_at, zone), i.position.title if i.position else "", _dollars(i.offer_wage_cents),
             i.offer_wage_unit.value if i.offer_wage_unit else "",
-            i.offer_start_date.isoformat() if i.offer_start_date else "", ";".join(i.offer_conditions),
+            day(i.offer_start_date), ";".join(i.offer_conditions),
             _local(i.second_interview_at, zone), i.second_interview_place or "",
             i.hire_status.value if i.hire_status else "",
-            i.hired_start_date.isoformat() if i.hired_start_date else "",
+            day(i.hired_start_date), _local(i.later_offer_at, zone),
+            *("yes" if flag else "no" for flag in (i.held, i.offered, i.hired)),
         ]
         for i in _interviews(session, event, offers_only)
     ]
-    return _csv(header, rows), len(rows)
+    return Table(header, rows)
 
 
-def export_csv(session: Session, event: Event, kind: str) -> tuple[str, int]:
-    """The CSV text of export ``kind`` (one of ``EXPORTS``) and how many rows it holds."""
+def export_table(session: Session, event: Event, kind: str) -> Table:
+    """The rows of export ``kind`` (one of ``EXPORTS``)."""
     if kind == "registrations":
-        return registrations_csv(session, event)
+        return registrations_table(session, event)
     if kind == "checkins":
-        return checkins_csv(session, event)
-    return interviews_csv(session, event, offers_only=kind == "offers")
+        return checkins_table(session, event)
+    return interviews_table(session, event, offers_only=kind == "offers")
+
+
+def export_file(session: Session, event: Event, kind: str, file_format: str) -> tuple[bytes, int]:
+    """Export ``kind`` as a ``file_format`` file (one of ``FORMATS``) and how many rows it holds."""
+    table = export_table(session, event, kind)
+    if file_format == "xlsx":
+        return spreadsheet.to_xlsx(table.header, table.rows, sheet=kind), len(table.rows)
+    return spreadsheet.to_csv(table.header, table.rows), len(table.rows)

@@ -6,8 +6,6 @@ Percentages are of the people who answered the question (a multiple-choice quest
 more than 100). The recommend score is the share of promoters (9–10) minus the share of
 detractors (0–6), from −100 to 100."""
 
-import csv
-import io
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -28,6 +26,7 @@ from app.models import (
     Survey,
 )
 from app.services import checkin
+from app.services.spreadsheet import to_csv, zoned_time
 from app.services.surveys import SURVEY_ORDER
 
 NUMBER_KINDS = (QuestionKind.SCALE_5, QuestionKind.RECOMMEND)
@@ -263,12 +262,7 @@ def employer_pain_points(session: Session, event: Event, key: str = "pain_points
 # --- CSV --------------------------------------------------------------------------------------------
 
 
-def _cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def results_csv(session: Session, survey: Survey) -> str:
+def results_csv(session: Session, survey: Survey) -> bytes:
     """One row per response: when, in which language, (for employers) who, then one column per
     question (its key) holding the answer: English choice labels joined by "; ", a number, or text."""
     questions = list(survey.questions)
@@ -293,23 +287,23 @@ def results_csv(session: Session, survey: Survey) -> str:
             .join(Response).where(Response.survey_id == survey.id)
         )
     }
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["response", "submitted_at", "updated_at", "language", *(["employer"] if employer_survey else []),
-                     *(q.key for q in questions)])
+    zone = survey.event.timezone
+    header = ["response", "submitted_at", "updated_at", "language", *(["employer"] if employer_survey else []),
+              *(q.key for q in questions)]
+    rows = []
     for number, (response_id, submitted_at, updated_at, language, participation_id) in enumerate(responses, start=1):
-        row = [number, submitted_at.isoformat(timespec="seconds"), updated_at.isoformat(timespec="seconds"), language.value]
+        row = [number, zoned_time(submitted_at, zone), zoned_time(updated_at, zone), language.value]
         if employer_survey:
-            row.append(_cell(names.get(participation_id, "")))
+            row.append(names.get(participation_id, ""))
         for question in questions:
             answer = answers.get((response_id, question.id))
             if answer is None:
                 row.append("")
             elif question.kind in CHOICE_KINDS:
-                row.append(_cell("; ".join(labels[question.id].get(v, v) for v in answer[1])))
+                row.append("; ".join(labels[question.id].get(v, v) for v in answer[1]))
             elif question.kind in NUMBER_KINDS:
                 row.append(answer[0])
             else:
-                row.append(_cell(answer[2] or ""))
-        writer.writerow(row)
-    return out.getvalue()
+                row.append(answer[2] or "")
+        rows.append(row)
+    return to_csv(header, rows)

@@ -219,8 +219,8 @@ def results(slug: str, audience: str, phase: str):
 @staff_required
 def results_csv(slug: str, audience: str, phase: str):
     survey = _staff_survey(slug, audience, phase)
-    text = survey_results.results_csv(db.session, survey)
-    return send_file(io.BytesIO(text.encode()), "text/csv", as_attachment=True,
+    body = survey_results.results_csv(db.session, survey)
+    return send_file(io.BytesIO(body), "text/csv; charset=utf-8", as_attachment=True,
                      download_name=f"{slug}-survey-{audience}-{phase}.csv")
 
 
