@@ -5,8 +5,9 @@ from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from app.models import HireStatus, Interview, InterviewSource, Outcome, WageUnit
+from app.models import AuditEntry, HireStatus, Interview, InterviewSource, Outcome, Role, WageUnit
 from app.services import bookings, interviews
 from app.services.errors import DomainError
 from tests import factories
@@ -135,8 +136,38 @@ def test_hires_are_confirmed_after_the_event(db, booth):
     not_offered = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
     interviews.record_outcome(db.session, not_offered, interviews.OutcomeDetails(Outcome.NOT_SELECTED), at(15))
     with pytest.raises(DomainError, match="no_offer"):
-        interviews.confirm_hire(db.session, not_offered, HireStatus.HIRED, later)
+        interviews.confirm_hire(db.session, not_offered, HireStatus.HIRED, later, start_date=date(2027, 1, 4))
     assert [i.interview for i in interviews.offers_to_confirm(db.session, booth)] == [interview]
+
+
+def test_staff_record_a_hire_that_came_without_an_offer_at_the_booth(db, booth):
+    staff = factories.make_user(db.session, Role.STAFF)
+    second = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interviews.record_outcome(db.session, second, interviews.OutcomeDetails(
+        Outcome.SECOND_INTERVIEW, second_interview_on=date(2026, 12, 3)), at(15))
+    later = START + timedelta(days=45)  # long after the booth link's 30 days
+    with pytest.raises(DomainError, match="reason_required"):
+        interviews.confirm_hire(db.session, second, HireStatus.HIRED, later, start_date=date(2027, 1, 4), user=staff)
+    interviews.confirm_hire(db.session, second, HireStatus.HIRED, later, start_date=date(2027, 1, 4), user=staff,
+                            reason="hired_after_second_interview")
+    db.session.commit()  # the database's checks accept a hire whose offer came after the event
+    assert (second.offered, second.hired, second.later_offer_at) == (True, True, later)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "interview.hire"))
+    assert entry.actor_user_id == staff.id and entry.details["reason"] == "hired_after_second_interview"
+    # Taking it back removes the offer it recorded, so the funnel does not keep a phantom offer.
+    interviews.confirm_hire(db.session, second, None, later, user=staff, reason="booth_recorded_wrong")
+    assert (second.offered, second.hired) == (False, False)
+    db.session.commit()
+
+
+def test_the_database_refuses_a_hire_without_an_offer(db, booth):
+    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), at(15))
+    db.session.commit()
+    interview.hire_status = HireStatus.HIRED
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
 
 
 def test_hired_on_the_spot_is_a_placement_at_once(db, booth):

@@ -251,7 +251,7 @@ def _interview_page(participation, interview, form, chosen: str | None, status: 
         "interviews/interview.html", token=request.view_args["token"], participation=participation,
         event=participation.event, interview=interview,
         person=interviews.booth_candidate(interview.registration, participation), form=form, chosen=chosen,
-        outcome_labels=OUTCOME_LABELS, conditions=OFFER_CONDITIONS,
+        outcome_labels=OUTCOME_LABELS, outcomes=list(Outcome), conditions=OFFER_CONDITIONS,
         editable=interviews.outcomes_editable(participation, utcnow()),
         wage_units={p.id: (p.wage_unit.value if p.wage_unit else "") for p in participation.positions},
     ), status

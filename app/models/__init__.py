@@ -19,7 +19,9 @@ from app.models.interview import (
     Interview,
     InterviewSlot,
     InterviewSource,
+    OUTCOME_KINDS,
     Outcome,
+    OutcomeKind,
 )
 from app.models.organization import Organization, OrganizationKind, Sector
 from app.models.registration import (
@@ -66,7 +68,9 @@ __all__ = [
     "Language",
     "Organization",
     "OrganizationKind",
+    "OUTCOME_KINDS",
     "Outcome",
+    "OutcomeKind",
     "Participation",
     "Partnership",
     "Phase",

@@ -2,6 +2,7 @@
 offer terms and, later, whether the person was hired."""
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -78,11 +79,66 @@ class InterviewSource(enum.StrEnum):
 
 
 class Outcome(enum.StrEnum):
+    """How an interview ended. What each outcome means for the funnel lives in ``OUTCOME_KINDS``."""
+
     NO_SHOW = "no_show"
     NOT_SELECTED = "not_selected"
     SECOND_INTERVIEW = "second_interview"
     CONDITIONAL_OFFER = "conditional_offer"
     HIRED_ON_THE_SPOT = "hired_on_the_spot"
+
+    @property
+    def kind(self) -> "OutcomeKind":
+        return OUTCOME_KINDS[self]
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @classmethod
+    def where(cls, **categories: bool | str | None) -> tuple["Outcome", ...]:
+        """The outcomes whose kind has every category given, e.g. ``Outcome.where(offer=True)``."""
+        return tuple(o for o in cls if all(getattr(o.kind, name) == value for name, value in categories.items()))
+
+
+@dataclass(frozen=True)
+class OutcomeKind:
+    """What an outcome means, the one place every count, check constraint, page and button asks."""
+
+    label: str
+    #: The interview took place (it counts as "interviewed").
+    held: bool
+    #: The person left with an offer (it counts as "offered").
+    offer: bool
+    #: A hire may be confirmed afterwards: an offer, or an interview that led to one later.
+    hire_path: bool
+    #: Recorded with the hire already made (a hire on the spot).
+    hired: bool = False
+    #: What the booth asks for before saving it: ``"second"`` (date, time, place) or ``"offer"``
+    #: (position, wage, start date); None saves with one tap.
+    details: str | None = None
+
+    @property
+    def needs_terms(self) -> bool:
+        """Saved with offer terms: a position, a wage and its unit."""
+        return self.details == "offer"
+
+
+OUTCOME_KINDS: dict[Outcome, OutcomeKind] = {
+    Outcome.NO_SHOW: OutcomeKind("No-show", held=False, offer=False, hire_path=False),
+    Outcome.NOT_SELECTED: OutcomeKind("Not selected", held=True, offer=False, hire_path=True),
+    Outcome.SECOND_INTERVIEW: OutcomeKind("Second interview", held=True, offer=False, hire_path=True,
+                                          details="second"),
+    Outcome.CONDITIONAL_OFFER: OutcomeKind("Conditional offer", held=True, offer=True, hire_path=True,
+                                           details="offer"),
+    Outcome.HIRED_ON_THE_SPOT: OutcomeKind("Hired on the spot", held=True, offer=True, hire_path=True,
+                                           hired=True, details="offer"),
+}
+
+
+def outcome_in(column: str, outcomes: tuple[Outcome, ...]) -> str:
+    """SQL for "``column`` is one of ``outcomes``", for check constraints made from ``OUTCOME_KINDS``."""
+    return f"{column} IN ({', '.join(repr(o.value) for o in outcomes)})"
 
 
 class HireStatus(enum.StrEnum):
@@ -97,14 +153,19 @@ class Interview(TimestampMixin, Base):
     __tablename__ = "interviews"
     __table_args__ = (
         sa.CheckConstraint(
-            "outcome NOT IN ('conditional_offer', 'hired_on_the_spot')"
+            f"NOT ({outcome_in('outcome', Outcome.where(details='offer'))})"
             " OR (offer_wage_cents IS NOT NULL AND offer_wage_unit IS NOT NULL)",
             name="offer_has_wage",
         ),
         sa.CheckConstraint("offer_wage_cents IS NULL OR offer_wage_cents >= 0", name="offer_wage_not_negative"),
+        #: A hire is confirmed only where an offer was made: at the booth, or later (recorded with the hire).
         sa.CheckConstraint(
-            "hire_status IS NULL OR outcome IN ('conditional_offer', 'hired_on_the_spot')",
+            f"hire_status IS NULL OR {outcome_in('outcome', Outcome.where(offer=True))} OR later_offer_at IS NOT NULL",
             name="hire_status_needs_offer",
+        ),
+        sa.CheckConstraint(
+            f"later_offer_at IS NULL OR {outcome_in('outcome', Outcome.where(hire_path=True, offer=False))}",
+            name="later_offer_on_hire_path",
         ),
         sa.CheckConstraint("(source = 'booked') = (booking_id IS NOT NULL)", name="booked_iff_booking"),
         sa.CheckConstraint("outcome IS NULL OR recorded_at IS NOT NULL", name="outcome_has_time"),
@@ -140,6 +201,9 @@ class Interview(TimestampMixin, Base):
     second_interview_at: Mapped[datetime | None]
     second_interview_place: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: An offer made after the event to someone whose booth outcome was not an offer (a second
+    #: interview that became a hire): recorded when the hire is confirmed, so offered >= hired.
+    later_offer_at: Mapped[datetime | None]
     hire_status: Mapped[HireStatus | None] = mapped_column(enum_type(HireStatus))
     hired_start_date: Mapped[date | None]
     hire_confirmed_at: Mapped[datetime | None]
@@ -148,3 +212,22 @@ class Interview(TimestampMixin, Base):
     participation: Mapped[Participation] = relationship()
     position: Mapped[Position | None] = relationship()
     booking: Mapped[Booking | None] = relationship()
+
+    @property
+    def held(self) -> bool:
+        """The interview took place."""
+        return self.outcome is not None and self.outcome.kind.held
+
+    @property
+    def offered(self) -> bool:
+        """An offer was made: recorded at the booth, or later with the hire."""
+        return (self.outcome is not None and self.outcome.kind.offer) or self.later_offer_at is not None
+
+    @property
+    def hired(self) -> bool:
+        return self.hire_status == HireStatus.HIRED
+
+    @classmethod
+    def offered_clause(cls) -> sa.ColumnElement[bool]:
+        """``offered`` in SQL."""
+        return sa.or_(cls.outcome.in_(Outcome.where(offer=True)), cls.later_offer_at.is_not(None))

@@ -24,6 +24,7 @@ from app.models import (
     AccessToken,
     Booking,
     Candidate,
+    Event,
     HireStatus,
     Interview,
     InterviewSlot,
@@ -33,6 +34,7 @@ from app.models import (
     Position,
     Registration,
     RegistrationStatus,
+    User,
     WageUnit,
 )
 from app.services import audit
@@ -48,14 +50,9 @@ OFFER_CONDITIONS: dict[str, str] = {
     "work_authorization": "Work authorization (I-9)",
     "license_or_certification": "License or certification",
 }
-OFFERS = (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT)
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.NO_SHOW: "No-show",
-    Outcome.NOT_SELECTED: "Not selected",
-    Outcome.SECOND_INTERVIEW: "Second interview",
-    Outcome.CONDITIONAL_OFFER: "Conditional offer",
-    Outcome.HIRED_ON_THE_SPOT: "Hired on the spot",
-}
+OFFERS = Outcome.where(offer=True)
+#: How the booth names each outcome (from the outcome kinds on the model).
+OUTCOME_LABELS: dict[Outcome, str] = {outcome: outcome.label for outcome in Outcome}
 _BADGE_IN_URL = re.compile(r"/b/([A-Za-z0-9_-]{16,64})")
 _BARE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -378,7 +375,7 @@ def record_outcome(
     interview.offer_wage_cents = interview.offer_wage_unit = interview.offer_start_date = None
     interview.offer_conditions = []
     interview.second_interview_at = interview.second_interview_place = None
-    if outcome in OFFERS:
+    if outcome.kind.needs_terms:
         if positions and details.position_id is None:
             raise DomainError("position_required", "Choose the position offered.", field="position_id")
         if details.wage_cents is None:
@@ -399,23 +396,24 @@ def record_outcome(
         place = (details.second_interview_place or "").strip()[:200]
         interview.second_interview_place = place or None
 
-    if outcome in OFFERS or details.position_id is not None:
+    if outcome.kind.needs_terms or details.position_id is not None:
         interview.position_id = details.position_id
     interview.notes = notes
     changed = interview.outcome != outcome
     interview.outcome = outcome
     interview.recorded_at = now
     interview.recorded_by_token_id = token.id if token else None
-    if outcome == Outcome.HIRED_ON_THE_SPOT:
+    interview.later_offer_at = None
+    if outcome.kind.hired:
         interview.hire_status = HireStatus.HIRED
         interview.hired_start_date = details.start_date
         interview.hire_confirmed_at = now
-    elif outcome == Outcome.CONDITIONAL_OFFER:
+    elif outcome.kind.offer:
         if interview.hire_status is None or changed:
             interview.hire_status, interview.hired_start_date, interview.hire_confirmed_at = HireStatus.PENDING, None, None
     else:
         interview.hire_status = interview.hired_start_date = interview.hire_confirmed_at = None
-    if outcome != Outcome.NO_SHOW and interview.started_at is None:
+    if outcome.kind.held and interview.started_at is None:
         interview.started_at = now
     session.flush()
     # A correction says which fields it changed (names only: never the old text of the notes).
@@ -440,26 +438,86 @@ def _recorded_fields(interview: Interview) -> dict[str, object]:
     }
 
 
+#: Why staff confirm or correct a hire, as the audit trail records it (a code: no free text, which
+#: could carry someone's personal data).
+HIRE_REASONS: dict[str, str] = {
+    "employer_confirmed": "The employer confirmed it",
+    "candidate_reported": "The career seeker told us",
+    "hired_after_second_interview": "Hired after a second interview",
+    "booth_recorded_wrong": "Recorded wrong at the booth",
+    "offer_withdrawn": "The employer withdrew the offer",
+}
+
+
 def confirm_hire(
-    session: Session, interview: Interview, status: HireStatus | str, now: datetime, *,
-    start_date: date | None = None, token: AccessToken | None = None,
+    session: Session, interview: Interview, status: HireStatus | str | None, now: datetime, *,
+    start_date: date | None = None, token: AccessToken | None = None, user: User | None = None,
+    reason: str | None = None,
 ) -> Interview:
-    """After the event: the offer became a hire (with its start date), was declined, or is still
-    pending. A confirmed hire is a placement."""
-    if interview.outcome not in OFFERS:
-        raise DomainError("no_offer", "Only offers can be confirmed as hires.")
-    status = HireStatus(status)
+    """After (or during) the event: an interview led to a hire (with its start date), the offer was
+    declined, or is still pending. A confirmed hire is a placement.
+
+    Any interview that took place can lead to a hire (``hire_path`` on its outcome's kind): when its
+    booth outcome was not an offer (a second interview, a walk-up not selected on the day), the
+    offer is recorded with it (``later_offer_at``), so offered >= hired holds. ``status=None``
+    takes such a later offer back. Staff (``user``) give a reason from ``HIRE_REASONS``; it goes
+    into the audit trail."""
+    if user is not None and reason not in HIRE_REASONS:
+        raise DomainError("reason_required", "Choose why you are changing this.", field="reason")
+    if interview.outcome is None or not interview.outcome.kind.hire_path:
+        raise DomainError("no_offer", "Only an interview that took place can lead to a hire.")
+    if user is None and not interview.offered:
+        # The booth confirms its offers; a hire that came some other way is recorded by staff.
+        raise DomainError("no_offer", "Only offers can be confirmed here. Staff can record other hires.")
+    status = HireStatus(status) if status is not None else None
+    if status is None:
+        if interview.outcome.kind.offer:
+            raise DomainError("offer_recorded_at_booth",
+                              "The booth recorded this offer: mark it declined or still pending instead.")
+        interview.later_offer_at = None
+    elif not interview.outcome.kind.offer and interview.later_offer_at is None:
+        interview.later_offer_at = now
     if status == HireStatus.HIRED and start_date is None:
         start_date = interview.offer_start_date
         if start_date is None:
             raise DomainError("start_date_required", "Give the start date.", field="start_date")
     interview.hire_status = status
     interview.hired_start_date = start_date if status == HireStatus.HIRED else None
-    interview.hire_confirmed_at = None if status == HireStatus.PENDING else now
+    interview.hire_confirmed_at = None if status in (None, HireStatus.PENDING) else now
     session.flush()
-    audit.record(session, "interview.hire", actor_token=token, obj=interview,
-                 event_id=interview.participation.event_id, hire_status=status.value)
+    audit.record(session, "interview.hire", actor_token=token, actor_user=user, obj=interview,
+                 event_id=interview.participation.event_id, hire_status=status.value if status else "no_offer",
+                 reason=reason, later_offer=interview.later_offer_at is not None)
     return interview
+
+
+def offers_pending(session: Session, event: Event) -> list[tuple[Participation, list[Interview]]]:
+    """Offers still waiting for an answer, employer by employer (for staff to follow up)."""
+    pending = session.scalars(
+        select(Interview).join(Interview.participation)
+        .where(Participation.event_id == event.id, Interview.hire_status == HireStatus.PENDING)
+        .options(joinedload(Interview.participation).joinedload(Participation.organization),
+                 joinedload(Interview.registration).joinedload(Registration.candidate),
+                 joinedload(Interview.position))
+        .order_by(Interview.recorded_at, Interview.id)
+    ).unique().all()
+    by_booth: dict[int, list[Interview]] = {}
+    for interview in pending:
+        by_booth.setdefault(interview.participation_id, []).append(interview)
+    booths = {i.participation_id: i.participation for i in pending}
+    return sorted(((booths[pid], items) for pid, items in by_booth.items()),
+                  key=lambda item: item[0].organization.name.casefold())
+
+
+def hire_candidates(session: Session, participation: Participation) -> list[Interview]:
+    """Every interview at a booth that could lead to a hire, offers first: what staff confirm or correct."""
+    interviews = session.scalars(
+        select(Interview)
+        .where(Interview.participation_id == participation.id,
+               Interview.outcome.in_(Outcome.where(hire_path=True)))
+        .options(joinedload(Interview.registration).joinedload(Registration.candidate), joinedload(Interview.position))
+    ).unique().all()
+    return sorted(interviews, key=lambda i: (not i.offered, i.registration.candidate.full_name.casefold()))
 
 
 # --- The booth's board -------------------------------------------------------------------------
@@ -584,7 +642,7 @@ def offers_to_confirm(session: Session, participation: Participation) -> list[Bo
     """The booth's offers, pending first: what the employer confirms after the event."""
     interviews = session.scalars(
         select(Interview)
-        .where(Interview.participation_id == participation.id, Interview.outcome.in_([o.value for o in OFFERS]))
+        .where(Interview.participation_id == participation.id, Interview.offered_clause())
         .options(joinedload(Interview.registration).joinedload(Registration.candidate),
                  joinedload(Interview.registration).selectinload(Registration.positions_of_interest),
                  joinedload(Interview.position))

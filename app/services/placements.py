@@ -1,16 +1,17 @@
 """What a referring partner sees: the people it referred, event by event, and how far each got —
-registered, attended, interviewed, second interview, conditional offer, hired. A confirmed hire is a
-placement; when two partners referred the same person, both see them and both get the credit
-(a shared placement)."""
+registered, checked in, interviewed, second interview, offered, hired — by the funnel every other
+page uses (``services.funnel``). A confirmed hire is a placement; when several partners referred
+the same person, each of them gets the credit (a shared placement), without learning who the
+others are: a partner sees its own referrals and nothing about any other partner."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import (
     Event,
-    HireStatus,
     Interview,
     Organization,
     Outcome,
@@ -20,6 +21,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.services import checkin
+from app.services.funnel import Funnel, funnel
 
 
 @dataclass
@@ -32,8 +34,8 @@ class ReferralProgress:
     offers: list[str] = field(default_factory=list)
     #: Employers that confirmed the person as hired.
     hired_by: list[str] = field(default_factory=list)
-    #: Other partners that referred the same person (they share the credit).
-    shared_with: list[str] = field(default_factory=list)
+    #: Another partner referred the same person too (the credit is shared; who it is is not shown).
+    shared: bool = False
 
     @property
     def placed(self) -> bool:
@@ -45,21 +47,19 @@ class EventReferrals:
     event: Event
     referral_code: str
     people: list[ReferralProgress]
-
-    def count(self, attribute: str) -> int:
-        return sum(1 for p in self.people if getattr(p, attribute))
-
-    @property
-    def registered(self) -> int:
-        return sum(1 for p in self.people if p.status != RegistrationStatus.CANCELLED)
+    funnel: Funnel
 
     @property
     def placements(self) -> int:
-        return self.count("placed")
+        return self.funnel.people("hired")
+
+    @property
+    def second_interviews(self) -> int:
+        return sum(1 for p in self.people if p.second_interview)
 
     @property
     def shared_placements(self) -> int:
-        return sum(1 for p in self.people if p.placed and p.shared_with)
+        return sum(1 for p in self.people if p.placed and p.shared)
 
 
 def partner_results(session: Session, organization: Organization) -> list[EventReferrals]:
@@ -77,34 +77,34 @@ def partner_results(session: Session, organization: Organization) -> list[EventR
         ).all()
         ids = [r.id for r in registrations]
         progress = {r.id: ReferralProgress(r.candidate.full_name, r.status) for r in registrations}
+        arrived: set[int] = set()
+        everyone: list[Interview] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for registration_id in checkin._first_entries(session, chunk):  # the door service's own reading of its log
-                progress[registration_id].attended = True
-            interviews = session.scalars(
+            arrived.update(checkin._first_entries(session, chunk))  # the door service's own reading of its log
+            everyone += session.scalars(
                 select(Interview).where(Interview.registration_id.in_(chunk))
                 .options(joinedload(Interview.participation))
             ).all()
-            for interview in interviews:
-                person = progress[interview.registration_id]
-                employer = interview.participation.organization.name
-                if interview.started_at is not None or interview.outcome not in (None, Outcome.NO_SHOW):
-                    person.interviews += 1
-                    person.attended = True
-                if interview.outcome == Outcome.SECOND_INTERVIEW:
-                    person.second_interview = True
-                if interview.outcome in (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT):
-                    person.offers.append(employer)
-                if interview.hire_status == HireStatus.HIRED:
-                    person.hired_by.append(employer)
-            others = session.execute(
-                select(Referral.registration_id, Organization.name)
-                .join(Partnership, Partnership.id == Referral.partnership_id)
-                .join(Organization, Organization.id == Partnership.organization_id)
-                .where(Referral.registration_id.in_(chunk), Referral.partnership_id != partnership.id)
-            ).all()
-            for registration_id, name in others:
-                progress[registration_id].shared_with.append(name)
-        people = sorted(progress.values(), key=lambda p: (not p.placed, not p.offers, p.name.casefold()))
-        results.append(EventReferrals(partnership.event, partnership.referral_code, people))
+            # How many partners referred each person: a count, never who the others are.
+            partners = Counter(dict(session.execute(
+                select(Referral.registration_id, func.count()).where(Referral.registration_id.in_(chunk))
+                .group_by(Referral.registration_id)
+            ).all()))
+            for registration_id in chunk:
+                progress[registration_id].shared = partners[registration_id] > 1
+        people = funnel(((r.id, r.status) for r in registrations), arrived, everyone)
+        for registration_id in people.checked_in:
+            progress[registration_id].attended = True
+        for interview in everyone:
+            person = progress[interview.registration_id]
+            employer = interview.participation.organization.name
+            person.interviews += interview.held
+            person.second_interview |= interview.outcome == Outcome.SECOND_INTERVIEW
+            if interview.offered:
+                person.offers.append(employer)
+            if interview.hired:
+                person.hired_by.append(employer)
+        ordered = sorted(progress.values(), key=lambda p: (not p.placed, not p.offers, p.name.casefold()))
+        results.append(EventReferrals(partnership.event, partnership.referral_code, ordered, people))
     return results

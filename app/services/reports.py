@@ -21,7 +21,7 @@ from app.models import (
     Booking,
     Candidate,
     Event,
-    HireStatus,
+    EventStatus,
     Interview,
     InterviewSlot,
     Organization,
@@ -36,11 +36,9 @@ from app.models import (
     WageUnit,
 )
 from app.services import checkin
+from app.services.funnel import Funnel, funnel as funnel_of
 
 SMALL_CELL = 5
-OFFER_OUTCOMES = (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT)
-#: Outcomes that mean the interview took place.
-HELD_OUTCOMES = (Outcome.NOT_SELECTED, Outcome.SECOND_INTERVIEW, *OFFER_OUTCOMES)
 ARRIVAL_BUCKET = timedelta(minutes=15)
 
 
@@ -55,19 +53,41 @@ def share(part: int, whole: int) -> float | None:
 
 @dataclass
 class Headline:
+    """The event's headline numbers. The funnel's people and counts come from ``funnel`` alone."""
+
+    funnel: Funnel
     pre_registered: int
-    attended: int
     attended_pre_registered: int
     walk_ins: int
     waitlisted: int
     employers: int
     positions: int
     openings: int
-    interviews: int
     second_interviews: int
-    offers: int
-    people_with_offer: int
-    hires: int
+
+    @property
+    def registered(self) -> int:
+        return self.funnel.people("registered")
+
+    @property
+    def attended(self) -> int:
+        return self.funnel.people("checked_in")
+
+    @property
+    def interviews(self) -> int:
+        return self.funnel.interviews
+
+    @property
+    def offers(self) -> int:
+        return self.funnel.offers
+
+    @property
+    def people_with_offer(self) -> int:
+        return self.funnel.people("offered")
+
+    @property
+    def hires(self) -> int:
+        return self.funnel.hires
 
     @property
     def show_rate(self) -> float | None:
@@ -168,14 +188,13 @@ def event_numbers(session: Session, event: Event, now: datetime) -> EventNumbers
     """Every number the dashboard and the report show for ``event``."""
     registrations = _registrations(session, event)
     first_entries = checkin.first_entries_for_event(session, event.id)
-    attended = set(first_entries)
+    interviews = _interviews(session, event)
+    funnel = funnel_of(((rid, status) for rid, _, status, _ in registrations), first_entries, interviews)
+    attended = set(funnel.checked_in)
     live = {rid for rid, _, status, _ in registrations if status != RegistrationStatus.CANCELLED}
     walk_ins = {rid for rid, source, _, _ in registrations if source == RegistrationSource.WALK_IN}
     pre_registered = live - walk_ins
-    interviews = _interviews(session, event)
-    held = [i for i in interviews if i.outcome in HELD_OUTCOMES]
-    offers = [i for i in interviews if i.outcome in OFFER_OUTCOMES]
-    hires = [i for i in offers if i.hire_status == HireStatus.HIRED]
+    offers = [i for i in interviews if i.offered]
     second = [i for i in interviews if i.outcome == Outcome.SECOND_INTERVIEW]
     participations = session.scalars(
         select(Participation)
@@ -187,39 +206,27 @@ def event_numbers(session: Session, event: Event, now: datetime) -> EventNumbers
     ).all()
 
     headline = Headline(
+        funnel=funnel,
         pre_registered=len(pre_registered),
-        attended=len(attended),
         attended_pre_registered=len(attended & pre_registered),
         walk_ins=len(walk_ins),
         waitlisted=sum(1 for _, _, status, _ in registrations if status == RegistrationStatus.WAITLISTED),
         employers=len(participations),
         positions=len(positions),
         openings=sum(p.openings for p in positions),
-        interviews=len(held),
         second_interviews=len(second),
-        offers=len(offers),
-        people_with_offer=len({i.registration_id for i in offers}),
-        hires=len(hires),
     )
-    funnel = [
-        ("Pre-registered", headline.pre_registered),
-        ("Checked in", headline.attended),
-        ("Interviewed", len({i.registration_id for i in held})),
-        ("Second interview", len({i.registration_id for i in second})),
-        ("Conditional offer", headline.people_with_offer),
-        ("Hired", len({i.registration_id for i in hires})),
-    ]
     return EventNumbers(
         event=event,
         headline=headline,
-        funnel=funnel,
+        funnel=funnel.stages,
         arrivals=_arrivals(event, first_entries.values()),
         employers=_employer_rows(session, event, participations, interviews),
         sectors=_sector_rows(participations, positions, interviews),
         positions=_position_rows(participations, positions, interviews),
         wages=_wage_summaries(offers),
-        partners=_partner_rows(session, event, attended, interviews),
-        zip_codes=_zip_rows(registrations, attended, offers),
+        partners=_partner_rows(session, event, registrations, first_entries, interviews),
+        zip_codes=_zip_rows(registrations, funnel),
     )
 
 
@@ -265,10 +272,10 @@ def _employer_rows(session: Session, event: Event, participations, interviews) -
             table=p.table_number,
             booked=booked.get(p.id, 0),
             queue=sum(1 for i in mine if i.started_at is None and i.outcome is None),
-            interviews=sum(1 for i in mine if i.outcome in HELD_OUTCOMES),
+            interviews=sum(1 for i in mine if i.held),
             second_interviews=sum(1 for i in mine if i.outcome == Outcome.SECOND_INTERVIEW),
-            offers=sum(1 for i in mine if i.outcome in OFFER_OUTCOMES),
-            hires=sum(1 for i in mine if i.hire_status == HireStatus.HIRED),
+            offers=sum(1 for i in mine if i.offered),
+            hires=sum(1 for i in mine if i.hired),
         ))
     return sorted(rows, key=lambda r: (-r.offers, -r.interviews, r.name))
 
@@ -290,9 +297,9 @@ def _sector_rows(participations, positions, interviews) -> list[GroupRow]:
         rows[sector_of_position[pos.id]]["openings"] += pos.openings
     for interview in interviews:
         sector = sector_of_position.get(interview.position_id) or sector_of_booth[interview.participation_id]
-        rows[sector]["interviews"] += interview.outcome in HELD_OUTCOMES
-        rows[sector]["offers"] += interview.outcome in OFFER_OUTCOMES
-        rows[sector]["hires"] += interview.hire_status == HireStatus.HIRED
+        rows[sector]["interviews"] += interview.held
+        rows[sector]["offers"] += interview.offered
+        rows[sector]["hires"] += interview.hired
     return [
         GroupRow(sector, {k: counts[k] for k in ("positions", "openings", "interviews", "offers", "hires")})
         for sector, counts in sorted(rows.items(), key=lambda item: -item[1]["offers"])
@@ -301,7 +308,7 @@ def _sector_rows(participations, positions, interviews) -> list[GroupRow]:
 
 def _position_rows(participations, positions, interviews) -> list[GroupRow]:
     booths = {p.id: p for p in participations}
-    offers = Counter(i.position_id for i in interviews if i.outcome in OFFER_OUTCOMES)
+    offers = Counter(i.position_id for i in interviews if i.offered)
     rows = [
         GroupRow(
             pos.title,
@@ -333,42 +340,41 @@ def _wage_summaries(offers: list[Interview]) -> list[WageSummary]:
     return summaries
 
 
-def _partner_rows(session: Session, event: Event, attended: set[int], interviews) -> list[GroupRow]:
+def _partner_rows(session: Session, event: Event, registrations, first_entries, interviews) -> list[GroupRow]:
+    """Each partner's own funnel (people). A person referred by several partners counts for each of
+    them; ``shared_hires`` are the hires a partner shares with at least one other."""
     referrals = session.execute(
         select(Partnership.id, Organization.name, Referral.registration_id)
         .join(Partnership.organization)
         .join(Referral, Referral.partnership_id == Partnership.id, isouter=True)
         .where(Partnership.event_id == event.id)
     ).all()
-    partners_of: dict[int, set[int]] = defaultdict(set)
+    referred: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
+    partners_of: Counter = Counter()
     for partnership_id, name, registration_id in referrals:
         names[partnership_id] = name
         if registration_id is not None:
-            partners_of[registration_id].add(partnership_id)
-    interviewed = {i.registration_id for i in interviews if i.outcome in HELD_OUTCOMES}
-    offered = {i.registration_id for i in interviews if i.outcome in OFFER_OUTCOMES}
-    hired = {i.registration_id for i in interviews if i.hire_status == HireStatus.HIRED}
-    rows: dict[int, Counter] = {pid: Counter() for pid in names}
-    for registration_id, partnership_ids in partners_of.items():
-        for pid in partnership_ids:
-            counts = rows[pid]
-            counts["referred"] += 1
-            counts["attended"] += registration_id in attended
-            counts["interviewed"] += registration_id in interviewed
-            counts["offers"] += registration_id in offered
-            counts["hires"] += registration_id in hired
-            # Shared placement: a hire that more than one partner referred counts for each of them.
-            counts["shared_hires"] += registration_id in hired and len(partnership_ids) > 1
-    keys = ("referred", "attended", "interviewed", "offers", "hires", "shared_hires")
-    return sorted(
-        (GroupRow(names[pid], {k: counts[k] for k in keys}) for pid, counts in rows.items()),
-        key=lambda r: (-r.values["hires"], -r.values["referred"], r.label),
-    )
+            referred[partnership_id].add(registration_id)
+            partners_of[registration_id] += 1
+    status = {rid: s for rid, _, s, _ in registrations}
+    rows = []
+    for pid, name in names.items():
+        mine = referred[pid]
+        people = funnel_of(((rid, status[rid]) for rid in mine if rid in status), first_entries, interviews)
+        rows.append(GroupRow(name, {
+            "referred": len(mine),
+            "attended": people.people("checked_in"),
+            "interviewed": people.people("interviewed"),
+            "offers": people.people("offered"),
+            "hires": people.people("hired"),
+            "shared_hires": sum(1 for rid in people.hired if partners_of[rid] > 1),
+        }))
+    return sorted(rows, key=lambda r: (-r.values["hires"], -r.values["referred"], r.label))
 
 
-def _zip_rows(registrations, attended: set[int], offers: list[Interview]) -> list[GroupRow]:
-    offered = {i.registration_id for i in offers}
+def _zip_rows(registrations, funnel: Funnel) -> list[GroupRow]:
+    attended, offered = funnel.checked_in, funnel.offered
     rows: dict[str, Counter] = defaultdict(Counter)
     for registration_id, _, status, zip_code in registrations:
         if status == RegistrationStatus.CANCELLED:
@@ -392,13 +398,17 @@ def _zip_rows(registrations, attended: set[int], offers: list[Interview]) -> lis
     return result
 
 
-def previous_in_series(session: Session, event: Event) -> Event | None:
-    """The event of the same series held just before this one, for the comparison."""
+def previous_in_series(session: Session, event: Event, now: datetime) -> Event | None:
+    """The event to compare with: the series' last *completed* event before this one (published,
+    closed or archived, and over by ``now``) that has data (someone registered), or none. A draft,
+    or an event nobody came to, says nothing about how this one did."""
     if not event.series:
         return None
+    has_data = select(Registration.id).where(Registration.event_id == Event.id).exists()
     return session.scalar(
         select(Event)
-        .where(Event.series == event.series, Event.starts_at < event.starts_at, Event.id != event.id)
+        .where(Event.series == event.series, Event.starts_at < event.starts_at, Event.id != event.id,
+               Event.status != EventStatus.DRAFT, Event.ends_at <= now, has_data)
         .order_by(Event.starts_at.desc())
         .limit(1)
     )
@@ -419,7 +429,7 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
     from app.services.surveys import SECTOR_LABELS
 
     numbers = event_numbers(session, event, now)
-    previous = previous_in_series(session, event)
+    previous = previous_in_series(session, event, now)
     comparison = Comparison(previous, event_numbers(session, previous, now).headline) if previous else None
     sector_names = {sector.value: english for sector, (english, _) in SECTOR_LABELS.items()} | {"other": "Other"}
     drawn = {
