@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.models import HireStatus, Interview, Outcome, TokenScope, utcnow
+from app.models import AccessToken, CheckIn, HireStatus, Interview, Outcome, TokenScope, utcnow
 from app.services import bookings, interviews
 from app.services.tokens import issue_token, revoke_token
 from tests import factories
@@ -170,3 +170,54 @@ def test_someone_who_leaves_the_line_is_a_no_show_and_the_line_moves_up(client, 
     db.session.refresh(waiting)
     assert waiting.outcome == Outcome.NO_SHOW
     assert "No one is waiting" in client.get(booth).get_data(as_text=True)
+
+
+def test_before_the_event_day_the_booth_shows_bookings_and_starts_nothing(client, db, setup):
+    event, hotel, maria = setup["event"], setup["hotel"], setup["maria"]
+    token = csrf_token(client, setup["booth"] + "?find=gom")  # a form left open on the tablet since the event day
+    event.starts_at, event.ends_at = utcnow() + timedelta(days=21), utcnow() + timedelta(days=21, hours=5)
+    db.session.flush()
+    bookings.generate_slots(db.session, hotel)
+    slot = db.session.scalars(select(bookings.InterviewSlot).order_by(bookings.InterviewSlot.starts_at)).first()
+    bookings.book(db.session, maria, slot, utcnow())
+    db.session.commit()
+    booth = setup["booth"]
+    page = client.get(booth).get_data(as_text=True)
+    assert "Interviews start on the day of the event" in page and "María Gómez" in page
+    found = client.get(booth + "?find=gom").get_data(as_text=True)
+    assert "Start interview" not in found and "Add to queue" not in found and ">Start<" not in page
+    response = client.post(booth + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "early"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Interview)) == 0
+    assert "Interviews start on the day of the event" in client.get(booth).get_data(as_text=True)
+    # The funnel cannot say "checked in 0, interviewed 1": nobody was checked in either.
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_starting_someone_the_door_missed_checks_them_in_at_the_booth(client, db, setup):
+    booth, maria = setup["booth"], setup["maria"]
+    assert post(client, booth + "/start", booth, registration_id=maria.id, nonce="tap-9").status_code == 303
+    (scan,) = db.session.scalars(select(CheckIn)).all()
+    assert (scan.registration_id, scan.successful) == (maria.id, True)
+    assert db.session.get(AccessToken, scan.device_token_id).scope == TokenScope.BOOTH  # checked in at the booth
+    # A retry of the same tap neither checks her in twice nor starts a second interview.
+    post(client, booth + "/start", booth, registration_id=maria.id, nonce="tap-9")
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
+
+
+def test_open_interviews_close_when_the_day_ends(client, db, setup):
+    hotel, maria = setup["hotel"], setup["maria"]
+    talking = interviews.start(db.session, hotel, maria, utcnow())
+    waiting = interviews.queue_walk_up(db.session, hotel, factories.make_registration(db.session, setup["event"]), utcnow())
+    db.session.commit()
+    token = csrf_token(client, setup["booth"] + "?find=gom")
+    event = setup["event"]
+    event.starts_at, event.ends_at = utcnow() - timedelta(days=2, hours=5), utcnow() - timedelta(days=2)
+    db.session.commit()
+    page = client.get(setup["booth"]).get_data(as_text=True)
+    db.session.refresh(talking), db.session.refresh(waiting)
+    assert (talking.outcome, waiting.outcome) == (Outcome.NOT_RECORDED, Outcome.NO_SHOW)
+    assert "Interviewed, no outcome recorded" in page
+    late = client.post(setup["booth"] + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "late"})
+    assert late.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Interview)) == 2  # nothing starts after the day

@@ -107,6 +107,12 @@ class EventForm(FlaskForm):
     registration_closes = DateTimeLocalField(
         "Registration closes", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
     )
+    booth_opens = DateTimeLocalField(
+        "Booths open early", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
+    )
+    booth_closes = DateTimeLocalField(
+        "Booths close late", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
+    )
     capacity = IntegerField("Capacity (registrations)", validators=[Optional(), NumberRange(min=1)])
     description = TextAreaField("Description", validators=[Length(max=5000)], render_kw={"rows": 7})
     description_es = TextAreaField(

@@ -67,11 +67,16 @@ def _booth() -> Participation:
 
 def _board_context(participation: Participation, now=None) -> dict:
     now = now or utcnow()
+    phase = interviews.booth_phase(participation, now)
+    if phase == "after" and interviews.close_open_interviews(db.session, participation.event, now):
+        db.session.commit()  # the day is over: this read writes once, closing what stayed open
     return {
         "participation": participation,
         "event": participation.event,
         "board": interviews.board(db.session, participation, now),
-        "editable": interviews.outcomes_editable(participation, now),
+        "phase": phase,
+        "booth_day": interviews.booth_day(participation.event),
+        "editable": phase == "open",
         "new_nonce": _nonce,
         "now": now,
     }
@@ -97,7 +102,7 @@ def booth():
         else:
             results = interviews.search(db.session, participation, found)
     context = _board_context(participation)
-    offers = [] if context["editable"] else interviews.offers_to_confirm(db.session, participation)
+    offers = interviews.offers_to_confirm(db.session, participation) if context["phase"] == "after" else []
     return render_template(
         "interviews/booth.html", token=token, found=found, results=results, by_badge=by_badge,
         offers=offers, hire_form=HireForm(), outcome_labels=OUTCOME_LABELS,
@@ -222,8 +227,10 @@ def start_queued(interview_id: int):
     try:
         interview = interviews.booth_interview(db.session, participation, interview_id)
         interviews.start(db.session, participation, interview.registration, utcnow(), token=g.access_token)
-    except DomainError:
-        abort(404)
+    except DomainError as error:
+        if error.code == "not_found":
+            abort(404)
+        return _fail(error, url_for("interviews.booth", token=token, _anchor="queue"))
     db.session.commit()
     return _done(url_for("interviews.interview", token=token, interview_id=interview.id))
 
@@ -251,7 +258,7 @@ def _interview_page(participation, interview, form, chosen: str | None, status: 
         "interviews/interview.html", token=request.view_args["token"], participation=participation,
         event=participation.event, interview=interview,
         person=interviews.booth_candidate(interview.registration, participation), form=form, chosen=chosen,
-        outcome_labels=OUTCOME_LABELS, outcomes=list(Outcome), conditions=OFFER_CONDITIONS,
+        outcome_labels=OUTCOME_LABELS, outcomes=[o for o in Outcome if o.kind.booth_choice], conditions=OFFER_CONDITIONS,
         editable=interviews.outcomes_editable(participation, utcnow()),
         wage_units={p.id: (p.wage_unit.value if p.wage_unit else "") for p in participation.positions},
     ), status

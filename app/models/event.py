@@ -77,6 +77,10 @@ class Event(TimestampMixin, Base):
     #: Beyond this many registrations, new ones go to the waitlist. None: no limit.
     capacity: Mapped[int | None]
     max_bookings_per_candidate: Mapped[int] = mapped_column(default=3)
+    #: Booths interview on the event's day (midnight to midnight where it happens); staff may widen
+    #: that window with an earlier opening or a later closing (a set-up day, an evening session).
+    booth_opens_at: Mapped[datetime | None]
+    booth_closes_at: Mapped[datetime | None]
 
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Participation.id"

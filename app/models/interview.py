@@ -86,6 +86,8 @@ class Outcome(enum.StrEnum):
     SECOND_INTERVIEW = "second_interview"
     CONDITIONAL_OFFER = "conditional_offer"
     HIRED_ON_THE_SPOT = "hired_on_the_spot"
+    #: Started at the booth, but the event day ended before anyone recorded how it went.
+    NOT_RECORDED = "not_recorded"
 
     @property
     def kind(self) -> "OutcomeKind":
@@ -114,6 +116,8 @@ class OutcomeKind:
     hire_path: bool
     #: Recorded with the hire already made (a hire on the spot).
     hired: bool = False
+    #: A button at the booth (a kind the system records by itself is not).
+    booth_choice: bool = True
     #: What the booth asks for before saving it: ``"second"`` (date, time, place) or ``"offer"``
     #: (position, wage, start date); None saves with one tap.
     details: str | None = None
@@ -133,12 +137,14 @@ OUTCOME_KINDS: dict[Outcome, OutcomeKind] = {
                                            details="offer"),
     Outcome.HIRED_ON_THE_SPOT: OutcomeKind("Hired on the spot", held=True, offer=True, hire_path=True,
                                            hired=True, details="offer"),
+    Outcome.NOT_RECORDED: OutcomeKind("Interviewed, no outcome recorded", held=True, offer=False, hire_path=True,
+                                      booth_choice=False),
 }
 
 
-def outcome_in(column: str, outcomes: tuple[Outcome, ...]) -> str:
-    """SQL for "``column`` is one of ``outcomes``", for check constraints made from ``OUTCOME_KINDS``."""
-    return f"{column} IN ({', '.join(repr(o.value) for o in outcomes)})"
+def outcome_in(column: str, outcomes: tuple[Outcome, ...], *, negate: bool = False) -> str:
+    """SQL for "``column`` is (not) one of ``outcomes``", for check constraints made from ``OUTCOME_KINDS``."""
+    return f"{column} {'NOT IN' if negate else 'IN'} ({', '.join(repr(o.value) for o in outcomes)})"
 
 
 class HireStatus(enum.StrEnum):
@@ -153,7 +159,7 @@ class Interview(TimestampMixin, Base):
     __tablename__ = "interviews"
     __table_args__ = (
         sa.CheckConstraint(
-            f"NOT ({outcome_in('outcome', Outcome.where(details='offer'))})"
+            f"{outcome_in('outcome', Outcome.where(details='offer'), negate=True)}"
             " OR (offer_wage_cents IS NOT NULL AND offer_wage_unit IS NOT NULL)",
             name="offer_has_wage",
         ),

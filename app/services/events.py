@@ -308,6 +308,9 @@ class EventDetails:
     registration_closes: datetime | None = None
     capacity: int | None = None
     max_bookings_per_candidate: int = 3
+    #: Booths interview on the event's day; these widen that window (local times, optional).
+    booth_opens: datetime | None = None
+    booth_closes: datetime | None = None
 
 
 def slugify(text: str) -> str:
@@ -386,6 +389,14 @@ def _event_values(session: Session, details: EventDetails, *, event_id: int | No
             "registration_closes_too_late", "Registration must close by the end of the event.",
             field="registration_closes",
         )
+    booth_opens_at = details.booth_opens.replace(tzinfo=tz).astimezone(UTC) if details.booth_opens else None
+    booth_closes_at = details.booth_closes.replace(tzinfo=tz).astimezone(UTC) if details.booth_closes else None
+    if booth_opens_at and booth_opens_at > starts_at:
+        raise DomainError("booth_opens_too_late", "Booths can open earlier than the event's day, not later: "
+                          "leave this blank to open them at midnight of the event's day.", field="booth_opens")
+    if booth_closes_at and booth_closes_at < ends_at:
+        raise DomainError("booth_closes_too_early", "Booths can close later than the event's day, not earlier: "
+                          "leave this blank to close them at midnight after the event.", field="booth_closes")
     if details.capacity is not None and details.capacity < 1:
         raise DomainError("capacity_positive", "Capacity must be at least 1, or left blank for no limit.",
                           field="capacity")
@@ -408,6 +419,8 @@ def _event_values(session: Session, details: EventDetails, *, event_id: int | No
         "ends_at": ends_at,
         "registration_opens_at": opens_at,
         "registration_closes_at": closes_at,
+        "booth_opens_at": booth_opens_at,
+        "booth_closes_at": booth_closes_at,
         "capacity": details.capacity,
         "max_bookings_per_candidate": details.max_bookings_per_candidate,
         "sectors": [s.value for s in Sector if s in chosen],
@@ -455,6 +468,8 @@ def event_details_of(event: Event) -> EventDetails:
         registration_closes=local(event.registration_closes_at),
         capacity=event.capacity,
         max_bookings_per_candidate=event.max_bookings_per_candidate,
+        booth_opens=local(event.booth_opens_at),
+        booth_closes=local(event.booth_closes_at),
     )
 
 
@@ -627,6 +642,7 @@ def copy_event(
         registration_opens=moved_local(old.registration_opens),
         registration_closes=moved_local(old.registration_closes),
         capacity=old.capacity, max_bookings_per_candidate=old.max_bookings_per_candidate,
+        booth_opens=moved_local(old.booth_opens), booth_closes=moved_local(old.booth_closes),
     )
     event = Event(kind=source.kind, series=source.series, status=EventStatus.DRAFT)
     _save_event(session, event, _event_values(session, details))

@@ -12,6 +12,7 @@ they are interested in — never contact details, ZIP, demographics or other emp
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -37,7 +38,7 @@ from app.models import (
     User,
     WageUnit,
 )
-from app.services import audit
+from app.services import audit, checkin
 from app.services.errors import DomainError
 from app.services.events import event_day, local_to_utc
 from app.services.surveys import SECTOR_LABELS
@@ -228,6 +229,23 @@ def _create(
     return interview
 
 
+def _arrive(
+    session: Session, participation: Participation, registration: Registration, now: datetime,
+    nonce: str | None, token: AccessToken | None,
+) -> None:
+    """A person the booth scans or starts is at the event: if the door has not checked them in, the
+    booth does, through the door's own ``check_in()`` (logged with the booth's link as the device),
+    so a badge the door would refuse (cancelled, waitlisted) is refused here the same way."""
+    if checkin.presence(session, registration.id).inside:
+        return
+    scanner = checkin.Scanner(device_id=token.id, name=token.name) if token else checkin.Scanner()
+    scan = checkin.Scan(code=registration.badge_code, nonce=f"booth-{nonce or uuid.uuid4().hex}"[:64])
+    result = checkin.check_in(session, participation.event_id, scan, scanner, now)
+    if result.status not in (checkin.ScanStatus.CHECKED_IN, checkin.ScanStatus.ALREADY_CHECKED_IN):
+        raise DomainError(result.status, "This badge cannot be checked in. Send the person to the registration desk.")
+    audit.record(session, "checkin.at_booth", actor_token=token, obj=registration, event_id=participation.event_id)
+
+
 def queue_walk_up(
     session: Session, participation: Participation, registration: Registration, now: datetime, *,
     nonce: str | None = None, token: AccessToken | None = None,
@@ -237,7 +255,9 @@ def queue_walk_up(
     nonce = _check_nonce(nonce)
     if (done := _by_nonce(session, participation, nonce)) is not None:
         return done
+    _require_open(participation, now)
     _lock(session, registration, participation)
+    _arrive(session, participation, registration, now, nonce, token)
     if (waiting := _open_interview(session, participation, registration)) is not None:
         return waiting
     interview = _create(session, Interview(
@@ -258,7 +278,9 @@ def start(
     nonce = _check_nonce(nonce)
     if (done := _by_nonce(session, participation, nonce)) is not None:
         return done
+    _require_open(participation, now)
     _lock(session, registration, participation)
+    _arrive(session, participation, registration, now, nonce, token)
     interview = _open_interview(session, participation, registration)
     if interview is None:
         booking = _booking_here(session, participation, registration)
@@ -298,6 +320,7 @@ def booking_no_show(
     nonce = _check_nonce(nonce)
     if (done := _by_nonce(session, participation, nonce)) is not None:
         return done
+    _require_open(participation, now)
     interview = session.scalar(select(Interview).where(Interview.booking_id == booking.id))
     if interview is None:
         # Written with its outcome, so it never counts as an open interview (the person may be
@@ -339,11 +362,58 @@ def parse_wage(text: str) -> int | None:
     return int(dollars) * 100 + int((cents + "00")[:2])
 
 
+def booth_day(event: Event) -> tuple[datetime, datetime]:
+    """When booths interview: the event's day where it happens, midnight to midnight, widened by
+    staff's earlier opening (``booth_opens_at``) or later closing (``booth_closes_at``)."""
+    day = event_day(event)
+    opens = local_to_utc(day, time(0, 0), event.timezone)
+    closes = local_to_utc(day + timedelta(days=1), time(0, 0), event.timezone)
+    if event.booth_opens_at is not None:
+        opens = min(opens, event.booth_opens_at)
+    if event.booth_closes_at is not None:
+        closes = max(closes, event.booth_closes_at)
+    return opens, closes
+
+
+def booth_phase(participation: Participation, now: datetime) -> str:
+    """``"before"`` the booth day (bookings shown read-only), ``"open"`` during it (interviews start
+    and outcomes are recorded), ``"after"`` it (hires are confirmed)."""
+    opens, closes = booth_day(participation.event)
+    return "before" if now < opens else "open" if now < closes else "after"
+
+
 def outcomes_editable(participation: Participation, now: datetime) -> bool:
-    """Outcomes can be changed until the end of the event's day (where it happens)."""
-    event = participation.event
-    day_after = event_day(event) + timedelta(days=1)
-    return now < local_to_utc(day_after, time(0, 0), event.timezone)
+    """Interviews start, and outcomes are recorded or changed, only during the booth day."""
+    return booth_phase(participation, now) == "open"
+
+
+def _require_open(participation: Participation, now: datetime) -> None:
+    phase = booth_phase(participation, now)
+    if phase == "before":
+        raise DomainError("booth_not_open", "Interviews start on the day of the event. Until then you can see your bookings.")
+    if phase == "after":
+        raise DomainError("booth_closed", "The event day is over: interviews can no longer start. Confirm hires below.")
+
+
+def close_open_interviews(session: Session, event: Event, now: datetime) -> int:
+    """Once the booth day is over, no interview stays open: one under way is recorded as
+    ``not_recorded`` (it took place; nobody said how it went), one still waiting in a line as a
+    no-show (the person left). Returns how many it closed; nothing to do before the day ends, so
+    pages that read the numbers call it first and write only when something closes."""
+    _, closes = booth_day(event)
+    if now < closes:
+        return 0
+    still_open = session.scalars(
+        select(Interview).join(Interview.participation)
+        .where(Participation.event_id == event.id, Interview.outcome.is_(None))
+    ).all()
+    for interview in still_open:
+        interview.outcome = Outcome.NOT_RECORDED if interview.started_at is not None else Outcome.NO_SHOW
+        interview.recorded_at = closes
+    if still_open:
+        session.flush()
+        audit.record(session, "interview.close_day", obj=event, closed=len(still_open))
+    return len(still_open)
 
 
 def _positions(participation: Participation) -> dict[int, Position]:
@@ -358,9 +428,12 @@ def record_outcome(
     and its unit, and a position when the employer brought job orders; a second interview needs its
     date and time. Changing away from an offer clears its terms and hire status."""
     participation = interview.participation
-    if not outcomes_editable(participation, now):
+    if booth_phase(participation, now) == "after":
         raise DomainError("outcome_locked", "Outcomes can no longer be changed after the event day. Confirm hires below.")
+    _require_open(participation, now)
     outcome = Outcome(details.outcome)
+    if not outcome.kind.booth_choice:
+        raise DomainError("unknown_outcome", "Choose one of the outcomes.", field="outcome")
     positions = _positions(participation)
     if details.position_id is not None and details.position_id not in positions:
         raise DomainError("unknown_position", "Choose one of your job orders.", field="position_id")
