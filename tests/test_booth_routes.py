@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AccessToken, CheckIn, HireStatus, Interview, Outcome, TokenScope, utcnow
-from app.services import bookings, interviews
+from app.models import AccessToken, AuditEntry, CheckIn, HireStatus, Interview, Outcome, Role, TokenScope, utcnow
+from app.services import bookings, interviews, reports
 from app.services.tokens import issue_token, revoke_token
 from tests import factories
 from tests.conftest import csrf_token
@@ -221,3 +221,36 @@ def test_open_interviews_close_when_the_day_ends(client, db, setup):
     late = client.post(setup["booth"] + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "late"})
     assert late.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Interview)) == 2  # nothing starts after the day
+
+
+def test_staff_follow_up_pending_offers_and_record_a_hire_after_a_second_interview(client, db, login, setup):
+    hotel, maria, cook = setup["hotel"], setup["maria"], setup["cook"]
+    offer = interviews.start(db.session, hotel, maria, utcnow())
+    interviews.record_outcome(db.session, offer, interviews.OutcomeDetails(
+        Outcome.CONDITIONAL_OFFER, position_id=cook.id, wage_cents=1850, wage_unit="hour"), utcnow())
+    ben = factories.make_registration(db.session, setup["event"], factories.make_candidate(db.session, first_name="Ben", last_name="Okafor"))
+    second = interviews.start(db.session, hotel, ben, utcnow())
+    interviews.record_outcome(db.session, second, interviews.OutcomeDetails(
+        Outcome.SECOND_INTERVIEW, second_interview_on=utcnow().date() + timedelta(days=3)), utcnow())
+    event = setup["event"]
+    event.starts_at, event.ends_at = utcnow() - timedelta(days=60, hours=5), utcnow() - timedelta(days=60)
+    db.session.commit()
+    login(factories.make_user(db.session, Role.STAFF))
+    slug = event.slug
+    pending = client.get(f"/staff/events/{slug}/hires").get_data(as_text=True)
+    assert "Lakeshore Grand Hotel" in pending and "María Gómez" in pending and "Ben Okafor" not in pending
+
+    page = f"/staff/events/{slug}/employers/{hotel.id}/hires"
+    assert "Ben Okafor" in client.get(page).get_data(as_text=True)
+    missing_reason = client.post(f"/staff/events/{slug}/interviews/{second.id}/hire", data={
+        "csrf_token": csrf_token(client, page), "status": "hired", "start_date": "2027-02-01", "back": "booth"})
+    assert missing_reason.status_code == 303 and second.hire_status is None
+    client.post(f"/staff/events/{slug}/interviews/{second.id}/hire", data={
+        "csrf_token": csrf_token(client, page), "status": "hired", "start_date": "2027-02-01",
+        "reason": "hired_after_second_interview", "back": "booth"})
+    db.session.refresh(second)
+    assert (second.hired, second.offered) == (True, True)
+    numbers = reports.event_numbers(db.session, event, utcnow())
+    assert numbers.funnel[-2:] == [("Offered a job", 2), ("Hired", 1)]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "interview.hire")).all()[-1]
+    assert entry.details["reason"] == "hired_after_second_interview" and "Ben" not in str(entry.details)

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import HireStatus, WageUnit
-from app.services.interviews import OFFER_CONDITIONS
+from app.services.interviews import HIRE_REASONS, OFFER_CONDITIONS
 
 
 class CheckboxListField(SelectMultipleField):
@@ -62,6 +62,15 @@ class OutcomeForm(NonceForm):
 class HireForm(FlaskForm):
     status = RadioField("Hired?", choices=HIRE_CHOICES, validators=[InputRequired()])
     start_date = DateField("Start date", validators=[Optional()])
+
+
+class StaffHireForm(FlaskForm):
+    """Staff confirm or correct how an interview ended after the event, with a reason."""
+
+    status = RadioField("Hired?", choices=[*HIRE_CHOICES, SelectChoice("no_offer", "No offer")], validators=[InputRequired("Choose hired, declined, still pending or no offer.")])
+    start_date = DateField("Start date", validators=[Optional()])
+    reason = SelectField("Why", choices=[SelectChoice("", "Choose a reason…"), *[SelectChoice(k, v) for k, v in HIRE_REASONS.items()]],
+                         validators=[InputRequired("Choose why you are changing this.")])
 
 
 class BookingForm(FlaskForm):

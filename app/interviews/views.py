@@ -32,11 +32,13 @@ from app.interviews.forms import (
     NonceForm,
     OutcomeForm,
     PersonForm,
+    StaffHireForm,
 )
 from app.models import (
     Booking,
     Candidate,
     HireStatus,
+    Interview,
     InterviewSlot,
     Outcome,
     Participation,
@@ -44,7 +46,7 @@ from app.models import (
     TokenScope,
     utcnow,
 )
-from app.services import badges, bookings, interviews
+from app.services import badges, bookings, events, interviews
 from app.services import registration as registrations
 from app.services.booking_mail import interviews_ics, send_bookings_update
 from app.services.errors import DomainError
@@ -586,3 +588,53 @@ def staff_cancel(slug: str, participation_id: int, booking_id: int):
     db.session.commit()
     flash(f"Cancelled {booking.registration.candidate.full_name}'s booking.", "success")
     return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{booking.slot_id}"))
+
+
+# --- Staff: hires after the event ------------------------------------------------------------------
+
+
+@bp.get("/staff/events/<slug>/hires")
+@staff_required
+def staff_pending_offers(slug: str):
+    """Offers still waiting for an answer, employer by employer, to follow up in a few clicks."""
+    event = events.event_by_slug(db.session, slug)
+    return render_template("interviews/staff_hires.html", event=event, participation=None,
+                           groups=interviews.offers_pending(db.session, event), form=StaffHireForm(formdata=None),
+                           outcome_labels=OUTCOME_LABELS)
+
+
+@bp.get("/staff/events/<slug>/employers/<int:participation_id>/hires")
+@staff_required
+def staff_booth_hires(slug: str, participation_id: int):
+    """Every interview of one employer that could lead to a hire, to confirm or correct any of them."""
+    participation = _staff_participation(slug, participation_id)
+    return render_template("interviews/staff_hires.html", event=participation.event, participation=participation,
+                           groups=[(participation, interviews.hire_candidates(db.session, participation))],
+                           form=StaffHireForm(formdata=None), outcome_labels=OUTCOME_LABELS)
+
+
+@bp.post("/staff/events/<slug>/interviews/<int:interview_id>/hire")
+@staff_required
+def staff_confirm_hire(slug: str, interview_id: int):
+    event = events.event_by_slug(db.session, slug)
+    found = db.session.get(Interview, interview_id)
+    if found is None or found.participation.event_id != event.id:
+        abort(404)
+    back = request.form.get("back") == "booth"
+    to = (url_for("interviews.staff_booth_hires", slug=slug, participation_id=found.participation_id,
+                  _anchor=f"interview-{found.id}") if back else url_for("interviews.staff_pending_offers", slug=slug))
+    form = StaffHireForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(to, code=303)
+    status = None if form.status.data == "no_offer" else HireStatus(form.status.data)
+    try:
+        interviews.confirm_hire(db.session, found, status, utcnow(), start_date=form.start_date.data,
+                                user=current_user._get_current_object(), reason=form.reason.data)
+    except DomainError as error:
+        return _fail(error, to)
+    db.session.commit()
+    said = {"hired": "hired", "declined": "offer declined", "pending": "offer still pending", "no_offer": "no offer"}
+    flash(f"Saved: {found.registration.candidate.full_name} at {found.participation.organization.name} — "
+          f"{said[form.status.data]}.", "success")
+    return redirect(to, code=303)
