@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import AuditEntry, HireStatus, Interview, InterviewSource, Outcome, Role, WageUnit
-from app.services import bookings, interviews
+from app.services import bookings, events, interviews
 from app.services.errors import DomainError
 from tests import factories
 
@@ -233,3 +233,46 @@ def test_a_booked_no_show_while_waiting_in_the_walk_up_line_keeps_the_line_place
     waiting = interviews.queue_walk_up(db.session, booth, maria, at(0))
     interviews.booking_no_show(db.session, booth, booking, at(20))
     assert [i.interview for i in interviews.board(db.session, booth, at(21)).queue] == [waiting]
+
+
+@pytest.mark.parametrize(("cents", "unit", "code"), [
+    (180_000, WageUnit.HOUR, "wage_implausible"),   # $1,800 an hour
+    (2_200, WageUnit.YEAR, "wage_implausible"),     # $22 a year: an hourly wage with the wrong unit
+    (500_000, WageUnit.HOUR, "wage_implausible"),   # $5,000 an hour
+    (600, WageUnit.HOUR, "wage_unusual"),           # $6 an hour: below any minimum wage, maybe a typo
+    (45_000_000, WageUnit.YEAR, "wage_unusual"),    # $450,000 a year
+])
+def test_wages_are_checked_by_their_unit(db, booth, cents, unit, code):
+    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    details = offer(booth, wage_cents=cents, wage_unit=unit)
+    with pytest.raises(DomainError, match=code) as raised:
+        interviews.record_outcome(db.session, interview, details, at(15))
+    assert raised.value.field == "wage"
+    if code == "wage_unusual":  # confirmed, an unusual wage is kept as typed, unit and all
+        details.wage_confirmed = True
+        interviews.record_outcome(db.session, interview, details, at(15))
+        assert (interview.offer_wage_cents, interview.offer_wage_unit) == (cents, unit)
+    else:
+        assert interview.outcome is None
+
+
+def test_an_offer_cannot_start_before_the_event(db, booth):
+    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    with pytest.raises(DomainError, match="start_date_past"):
+        interviews.record_outcome(db.session, interview, offer(booth, start_date=date(2020, 1, 1)), at(15))
+
+
+def test_a_job_order_wage_is_checked_by_its_unit(db, booth):
+    with pytest.raises(DomainError, match="wage_implausible"):
+        events.add_position(db.session, booth, events.PositionDetails(
+            title="Server", wage_min_cents=500_000, wage_unit=WageUnit.HOUR))
+    with pytest.raises(DomainError, match="wage_implausible") as raised:
+        events.add_position(db.session, booth, events.PositionDetails(
+            title="Server", wage_min_cents=2_200, wage_unit=WageUnit.YEAR))
+    assert "Did you mean $22.00 an hour?" in str(raised.value.message)
+    with pytest.raises(DomainError, match="wage_unusual"):
+        events.add_position(db.session, booth, events.PositionDetails(
+            title="Chef", wage_min_cents=20_000, wage_unit=WageUnit.HOUR))
+    chef = events.add_position(db.session, booth, events.PositionDetails(
+        title="Chef", wage_min_cents=20_000, wage_unit=WageUnit.HOUR, wage_confirmed=True))
+    assert chef.wage_min_cents == 20_000

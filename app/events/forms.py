@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     DecimalField,
@@ -188,6 +189,7 @@ class PositionForm(FlaskForm):
     wage_min = DollarField("Lowest wage ($)", places=2, validators=[Optional()])
     wage_max = DollarField("Highest wage ($)", places=2, validators=[Optional()])
     wage_unit = SelectField("Wage is", choices=choices(WAGE_UNIT_CHOICES), default="")
+    wage_confirmed = BooleanField("Yes, this wage and its unit are right")
     employment_type = SelectField("Employment type", choices=choices(EMPLOYMENT_TYPE_CHOICES))
     sector = SelectField("Sector", choices=choices(OPTIONAL_SECTOR_CHOICES), default="")
     requirements = TextAreaField("Requirements", validators=[Length(max=5000)])

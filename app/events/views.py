@@ -415,6 +415,9 @@ def _position_details(form: PositionForm) -> events.PositionDetails:
         sector=form.sector.data or None,
         requirements=form.requirements.data or "",
         title_es=form.title_es.data or "",
+
+
+        wage_confirmed=bool(form.wage_confirmed.data),
     )
 
 
@@ -428,18 +431,20 @@ def add_position(slug: str, participation_id: int):
         form = PositionForm(data={"sector": sector.value if sector else ""})
     else:
         form = PositionForm()
+    ask_wage = False
     if form.validate_on_submit():
         try:
             position = events.add_position(db.session, participation, _position_details(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
+            ask_wage = error.code == "wage_unusual"
         else:
             db.session.commit()
             flash(f"{position.title} at {participation.organization.name} is added.", "success")
             _flash_warnings(events.position_warnings(position))
             return _event_page(event, f"employer-{participation.id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
-                           participation=participation, position=None)
+                           participation=participation, position=None, ask_wage=ask_wage)
 
 
 @bp.route("/staff/events/<slug>/positions/<int:position_id>/edit", methods=["GET", "POST"])
@@ -459,18 +464,20 @@ def edit_position(slug: str, position_id: int):
         })
     else:
         form = PositionForm()
+    ask_wage = False
     if form.validate_on_submit():
         try:
             events.update_position(db.session, position, _position_details(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
+            ask_wage = error.code == "wage_unusual"
         else:
             db.session.commit()
             flash(f"{position.title} is saved.", "success")
             _flash_warnings(events.position_warnings(position))
             return _event_page(event, f"employer-{position.participation_id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
-                           participation=position.participation, position=position)
+                           participation=position.participation, position=position, ask_wage=ask_wage)
 
 
 @bp.route("/staff/events/<slug>/positions/<int:position_id>/remove", methods=["GET", "POST"])

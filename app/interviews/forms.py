@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -52,6 +53,7 @@ class OutcomeForm(NonceForm):
     position_id = SelectField("Position", coerce=int, choices=[], validate_choice=False, validators=[Optional()])
     wage = StringField("Wage offered ($)", validators=[Optional(), Length(max=20)])
     wage_unit = RadioField("Paid", choices=WAGE_UNITS, validators=[Optional()], validate_choice=True)
+    wage_confirmed = BooleanField("Yes, this wage and its unit are right")
     start_date = DateField("Start date", validators=[Optional()])
     conditions = CheckboxListField("Conditions", choices=[SelectChoice(k, v) for k, v in OFFER_CONDITIONS.items()])
     second_date = DateField("Date", validators=[Optional()])

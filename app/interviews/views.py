@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import link_token_required, staff_required
 from app.extensions import db
-from app.formatting import local_time
+from app.formatting import local_time, wage_range
 from app.interviews.forms import (
     BookingForm,
     HireForm,
@@ -250,19 +250,22 @@ def _outcome_form(participation: Participation, interview, formdata=True) -> Out
             "second_time": interviews.local_time_of(interview.second_interview_at, participation),
             "second_place": interview.second_interview_place or "",
         })
-    form.position_id.choices = [SelectChoice(0, "Choose a position…"), *[SelectChoice(p.id, p.title) for p in participation.positions]]
+    # Each job order's own wage shows beside its title; choosing one never changes the unit typed.
+    form.position_id.choices = [SelectChoice(0, "Choose a position…"), *[
+        SelectChoice(p.id, f"{p.title} (job order: {pay})" if (pay := wage_range(p.wage_min_cents, p.wage_max_cents, p.wage_unit)) else p.title)
+        for p in participation.positions]]
     form.nonce.data = form.nonce.data or _nonce()
     return form
 
 
-def _interview_page(participation, interview, form, chosen: str | None, status: int = 200):
+def _interview_page(participation, interview, form, chosen: str | None, status: int = 200, ask_wage: bool = False):
     return render_template(
         "interviews/interview.html", token=request.view_args["token"], participation=participation,
         event=participation.event, interview=interview,
         person=interviews.booth_candidate(interview.registration, participation), form=form, chosen=chosen,
         outcome_labels=OUTCOME_LABELS, outcomes=[o for o in Outcome if o.kind.booth_choice], conditions=OFFER_CONDITIONS,
         editable=interviews.outcomes_editable(participation, utcnow()),
-        wage_units={p.id: (p.wage_unit.value if p.wage_unit else "") for p in participation.positions},
+        ask_wage=ask_wage,
     ), status
 
 
@@ -304,6 +307,7 @@ def record_outcome(interview_id: int):
             wage_unit=form.wage_unit.data or None,
             start_date=form.start_date.data,
             conditions=form.conditions.data or [],
+            wage_confirmed=bool(form.wage_confirmed.data),
             second_interview_on=form.second_date.data,
             second_interview_time=form.second_time.data,
             second_interview_place=form.second_place.data or "",
@@ -317,7 +321,8 @@ def record_outcome(interview_id: int):
             field.errors = [*field.errors, str(error.message)]
         else:
             form.form_errors.append(str(error.message))
-        return _interview_page(participation, found, form, outcome, status=422)
+        return _interview_page(participation, found, form, outcome, status=422,
+                               ask_wage=error.code == "wage_unusual")
     db.session.commit()
     flash(f"Saved: {found.registration.candidate.full_name} — {OUTCOME_LABELS[Outcome(outcome)].lower()}.", "success")
     return _done(url_for("interviews.booth", token=token))

@@ -42,7 +42,7 @@ from app.models import (
     User,
     WageUnit,
 )
-from app.services import audit, tokens
+from app.services import audit, tokens, wages
 from app.services.errors import DomainError
 from app.services.event_templates import template_for
 from app.services.surveys import add_default_surveys, window_warning
@@ -879,6 +879,10 @@ class PositionDetails:
     title_es: str = ""
 
 
+    #: Staff confirmed a wage outside the usual range for its unit (``services.wages``).
+    wage_confirmed: bool = False
+
+
 def dollars_to_cents(amount: Decimal | str | int | float | None) -> int | None:
     """``17.5`` → ``1750``, rounded to the cent; None stays None."""
     if amount is None or amount == "":
@@ -910,6 +914,8 @@ def _position_values(details: PositionDetails) -> dict:
     unit = WageUnit(details.wage_unit) if details.wage_unit else None
     if (low is not None or high is not None) and unit is None:
         raise DomainError("wage_unit_required", "Say whether the wage is per hour or per year.", field="wage_unit")
+    wages.check_wage(low, unit, field="wage_min", confirmed=details.wage_confirmed)
+    wages.check_wage(high, unit, field="wage_max", confirmed=details.wage_confirmed)
     return {
         "title": title,
         "title_es": title_es,

@@ -38,7 +38,7 @@ from app.models import (
     User,
     WageUnit,
 )
-from app.services import audit, checkin
+from app.services import audit, checkin, wages
 from app.services.errors import DomainError
 from app.services.events import event_day, local_to_utc
 from app.services.surveys import SECTOR_LABELS
@@ -345,6 +345,8 @@ class OutcomeDetails:
     wage_unit: WageUnit | None = None
     start_date: date | None = None
     conditions: list[str] = field(default_factory=list)
+    #: The recruiter confirmed a wage outside the usual range for its unit (``services.wages``).
+    wage_confirmed: bool = False
     second_interview_on: date | None = None
     second_interview_time: time | None = None
     second_interview_place: str = ""
@@ -455,6 +457,8 @@ def record_outcome(
             raise DomainError("wage_required", "Give the wage offered.", field="wage")
         if details.wage_unit is None:
             raise DomainError("wage_unit_required", "Choose per hour or per year.", field="wage_unit")
+        wages.check_wage(details.wage_cents, details.wage_unit, field="wage", confirmed=details.wage_confirmed)
+        wages.check_start_date(details.start_date, event_day(participation.event))
         interview.offer_wage_cents = details.wage_cents
         interview.offer_wage_unit = WageUnit(details.wage_unit)
         interview.offer_start_date = details.start_date
@@ -554,6 +558,8 @@ def confirm_hire(
         start_date = interview.offer_start_date
         if start_date is None:
             raise DomainError("start_date_required", "Give the start date.", field="start_date")
+    if status == HireStatus.HIRED:
+        wages.check_start_date(start_date, event_day(interview.participation.event))
     interview.hire_status = status
     interview.hired_start_date = start_date if status == HireStatus.HIRED else None
     interview.hire_confirmed_at = None if status in (None, HireStatus.PENDING) else now

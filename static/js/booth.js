@@ -94,18 +94,6 @@
     if (first) first.focus();
   });
 
-  // The position's wage unit becomes the default unit.
-  document.addEventListener("change", function (event) {
-    if (event.target.name !== "position_id") return;
-    var form = event.target.form;
-    var units = JSON.parse(form.getAttribute("data-wage-units") || "{}");
-    var unit = units[event.target.value];
-    if (unit && !form.querySelector("input[name=wage_unit]:checked")) {
-      var radio = form.querySelector("input[name=wage_unit][value=" + unit + "]");
-      if (radio) radio.checked = true;
-    }
-  });
-
   document.addEventListener("input", function (event) {
     if (event.target.form) saveDraft(event.target.form);
   });
