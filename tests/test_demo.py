@@ -1,7 +1,7 @@
 """The demo data: what someone exploring HireDay after ``make run`` finds, the same every time, and
 loading it again changes nothing."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 from app.models import (
     Answer,
     Base,
+    Booking,
     Candidate,
     CheckIn,
     Event,
     EventStatus,
     HireStatus,
     Interview,
+    InterviewSlot,
     Outcome,
     Participation,
     Partnership,
@@ -28,6 +30,7 @@ from app.models import (
     Response,
     Survey,
 )
+from app.services import checkin, interviews, reports
 from app.services.demo import DEMO_LOGINS, HOSPITALITY_SLUG, load_demo
 from app.services.users import authenticate
 
@@ -77,13 +80,13 @@ def test_hospitality_hires_is_full_size_and_open_for_registration(db):
 
 def test_loading_the_demo_again_adds_nothing(db):
     first = load_demo(db.session, now=NOW)
-    assert first["events_created"] == 2
+    assert first["events_created"] == 3
     before = _table_counts(db.session)
 
     again = load_demo(db.session, now=NOW)
 
     assert _table_counts(db.session) == before
-    assert again["events_skipped"] == 2 and again["users_skipped"] == 2
+    assert again["events_skipped"] == 3 and again["users_skipped"] == 2
     assert "events_created" not in again and "registrations_created" not in again
 
 
@@ -116,9 +119,11 @@ def test_techapalooza_has_check_ins_offers_hires_and_survey_answers(db):
     session = db.session
     load_demo(session, now=NOW)
 
-    event = session.scalar(select(Event).where(Event.series == "techapalooza"))
-    assert event.status == EventStatus.CLOSED and event.ends_at < NOW
-    assert event.slug == "techapalooza-summer-2026"  # the Thursday six weeks before NOW: July 30
+    event = session.scalar(select(Event).where(Event.series == "techapalooza", Event.status == EventStatus.CLOSED))
+    assert event.ends_at < NOW
+    assert event.slug == "techapalooza-fall-2026"  # the Thursday 12 to 18 days before NOW: September 3
+    # Recent enough that its booth links still confirm hires (BOOTH_LINK_DAYS = 30).
+    assert NOW < event.ends_at + timedelta(days=30)
     registrations = select(Registration).where(Registration.event_id == event.id)
     total = _count(session, registrations)
     checked_in = _count(session, select(CheckIn.registration_id).distinct().where(
@@ -133,8 +138,8 @@ def test_techapalooza_has_check_ins_offers_hires_and_survey_answers(db):
     interviews = session.scalars(
         select(Interview).join(Registration).where(Registration.event_id == event.id)
     ).all()
-    assert {i.outcome for i in interviews} == set(Outcome)
-    offers = [i for i in interviews if i.outcome in (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT)]
+    assert {i.outcome for i in interviews} == {o for o in Outcome if o.kind.booth_choice}
+    offers = [i for i in interviews if i.offered]
     assert offers
     for offer in offers:
         position = offer.position
@@ -156,3 +161,35 @@ def test_techapalooza_has_check_ins_offers_hires_and_survey_answers(db):
     ).all()
     assert numbers
     assert all((1 <= n <= 5) if kind == QuestionKind.SCALE_5 else (0 <= n <= 10) for kind, n in numbers)
+
+
+def test_an_event_is_happening_today_with_arrivals_lines_and_outcomes(db):
+    session = db.session
+    load_demo(session, now=NOW)
+    event = session.scalar(select(Event).where(Event.slug == "techapalooza-express-2026-09-15"))
+    assert event.status == EventStatus.PUBLISHED and event.starts_at < NOW < event.ends_at
+    assert interviews.booth_phase(event.participations[0], NOW) == "open"
+    arrived = set(checkin.first_entries_for_event(session, event.id))
+    assert 20 <= len(arrived) and all(at <= NOW for at in checkin.first_entries_for_event(session, event.id).values())
+    rows = session.scalars(select(Interview).join(Registration).where(Registration.event_id == event.id)).all()
+    waiting = [i for i in rows if i.outcome is None and i.started_at is None]
+    talking = [i for i in rows if i.outcome is None and i.started_at is not None]
+    done = [i for i in rows if i.outcome is not None]
+    assert waiting and talking and done, (len(waiting), len(talking), len(done))
+    assert all(i.registration_id in arrived for i in rows if i.started_at)  # every interview has an arrival
+    assert all(i.recorded_at <= NOW for i in done) and all(i.queued_at <= NOW for i in rows)
+    assert all(i.hire_status in (None, HireStatus.PENDING) or i.outcome == Outcome.HIRED_ON_THE_SPOT for i in done)
+    # The report compares it with the series' last completed event, the one two weeks ago.
+    previous = reports.previous_in_series(session, event, NOW)
+    assert previous is not None and previous.slug == "techapalooza-fall-2026"
+
+
+def test_nobody_in_the_demo_books_one_employer_twice(db):
+    load_demo(db.session, now=NOW)
+    twice = (
+        select(Booking.registration_id, InterviewSlot.participation_id)
+        .join(InterviewSlot, InterviewSlot.id == Booking.slot_id)
+        .where(Booking.cancelled_at.is_(None))
+        .group_by(Booking.registration_id, InterviewSlot.participation_id).having(func.count() > 1)
+    )
+    assert _count(db.session, twice) == 0

@@ -1,6 +1,8 @@
 """Demo data: two staff logins, an upcoming Hospitality Hires Chicago (2,500 registrations, 60
-employers, 150 positions, 12 referring partners) and a past Techapalooza with everything that
-happened at it (check-ins, interviews, offers, hires, survey answers).
+employers, 150 positions, 12 referring partners), a Techapalooza two weeks past with everything
+that happened at it (check-ins, interviews, offers, hires, survey answers; its booth links still
+confirm hires) and a Techapalooza Express happening today, relative to the clock (arrivals, lines
+at the booths, interviews under way, a few outcomes), so every role can be tried at once.
 
 Deterministic: every name, number and outcome comes from a ``random.Random`` seeded per event, so
 two databases loaded on the same day hold the same people; only secrets (badge codes, manage
@@ -1075,16 +1077,19 @@ def _hospitality_hires(load: _DemoLoad) -> Event:
     live = [r for r in registrants if r.status == RegistrationStatus.REGISTERED]
     for reg in rng.sample(live, 330) + rng.sample([r for r in registrants if r.cancelled_at], 6):
         taken: list[tuple[datetime, datetime]] = []
+        employers: set[int] = set()  # one booking per employer, as the database requires
         for _ in range(_weighted(rng, {1: 5, 2: 3, 3: 2})):
             for _attempt in range(20):
                 booth = rng.choice(booths)
                 slot = rng.choice(booth.slots)
                 if (not slot.is_blocked and slot.seats_taken < booth.participation.interviewers
+                        and booth.participation.id not in employers
                         and not _overlaps(slot.starts_at, slot.ends_at, taken)):
                     break
             else:
                 continue
             slot.seats_taken += 1
+            employers.add(booth.participation.id)
             taken.append((slot.starts_at, slot.ends_at))
             booked_at = _between(rng, reg.created_at, reg.cancelled_at or now)
             booking_rows.append({"slot_id": slot.id, "slot_capacity": slot.capacity, "registration_id": reg.id,
@@ -1123,12 +1128,13 @@ def _employer_pre_answers(rng: random.Random, booth: _Booth, sector: str) -> dic
     return answers
 
 
-# --- Techapalooza: six weeks ago, with everything that happened ---------------------------------
+# --- Techapalooza: two weeks ago, with everything that happened; and one happening today -----------
 
 
 def _techapalooza_day(now: datetime) -> date:
-    """The Thursday about six weeks before ``now``."""
-    day = now.astimezone(CHICAGO).date() - timedelta(weeks=6)
+    """The Thursday 12 to 18 days before ``now``: over, yet recent enough that its booth links (valid
+    ``BOOTH_LINK_DAYS`` after it) still confirm hires."""
+    day = now.astimezone(CHICAGO).date() - timedelta(days=12)
     return day - timedelta(days=(day.weekday() - 3) % 7)
 
 
@@ -1282,6 +1288,93 @@ def _techapalooza(load: _DemoLoad) -> Event:
     return event
 
 
+def _express_slug(now: datetime) -> str:
+    return f"techapalooza-express-{now.astimezone(CHICAGO).date().isoformat()}"
+
+
+def _techapalooza_express(load: _DemoLoad) -> Event:
+    """An IT fair happening now (relative to the clock): it began two hours ago and runs three more,
+    so the door, the booths and the live dashboard can all be tried at once. People have arrived,
+    lines have formed at booths, interviews are under way and a few outcomes are recorded. Its booth
+    window covers the whole event whatever the hour, even across midnight."""
+    session, now = load.session, load.now
+    slug = _express_slug(now)
+    rng = random.Random(f"{SEED}:{slug}")  # nosec B311
+    local_now = now.astimezone(CHICAGO)
+    starts = (now - timedelta(hours=2)).replace(second=0, microsecond=0)
+    starts -= timedelta(minutes=starts.minute % 15)
+    ends = starts + timedelta(hours=5)
+    event = Event(
+        slug=slug,
+        name=f"Techapalooza Express · {local_now:%B} {local_now.day}",
+        kind=EventKind.TECHAPALOOZA,
+        series="techapalooza",
+        sectors=[Sector.IT.value],
+        status=EventStatus.PUBLISHED,
+        description=(
+            "A short IT hiring session with eight Chicago employers: help desk, networking, data and junior "
+            "developer roles. Walk-ups welcome; join any booth's line from your phone."
+        ),
+        venue="Chicago Cook Workforce Partnership, Loop office",
+        address="69 W. Washington St., Chicago, IL 60602",
+        starts_at=starts,
+        ends_at=ends,
+        timezone="America/Chicago",
+        booth_opens_at=starts - timedelta(hours=1),
+        booth_closes_at=ends + timedelta(hours=1),
+        registration_opens_at=starts - timedelta(days=21),
+        capacity=120,
+        max_bookings_per_candidate=2,
+        created_at=starts - timedelta(days=28),
+    )
+    session.add(event)
+    session.flush()
+    role_counts = [2, 3, 2, 2, 3, 2, 2, 2]
+    employers = [(name, rng.sample(IT_ROLES, count)) for name, count in zip(IT_EMPLOYERS[:8], role_counts, strict=True)]
+    booths = load.add_booths(
+        event, rng, employers, Sector.IT, minutes={15: 2, 20: 1}, interviewers={1: 1, 2: 1},
+        windows=[(_minutes(0), _minutes(0)), (_minutes(15), _minutes(15))],
+    )
+    partners = load.add_partners(event, rng, TECH_PARTNERS)
+    _surveys(session, event)
+
+    registrants: list[_Registrant] = []
+    people = _people(rng, 74, 7001, CITY_AREA_CODES)
+    for person in people[:70]:
+        reg = _Registrant(person, _between(rng, event.registration_opens_at, starts - timedelta(hours=1), skew=0.7))
+        if rng.random() < 0.3:
+            reg.partners = [rng.choices(partners, weights=[w for _, w in partners])[0][0].id]
+        reg.how_heard = _how_heard(rng, None)
+        reg.employment_status = _employment_status(rng)
+        reg.sectors = [Sector.IT.value]
+        reg.consent_email = rng.random() < 0.85
+        arrival = starts + _minutes(rng.expovariate(1 / 45) - 5)
+        if rng.random() < 0.75 and arrival <= now - _minutes(2):
+            reg.arrived_at = arrival
+        registrants.append(reg)
+    for person in people[70:]:
+        arrived = _between(rng, starts + _minutes(15), now - _minutes(5))
+        registrants.append(_Registrant(
+            person, arrived - _minutes(rng.uniform(2, 5)), source=RegistrationSource.WALK_IN,
+            employment_status=_employment_status(rng), sectors=[Sector.IT.value], how_heard=_how_heard(rng, None),
+            consent_email=True, arrived_at=arrived,
+        ))
+    load.register(event, registrants)
+    attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrived_at)
+    rows = [
+        {"event_id": event.id, "registration_id": reg.id, "raw_code": None, "device_token_id": None,  # nosec B105
+         "user_id": load.volunteer_id, "scanned_at": reg.arrived_at,
+         "received_at": reg.arrived_at + timedelta(seconds=rng.randint(1, 4)), "nonce": _nonce(rng),
+         "kind": CheckInKind.ENTRY, "successful": True, "error_code": None, "is_offline": False,
+         "is_duplicate": False, "undoes_id": None}
+        for reg in attendees
+    ]
+    session.execute(insert(CheckIn), rows)
+    load.summary["checkins_created"] += len(rows)
+    _techapalooza_interviews(load, rng, event, booths, registrants, attendees, cutoff=now)
+    return event
+
+
 def _techapalooza_checkins(
     load: _DemoLoad, rng: random.Random, event: Event, registrants: list[_Registrant], attendees: list[_Registrant]
 ) -> None:
@@ -1329,9 +1422,21 @@ def _techapalooza_interviews(
     booths: list[_Booth],
     registrants: list[_Registrant],
     attendees: list[_Registrant],
+    *,
+    cutoff: datetime | None = None,
 ) -> list[dict]:
     """Bookings made before the day, then the day itself: booked interviews (or no-shows) and
-    walk-ups queued between them, each booth seeing one person per interviewer at a time."""
+    walk-ups queued between them, each booth seeing one person per interviewer at a time.
+
+    With a ``cutoff`` (an event under way), the day stops there: what had not happened yet is left
+    out, people who joined a line are still waiting in it, interviews begun are under way, and
+    offers made are still pending."""
+    cutoff = cutoff or load.now
+
+    def record(row: dict, booth: _Booth, began: datetime, done: datetime) -> None:
+        row.update(started_at=began)
+        if done + timedelta(minutes=3) <= cutoff:
+            _record_outcome(rng, row, booth, done, day, load.now, event.ends_at, confirm_hires=cutoff >= event.ends_at)
     starts = event.starts_at
     day = starts.astimezone(CHICAGO).date()
     # Per booth, per interviewer, and per person: when they are busy.
@@ -1372,8 +1477,12 @@ def _techapalooza_interviews(
     rows = []
     in_order = sorted(zip(booked, booking_ids, strict=True), key=lambda item: item[0][2].starts_at)
     for (reg, booth, slot, seat), booking_id in in_order:
+        if slot.starts_at > cutoff:
+            continue  # still to come: the booth shows it under "Booked: now and next"
         row = _interview_row(reg, booth, InterviewSource.BOOKED, booking_id, queued_at=slot.starts_at)
         if reg.arrived_at is None:
+            if slot.ends_at + _minutes(5) > cutoff:
+                continue
             row.update(outcome=Outcome.NO_SHOW, recorded_at=slot.ends_at + _minutes(5))
         else:
             length = _minutes(booth.participation.interview_minutes)
@@ -1382,8 +1491,9 @@ def _techapalooza_interviews(
             done = began + length
             seat_busy.append((began, done))
             person_busy[reg.id].append((began, done))
-            row.update(started_at=began)
-            _record_outcome(rng, row, booth, done, day, load.now, event.ends_at)
+            if began > cutoff:
+                continue
+            record(row, booth, began, done)
         rows.append(row)
 
     # Walk-ups: in order of arrival, each person queues at a few more booths.
@@ -1393,10 +1503,15 @@ def _techapalooza_interviews(
         for booth in rng.sample(others, min(len(others), _weighted(rng, {0: 2, 1: 4, 2: 3, 3: 2}))):
             p = booth.participation
             queued = max(cursor + _minutes(rng.uniform(1, 5)), p.interview_starts_at)
+            if queued > cutoff:
+                break
             length = _minutes(p.interview_minutes)
             if rng.random() < 0.04:  # gave up waiting
                 left = queued + _minutes(rng.uniform(12, 25))
                 row = _interview_row(reg, booth, InterviewSource.WALK_UP, None, queued_at=queued)
+                if left > cutoff:
+                    rows.append(row)  # still in the line, for now
+                    break
                 row.update(outcome=Outcome.NO_SHOW, recorded_at=left)
                 rows.append(row)
                 cursor = left
@@ -1413,9 +1528,9 @@ def _techapalooza_interviews(
             person_busy[reg.id].append((began, done))
             visited[reg.id].add(p.id)
             row = _interview_row(reg, booth, InterviewSource.WALK_UP, None, queued_at=queued)
-            row.update(started_at=began)
-            _record_outcome(rng, row, booth, done, day, load.now, event.ends_at)
-            rows.append(row)
+            if began <= cutoff:
+                record(row, booth, began, done)
+            rows.append(row)  # begun after the cutoff: still waiting in the line
             cursor = done
 
     rows.sort(key=lambda row: row["queued_at"])
@@ -1438,13 +1553,15 @@ def _interview_row(
 
 
 def _record_outcome(
-    rng: random.Random, row: dict, booth: _Booth, done: datetime, day: date, now: datetime, event_end: datetime
+    rng: random.Random, row: dict, booth: _Booth, done: datetime, day: date, now: datetime, event_end: datetime,
+    *, confirm_hires: bool = True,
 ) -> None:
-    """What the recruiter recorded after an interview, and (for offers) whether the person was hired."""
+    """What the recruiter recorded after an interview, and (for offers) whether the person was hired
+    (``confirm_hires``: the event is over and employers have answered; else offers are pending)."""
     outcome = _weighted(rng, {Outcome.NOT_SELECTED: 42, Outcome.SECOND_INTERVIEW: 30,
                               Outcome.CONDITIONAL_OFFER: 22, Outcome.HIRED_ON_THE_SPOT: 4})
     row.update(outcome=outcome, recorded_at=done + timedelta(seconds=rng.randint(20, 150)))
-    if rng.random() < 0.8 or outcome in (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT):
+    if rng.random() < 0.8 or outcome.kind.needs_terms:
         row["position_id"] = rng.choice(booth.positions).id
     if rng.random() < 0.35:
         row["notes"] = rng.choice(INTERVIEW_NOTES)
@@ -1452,7 +1569,7 @@ def _record_outcome(
         row.update(second_interview_at=_local(day + timedelta(days=rng.randint(2, 9)), rng.choice((9, 10, 13, 14))),
                    second_interview_place=rng.choice(SECOND_INTERVIEW_PLACES))
         return
-    if outcome not in (Outcome.CONDITIONAL_OFFER, Outcome.HIRED_ON_THE_SPOT):
+    if not outcome.kind.needs_terms:
         return
     position = next(p for p in booth.positions if p.id == row["position_id"])
     step = 25 if position.wage_unit == HOUR else 50_000
@@ -1464,12 +1581,16 @@ def _record_outcome(
                                                   ("background_check", "reference_check"): 1, (): 1})
         row["offer_conditions"] = list(row["offer_conditions"])
         status = _weighted(rng, {HireStatus.HIRED: 55, HireStatus.PENDING: 30, HireStatus.DECLINED: 15})
+        if not confirm_hires:
+            status = HireStatus.PENDING
     else:
-        status = _weighted(rng, {HireStatus.HIRED: 9, HireStatus.DECLINED: 1})
+        status = _weighted(rng, {HireStatus.HIRED: 9, HireStatus.DECLINED: 1}) if confirm_hires else HireStatus.HIRED
     row["hire_status"] = status
-    if status != HireStatus.PENDING:
-        row["hire_confirmed_at"] = min(now - timedelta(hours=1),
-                                       _between(rng, event_end + timedelta(days=3), event_end + timedelta(days=25)))
+    if outcome.kind.hired and not confirm_hires:
+        row["hire_confirmed_at"] = row["recorded_at"]
+    elif status != HireStatus.PENDING:
+        latest = max(event_end + timedelta(days=3), min(event_end + timedelta(days=25), now - timedelta(hours=1)))
+        row["hire_confirmed_at"] = _between(rng, event_end + timedelta(days=3), latest)
     if status == HireStatus.HIRED:
         row["hired_start_date"] = start_date + timedelta(days=rng.choice((0, 0, 0, 7)))
 
@@ -1490,7 +1611,8 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int | list[str]]:
     lines = []
     # The past event first, so people who came to both keep their first registration's date.
     plans = ((_techapalooza_slug(_techapalooza_day(load.now)), _techapalooza),
-             (HOSPITALITY_SLUG, _hospitality_hires))
+             (HOSPITALITY_SLUG, _hospitality_hires),
+             (_express_slug(load.now), _techapalooza_express))
     for slug, build in plans:
         if session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
             load.summary["events_skipped"] += 1
