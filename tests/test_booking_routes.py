@@ -94,9 +94,10 @@ def test_a_taken_slot_says_pick_another_in_spanish(client, db, setup, outbox):
 
 def test_the_own_page_shows_the_place_in_a_walk_up_queue(client, db, setup):
     hotel = setup["hotel"]
+    on_the_day = setup["event"].starts_at + timedelta(minutes=30)  # booths take walk-ups on the event's day
     for n in range(2):
-        interviews.queue_walk_up(db.session, hotel, factories.make_registration(db.session, setup["event"]), utcnow())
-    interviews.queue_walk_up(db.session, hotel, setup["maria"], utcnow() + timedelta(seconds=1))
+        interviews.queue_walk_up(db.session, hotel, factories.make_registration(db.session, setup["event"]), on_the_day)
+    interviews.queue_walk_up(db.session, hotel, setup["maria"], on_the_day + timedelta(seconds=1))
     db.session.commit()
     assert "Number 3 in line at Lakeshore Grand Hotel (table 7)" in client.get(setup["page"]).get_data(as_text=True)
 

@@ -141,8 +141,13 @@ def test_overlapping_slots_at_two_booths_are_refused(db, booth):
 
 def test_at_most_n_bookings_per_event_and_rebooking_moves_one(db, booth):
     booth.event.max_bookings_per_candidate = 2
-    bookings.generate_slots(db.session, booth)
-    s1, s2, s3, _ = slots_of(db, booth)
+    others = [factories.make_participation(db.session, booth.event, interview_minutes=booth.interview_minutes,
+                                           interview_starts_at=booth.interview_starts_at,
+                                           interview_ends_at=booth.interview_ends_at) for _ in range(2)]
+    for b in (booth, *others):
+        bookings.generate_slots(db.session, b)
+    # One booth each (one booking per person per employer), at three different times.
+    s1, s2, s3 = slots_of(db, booth)[0], slots_of(db, others[0])[1], slots_of(db, others[1])[2]
     maria = person(db, booth.event)
     first = bookings.book(db.session, maria, s1, BEFORE)
     bookings.book(db.session, maria, s2, BEFORE)
@@ -285,3 +290,17 @@ def test_open_slot_counts_per_employer(db, booth):
     bookings.book(db.session, person(db, booth.event), slots_of(db, booth)[0], BEFORE)
     assert bookings.open_slot_counts(db.session, booth.event, BEFORE) == {booth.id: 3}
     assert bookings.open_slot_counts(db.session, booth.event, START + timedelta(minutes=31)) == {booth.id: 1}
+
+
+def test_one_booking_per_employer_a_second_slot_there_is_refused(db):
+    event = factories.make_event(db.session)
+    booth = factories.make_participation(db.session, event)
+    bookings_made = bookings.generate_slots(db.session, booth)
+    first, second = db.session.scalars(select(InterviewSlot).where(InterviewSlot.participation_id == booth.id)
+                                       .order_by(InterviewSlot.starts_at)).all()[:2]
+    maria = factories.make_registration(db.session, event)
+    now = first.starts_at - timedelta(days=3)
+    bookings.book(db.session, maria, first, now)
+    with pytest.raises(DomainError, match="already_booked_with_employer"):
+        bookings.book(db.session, maria, second, now)
+    assert bookings_made.created >= 2

@@ -356,6 +356,9 @@ CHECK_CASES = [
     breaks("ck_interviews_hire_status_needs_offer", "interviews",
            {"outcome": Outcome.NOT_SELECTED, "recorded_at": LATER, "hire_status": HireStatus.HIRED},
            id="hired without an offer"),
+    breaks("ck_interviews_later_offer_on_hire_path", "interviews",
+           {"outcome": Outcome.NO_SHOW, "recorded_at": LATER, "later_offer_at": LATER},
+           id="an offer after the event to someone who never came"),
     breaks("ck_participations_interview_minutes_range", "participations", {"interview_minutes": 0},
            id="interviews of 0 minutes"),
     breaks("ck_participations_interview_minutes_range", "participations", {"interview_minutes": 241},
@@ -544,7 +547,7 @@ UNIQUE_CASES = [
            id="two answers to one question in one response"),
     unique("uq_bookings_slot_id_seat_active", "bookings", lambda s: {"slot": make_slot(s), "seat": 1},
            {"seat": 2}, id="two live bookings of one seat"),
-    unique("uq_bookings_slot_id_registration_id_active", "bookings", _slot_and_registration,
+    unique("uq_bookings_registration_id_participation_id_active", "bookings", _slot_and_registration,
            lambda s, same: {"registration": make_registration(s, same["slot"].participation.event)},
            id="one person booked twice into one slot"),
     unique("uq_candidates_email", "candidates", {"email": "maria.lopez@example.com"},
@@ -736,7 +739,8 @@ def test_times_come_back_timezone_aware_in_utc(db):
 
 #: Unique keys on (id, …): they cannot be broken on their own (id is unique already); they exist as
 #: targets of composite foreign keys, which the tests above prove.
-FOREIGN_KEY_TARGETS = {"uq_registrations_id_event_id", "uq_partnerships_id_event_id", "uq_interview_slots_id_capacity"}
+FOREIGN_KEY_TARGETS = {"uq_registrations_id_event_id", "uq_partnerships_id_event_id", "uq_interview_slots_id_capacity",
+                       "uq_interview_slots_id_participation_id"}
 
 
 def test_every_check_and_unique_rule_in_the_models_is_proven_here():
@@ -745,3 +749,13 @@ def test_every_check_and_unique_rule_in_the_models_is_proven_here():
 
     assert rules - proven == set(), "add a case proving the database enforces these rules"
     assert proven - rules == set(), "these cases name rules the models do not have"
+
+
+def test_one_person_holds_one_live_booking_per_employer(db):
+    first = make_booking(db.session)
+    later = make_slot(db.session, participation=first.slot.participation, starts_at=first.slot.ends_at)
+    with pytest.raises(IntegrityError) as refused, db.session.begin_nested():
+        make_booking(db.session, slot=later, registration=first.registration)
+    assert_refused_by(db, refused.value, "uq_bookings_registration_id_participation_id_active")
+    first.cancelled_at = first.slot.starts_at  # given back, the booth can be booked again
+    make_booking(db.session, slot=later, registration=first.registration)

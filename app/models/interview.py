@@ -21,6 +21,8 @@ class InterviewSlot(Base):
         sa.UniqueConstraint("participation_id", "starts_at"),
         #: Target of the bookings' foreign key that carries the capacity (see ``Booking``).
         sa.UniqueConstraint("id", "capacity"),
+        #: Target of the bookings' foreign key that carries the booth (see ``Booking``).
+        sa.UniqueConstraint("id", "participation_id"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
     )
@@ -54,22 +56,35 @@ class Booking(TimestampMixin, Base):
             "uq_bookings_slot_id_seat_active", "slot_id", "seat", unique=True,
             sqlite_where=sa.text("cancelled_at IS NULL"), postgresql_where=sa.text("cancelled_at IS NULL"),
         ),
+        sa.Index("ix_bookings_registration_id", "registration_id"),
+        #: The booth, copied from the slot (and kept equal to it by this key), so the database can
+        #: hold one live booking per person per employer.
+        sa.ForeignKeyConstraint(
+            ["slot_id", "participation_id"], ["interview_slots.id", "interview_slots.participation_id"],
+            name="fk_bookings_slot_id_participation_id_interview_slots", ondelete="CASCADE",
+        ),
         sa.Index(
-            "uq_bookings_slot_id_registration_id_active", "slot_id", "registration_id", unique=True,
+            "uq_bookings_registration_id_participation_id_active", "registration_id", "participation_id", unique=True,
             sqlite_where=sa.text("cancelled_at IS NULL"), postgresql_where=sa.text("cancelled_at IS NULL"),
         ),
-        sa.Index("ix_bookings_registration_id", "registration_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column()
     #: Kept equal to the slot's capacity by the foreign key; set from ``slot`` on insert.
     slot_capacity: Mapped[int] = mapped_column()
+    #: Kept equal to the slot's booth by a foreign key; set from ``slot`` on insert.
+    participation_id: Mapped[int] = mapped_column()
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
     seat: Mapped[int] = mapped_column(default=1)
     cancelled_at: Mapped[datetime | None]
 
-    slot: Mapped[InterviewSlot] = relationship()
+    #: Joined on all three keys, so a new booking takes the slot's id, capacity and booth from ``slot``.
+    slot: Mapped[InterviewSlot] = relationship(
+        primaryjoin="and_(Booking.slot_id == InterviewSlot.id, Booking.slot_capacity == InterviewSlot.capacity,"
+                    " Booking.participation_id == InterviewSlot.participation_id)",
+        foreign_keys=[slot_id, slot_capacity, participation_id],
+    )
     registration: Mapped[Registration] = relationship()
 
 

@@ -292,6 +292,14 @@ def book(
             field="slot_id",
         )
     for booking in mine:
+        if booking.slot.participation_id == slot.participation_id:
+            raise DomainError(
+                "already_booked_with_employer",
+                _l("You already have an interview booked with %(employer)s. Move that one to change the time.",
+                   employer=slot.participation.organization.name),
+                field="slot_id",
+            )
+    for booking in mine:
         other = booking.slot
         if other.starts_at < slot.ends_at and slot.starts_at < other.ends_at:
             raise DomainError(

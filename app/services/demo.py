@@ -1092,7 +1092,8 @@ def _hospitality_hires(load: _DemoLoad) -> Event:
             employers.add(booth.participation.id)
             taken.append((slot.starts_at, slot.ends_at))
             booked_at = _between(rng, reg.created_at, reg.cancelled_at or now)
-            booking_rows.append({"slot_id": slot.id, "slot_capacity": slot.capacity, "registration_id": reg.id,
+            booking_rows.append({"slot_id": slot.id, "slot_capacity": slot.capacity,
+                                 "participation_id": booth.participation.id, "registration_id": reg.id,
                                  "seat": slot.seats_taken,
                                  "created_at": booked_at, "cancelled_at": reg.cancelled_at})
     load.add_bookings(booking_rows)
@@ -1466,10 +1467,11 @@ def _techapalooza_interviews(
             person_busy[reg.id].append((slot.starts_at, slot.ends_at))
             booked.append((reg, booth, slot, slot.seats_taken))
     booking_ids = load.add_bookings([
-        {"slot_id": slot.id, "slot_capacity": slot.capacity, "registration_id": reg.id, "seat": seat,
+        {"slot_id": slot.id, "slot_capacity": slot.capacity, "participation_id": booth.participation.id,
+         "registration_id": reg.id, "seat": seat,
          "created_at": _between(rng, reg.created_at, max(reg.created_at, starts - timedelta(hours=1))),
          "cancelled_at": None}
-        for reg, _, slot, seat in booked
+        for reg, booth, slot, seat in booked
     ])
 
     # From here on, busy means really talking to someone; booked interviews may start late.

@@ -1,6 +1,7 @@
 """one funnel: an offer made after the event is recorded with its hire (later_offer_at), so a hire
 can be confirmed for a second interview or a not-selected walk-up that became a job; interviews
-the event day closed without an outcome (not_recorded); the booth window staff can widen
+the event day closed without an outcome (not_recorded); the booth window staff can widen; one
+live booking per person per employer (bookings.participation_id)
 
 Revision ID: 0015
 Revises: 0005
@@ -25,6 +26,33 @@ OUTCOMES_AFTER = ("outcome IN ('no_show', 'not_selected', 'second_interview', 'c
 
 
 def upgrade():
+    with op.batch_alter_table('interview_slots', schema=None) as batch_op:
+        batch_op.create_unique_constraint(op.f('uq_interview_slots_id_participation_id'), ['id', 'participation_id'])
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('participation_id', sa.Integer(), nullable=True))
+    op.execute("UPDATE bookings SET participation_id ="
+               " (SELECT participation_id FROM interview_slots WHERE interview_slots.id = bookings.slot_id)")
+    # Someone holding several live bookings with one employer keeps the first; the others give
+    # their seats back (cancelled, not deleted), unless an interview already took place on them.
+    op.execute(
+        "UPDATE bookings SET cancelled_at = CURRENT_TIMESTAMP WHERE cancelled_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM interviews WHERE interviews.booking_id = bookings.id)"
+        " AND EXISTS (SELECT 1 FROM bookings AS earlier WHERE earlier.cancelled_at IS NULL"
+        " AND earlier.registration_id = bookings.registration_id"
+        " AND earlier.participation_id = bookings.participation_id AND earlier.id < bookings.id)"
+    )
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.alter_column('participation_id', existing_type=sa.Integer(), nullable=False)
+        batch_op.create_foreign_key(
+            'fk_bookings_slot_id_participation_id_interview_slots', 'interview_slots',
+            ['slot_id', 'participation_id'], ['id', 'participation_id'], ondelete='CASCADE',
+        )
+        # One booking per person per booth holds one per slot too: the narrower index goes.
+        batch_op.drop_index('uq_bookings_slot_id_registration_id_active')
+        batch_op.create_index(
+            'uq_bookings_registration_id_participation_id_active', ['registration_id', 'participation_id'],
+            unique=True, sqlite_where=sa.text('cancelled_at IS NULL'), postgresql_where=sa.text('cancelled_at IS NULL'),
+        )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('booth_opens_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('booth_closes_at', sa.DateTime(timezone=True), nullable=True))
@@ -56,6 +84,14 @@ def downgrade():
         batch_op.drop_constraint(op.f('ck_interviews_outcome'), type_='check')
         batch_op.create_check_constraint(op.f('ck_interviews_outcome'), OUTCOMES_BEFORE)
         batch_op.drop_column('later_offer_at')
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.drop_index('uq_bookings_registration_id_participation_id_active')
+        batch_op.create_index('uq_bookings_slot_id_registration_id_active', ['slot_id', 'registration_id'], unique=True,
+                              sqlite_where=sa.text('cancelled_at IS NULL'), postgresql_where=sa.text('cancelled_at IS NULL'))
+        batch_op.drop_constraint('fk_bookings_slot_id_participation_id_interview_slots', type_='foreignkey')
+        batch_op.drop_column('participation_id')
+    with op.batch_alter_table('interview_slots', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('uq_interview_slots_id_participation_id'), type_='unique')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('booth_closes_at')
         batch_op.drop_column('booth_opens_at')
