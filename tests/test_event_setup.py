@@ -690,11 +690,16 @@ def test_contact_details_are_optional_and_an_international_number_keeps_its_coun
     assert employer.contact_phone == "+442079460958"
 
 
-def test_a_directory_name_is_unique_per_kind_ignoring_case(db):
+def test_a_directory_name_is_unique_whatever_the_kind_ignoring_case_accents_and_punctuation(db):
     organizations.create_organization(db.session, "employer", OrganizationDetails(name="Hilton Chicago"))
     with refused("name_taken", "name"):
         organizations.create_organization(db.session, "employer", OrganizationDetails(name="hilton chicago"))
-    organizations.create_organization(db.session, "job_center", OrganizationDetails(name="Hilton Chicago"))
+    organizations.create_organization(db.session, "community_org", OrganizationDetails(name="Code Forward Chicago"))
+    # Added again as a job center, spelled a little differently: the same partner, so its
+    # referrals' credit is never split between two entries.
+    for typed in ("Code Forward Chicago", "code-forward  chicago", "Códe Forward Chicago."):
+        with refused("name_taken", "name"):
+            organizations.create_organization(db.session, "job_center", OrganizationDetails(name=typed))
 
 
 def test_a_partner_can_switch_kind_but_never_become_an_employer(db):

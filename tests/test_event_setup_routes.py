@@ -545,7 +545,7 @@ def test_creating_an_employer_with_bad_contact_details_keeps_what_was_typed(clie
     assert (employer.contact_email, employer.contact_phone) == ("ana.ruiz@hilton.com", "+13125550147")
 
     response = post(client, "/staff/employers/new", form | {"name": "HILTON CHICAGO", "contact_email": ""})
-    assert "already has HILTON CHICAGO" in field_error(response, "name")
+    assert "already has Hilton Chicago; pick it instead" in field_error(response, "name")  # names the entry to pick
 
 
 def test_a_bad_phone_number_is_explained(client, db, staff):

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import Organization, OrganizationKind, Sector, User
+from app.models.organization import name_key
 from app.services import audit
 from app.services.contact import normalize_email, normalize_phone
 from app.services.errors import DomainError
@@ -52,14 +53,13 @@ def _clean(session: Session, kind: OrganizationKind, details: OrganizationDetail
         raise DomainError("name_required", "Enter the organization's name.", field="name")
     if len(name) > 200:
         raise DomainError("name_too_long", "Use at most 200 characters.", field="name")
-    # The database's unique (kind, name) is case-sensitive; staff expect "hilton chicago" to be a duplicate too.
-    same_name = select(Organization.id).where(
-        Organization.kind == kind, func.lower(Organization.name) == name.lower()
-    )
+    # One entry per organization whatever its kind, names compared folded (``name_key``): the
+    # database's unique key refuses the rest, this says which entry to pick instead.
+    same_name = select(Organization).where(Organization.name_key == name_key(name))
     if exclude_id is not None:
         same_name = same_name.where(Organization.id != exclude_id)
-    if session.scalar(same_name) is not None:
-        raise _name_taken(name)
+    if (existing := session.scalar(same_name)) is not None:
+        raise _name_taken(existing.name)
     contact_name = " ".join((details.contact_name or "").split()) or None
     return {
         "name": name,
@@ -78,7 +78,8 @@ def _name_taken(name: str) -> DomainError:
 def create_organization(
     session: Session, kind: OrganizationKind | str, details: OrganizationDetails, *, actor: User | None = None
 ) -> Organization:
-    """Add an employer or a partner to the directory. Names are unique per kind, ignoring case."""
+    """Add an employer or a partner to the directory. Names are unique whatever the kind, compared
+    without case, accents or punctuation."""
     kind = OrganizationKind(kind)
     values = _clean(session, kind, details, exclude_id=None)
     try:

@@ -1,13 +1,17 @@
 """one funnel: an offer made after the event is recorded with its hire (later_offer_at), so a hire
 can be confirmed for a second interview or a not-selected walk-up that became a job; interviews
 the event day closed without an outcome (not_recorded); the booth window staff can widen; one
-live booking per person per employer (bookings.participation_id)
+live booking per person per employer (bookings.participation_id); one directory entry per
+organization name, compared folded whatever the kind (organizations.name_key)
 
 Revision ID: 0015
 Revises: 0005
 Create Date: 2026-11-30 09:00:00
 
 """
+import re
+import unicodedata
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -25,7 +29,34 @@ OUTCOMES_AFTER = ("outcome IN ('no_show', 'not_selected', 'second_interview', 'c
                   " 'not_recorded')")
 
 
+def _name_key(name):
+    """The folded name, as app.models.organization.name_key computes it today (copied: a migration
+    must not change when the app does)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
 def upgrade():
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('name_key', sa.String(length=200), nullable=True))
+    connection = op.get_bind()
+    organizations = sa.table('organizations', sa.column('id', sa.Integer), sa.column('name', sa.String),
+                             sa.column('name_key', sa.String))
+    seen = set()
+    for organization_id, name in connection.execute(sa.select(organizations.c.id, organizations.c.name)
+                                                    .order_by(organizations.c.id)).all():
+        key = _name_key(name)
+        # Duplicates already in the directory are kept (events point at them); each later one gets
+        # a key of its own until staff retire it.
+        if key in seen:
+            key = f"{key} #{organization_id}"[:200]
+        seen.add(key)
+        connection.execute(organizations.update().where(organizations.c.id == organization_id).values(name_key=key))
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.alter_column('name_key', existing_type=sa.String(length=200), nullable=False)
+        batch_op.create_unique_constraint(op.f('uq_organizations_name_key'), ['name_key'])
+        # Same name, same key: the narrower (kind, name) key says nothing more.
+        batch_op.drop_constraint(op.f('uq_organizations_kind_name'), type_='unique')
     with op.batch_alter_table('interview_slots', schema=None) as batch_op:
         batch_op.create_unique_constraint(op.f('uq_interview_slots_id_participation_id'), ['id', 'participation_id'])
     with op.batch_alter_table('bookings', schema=None) as batch_op:
@@ -92,6 +123,10 @@ def downgrade():
         batch_op.drop_column('participation_id')
     with op.batch_alter_table('interview_slots', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('uq_interview_slots_id_participation_id'), type_='unique')
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('uq_organizations_name_key'), type_='unique')
+        batch_op.create_unique_constraint(op.f('uq_organizations_kind_name'), ['kind', 'name'])
+        batch_op.drop_column('name_key')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('booth_closes_at')
         batch_op.drop_column('booth_opens_at')
