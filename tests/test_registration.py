@@ -12,8 +12,10 @@ from app.models import (
     Event,
     EventStatus,
     Language,
+    Partnership,
     Referral,
     Registration,
+    RegistrationSource,
     RegistrationStatus,
     Response,
 )
@@ -150,10 +152,25 @@ def test_two_partners_referring_one_person_both_get_credit(db, event):
     north = factories.make_partnership(db.session, event, referral_code="NORTH001")
     south = factories.make_partnership(db.session, event, referral_code="SOUTH001")
     registrations.register(db.session, event, details(referral_code="north001"), NOW)
-    registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW)
-    registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW)  # a retry adds nothing
+    # The second partner's staff import the same person: staff may attach a partner.
+    registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW,
+                           source=RegistrationSource.PARTNER_IMPORT, renew_link_if_registered=False)
+    registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW,
+                           source=RegistrationSource.PARTNER_IMPORT, renew_link_if_registered=False)  # adds nothing
     credited = db.session.scalars(select(Referral.partnership_id).order_by(Referral.id)).all()
     assert credited == [north.id, south.id]
+
+
+def test_a_public_referral_link_does_not_attach_a_partner_to_someone_already_registered(db, event):
+    factories.make_partnership(db.session, event, referral_code="NORTH001")
+    factories.make_partnership(db.session, event, referral_code="SOUTH001")
+    registrations.register(db.session, event, details(referral_code="NORTH001"), NOW)
+    # Someone who knows her e-mail re-enters it through another partner's public link: that
+    # partner must not start seeing her interviews and offers.
+    again = registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW)
+    assert not again.created
+    codes = db.session.scalars(select(Partnership.referral_code).join(Referral, Referral.partnership_id == Partnership.id)).all()
+    assert codes == ["NORTH001"]
 
 
 def test_a_returning_person_is_the_same_candidate_at_the_next_event(db, event):

@@ -306,7 +306,11 @@ def register(
     _lock_event(session, event)
     existing = _existing_registration(session, event, _people_matching(session, email, phone))
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        _credit_partner(session, existing, partnership)
+        # A public referral link attaches a partner only to a new registration: anyone knowing a
+        # person's e-mail could otherwise show that partner the person's interviews and offers.
+        # Staff (an import, the door) may attach one to a registration that exists.
+        if source != RegistrationSource.ONLINE:
+            _credit_partner(session, existing, partnership)
         token = new_manage_token(existing) if renew_link_if_registered else None
         audit.record(session, "registration.duplicate_attempt", obj=existing, source=source.value)
         session.flush()
