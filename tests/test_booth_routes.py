@@ -254,3 +254,17 @@ def test_staff_follow_up_pending_offers_and_record_a_hire_after_a_second_intervi
     assert numbers.funnel[-2:] == [("Offered a job", 2), ("Hired", 1)]
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "interview.hire")).all()[-1]
     assert entry.details["reason"] == "hired_after_second_interview" and "Ben" not in str(entry.details)
+
+
+def test_a_late_save_from_an_earlier_tap_never_overwrites_a_later_one(client, db, setup):
+    interview = interviews.start(db.session, setup["hotel"], setup["maria"], utcnow())
+    db.session.commit()
+    booth = setup["booth"]
+    page = f"{booth}/interviews/{interview.id}"
+    post(client, page, page, outcome="no_show", seq="1700000000200")
+    post(client, page, page, outcome="not_selected", seq="1700000000100")  # tapped first, arrived last
+    db.session.refresh(interview)
+    assert (interview.outcome, interview.outcome_seq) == (Outcome.NO_SHOW, 1700000000200)
+    post(client, page, page, outcome="not_selected", seq="1700000000300")  # a real later correction
+    db.session.refresh(interview)
+    assert interview.outcome == Outcome.NOT_SELECTED

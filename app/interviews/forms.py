@@ -14,7 +14,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import HireStatus, WageUnit
@@ -54,6 +54,8 @@ class OutcomeForm(NonceForm):
     wage = StringField("Wage offered ($)", validators=[Optional(), Length(max=20)])
     wage_unit = RadioField("Paid", choices=WAGE_UNITS, validators=[Optional()], validate_choice=True)
     wage_confirmed = BooleanField("Yes, this wage and its unit are right")
+    #: The booth script's sequence number for this save (the tablet's clock in ms at the tap).
+    seq = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**62)])
     start_date = DateField("Start date", validators=[Optional()])
     conditions = CheckboxListField("Conditions", choices=[SelectChoice(k, v) for k, v in OFFER_CONDITIONS.items()])
     second_date = DateField("Date", validators=[Optional()])

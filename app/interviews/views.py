@@ -308,6 +308,7 @@ def record_outcome(interview_id: int):
             start_date=form.start_date.data,
             conditions=form.conditions.data or [],
             wage_confirmed=bool(form.wage_confirmed.data),
+            seq=form.seq.data,
             second_interview_on=form.second_date.data,
             second_interview_time=form.second_time.data,
             second_interview_place=form.second_place.data or "",

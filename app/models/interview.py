@@ -212,6 +212,9 @@ class Interview(TimestampMixin, Base):
     started_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
     recorded_at: Mapped[datetime | None]
+    #: The booth tablet's own sequence number (its clock in ms at the tap) for the outcome saved:
+    #: offline saves reach the server in any order, and an older one never overwrites a newer one.
+    outcome_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
     recorded_by_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_tokens.id", ondelete="SET NULL"))
     recorded_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     offer_wage_cents: Mapped[int | None]

@@ -347,6 +347,9 @@ class OutcomeDetails:
     conditions: list[str] = field(default_factory=list)
     #: The recruiter confirmed a wage outside the usual range for its unit (``services.wages``).
     wage_confirmed: bool = False
+    #: The tablet's sequence number of this save (see ``Interview.outcome_seq``); None from a page
+    #: without the booth script, whose saves are applied as they arrive.
+    seq: int | None = None
     second_interview_on: date | None = None
     second_interview_time: time | None = None
     second_interview_place: str = ""
@@ -430,6 +433,9 @@ def record_outcome(
     and its unit, and a position when the employer brought job orders; a second interview needs its
     date and time. Changing away from an offer clears its terms and hire status."""
     participation = interview.participation
+    if details.seq is not None and interview.outcome_seq is not None and details.seq <= interview.outcome_seq:
+        # An earlier tap that reached us late (offline, retried): the recruiter's later choice stands.
+        return interview
     if booth_phase(participation, now) == "after":
         raise DomainError("outcome_locked", "Outcomes can no longer be changed after the event day. Confirm hires below.")
     _require_open(participation, now)
@@ -478,6 +484,7 @@ def record_outcome(
     interview.notes = notes
     changed = interview.outcome != outcome
     interview.outcome = outcome
+    interview.outcome_seq = details.seq if details.seq is not None else interview.outcome_seq
     interview.recorded_at = now
     interview.recorded_by_token_id = token.id if token else None
     interview.later_offer_at = None

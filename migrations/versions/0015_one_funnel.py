@@ -2,7 +2,8 @@
 can be confirmed for a second interview or a not-selected walk-up that became a job; interviews
 the event day closed without an outcome (not_recorded); the booth window staff can widen; one
 live booking per person per employer (bookings.participation_id); one directory entry per
-organization name, compared folded whatever the kind (organizations.name_key)
+organization name, compared folded whatever the kind (organizations.name_key); the booth
+tablet's sequence number of the outcome saved (interviews.outcome_seq)
 
 Revision ID: 0015
 Revises: 0005
@@ -89,6 +90,7 @@ def upgrade():
         batch_op.add_column(sa.Column('booth_closes_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('interviews', schema=None) as batch_op:
         batch_op.add_column(sa.Column('later_offer_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('outcome_seq', sa.BigInteger(), nullable=True))
         batch_op.drop_constraint(op.f('ck_interviews_outcome'), type_='check')
         batch_op.create_check_constraint(op.f('ck_interviews_outcome'), OUTCOMES_AFTER)
         batch_op.drop_constraint(op.f('ck_interviews_hire_status_needs_offer'), type_='check')
@@ -114,6 +116,7 @@ def downgrade():
         batch_op.create_check_constraint(op.f('ck_interviews_hire_status_needs_offer'), f"hire_status IS NULL OR {OFFERS}")
         batch_op.drop_constraint(op.f('ck_interviews_outcome'), type_='check')
         batch_op.create_check_constraint(op.f('ck_interviews_outcome'), OUTCOMES_BEFORE)
+        batch_op.drop_column('outcome_seq')
         batch_op.drop_column('later_offer_at')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_index('uq_bookings_registration_id_participation_id_active')

@@ -102,10 +102,35 @@
   });
 
   // --- Writes with retry ------------------------------------------------------------------------
-  function send(form, submitter, attempt) {
+  // Each tap gets the tablet's own sequence number (its clock in ms, never going back). A save
+  // that waits for the network carries the newest tap on that form, and the server keeps an older
+  // tap from overwriting a newer one, so "Not selected" then "No-show" offline saves "No-show".
+  var lastSeq = 0;
+  function nextSeq() {
+    var stored = 0;
+    try { stored = parseInt(localStorage.getItem("hireday-booth-seq") || "0", 10) || 0; } catch (e) { /* none */ }
+    lastSeq = Math.max(Date.now(), lastSeq + 1, stored + 1);
+    try { localStorage.setItem("hireday-booth-seq", String(lastSeq)); } catch (e) { /* private mode */ }
+    return lastSeq;
+  }
+
+  function carry(form, name, value) {
+    var input = form.querySelector("input[type=hidden][name='" + name + "'][data-carried]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden"; input.name = name; input.setAttribute("data-carried", "");
+      form.appendChild(input);
+    }
+    input.value = value;
+  }
+
+  function send(form, attempt) {
+    var tap = form._tap;
+    if (form.querySelector("input[name=seq]")) form.querySelector("input[name=seq]").value = tap.seq;
     var body = new FormData(form);
-    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    if (tap.submitter && tap.submitter.name) body.append(tap.submitter.name, tap.submitter.value);
     form.setAttribute("data-busy", "1");
+    form._timer = null;
     say("Saving…", "saving");
     fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin",
@@ -114,6 +139,7 @@
       if (response.status >= 500 || response.status === 408 || response.status === 429) throw new Error("server");
       if (response.ok) {
         return response.json().then(function (answer) {
+          if (form._tap !== tap) { send(form, 0); return; }  // tapped again meanwhile: save that too
           clearDraft(form);
           say("Saved.", "ok");
           window.location.assign(answer.redirect);
@@ -123,17 +149,13 @@
       // nonce goes again, so nothing is made twice; what was typed is still in the draft.
       form.removeAttribute("data-retry");
       form.removeAttribute("data-busy");
-      if (submitter && submitter.name) {
-        var carry = document.createElement("input");
-        carry.type = "hidden"; carry.name = submitter.name; carry.value = submitter.value;
-        form.appendChild(carry);
-      }
+      if (tap.submitter && tap.submitter.name) carry(form, tap.submitter.name, tap.submitter.value);
       HTMLFormElement.prototype.submit.call(form);
     }).catch(function () {
       var wait = Math.min(RETRY_MAX_MS, 2000 * Math.pow(2, attempt));
-      var timer = setTimeout(function () { send(form, submitter, attempt + 1); }, wait);
+      form._timer = setTimeout(function () { send(form, attempt + 1); }, wait);
       say("Not saved — no connection. Retrying in " + Math.round(wait / 1000) + " s; nothing you typed is lost.",
-          "error", true, function () { clearTimeout(timer); send(form, submitter, attempt + 1); });
+          "error", true, function () { clearTimeout(form._timer); send(form, attempt + 1); });
     });
   }
 
@@ -143,8 +165,14 @@
     var submitter = event.submitter;
     if (submitter && submitter.hasAttribute("data-reveal")) return;
     event.preventDefault();
-    if (form.getAttribute("data-busy")) return;  // a double tap: the first send carries on
-    send(form, submitter, 0);
+    form._tap = { submitter: submitter, seq: nextSeq() };
+    if (form.getAttribute("data-busy")) {
+      // A save is waiting: it now carries this newer tap. One waiting for a retry goes at once;
+      // one on the wire sends this tap when its answer comes back.
+      if (form._timer) { clearTimeout(form._timer); send(form, 0); }
+      return;
+    }
+    send(form, 0);
   });
 
   // --- Camera: a badge's QR code read by the tablet's camera goes into the search box ------------

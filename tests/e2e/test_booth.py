@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from playwright.sync_api import Browser, expect
 
-from app.models import TokenScope, utcnow
+from sqlalchemy import select
+
+from app.models import Interview, Outcome, TokenScope, utcnow
 from app.services.tokens import issue_token
 from tests import factories
 from tests.e2e.conftest import axe_violations
@@ -41,8 +43,10 @@ def test_search_a_candidate_and_record_a_conditional_offer(browser: Browser, liv
     expect(page.get_by_role("heading", name="Darnell Washington")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Conditional offer…").click()
-    page.get_by_label("Position").select_option(label="Help Desk Analyst")
-    expect(page.get_by_label("per hour")).to_be_checked()  # the position's wage unit
+    # The job order's wage shows beside it, but the unit is the recruiter's to choose: never filled in.
+    page.get_by_label("Position").select_option(label="Help Desk Analyst (job order: $22.00–$26.00 an hour)")
+    expect(page.get_by_label("per hour")).not_to_be_checked()
+    page.get_by_label("per hour").check()
     page.get_by_label("Wage offered ($)").fill("24.50")
     page.get_by_label("Start date").fill("2027-01-11")
     page.get_by_label("Background check").check()
@@ -86,4 +90,37 @@ def test_search_a_candidate_and_record_a_conditional_offer(browser: Browser, liv
     # Portrait works too: nothing sticks out sideways.
     page.set_viewport_size({"width": 768, "height": 1024})
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    context.close()
+
+
+def test_an_offline_correction_saves_the_last_choice(browser: Browser, live_server: str, committed):
+    session = committed.session
+    now = utcnow()
+    event = factories.make_event(session, name="Techapalooza", starts_at=now - timedelta(hours=1),
+                                 ends_at=now + timedelta(hours=3), timezone="UTC")
+    booth = factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic Software"))
+    person = factories.make_registration(session, event, factories.make_candidate(session, first_name="Darnell", last_name="Washington"))
+    _, secret = issue_token(session, TokenScope.BOOTH, "Loop Logic", participation=booth,
+                            expires_at=event.ends_at + timedelta(days=30))
+    session.commit()
+    context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = context.new_page()
+    page.goto(f"/booth/{secret}?find=washing")
+    page.get_by_role("button", name="Start interview with Darnell Washington").click()
+    expect(page.get_by_role("heading", name="Darnell Washington")).to_be_visible()
+
+    # The Wi-Fi is gone: "Not selected", then a correction to "No-show", both wait on the tablet.
+    held = []
+    page.route("**/interviews/*", lambda route: (held.append(route.request.post_data or ""), route.abort())
+               if route.request.method == "POST" and len(held) < 4 else route.continue_())
+    page.get_by_role("button", name="Not selected").click()
+    expect(page.get_by_role("status")).to_contain_text("Not saved")
+    page.get_by_role("button", name="No-show").click()
+    # Back online, the tablet's last choice is what is saved.
+    expect(page.get_by_role("heading", name="Finished")).to_be_visible(timeout=30_000)
+    expect(page.locator("#finished")).to_contain_text("No-show")
+    committed.session.expire_all()
+    interview = committed.session.scalars(select(Interview).where(Interview.registration_id == person.id)).one()
+    assert interview.outcome == Outcome.NO_SHOW
+    assert len(held) >= 2  # both taps waited offline (a late older one is refused: test_booth_routes)
     context.close()
