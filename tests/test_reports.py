@@ -8,8 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from sqlalchemy import select
+
 from app.models import (
     CheckIn,
+    EventStatus,
     HireStatus,
     Interview,
     InterviewSource,
@@ -176,3 +179,55 @@ def test_an_unknown_event_is_a_404_not_an_error(client, db, login):
     for path in ["/staff/events/nope/report.pdf", "/staff/events/nope/dashboard", "/staff/events/nope/import",
                  "/staff/events/nope/badges", "/staff/events/nope/surveys"]:
         assert client.get(path).status_code == 404, path
+
+
+EVIL = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_every_export(client, db, login, event):
+    from openpyxl import load_workbook  # reads back what Excel would open
+
+    person = db.session.scalars(select(Interview).where(Interview.outcome == Outcome.CONDITIONAL_OFFER)).first().registration
+    person.candidate.first_name, person.candidate.last_name = EVIL, "+Sofía"
+    db.session.commit()
+    login(factories.make_user(db.session, Role.STAFF))
+    for kind in ("registrations", "interviews", "offers"):
+        body = client.get(f"/staff/events/tech/export/{kind}.csv").data
+        assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte order mark: Excel reads "Sofía"
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        mine = next(r for r in rows if r["registration_id"] == str(person.id))
+        assert (mine["first_name"], mine["last_name"]) == ("'" + EVIL, "'+Sofía")
+        assert not any(value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values() if value)
+
+        response = client.get(f"/staff/events/tech/export/{kind}.xlsx")
+        assert response.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        header = [c.value for c in sheet[1]]
+        cells = {c.value: c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+        assert cells[EVIL].data_type == "s" and cells["+Sofía"].data_type == "s"  # text, not a formula
+        assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+        ids = [row[header.index("registration_id")].value for row in sheet.iter_rows(min_row=2)]
+        assert all(isinstance(i, int) for i in ids)  # numbers stay numbers
+
+
+def test_every_time_in_an_export_says_its_zone(client, db, login, event):
+    login(factories.make_user(db.session, Role.STAFF))
+    rows = list(csv.DictReader(io.StringIO(client.get("/staff/events/tech/export/checkins.csv").data.decode("utf-8-sig"))))
+    assert rows and all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d", r["scanned_at"]) for r in rows)
+
+
+def test_the_report_compares_with_the_last_completed_event_of_the_series_with_data(db, event):
+    event.series = "techapalooza"
+    earlier = factories.make_event(db.session, slug="tech-spring", name="Techapalooza Spring", series="techapalooza",
+                                   starts_at=START - timedelta(days=120), ends_at=START - timedelta(days=120) + timedelta(hours=3),
+                                   status=EventStatus.CLOSED)
+    factories.make_registration(db.session, earlier)
+    # A draft dated in between, and a past event nobody registered for: neither says anything.
+    factories.make_event(db.session, slug="tech-draft", series="techapalooza", status=EventStatus.DRAFT,
+                         starts_at=START - timedelta(days=30), ends_at=START - timedelta(days=30) + timedelta(hours=3))
+    factories.make_event(db.session, slug="tech-empty", series="techapalooza", status=EventStatus.CLOSED,
+                         starts_at=START - timedelta(days=60), ends_at=START - timedelta(days=60) + timedelta(hours=3))
+    db.session.commit()
+    assert reports.previous_in_series(db.session, event, START + timedelta(days=1)) == earlier
+    # Nothing completed before the first of a series: no comparison at all.
+    assert reports.previous_in_series(db.session, earlier, START) is None
