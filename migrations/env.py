@@ -92,6 +92,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite batch migrations rebuild a table by copying it and dropping the old one; with
+        # foreign keys on, dropping a table others point at fails, or worse, cascades and deletes
+        # their rows (bookings with their slots). SQLite honours the pragma only outside a
+        # transaction, so it is set on the driver's connection before the migration begins, and
+        # every key is checked before it is turned back on.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +108,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():
