@@ -7,6 +7,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from sqlalchemy import select
 
@@ -231,3 +232,15 @@ def test_the_report_compares_with_the_last_completed_event_of_the_series_with_da
     assert reports.previous_in_series(db.session, event, START + timedelta(days=1)) == earlier
     # Nothing completed before the first of a series: no comparison at all.
     assert reports.previous_in_series(db.session, earlier, START) is None
+
+
+def test_the_dashboard_closes_interviews_left_open_after_the_day(client, db, login, event):
+    talking = db.session.scalars(select(Interview).where(Interview.outcome == Outcome.SECOND_INTERVIEW)).one()
+    talking.outcome = talking.recorded_at = None  # started at the booth, never recorded
+    db.session.commit()
+    staff = factories.make_user(db.session, Role.STAFF)
+    with time_machine.travel(START + timedelta(days=1, hours=12), tick=False):  # the event day is over
+        login(staff)
+        assert client.get("/staff/events/tech/dashboard").status_code == 200
+    db.session.refresh(talking)
+    assert talking.outcome == Outcome.NOT_RECORDED and talking.held

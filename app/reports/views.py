@@ -5,12 +5,20 @@ from flask_login import current_user
 from app.access import staff_required
 from app.extensions import db
 from app.models import Event, utcnow
-from app.services import audit, charts, events, exports, reports
+from app.services import audit, charts, events, exports, interviews, reports
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
 
 
+def _closed_day(event: Event) -> None:
+    """Interviews still open once the event's day is over are closed before anything is counted
+    (the first reader after the day writes this once)."""
+    if interviews.close_open_interviews(db.session, event, utcnow()):
+        db.session.commit()
+
+
 def _dashboard_context(event: Event) -> dict:
+    _closed_day(event)
     numbers = reports.event_numbers(db.session, event, utcnow())
     sort = request.args.get("sort", "name")
     sort = sort if sort in reports.EMPLOYER_SORTS else "name"
@@ -44,6 +52,7 @@ def dashboard_live(slug: str):
 @staff_required
 def report_pdf(slug: str):
     event = events.event_by_slug(db.session, slug)
+    _closed_day(event)
     pdf = reports.report_pdf(db.session, event, utcnow())
     audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
     db.session.commit()
@@ -61,6 +70,7 @@ _MEDIA_TYPES = {
 @staff_required
 def export(slug: str, kind: str, file_format: str):
     event = events.event_by_slug(db.session, slug)
+    _closed_day(event)
     body, rows = exports.export_file(db.session, event, kind, file_format)
     audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows,
                  format=file_format)

@@ -1132,6 +1132,15 @@ def _employer_pre_answers(rng: random.Random, booth: _Booth, sector: str) -> dic
 # --- Techapalooza: two weeks ago, with everything that happened; and one happening today -----------
 
 
+def _it_walk_in(rng: random.Random, person: _Person, arrived: datetime) -> _Registrant:
+    """Someone registered at an IT fair's door a few minutes before being checked in."""
+    return _Registrant(
+        person, arrived - _minutes(rng.uniform(2, 5)), source=RegistrationSource.WALK_IN,
+        employment_status=_employment_status(rng), sectors=[Sector.IT.value], how_heard=_how_heard(rng, None),
+        consent_email=True, arrived_at=arrived,
+    )
+
+
 def _techapalooza_day(now: datetime) -> date:
     """The Thursday 12 to 18 days before ``now``: over, yet recent enough that its booth links (valid
     ``BOOTH_LINK_DAYS`` after it) still confirm hires."""
@@ -1222,12 +1231,7 @@ def _techapalooza(load: _DemoLoad) -> Event:
             reg.arrived_at = starts + _minutes(min(140.0, rng.expovariate(1 / 30)) - 10)
         registrants.append(reg)
     for person in newcomers[88:]:
-        arrived = starts + _minutes(rng.uniform(20, 120))
-        registrants.append(_Registrant(
-            person, arrived - _minutes(rng.uniform(2, 5)), source=RegistrationSource.WALK_IN,
-            employment_status=_employment_status(rng), sectors=[Sector.IT.value], how_heard=_how_heard(rng, None),
-            consent_email=True, arrived_at=arrived,
-        ))
+        registrants.append(_it_walk_in(rng, person, starts + _minutes(rng.uniform(20, 120))))
     load.register(event, registrants)
     attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrived_at)
 
@@ -1354,12 +1358,7 @@ def _techapalooza_express(load: _DemoLoad) -> Event:
             reg.arrived_at = arrival
         registrants.append(reg)
     for person in people[70:]:
-        arrived = _between(rng, starts + _minutes(15), now - _minutes(5))
-        registrants.append(_Registrant(
-            person, arrived - _minutes(rng.uniform(2, 5)), source=RegistrationSource.WALK_IN,
-            employment_status=_employment_status(rng), sectors=[Sector.IT.value], how_heard=_how_heard(rng, None),
-            consent_email=True, arrived_at=arrived,
-        ))
+        registrants.append(_it_walk_in(rng, person, _between(rng, starts + _minutes(15), now - _minutes(5))))
     load.register(event, registrants)
     attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrived_at)
     rows = [
