@@ -372,7 +372,8 @@ def booth_day(event: Event) -> tuple[datetime, datetime]:
     staff's earlier opening (``booth_opens_at``) or later closing (``booth_closes_at``)."""
     day = event_day(event)
     opens = local_to_utc(day, time(0, 0), event.timezone)
-    closes = local_to_utc(day + timedelta(days=1), time(0, 0), event.timezone)
+    # An evening event that runs past midnight keeps its booths open until it ends.
+    closes = max(local_to_utc(day + timedelta(days=1), time(0, 0), event.timezone), event.ends_at)
     if event.booth_opens_at is not None:
         opens = min(opens, event.booth_opens_at)
     if event.booth_closes_at is not None:
