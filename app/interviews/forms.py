@@ -31,11 +31,13 @@ class CheckboxListField(SelectMultipleField):
         pass
 
 WAGE_UNITS = [SelectChoice(WageUnit.HOUR.value, "per hour"), SelectChoice(WageUnit.YEAR.value, "per year")]
-HIRE_CHOICES = [
-    SelectChoice(HireStatus.HIRED.value, "Hired"),
-    SelectChoice(HireStatus.DECLINED.value, "Declined"),
-    SelectChoice(HireStatus.PENDING.value, "Still pending"),
+#: What became of an offer, as the booth and staff choose it.
+HIRE_WORDS: list[tuple[str, str]] = [
+    (HireStatus.HIRED.value, "Hired"),
+    (HireStatus.DECLINED.value, "Declined"),
+    (HireStatus.PENDING.value, "Still pending"),
 ]
+HIRE_CHOICES = [SelectChoice(value, label) for value, label in HIRE_WORDS]
 
 
 class NonceForm(FlaskForm):

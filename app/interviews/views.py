@@ -27,6 +27,7 @@ from app.access import link_token_required, staff_required
 from app.extensions import db
 from app.formatting import local_time, wage_range
 from app.interviews.forms import (
+    HIRE_WORDS,
     BookingForm,
     HireForm,
     NonceForm,
@@ -107,7 +108,7 @@ def booth():
     offers = interviews.offers_to_confirm(db.session, participation) if context["phase"] == "after" else []
     return render_template(
         "interviews/booth.html", token=token, found=found, results=results, by_badge=by_badge,
-        offers=offers, hire_form=HireForm(), outcome_labels=OUTCOME_LABELS,
+        offers=offers, hire_form=HireForm(), hire_choices=HIRE_WORDS, outcome_labels=OUTCOME_LABELS,
         pre_survey=_survey_link("pre"), post_survey=_survey_link("post"), **context,
     )
 
@@ -606,7 +607,7 @@ def staff_pending_offers(slug: str):
     event = events.event_by_slug(db.session, slug)
     return render_template("interviews/staff_hires.html", event=event, participation=None,
                            groups=interviews.offers_pending(db.session, event), form=StaffHireForm(formdata=None),
-                           outcome_labels=OUTCOME_LABELS)
+                           hire_choices=HIRE_WORDS, outcome_labels=OUTCOME_LABELS)
 
 
 @bp.get("/staff/events/<slug>/employers/<int:participation_id>/hires")
@@ -616,7 +617,8 @@ def staff_booth_hires(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
     return render_template("interviews/staff_hires.html", event=participation.event, participation=participation,
                            groups=[(participation, interviews.hire_candidates(db.session, participation))],
-                           form=StaffHireForm(formdata=None), outcome_labels=OUTCOME_LABELS)
+                           form=StaffHireForm(formdata=None), hire_choices=HIRE_WORDS,
+                           outcome_labels=OUTCOME_LABELS)
 
 
 @bp.post("/staff/events/<slug>/interviews/<int:interview_id>/hire")
