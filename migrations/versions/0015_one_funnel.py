@@ -6,7 +6,7 @@ organization name, compared folded whatever the kind (organizations.name_key); t
 tablet's sequence number of the outcome saved (interviews.outcome_seq)
 
 Revision ID: 0015
-Revises: 0005
+Revises: 0019_spanish_text
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0005'
+down_revision = '0019_spanish_text'
 branch_labels = None
 depends_on = None
 
