@@ -88,4 +88,6 @@ DEFAULTS: dict = {
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
     "LANGUAGES": ("en", "es"),
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    #: Event-change notices run beside the request (thousands of e-mails); tests run them in it.
+    "NOTICES_IN_BACKGROUND": True,
 }

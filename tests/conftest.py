@@ -48,6 +48,8 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             # the limits themselves set real ones.
             "LOGIN_RATE_LIMIT": "100000/minute",
             "REGISTRATION_RATE_LIMIT": "100000/minute",
+            # Event-change notices are sent in the request, so a test sees them when it returns.
+            "NOTICES_IN_BACKGROUND": False,
         }
     )
     # No app context stays pushed: each request must get its own (and its own ``g``), as in production.

@@ -21,7 +21,8 @@ from app.models import (
     User,
     WageUnit,
 )
-from app.services.tokens import hash_secret, new_badge_code, new_secret
+from app.services.registration import next_checkin_number
+from app.services.tokens import new_badge_code
 
 PASSWORD = "correct-horse-battery"
 #: A fixed "event day" for tests that need one.
@@ -130,7 +131,7 @@ def make_registration(session: Session, event: Event, candidate: Candidate | Non
         event=event,
         candidate=candidate or make_candidate(session),
         badge_code=fields.pop("badge_code", None) or new_badge_code(),
-        manage_token_hash=fields.pop("manage_token_hash", None) or hash_secret(new_secret()),
+        checkin_number=fields.pop("checkin_number") if "checkin_number" in fields else next_checkin_number(session, event),
         consent_share_profile=fields.pop("consent_share_profile", True),
         **fields,
     )

@@ -48,7 +48,7 @@ def test_badges_are_sorted_by_last_name_and_hold_a_place(db):
 
 
 def test_start_at_label_five_leaves_four_blank_and_every_qr_decodes(app, tmp_path):
-    people = [badge_sheets.SheetBadge(f"Person{n}", f"Last{n:02d}", f"https://hireday.test/b/code{n:02d}xxxxxxxxxxxxxxxx")
+    people = [badge_sheets.SheetBadge(f"Person{n}", f"Last{n:02d}", f"https://hireday.test/b/code{n:02d}xxxxxxxxxxxxxxxx", n + 1)
               for n in range(8)]
     with app.test_request_context():
         pdf = badge_sheets.badge_sheet_pdf(people, HEADING, start_at=5)
@@ -62,7 +62,7 @@ def test_start_at_label_five_leaves_four_blank_and_every_qr_decodes(app, tmp_pat
 
 def test_long_sheets_render_in_parallel_pieces_merged_in_order(app, tmp_path, monkeypatch):
     monkeypatch.setattr(badge_sheets, "CHUNK", 6)
-    people = [badge_sheets.SheetBadge("Ana", f"Ruiz{n:02d}", f"https://hireday.test/b/parallel{n:02d}xxxxxxxxxxxx") for n in range(20)]
+    people = [badge_sheets.SheetBadge("Ana", f"Ruiz{n:02d}", f"https://hireday.test/b/parallel{n:02d}xxxxxxxxxxxx", n + 1) for n in range(20)]
     seen = []
     with app.test_request_context():
         pdf = badge_sheets.badge_sheet_pdf(people, HEADING, workers=2, on_progress=seen.append)
@@ -74,7 +74,7 @@ def test_long_sheets_render_in_parallel_pieces_merged_in_order(app, tmp_path, mo
 
 def test_start_label_and_empty_events_are_refused(app):
     with pytest.raises(DomainError) as error:
-        badge_sheets.badge_sheet_pdf([badge_sheets.SheetBadge("A", "B", "u")], HEADING, start_at=7)
+        badge_sheets.badge_sheet_pdf([badge_sheets.SheetBadge("A", "B", "u", 1)], HEADING, start_at=7)
     assert error.value.code == "invalid_start"
     with pytest.raises(DomainError) as error:
         badge_sheets.badge_sheet_pdf([], HEADING)

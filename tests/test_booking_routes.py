@@ -8,9 +8,9 @@ from email import policy
 import pytest
 from sqlalchemy import select
 
-from app.models import InterviewSlot, utcnow
+from app.models import InterviewSlot, ManageLinkReason, utcnow
 from app.services import bookings, interviews
-from app.services.registration import new_manage_token
+from app.services.registration import issue_manage_link
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -35,7 +35,7 @@ def setup(db):
                                          interview_starts_at=starts, interview_ends_at=starts + timedelta(hours=1))
     bookings.generate_slots(db.session, hotel)
     maria = factories.make_registration(db.session, event)
-    token = new_manage_token(maria)
+    token = issue_manage_link(db.session, maria, ManageLinkReason.REGISTERED, utcnow())
     db.session.commit()
     slots = list(db.session.scalars(select(InterviewSlot).order_by(InterviewSlot.starts_at)))
     return {"event": event, "hotel": hotel, "maria": maria, "page": f"/r/{token}", "slots": slots}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.models import (
     CheckIn,
     CheckInKind,
+    ManageLinkReason,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -17,6 +18,7 @@ from app.models import (
     TokenScope,
 )
 from app.services import checkin
+from app.services import registration as registrations
 from app.services.checkin import Scan, Scanner, ScanStatus
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
@@ -213,13 +215,14 @@ def test_walk_in_registers_checks_in_and_matches_someone_already_registered(db, 
     new = checkin.walk_in(db.session, event, details, "w-1", volunteer, NOW)
     assert (new.created, new.registration.source, new.scan.status) == (True, RegistrationSource.WALK_IN, "checked_in")
 
-    pre = factories.make_registration(db.session, event, factories.make_candidate(db.session, email="li@example.com"))
-    link = pre.manage_token_hash
+    pre = factories.make_registration(db.session, event, factories.make_candidate(
+        db.session, first_name="Li", last_name="Wei", email="li@example.com"))
+    link = registrations.issue_manage_link(db.session, pre, ManageLinkReason.REGISTERED, NOW)
     again = checkin.walk_in(db.session, event, RegistrationDetails(
         first_name="Li", last_name="Wei", email="LI@example.com", zip_code="60616", consent_share_profile=True,
     ), "w-2", volunteer, NOW)
     assert (again.created, again.registration, again.scan.status) == (False, pre, "checked_in")
-    assert pre.manage_token_hash == link  # their own link keeps working
+    assert registrations.find_by_manage_token(db.session, link) == pre  # their own link keeps working
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
 
 

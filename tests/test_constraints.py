@@ -31,6 +31,8 @@ from app.models import (
     Interview,
     InterviewSlot,
     InterviewSource,
+    ManageLink,
+    ManageLinkReason,
     OrganizationKind,
     Outcome,
     Phase,
@@ -219,6 +221,15 @@ def make_survey_link(session: Session, **fields) -> SurveyLink:
     ))
 
 
+def make_manage_link(session: Session, **fields) -> ManageLink:
+    return _saved(session, ManageLink(
+        registration=_pop(fields, "registration", lambda: _registration(session)),
+        token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+        reason=fields.pop("reason", ManageLinkReason.REGISTERED),
+        **fields,
+    ))
+
+
 #: How to write one valid row of each table: ``ROWS[table](session, **overrides)``.
 ROWS: dict[str, Callable[..., Any]] = {
     "access_tokens": make_access_token,
@@ -229,6 +240,7 @@ ROWS: dict[str, Callable[..., Any]] = {
     "events": make_event,
     "interview_slots": make_slot,
     "interviews": make_interview,
+    "manage_links": make_manage_link,
     "organizations": make_organization,
     "participations": _participation,
     "partnerships": _partnership,
@@ -372,6 +384,10 @@ CHECK_CASES = [
     breaks("ck_positions_wage_min_not_negative", "positions", {"wage_min_cents": -1}, id="negative wage"),
     breaks("ck_positions_wage_max_not_negative", "positions", {"wage_min_cents": None, "wage_max_cents": -500},
            id="negative top of the wage range"),
+    breaks("ck_manage_links_token_hash_is_sha256", "manage_links", {"token_hash": "the-secret-itself"},
+           id="a manage link's secret kept instead of its hash"),
+    breaks("ck_registrations_checkin_number_positive", "registrations", {"checkin_number": 0},
+           id="check-in number zero"),
     breaks("ck_survey_links_token_hash_is_sha256", "survey_links", {"token_hash": "the-secret-itself"},
            id="survey link stored in the clear"),
     breaks("ck_surveys_window_order", "surveys",
@@ -451,6 +467,7 @@ ENUM_CASES = [
     enum_value("ck_registrations_registration_source", "registrations", "source", "phone", "walk_in"),
     enum_value("ck_registrations_language", "registrations", "language", "fr", "es"),
     enum_value("ck_responses_language", "responses", "language", "fr", "es"),
+    enum_value("ck_manage_links_manage_link_reason", "manage_links", "reason", "spam", "resent"),
     enum_value("ck_survey_links_survey_link_purpose", "survey_links", "purpose", "spam", "reminder"),
     enum_value("ck_surveys_audience", "surveys", "audience", "volunteer", "employer"),
     enum_value("ck_surveys_phase", "surveys", "phase", "mid", "pre"),
@@ -476,7 +493,8 @@ def test_an_enum_column_refuses_a_value_outside_the_enum(db, rule, table, column
 # --- Emails are stored lower-cased, so uniqueness ignores case -----------------------------------
 
 EMAIL_CASES = [
-    pytest.param("ck_candidates_email_lowercase", Candidate, {"first_name": "Maria", "last_name": "Lopez"},
+    pytest.param("ck_candidates_email_lowercase", Candidate,
+                 {"first_name": "Maria", "last_name": "Lopez", "name_key": "maria lopez"},
                  id="candidates"),
     pytest.param("ck_users_email_lowercase", User, {"name": "Ada", "role": "staff", "password_hash": "x"},
                  id="users"),
@@ -550,10 +568,12 @@ UNIQUE_CASES = [
     unique("uq_bookings_registration_id_participation_id_active", "bookings", _slot_and_registration,
            lambda s, same: {"registration": make_registration(s, same["slot"].participation.event)},
            id="one person booked twice into one slot"),
-    unique("uq_candidates_email", "candidates", {"email": "maria.lopez@example.com"},
-           {"email": "maria.l@example.com"}, id="two candidates with one email"),
-    unique("uq_candidates_phone", "candidates", {"phone": "+13125550100"}, {"phone": "+13125550101"},
-           id="two candidates with one phone"),
+    unique("uq_candidates_email_name_key", "candidates",
+           {"email": "nunez.family@example.com", "first_name": "José", "last_name": "Núñez"},
+           {"first_name": "Guadalupe"}, id="one person twice under one email (a household member is not)"),
+    unique("uq_candidates_phone_name_key", "candidates",
+           {"phone": "+13125550142", "first_name": "José", "last_name": "Núñez"},
+           {"first_name": "Guadalupe"}, id="one person twice under one phone (a household member is not)"),
     unique("uq_checkins_undoes_id", "checkins",
            lambda s: {"kind": CheckInKind.UNDO, "undoes_id": make_check_in(s).id},
            lambda s, same: {"undoes_id": make_check_in(s).id}, id="one scan undone twice"),
@@ -601,8 +621,11 @@ UNIQUE_CASES = [
     unique("uq_registrations_event_id_candidate_id", "registrations",
            _an_event_and(lambda s: {"candidate": make_candidate(s)}),
            lambda s, same: {"event": make_event(s)}, id="one person registered twice for an event"),
-    unique("uq_registrations_manage_token_hash", "registrations", {"manage_token_hash": "a" * 64},
-           {"manage_token_hash": "b" * 64}, id="two manage links with one secret"),
+    unique("uq_manage_links_token_hash", "manage_links", {"token_hash": "a" * 64},
+           {"token_hash": "b" * 64}, id="two manage links with one secret"),
+    unique("uq_registrations_event_id_checkin_number", "registrations",
+           lambda s: {"event": make_event(s), "checkin_number": 7}, {"checkin_number": 8},
+           id="two badges of an event with one check-in number"),
     unique("uq_responses_survey_id_registration_id", "responses", _survey_and_registration,
            lambda s, same: {"registration": make_registration(s, same["survey"].event)},
            id="one seeker answering a survey twice"),
@@ -667,7 +690,7 @@ def test_a_registration_for_an_event_that_does_not_exist_is_refused(db):
         registration = Registration(
             candidate=candidate,
             badge_code=new_badge_code(),
-            manage_token_hash=hash_secret(new_secret()),
+            checkin_number=1,
             consent_share_profile=True,
             **event,
         )

@@ -134,7 +134,8 @@ def test_walk_in_registers_checks_in_and_offers_the_badge(client, db, event, vol
     page = client.get(SCANNER + "walk-in").get_data(as_text=True)
     nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page).group(1)
     data = {"csrf_token": csrf_token(client, SCANNER + "walk-in"), "nonce": nonce, "first_name": "Ana",
-            "last_name": "Ruiz", "phone": "312-555-0199", "zip_code": "60608", "consent_share_profile": "y"}
+            "last_name": "Ruiz", "phone": "312-555-0199", "zip_code": "60608", "consent_share_profile": "y",
+            "language": "en", "employment_status": "unemployed"}
     done = client.post(SCANNER + "walk-in", data=data)
     assert done.status_code == 200
     text = done.get_data(as_text=True)

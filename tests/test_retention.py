@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import Answer, AuditEntry, Candidate, Registration
+from app.models import Answer, AuditEntry, Candidate, ManageLinkReason, Registration
 from app.services import registration as registrations
 from app.services import reports, retention
 from app.services.errors import DomainError
@@ -27,7 +27,7 @@ def test_purge_removes_identities_and_keeps_every_report_number(db, event):  # n
     upcoming = factories.make_event(session, slug="next", starts_at=LATER + timedelta(days=10))
     returning = session.scalars(select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)).all()[1]
     factories.make_registration(session, upcoming, candidate=returning.candidate)
-    token = registrations.new_manage_token(person)
+    token = registrations.issue_manage_link(session, person, ManageLinkReason.REGISTERED, LATER)
     session.commit()
     before = reports.event_numbers(session, event, LATER)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from app.models import Audience, Phase, Role, SurveyLinkPurpose, TokenScope
+from app.models import Audience, ManageLinkReason, Phase, Role, SurveyLinkPurpose, TokenScope, utcnow
 from app.services import registration as registrations
 from app.services import surveys
 from app.services.tokens import issue_token
@@ -88,7 +88,7 @@ def test_an_unknown_link_is_a_plain_404(client, db):
 
 def test_the_registration_page_offers_the_post_survey_once_it_is_open(client, db, event):
     registration = factories.make_registration(db.session, event)
-    manage_token = registrations.new_manage_token(registration)
+    manage_token = registrations.issue_manage_link(db.session, registration, ManageLinkReason.REGISTERED, utcnow())
     db.session.commit()
     with time_machine.travel(event.starts_at - timedelta(days=1), tick=True):
         assert "Tell us how it went" not in client.get(f"/r/{manage_token}").get_data(as_text=True)

@@ -27,6 +27,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.access import door_required, staff_required
 from app.checkin.forms import BadgeSheetForm, DeviceForm, ScanForm, WalkInForm
@@ -37,7 +38,9 @@ from app.models import (
     CheckInKind,
     Event,
     EventStatus,
+    Language,
     Registration,
+    RegistrationStatus,
     Role,
     TokenScope,
     utcnow,
@@ -46,6 +49,7 @@ from app.formatting import local_date
 from app.services import badge_sheets, badges, checkin, events
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
+from app.services.registration_mail import Notice, send_notice
 from app.services.tokens import find_usable_token
 from app.urls import badge_url
 
@@ -256,12 +260,17 @@ def roster():
 @scanner_required
 def walk_in():
     form = WalkInForm()
+    form.referral_code.choices = [
+        SelectChoice("", "No one"), *[SelectChoice(p.referral_code, p.organization.name) for p in g.event.partnerships]
+    ]
     if request.method == "GET":
         form.nonce.data = _new_nonce()
     if form.validate_on_submit():
         details = RegistrationDetails(
             first_name=form.first_name.data, last_name=form.last_name.data,
             email=form.email.data or "", phone=form.phone.data or "", zip_code=form.zip_code.data,
+            language=Language(form.language.data), referral_code=form.referral_code.data or "",
+            employment_status=form.employment_status.data or "",
             consent_share_profile=form.consent_share_profile.data, consent_email=form.consent_email.data,
         )
         try:
@@ -275,10 +284,36 @@ def walk_in():
                 form.form_errors.append(str(error.message))
         else:
             db.session.commit()
+            # Their confirmation, in their language, with the link to their own page and badge.
+            emailed = outcome.manage_token is not None and send_notice(
+                outcome.registration, Notice.REGISTERED, outcome.manage_token
+            )
             return render_template(
-                "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan,
+                "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan, emailed=emailed,
             )
     return render_template("checkin/walk_in.html", event=g.event, form=form), 422 if form.errors else 200
+
+
+@bp.post("/door/events/<slug>/registrations/<int:registration_id>/admit")
+@scanner_required
+def admit(registration_id: int):
+    """A signed-in staff member or volunteer gives a waitlisted person a place and checks them in
+    (a scanner device without an account cannot: the audit trail names who admitted them)."""
+    if g.scanner.user_id is None:
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = checkin.admit(
+            db.session, g.event, registration_id, request.form.get("nonce") or _new_nonce(), g.scanner,
+            current_user._get_current_object(), utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("checkin.scanner", slug=g.event.slug))
+    db.session.commit()
+    return _scanner_page(result=result)
 
 
 @bp.get("/door/events/<slug>/badges/<int:registration_id>.pdf")
@@ -290,6 +325,8 @@ def badge(registration_id: int):
     )
     if registration is None:
         abort(404)
+    if registration.status != RegistrationStatus.REGISTERED:
+        abort(409)  # no place (waitlisted, or cancelled): no badge until staff admit them
     pdf = badges.badge_pdf(registration, badge_url(registration.badge_code))
     return send_file(io.BytesIO(pdf), "application/pdf", download_name=f"badge-{registration.id}.pdf")
 

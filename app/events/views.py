@@ -42,11 +42,13 @@ from app.events.forms import (
 from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
-from app.services import audit, booth_mail, events, organizations, survey_distribution, users
+from app.services import audit, booth_mail, event_notices, events, organizations, survey_distribution, users
+from app.services import registration as registrations
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
 from app.services.organizations import PARTNER_KINDS, OrganizationDetails
+from app.services.registration_mail import send_promotions
 from app.services.users import create_user
 from app.urls import public_url
 
@@ -230,17 +232,37 @@ def edit_event(slug: str):
         form = EventForm()
     _timezone_choices(form, event.timezone)
     if form.validate_on_submit():
+        sequence = event.ics_sequence
         try:
             events.update_event(db.session, event, _event_details(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
         else:
+            promoted = registrations.capacity_changed(db.session, event, utcnow())
             db.session.commit()
+            send_promotions(promoted)
             flash(f"{event.name} is saved.", "success")
             _flash_warnings(events.event_warnings(db.session, event, utcnow()))
+            if promoted:
+                flash(f"{len(promoted):,} {'person' if len(promoted) == 1 else 'people'} from the waitlist got a "
+                      "place and were e-mailed their badge.", "success")
+            if event.ics_sequence > sequence:
+                _send_change_notices(event)
             return _event_page(event)
     return render_template("events/staff/event_form.html", form=form, template=template_for(event.kind),
                            event=event, suggestion=None)
+
+
+def _send_change_notices(event: Event) -> None:
+    """Everyone registered or waitlisted is e-mailed the new day, time or place."""
+    app = current_app._get_current_object()
+    if app.config["NOTICES_IN_BACKGROUND"]:
+        event_notices.start_notifying(app, event.id)
+        flash("Everyone registered or on the waitlist is being e-mailed the change, with an updated "
+              "calendar entry.", "info")
+    else:
+        run = event_notices.notify_event_change(db.session, event.id)
+        flash(f"{run.sent:,} people were e-mailed the change.", "info")
 
 
 _STATUS_VERBS = {

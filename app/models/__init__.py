@@ -27,6 +27,8 @@ from app.models.organization import Organization, OrganizationKind, Sector
 from app.models.registration import (
     Candidate,
     Language,
+    ManageLink,
+    ManageLinkReason,
     Referral,
     Registration,
     RegistrationSource,
@@ -66,6 +68,8 @@ __all__ = [
     "InterviewSlot",
     "InterviewSource",
     "Language",
+    "ManageLink",
+    "ManageLinkReason",
     "Organization",
     "OrganizationKind",
     "OUTCOME_KINDS",

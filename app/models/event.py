@@ -81,6 +81,9 @@ class Event(TimestampMixin, Base):
     #: that window with an earlier opening or a later closing (a set-up day, an evening session).
     booth_opens_at: Mapped[datetime | None]
     booth_closes_at: Mapped[datetime | None]
+    #: The calendar entry's SEQUENCE: raised with each change people are told about, so calendars
+    #: replace the entry (same UID) instead of keeping the old time.
+    ics_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Participation.id"

@@ -1,10 +1,11 @@
 """Career seekers and their registrations for events."""
 
 import enum
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.base import Base, TimestampMixin, enum_type, utcnow
 from app.models.event import Event, Partnership, Position
@@ -33,12 +34,29 @@ def full_name(first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip()
 
 
+def folded(text: str) -> str:
+    """Lower case, without accents, spacing collapsed: "  José  NÚÑEZ" and "jose nunez" fold alike."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return " ".join(plain.split())
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """The name as it identifies a person (with a contact): ``folded`` first and last name."""
+    return folded(f"{first_name} {last_name}")
+
+
 class Candidate(TimestampMixin, Base):
-    """A career seeker, across events. An email or a phone number identifies one person: the same
-    email or phone never makes a second candidate."""
+    """A career seeker, across events. A person is a contact (e-mail or phone) *and* a name: the
+    same contact with another first name is another member of a household that shares one phone
+    or e-mail (docs/people.md). The database holds that rule: a contact and a folded name make at
+    most one candidate."""
 
     __tablename__ = "candidates"
     __table_args__ = (
+        # NULLs are distinct in a unique constraint on both databases: a person without an e-mail
+        # is held by the phone rule, and the other way round. (Each also indexes its contact.)
+        sa.UniqueConstraint("email", "name_key"),
+        sa.UniqueConstraint("phone", "name_key"),
         sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR purged_at IS NOT NULL", name="has_contact"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("phone LIKE '+%' AND length(phone) BETWEEN 8 AND 16", name="phone_e164"),
@@ -48,10 +66,12 @@ class Candidate(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(100))
     last_name: Mapped[str] = mapped_column(sa.String(100))
-    #: Stored lower-cased, so uniqueness is case-insensitive on every database.
-    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
-    #: E.164, e.g. ``+13125550100``.
-    phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    #: Stored lower-cased, so matching is case-insensitive on every database. Shared by a household.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: E.164, e.g. ``+13125550100``. Shared by a household.
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    #: ``name_key(first_name, last_name)``, kept by ``_keep_name_key`` whenever a name changes.
+    name_key: Mapped[str] = mapped_column(sa.String(201))
     zip_code: Mapped[str | None] = mapped_column(sa.String(5))
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
     #: When the person's identifying data was removed (retention or their own request); what
@@ -63,6 +83,13 @@ class Candidate(TimestampMixin, Base):
     @property
     def full_name(self) -> str:
         return full_name(self.first_name, self.last_name)
+
+    @validates("first_name", "last_name")
+    def _keep_name_key(self, key: str, value: str) -> str:
+        first = value if key == "first_name" else (self.first_name or "")
+        last = value if key == "last_name" else (self.last_name or "")
+        self.name_key = name_key(first, last)
+        return value
 
 
 position_interests = sa.Table(
@@ -86,6 +113,9 @@ class Registration(TimestampMixin, Base):
         ),
         sa.CheckConstraint("consent_share_profile", name="profile_sharing_consented"),
         sa.CheckConstraint("length(badge_code) >= 22", name="badge_code_long_enough"),
+        #: The short number printed under the badge's QR code, typed at the door when a camera fails.
+        sa.UniqueConstraint("event_id", "checkin_number"),
+        sa.CheckConstraint("checkin_number > 0", name="checkin_number_positive"),
         sa.Index("ix_registrations_event_id_status_created_at", "event_id", "status", "created_at"),
     )
 
@@ -100,8 +130,9 @@ class Registration(TimestampMixin, Base):
     )
     #: ≥128 random bits, URL-safe; the only thing a QR badge carries. Never derived from an id.
     badge_code: Mapped[str] = mapped_column(sa.String(43), unique=True)
-    #: SHA-256 of the secret in the person's own ``/r/<token>`` link.
-    manage_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Allocated in order per event (``registration.next_checkin_number``), never derived from the
+    #: badge code; accepted only by signed-in door and booth searches, never as a scanned code.
+    checkin_number: Mapped[int]
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
     employment_status: Mapped[str | None] = mapped_column(sa.String(40))
     #: List of ``Sector`` values the person is interested in.
@@ -119,6 +150,38 @@ class Registration(TimestampMixin, Base):
     candidate: Mapped[Candidate] = relationship(back_populates="registrations")
     positions_of_interest: Mapped[list[Position]] = relationship(secondary=position_interests)
     referrals: Mapped[list["Referral"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+    manage_links: Mapped[list["ManageLink"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="ManageLink.id"
+    )
+
+
+class ManageLinkReason(enum.StrEnum):
+    """Why a link was made (shown on the person's page, so they can tell their links apart)."""
+
+    REGISTERED = "registered"
+    #: They (or someone with their contact) asked again: sent to the contact on file.
+    RESENT = "resent"
+    PROMOTED = "promoted"
+    EVENT_CHANGED = "event_changed"
+    STAFF = "staff"
+
+
+class ManageLink(Base):
+    """One live ``/r/<secret>`` link to a registration; only the secret's SHA-256 is kept. A
+    registration holds several: sending a new one never breaks an earlier e-mail's link. A link
+    ends when the person revokes it, when the registration is cancelled, or at the purge."""
+
+    __tablename__ = "manage_links"
+    __table_args__ = (sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    reason: Mapped[ManageLinkReason] = mapped_column(enum_type(ManageLinkReason))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    registration: Mapped[Registration] = relationship(back_populates="manage_links")
 
 
 class Referral(TimestampMixin, Base):

@@ -2,7 +2,7 @@ import io
 import json
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,15 +11,15 @@ from sqlalchemy import select
 
 from app.access import staff_required
 from app.extensions import db, limiter
-from app.formatting import current_locale
+from app.formatting import current_locale, local_datetime
 from app.models import Candidate, Language, Registration, RegistrationStatus, Role, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
 from app.services import audit, badges, checkin, events, partner_import, retention
 from app.services import registration as registrations
 from app.services.calendar import event_ics
-from app.services.contact import display_phone
+from app.services.contact import display_phone, masked_email
 from app.services.errors import DomainError, each_problem
-from app.services.registration_mail import Notice, send_notice
+from app.services.registration_mail import Notice, send_notice, send_promotions
 from app.services.surveys import question_field
 from app.urls import badge_url, public_url
 
@@ -42,6 +42,11 @@ def _registration_for(token: str) -> Registration:
     if registration is None:
         abort(404)
     return registration
+
+
+#: Where the "already registered" page finds what to say (kept in the signed session cookie, so
+#: not even a masked address goes into a URL).
+_ALREADY_KEY = "already_registered"
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -108,15 +113,24 @@ def register(slug: str):
 def _after_registering(outcome: registrations.RegistrationOutcome):
     registration, token = outcome.registration, outcome.manage_token
     if not outcome.created:
-        sent = send_notice(registration, Notice.LINK, token)
-        return redirect(url_for("registration.already_registered", slug=registration.event.slug, sent=int(sent)))
+        # Whoever typed the contact sees only where a link went, never the registration itself.
+        email = registration.candidate.email
+        if token is not None:
+            send_notice(registration, Notice.LINK, token)
+        session[_ALREADY_KEY] = {
+            "sent_to": masked_email(email) if email and token else None,
+            "limited": outcome.resend_limited,
+        }
+        return redirect(url_for("registration.already_registered", slug=registration.event.slug))
     sent = send_notice(registration, Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED, token)
     if outcome.waitlisted:
         flash(_("The event is full, so you are on the waitlist. We will e-mail you if a place opens."), "warning")
+        if sent:
+            flash(_("We also e-mailed you this page's link."), "info")
     else:
         flash(_("You are registered! Show the QR code below at the door."), "success")
-    if sent:
-        flash(_("We also e-mailed you this page's link and your badge."), "info")
+        if sent:
+            flash(_("We also e-mailed you this page's link and your badge."), "info")
     return redirect(url_for("registration.manage", token=token))
 
 
@@ -126,7 +140,10 @@ def already_registered(slug: str):
         event = events.public_event(db.session, slug)
     except DomainError:
         abort(404)
-    return render_template("registration/already.html", event=event, sent=request.args.get("sent") == "1")
+    said = session.get(_ALREADY_KEY) or {}
+    return render_template(
+        "registration/already.html", event=event, sent_to=said.get("sent_to"), limited=said.get("limited", False)
+    )
 
 
 @bp.get("/r/<token>")
@@ -158,6 +175,15 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
         form=form,
         qr_svg=badge,
         waitlist_position=registrations.waitlist_position(db.session, registration),
+        links=registrations.live_links(registration),
+        link_reasons={
+            "registered": _("when you registered"),
+            "resent": _("after someone asked again with your e-mail or phone"),
+            "promoted": _("when you got a place"),
+            "event_changed": _("when the event changed"),
+            "staff": _("by staff"),
+        },
+        this_link=registrations.find_manage_link(db.session, token),
     ), status
 
 
@@ -216,21 +242,37 @@ def cancel(token: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     promoted = registrations.cancel(db.session, registration, utcnow())
-    # The stored manage links are hashes: the people given a place get fresh links to follow.
-    links = [(person, registrations.new_manage_token(person)) for person in promoted]
     db.session.commit()
-    for person, link in links:
-        send_notice(person, Notice.PROMOTED, link)
-    send_notice(registration, Notice.CANCELLED, token)
+    send_promotions(promoted)
+    send_notice(registration, Notice.CANCELLED, None)
     flash(_("Your registration is cancelled. You can register again while registration is open."), "info")
+    return redirect(url_for("events.event_page", slug=registration.event.slug))
+
+
+@bp.post("/r/<token>/links/<int:link_id>/revoke")
+def revoke_link(token: str, link_id: int):
+    """The person stops one of their links working (a forwarded e-mail, a shared phone)."""
+    registration = _registration_for(token)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        link = registrations.revoke_link(db.session, registration, link_id, utcnow())
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    if registrations.find_manage_link(db.session, token) is None:  # they revoked the one in their hand
+        flash(_("That link no longer opens your registration. Use another of your links."), "info")
+        return redirect(url_for("events.event_page", slug=registration.event.slug))
+    flash(_("The link made on %(date)s no longer opens your registration.",
+            date=local_datetime(link.created_at, registration.event.timezone)), "success")
     return redirect(url_for("registration.manage", token=token))
 
 
 @bp.get("/r/<token>/badge.pdf")
 def badge_pdf(token: str):
     registration = _registration_for(token)
-    if registration.status == RegistrationStatus.CANCELLED:
-        abort(404)
+    if registration.status != RegistrationStatus.REGISTERED:
+        abort(404)  # a waitlisted person has no badge until they get a place
     pdf = badges.badge_pdf(registration, badge_url(registration.badge_code))
     return send_file(io.BytesIO(pdf), "application/pdf", as_attachment=True,
                      download_name=f"badge-{registration.event.slug}.pdf")

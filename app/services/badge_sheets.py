@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Candidate, Event, Registration, RegistrationStatus
+from app.services.badges import name_lines, name_size
 from app.services.errors import DomainError
 
 LABELS_PER_SHEET = 6
@@ -38,6 +39,9 @@ PAGE_IN = (8.5, 11.0)
 #: Where the QR code sits on a label (from its top left) and how big it is, in inches.
 QR_OFFSET_IN = (2.3, 0.62)
 QR_SIZE_IN = 1.55
+#: The names' column on a label, left of the QR code (inches), and their largest sizes (points).
+NAME_WIDTH_IN = 2.0
+FIRST_NAME_PT, LAST_NAME_PT = 28.0, 16.0
 #: A QR mask fixed in advance: any of the eight decodes; searching for the best one costs 5×.
 _MASK = 2
 #: QR version by URL length (byte mode: the same length always needs the same version).
@@ -50,6 +54,22 @@ class SheetBadge:
     last_name: str
     #: What the QR code holds: ``<BASE_URL>/b/<badge code>``.
     url: str
+    #: Printed under the QR code, for typing at the door when a camera fails.
+    checkin_number: int
+
+    @property
+    def first_pt(self) -> float:
+        return name_size(self.first_name, NAME_WIDTH_IN, FIRST_NAME_PT)
+
+    @property
+    def last_pt(self) -> float:
+        return name_size(self.last_name, NAME_WIDTH_IN, LAST_NAME_PT)
+
+    @property
+    def last_below_in(self) -> float:
+        """How far below the first name's top the last name starts: one or two lines of it."""
+        lines = name_lines(self.first_name, NAME_WIDTH_IN, self.first_pt)
+        return round(lines * self.first_pt * 1.05 / 72 + 0.06, 3)
 
 
 @dataclass(frozen=True)
@@ -64,12 +84,12 @@ class SheetHeading:
 def badges_for(session: Session, event: Event, badge_url: Callable[[str], str]) -> list[SheetBadge]:
     """Everyone holding a place at ``event`` (not waitlisted or cancelled), by last name then first."""
     rows = session.execute(
-        select(Candidate.first_name, Candidate.last_name, Registration.badge_code)
+        select(Candidate.first_name, Candidate.last_name, Registration.badge_code, Registration.checkin_number)
         .join(Registration.candidate)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED)
         .order_by(func.lower(Candidate.last_name), func.lower(Candidate.first_name), Registration.id)
     ).all()
-    return [SheetBadge(first, last, badge_url(code)) for first, last, code in rows]
+    return [SheetBadge(first, last, badge_url(code), number) for first, last, code, number in rows]
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
@@ -129,6 +149,7 @@ def sheet_html(labels: list[SheetBadge | None], heading: SheetHeading) -> str:
     sheets = [labels[i:i + LABELS_PER_SHEET] for i in range(0, len(labels), LABELS_PER_SHEET)]
     return render_template(
         "checkin/badge_sheet.html", sheets=sheets, heading=heading, positions=POSITIONS, placeholder=_placeholder,
+        name_width=NAME_WIDTH_IN, qr_offset=QR_OFFSET_IN, qr_size=QR_SIZE_IN,
     )
 
 

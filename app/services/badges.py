@@ -40,8 +40,70 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
+#: Rough advance widths (in em) of DejaVu Sans Bold, the badge font: enough to choose a size.
+_WIDE, _NARROW, _SPACE, _USUAL = 0.78, 0.36, 0.35, 0.64
+
+
+def _text_width_em(text: str) -> float:
+    width = 0.0
+    for c in text:
+        if c == " ":
+            width += _SPACE
+        elif c in "iljtfI.,'-|!":
+            width += _NARROW
+        elif c.isupper() or c in "mw":
+            width += _WIDE
+        else:
+            width += _USUAL
+    return width
+
+
+def _lines_needed(words: list[str], width_em: float) -> int | None:
+    """Lines the words take when wrapped at spaces in ``width_em``; None if one word is too wide."""
+    lines, current = 1, 0.0
+    for word in words:
+        word_em = _text_width_em(word)
+        if word_em > width_em:
+            return None
+        if current and current + _SPACE + word_em > width_em:
+            lines, current = lines + 1, word_em
+        else:
+            current = current + _SPACE + word_em if current else word_em
+    return lines
+
+
+def name_size(name: str, width_in: float, largest_pt: float, smallest_pt: float = 8, lines: int = 2) -> float:
+    """The largest font size (points, in steps of half a point) at which ``name`` fits ``width_in``
+    inches in at most ``lines`` lines, wrapping only at spaces: "Maximiliano Alejandro" shrinks
+    and wraps between the words, never inside one."""
+    words = name.split() or [""]
+    size = largest_pt
+    while size > smallest_pt:
+        needed = _lines_needed(words, width_in * 72 / size)
+        if needed is not None and needed <= lines:
+            return size
+        size -= 0.5
+    return smallest_pt
+
+
+def name_lines(name: str, width_in: float, size_pt: float) -> int:
+    """How many lines ``name`` takes at ``size_pt`` (as ``name_size`` wraps it)."""
+    return _lines_needed(name.split() or [""], width_in * 72 / size_pt) or 1
+
+
+#: The name's column on a 4×3 in badge, beside the QR code (inches), and its sizes (points).
+NAME_WIDTH_IN = 1.9
+FIRST_NAME_PT, LAST_NAME_PT = 30.0, 18.0
+
+
 def badge_pdf(registration: Registration, badge_url: str) -> bytes:
-    """A 4×3 inch badge in the person's language: the name large, the event, and the QR code."""
+    """A 4×3 inch badge in the person's language: the name large (wrapped at spaces and shrunk to
+    two lines at most), the event, the QR code and the check-in number under it."""
+    candidate = registration.candidate
     with force_locale(registration.language.value):
-        html = render_template("registration/badge_pdf.html", registration=registration, qr=qr_svg(badge_url))
+        html = render_template(
+            "registration/badge_pdf.html", registration=registration, qr=qr_svg(badge_url),
+            first_pt=name_size(candidate.first_name, NAME_WIDTH_IN, FIRST_NAME_PT),
+            last_pt=name_size(candidate.last_name, NAME_WIDTH_IN, LAST_NAME_PT),
+        )
     return HTML(string=html).write_pdf()

@@ -10,7 +10,8 @@ from app.models import Event
 
 def event_ics(event: Event, url: str, now: datetime, description: str = "") -> bytes:
     """One VEVENT at the event's time and place; ``url`` is where the person manages their visit.
-    The UID stays the same for the event, so an updated file replaces the earlier entry."""
+    The UID stays the same for the event and the SEQUENCE grows with each change registrants are
+    told about, so an updated file replaces the earlier entry."""
     calendar = Calendar()
     calendar.add("prodid", "-//HireDay//Hiring events//EN")
     calendar.add("version", "2.0")
@@ -18,6 +19,7 @@ def event_ics(event: Event, url: str, now: datetime, description: str = "") -> b
     entry = CalendarEvent()
     entry.add("uid", f"event-{event.id}-{event.slug}@hireday")
     entry.add("dtstamp", now)
+    entry.add("sequence", event.ics_sequence)
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
     entry.add("summary", event.name)

@@ -12,7 +12,6 @@ check-in and the rest "already checked in"."""
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -35,7 +34,7 @@ from app.models import (
     RegistrationStatus,
     User,
 )
-from app.models.registration import full_name
+from app.models.registration import folded, full_name
 from app.services import registration as registrations
 from app.services.errors import DomainError
 from app.services.tokens import Device
@@ -59,6 +58,8 @@ class ScanStatus:
     NOT_CHECKED_IN = "not_checked_in"
     UNKNOWN_CODE = "unknown_code"
     CANCELLED = "cancelled"
+    #: On the waitlist: no place yet, so not let in (staff may admit them: ``admit()``).
+    WAITLISTED = "waitlisted"
     WRONG_EVENT = "wrong_event"
 
 
@@ -70,6 +71,7 @@ HTTP_STATUS = {
     ScanStatus.NOT_CHECKED_IN: 409,
     ScanStatus.UNKNOWN_CODE: 404,
     ScanStatus.CANCELLED: 409,
+    ScanStatus.WAITLISTED: 409,
     ScanStatus.WRONG_EVENT: 409,
 }
 
@@ -162,10 +164,6 @@ class ScanResult:
         if self.person is None or self.status not in (ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN):
             return 0
         return self.person.bookings
-
-    @property
-    def waitlisted(self) -> bool:
-        return self.person is not None and self.person.status == RegistrationStatus.WAITLISTED
 
     def as_json(self) -> dict:
         """The API's answer body."""
@@ -402,7 +400,7 @@ def check_in(
     Entry scans: ``checked_in`` the first time (and on re-entry after an exit scan),
     ``already_checked_in`` while the person is inside (logged as a flagged duplicate);
     exit scans: ``checked_out``, or ``not_checked_in`` for someone not inside. A badge that is
-    ``cancelled``, of another event (``wrong_event``) or matches nothing (``unknown_code``) is
+    ``cancelled`` or ``waitlisted`` (entry scans: no place yet), of another event (``wrong_event``) or matches nothing (``unknown_code``) is
     logged as a failed scan. A nonce seen before returns the first answer and writes nothing.
     Raises ``DomainError`` for a malformed nonce or time. A scan never fails in the database, so a
     batch of scans shares one transaction."""
@@ -433,6 +431,8 @@ def check_in(
         first_entry = state.first_entry
         if person.status == RegistrationStatus.CANCELLED:
             row.update(successful=False, error_code=ScanStatus.CANCELLED)
+        elif person.status == RegistrationStatus.WAITLISTED and scan.kind == CheckInKind.ENTRY:
+            row.update(successful=False, error_code=ScanStatus.WAITLISTED)
         elif scan.kind == CheckInKind.ENTRY and state.inside:
             row["is_duplicate"] = True
         elif scan.kind == CheckInKind.EXIT and not state.inside:
@@ -558,9 +558,11 @@ def undo(session: Session, event: Event, checkin_id: int, nonce: str, scanner: S
 @dataclass(frozen=True)
 class WalkInOutcome:
     registration: Registration
-    #: False when the person had registered before (matched by email or phone, not doubled).
+    #: False when the person had registered before (same name and e-mail or phone: not doubled).
     created: bool
     scan: ScanResult
+    #: The new registration's link, for its confirmation e-mail (None when they had registered).
+    manage_token: str | None = None
 
 
 def walk_in(
@@ -571,13 +573,27 @@ def walk_in(
     scanner: Scanner,
     now: datetime,
 ) -> WalkInOutcome:
-    """Register someone at the door and check them in, in one step. A person who had registered
-    (same email or phone) is found, not registered twice, and keeps their own link."""
+    """Register someone at the door and check them in, in one step; they get a place even when the
+    event is full (they are in the room). A person who had registered (same name and e-mail or
+    phone) is found, not registered twice, and keeps their own links; a household member who
+    shares the phone is registered in their own right."""
     outcome = registrations.register(
-        session, event, details, now, source=RegistrationSource.WALK_IN, renew_link_if_registered=False
+        session, event, details, now, source=RegistrationSource.WALK_IN, send_link_if_registered=False
     )
     result = check_in(session, event.id, Scan(outcome.registration.badge_code, nonce), scanner, now)
-    return WalkInOutcome(outcome.registration, outcome.created, result)
+    return WalkInOutcome(outcome.registration, outcome.created, result, outcome.manage_token)
+
+
+def admit(session: Session, event: Event, registration_id: int, nonce: str, scanner: Scanner, user: User, now: datetime) -> ScanResult:
+    """A signed-in staff member or volunteer lets a waitlisted person in: they get a place (logged
+    in the audit trail, with who did it) and are checked in."""
+    registration = session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
+    )
+    if registration is None:
+        raise DomainError("unknown_registration", "No registration of this event has that number.")
+    registrations.admit_from_waitlist(session, registration, actor=user)
+    return check_in(session, event.id, Scan(registration.badge_code, nonce), scanner, now)
 
 
 # --- Counts, search and the offline roster --------------------------------------------------------
@@ -642,27 +658,36 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _folded(text: str) -> str:
-    """Lower case without accents, so "gomez" finds Gómez and "nunez" finds Núñez."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+def checkin_number_in(query: str) -> int | None:
+    """The check-in number a search is for ("123", "#123", "no. 123"), or None."""
+    digits = query.strip().lstrip("#").strip()
+    for prefix in ("no.", "no", "n.º", "nº"):
+        if digits.lower().startswith(prefix):
+            digits = digits[len(prefix):].strip()
+    return int(digits) if digits.isdigit() and len(digits) <= 6 else None
 
 
 def search(session: Session, event: Event, query: str, *, limit: int = 8) -> list[Found]:
     """People registered for ``event`` by name (each word starts a first or last name, accents
-    ignored), e-mail (from its start), or the last 4 digits of their phone. Cancelled registrations
-    are included: the volunteer must see why someone cannot check in."""
+    ignored), e-mail (from its start), the last 4 digits of their phone, or the check-in number
+    printed on their badge (for signed-in door and booth searches only: never as a scanned code).
+    Cancelled registrations are included: the volunteer must see why someone cannot check in."""
     query = " ".join(query.split())[:100]
-    if len(query) < 2:
+    number = checkin_number_in(query)
+    if len(query) < 2 and number is None:
         return []
     statement = select(Registration).join(Registration.candidate).where(Registration.event_id == event.id)
-    if query.isdigit() and len(query) == 4:
-        statement = statement.where(Candidate.phone.like("%" + query))
+    if number is not None:
+        on_badge = Registration.checkin_number == number
+        if len(query) == 4:  # four digits: a check-in number, or the end of a phone number
+            on_badge = on_badge | Candidate.phone.like("%" + query)
+        statement = statement.where(on_badge)
     elif "@" in query:
         statement = statement.where(Candidate.email.like(_like_prefix(query.lower()), escape="\\"))
     else:
         # Names are matched here rather than in SQL: neither database folds accents the same way,
         # and one event's names (a few thousand) are read in a few milliseconds.
-        words = _folded(query).split(" ")
+        words = folded(query).split(" ")
         names = session.execute(
             select(Registration.id, Candidate.first_name, Candidate.last_name)
             .join(Registration.candidate)
@@ -670,7 +695,7 @@ def search(session: Session, event: Event, query: str, *, limit: int = 8) -> lis
         ).all()
         matching = []
         for registration_id, first, last in names:
-            parts = _folded(f"{first} {last}").replace("-", " ").split()
+            parts = folded(f"{first} {last}").replace("-", " ").split()
             if all(any(part.startswith(word) for part in parts) for word in words):
                 matching.append(registration_id)
         statement = statement.where(Registration.id.in_(matching[:500]))

@@ -48,3 +48,9 @@ def display_phone(e164: str | None) -> str:
     if number.country_code == 1:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def masked_email(email: str) -> str:
+    """Enough of an address for its owner to recognise it, and no more: ``j•••@example.org``."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -59,9 +59,10 @@ from app.models import (
     WageUnit,
     position_interests,
 )
+from app.models.registration import name_key
 from app.services import audit
 from app.services.surveys import PAIN_POINT_CHOICES, add_default_surveys
-from app.services.tokens import hash_secret, new_badge_code, new_secret
+from app.services.tokens import new_badge_code
 from app.services.users import create_user
 
 #: Staff and volunteer accounts the demo creates; ``make run`` prints them.
@@ -847,6 +848,9 @@ class _DemoLoad:
         each registrant's ``id``. Registrations get ids in the order they were made."""
         registrants.sort(key=lambda r: r.created_at)
         candidate_ids = self._candidates(registrants)
+        numbered = self.session.scalar(
+            select(func.max(Registration.checkin_number)).where(Registration.event_id == event.id)
+        ) or 0
         rows = [
             {
                 "event_id": event.id,
@@ -854,7 +858,7 @@ class _DemoLoad:
                 "status": r.status,
                 "source": r.source,
                 "badge_code": new_badge_code(),
-                "manage_token_hash": hash_secret(new_secret()),
+                "checkin_number": numbered + n,
                 "language": r.person.language,
                 "employment_status": r.employment_status,
                 "sectors_of_interest": r.sectors,
@@ -867,7 +871,7 @@ class _DemoLoad:
                 "updated_at": r.cancelled_at or r.created_at,
                 "cancelled_at": r.cancelled_at,
             }
-            for r in registrants
+            for n, r in enumerate(registrants, start=1)
         ]
         for registrant, registration_id in zip(registrants, self._insert(Registration, rows), strict=True):
             registrant.id = registration_id
@@ -897,6 +901,7 @@ class _DemoLoad:
             {
                 "first_name": r.person.first_name,
                 "last_name": r.person.last_name,
+                "name_key": name_key(r.person.first_name, r.person.last_name),
                 "email": r.person.email,
                 "phone": None if r.person.phone in taken_phones else r.person.phone,
                 "zip_code": r.person.zip_code,

@@ -492,11 +492,22 @@ def update_event(session: Session, event: Event, details: EventDetails, *, actor
     values = _event_values(session, details, event_id=event.id)
     old_zone, new_zone = ZoneInfo(event.timezone), ZoneInfo(values["timezone"])
     days = (details.day - event_day(event)).days
+    before = _calendar_facts(event)
     _save_event(session, event, values)
     if days or old_zone.key != new_zone.key:
         _move_event_times(session, event, days, old_zone, new_zone)
+    if _calendar_facts(event) != before:
+        # Registrants are told (event_notices.notify_event_change); a higher SEQUENCE makes their
+        # calendars replace the entry.
+        event.ics_sequence += 1
+        session.flush()
     audit.record(session, "event.update", actor_user=actor, obj=event, moved_days=days)
     return event
+
+
+def _calendar_facts(event: Event) -> tuple:
+    """What registrants are told about when it changes: when and where."""
+    return (event.starts_at, event.ends_at, event.venue.strip(), event.address.strip())
 
 
 def _move_event_times(session: Session, event: Event, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo) -> None:

@@ -191,7 +191,7 @@ def import_rows(
         row.details.referral_code = partnership.referral_code
         outcome = register(
             session, event, row.details, now,
-            source=RegistrationSource.PARTNER_IMPORT, renew_link_if_registered=False,
+            source=RegistrationSource.PARTNER_IMPORT, send_link_if_registered=False,
         )
         if outcome.created:
             created.append(outcome)

@@ -6,7 +6,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.models import Registration, utcnow
+from app.models import Registration, RegistrationStatus, utcnow
 from app.services import badges
 from app.services.calendar import event_ics
 from app.services.mail import Attachment, Mail, inline_image_id, send
@@ -18,9 +18,15 @@ class Notice(enum.StrEnum):
     WAITLISTED = "waitlisted"
     #: A place opened and the person now has one.
     PROMOTED = "promoted"
-    #: They tried to register again: here is their link.
+    #: They tried to register again: here is an additional link.
     LINK = "link"
     CANCELLED = "cancelled"
+    #: The event moved (day, time or place): new details and an updated calendar entry.
+    EVENT_CHANGED = "event_changed"
+
+
+#: The notices that carry the badge and the calendar file, when the person holds a place.
+_WITH_BADGE = (Notice.REGISTERED, Notice.PROMOTED, Notice.LINK, Notice.EVENT_CHANGED)
 
 
 def _subject(notice: Notice, event_name: str) -> str:
@@ -30,30 +36,34 @@ def _subject(notice: Notice, event_name: str) -> str:
         Notice.PROMOTED: _("A place opened for you: %(event)s", event=event_name),
         Notice.LINK: _("Your registration link: %(event)s", event=event_name),
         Notice.CANCELLED: _("Registration cancelled: %(event)s", event=event_name),
+        Notice.EVENT_CHANGED: _("Changed: %(event)s", event=event_name),
     }[notice]
 
 
-def send_notice(registration: Registration, notice: Notice, manage_token: str) -> bool:
-    """E-mail ``notice`` to the person, with their badge and the event's calendar file where they
-    have a place. Returns False when there is no address to send to."""
+def send_notice(registration: Registration, notice: Notice, manage_token: str | None) -> bool:
+    """E-mail ``notice`` to the person in their language, with their badge, check-in number and the
+    event's calendar file where they hold a place (a waitlisted person gets no badge). A cancelled
+    registration has no live link (``manage_token`` None): the e-mail points to the event's page.
+    Returns False when there is no address to send to."""
     candidate = registration.candidate
     if not candidate.email:
         return False
     event = registration.event
-    manage_link = public_url(f"/r/{manage_token}")
-    has_place = notice in (Notice.REGISTERED, Notice.PROMOTED, Notice.LINK) and registration.status.value == "registered"
+    manage_link = public_url(f"/r/{manage_token}") if manage_token else None
+    event_link = public_url(f"/events/{event.slug}/")
+    has_place = notice in _WITH_BADGE and registration.status == RegistrationStatus.REGISTERED
     attachments, qr_id = [], None
     if has_place:
         qr_id = inline_image_id()
         attachments = [
             Attachment("badge-qr.png", "image/png", badges.qr_png(badge_url(registration.badge_code)), qr_id),
-            Attachment(f"{event.slug}.ics", "text/calendar", event_ics(event, manage_link, utcnow())),
+            Attachment(f"{event.slug}.ics", "text/calendar", event_ics(event, manage_link or event_link, utcnow())),
         ]
     with force_locale(registration.language.value):
         context = {
             "notice": notice.value, "registration": registration, "candidate": candidate, "event": event,
-            "manage_link": manage_link, "badge_pdf_link": manage_link + "/badge.pdf", "qr_id": qr_id,
-            "has_place": has_place,
+            "manage_link": manage_link, "event_link": event_link,
+            "badge_pdf_link": (manage_link or "") + "/badge.pdf", "qr_id": qr_id, "has_place": has_place,
         }
         mail = Mail(
             to=candidate.email,
@@ -64,3 +74,9 @@ def send_notice(registration: Registration, notice: Notice, manage_token: str) -
         )
     send(mail)
     return True
+
+
+def send_promotions(promoted: list[tuple[Registration, str]]) -> None:
+    """Tell each person given a place from the waitlist, with the new link made for them."""
+    for registration, manage_token in promoted:
+        send_notice(registration, Notice.PROMOTED, manage_token)

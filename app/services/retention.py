@@ -18,6 +18,7 @@ from app.models import (
     CheckIn,
     Event,
     Interview,
+    ManageLink,
     Referral,
     Registration,
     Response,
@@ -25,7 +26,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.errors import DomainError
-from app.services.tokens import hash_secret, new_secret
+from app.models.registration import name_key
 
 #: What a removed person's name becomes.
 REMOVED = "Removed"
@@ -45,11 +46,7 @@ def _clear_registrations(session: Session, registration_ids: list[int]) -> None:
     session.execute(
         update(Registration).where(Registration.id.in_(registration_ids)).values(accessibility_needs="")
     )
-    for registration_id in registration_ids:  # each needs its own dead secret (the hash is unique)
-        session.execute(
-            update(Registration).where(Registration.id == registration_id)
-            .values(manage_token_hash=hash_secret(new_secret()))
-        )
+    session.execute(delete(ManageLink).where(ManageLink.registration_id.in_(registration_ids)))
     session.execute(update(Interview).where(Interview.registration_id.in_(registration_ids)).values(notes=""))
     responses = select(Response.id).where(Response.registration_id.in_(registration_ids))
     session.execute(update(Answer).where(Answer.response_id.in_(responses), Answer.text.is_not(None)).values(text=None))
@@ -60,7 +57,7 @@ def _remove_identity(session: Session, candidate_ids: list[int], now: datetime) 
     if candidate_ids:
         session.execute(
             update(Candidate).where(Candidate.id.in_(candidate_ids))
-            .values(first_name=REMOVED, last_name="", email=None, phone=None, purged_at=now)
+            .values(first_name=REMOVED, last_name="", name_key=name_key(REMOVED, ""), email=None, phone=None, purged_at=now)
         )
 
 

@@ -31,7 +31,7 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _lookup_hash(secret: str) -> str | None:
+def lookup_hash(secret: str) -> str | None:
     """The hash to look a presented secret up by, or None for one no token can have (empty, or
     too long to be ours: not worth hashing)."""
     return hash_secret(secret) if secret and len(secret) <= 100 else None
@@ -84,7 +84,7 @@ _BY_HASH = (
 
 def find_usable_token(session: Session, secret: str, scope: TokenScope, now: datetime) -> AccessToken | None:
     """The unrevoked, unexpired token of ``scope`` whose secret this is, or None."""
-    presented = _lookup_hash(secret)
+    presented = lookup_hash(secret)
     if presented is None:
         return None
     token = session.scalar(_BY_HASH, {"token_hash": presented})
@@ -125,7 +125,7 @@ _DEVICE_BY_HASH = (
 def find_device(session: Session, secret: str, now: datetime) -> Device | None:
     """The scanner device whose (unrevoked, unexpired) token this is, or None. Checked in the
     database at most once per ``DEVICE_TRUST_SECONDS`` per device and process."""
-    presented = _lookup_hash(secret)
+    presented = lookup_hash(secret)
     if presented is None:
         return None
     trusted = _trusted_devices.get(presented)
@@ -150,7 +150,7 @@ def find_device(session: Session, secret: str, now: datetime) -> Device | None:
 
 def find_token(session: Session, secret: str, scope: TokenScope) -> AccessToken | None:
     """The token of ``scope`` whose secret this is, usable or not (to tell "expired" from "unknown")."""
-    presented = _lookup_hash(secret)
+    presented = lookup_hash(secret)
     if presented is None:
         return None
     token = session.scalar(_BY_HASH, {"token_hash": presented})

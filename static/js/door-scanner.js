@@ -178,9 +178,7 @@
     const person = answer.registration ? answer.registration.name : "";
     switch (answer.status) {
       case "checked_in": {
-        const notes = [interviews(answer.registration && answer.registration.interviews_booked)];
-        if (answer.registration && answer.registration.status === "waitlisted") notes.push("was on the waitlist");
-        return show("ok", `Checked in — ${person}`, notes.join(" · "), undoButton(answer));
+        return show("ok", `Checked in — ${person}`, interviews(answer.registration && answer.registration.interviews_booked), undoButton(answer));
       }
       case "already_checked_in": {
         const where = answer.first_checked_in_by ? ` (${answer.first_checked_in_by})` : "";
@@ -192,6 +190,8 @@
         return show("bad", `Not checked in — ${person}`, "Nothing to check out: scan them in first.");
       case "cancelled":
         return show("bad", "Registration cancelled", `${person} cancelled. Register them as a walk-in if there is room.`);
+      case "waitlisted":
+        return show("bad", "On the waitlist — not admitted", `${person} has no place yet. Staff can admit them: search their name and choose “Admit from waitlist”.`);
       case "wrong_event":
         return show("bad", "Not registered for this event", "This badge is for another event. Register them as a walk-in.");
       case "unknown_code":
@@ -210,6 +210,9 @@
       return show("bad", "Not on the offline list", `Unknown badge, or registered after the list was loaded. ${saved}`);
     }
     if (person.s === "cancelled") return show("bad", "Registration cancelled", `${person.n} cancelled. ${saved}`);
+    if (person.s === "waitlisted" && item.kind !== "exit") {
+      return show("bad", "On the waitlist — not admitted", `${person.n} has no place yet. Ask staff. ${saved}`);
+    }
     if (item.kind === "exit") {
       return show("ok", `Checked out (offline) — ${person.n}`, saved);
     }

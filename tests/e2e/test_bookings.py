@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from app.models import Referral, Role, TokenScope, utcnow
+from app.models import ManageLinkReason, Referral, Role, TokenScope, utcnow
 from app.services import bookings
-from app.services.registration import new_manage_token
+from app.services.registration import issue_manage_link
 from app.services.tokens import issue_token
 from tests import factories
 from tests.e2e.conftest import axe_violations
@@ -23,7 +23,7 @@ def test_book_an_interview_on_a_phone_in_spanish(phone: Page, committed):
                                          interview_ends_at=starts + timedelta(hours=1), table_number="4")
     bookings.generate_slots(session, hotel)
     maria = factories.make_registration(session, event)
-    token = new_manage_token(maria)
+    token = issue_manage_link(session, maria, ManageLinkReason.REGISTERED, utcnow())
     session.commit()
 
     phone.goto(f"/r/{token}?lang=es")
