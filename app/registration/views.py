@@ -378,8 +378,31 @@ def person(candidate_id: int):
     candidate = _person(candidate_id)
     return render_template(
         "registration/staff_person.html", candidate=candidate, data=retention.person_data(db.session, candidate),
-        form=FlaskForm(),
+        form=FlaskForm(), household=registrations.household(db.session, candidate), display_phone=display_phone,
     )
+
+
+@bp.post("/staff/people/<int:candidate_id>/merge")
+@staff_required
+def merge_person(candidate_id: int):
+    """Two records that are one person (the name typed two ways): the other one's registrations
+    move to this one. Audited."""
+    candidate = _person(candidate_id)
+    other = db.session.get(Candidate, request.form.get("other_id", type=int) or 0)
+    if not FlaskForm().validate_on_submit() or other is None:
+        abort(400)
+    if request.form.get("confirm") != "yes":
+        flash("Tick “Same person” to confirm: a merge cannot be undone.", "error")
+        return redirect(url_for("registration.person", candidate_id=candidate_id))
+    try:
+        registrations.merge_people(db.session, candidate, other, actor=current_user._get_current_object())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash("Merged: the registrations are now this person's.", "success")
+    return redirect(url_for("registration.person", candidate_id=candidate_id))
 
 
 @bp.get("/staff/people/<int:candidate_id>/export.json")
