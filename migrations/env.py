@@ -106,13 +106,17 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
-            if broken:
-                raise RuntimeError(f"the migration left {len(broken)} rows pointing at nothing: {broken[:5]}")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            # Also when a migration refuses (0014's downgrade, with households): the connection
+            # goes back to the pool, and must not keep foreign keys off.
+            if sqlite:
+                broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+        if sqlite and broken:
+            raise RuntimeError(f"the migration left {len(broken)} rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():
