@@ -203,3 +203,21 @@ def test_the_badge_pdf_qr_code_decodes_to_the_badge_url(client, db, event, tmp_p
         decoded = [result.text for result in zxingcpp.read_barcodes(image)]
     code = db.session.scalar(select(Registration.badge_code))
     assert decoded == [f"https://hireday.test/b/{code}"]
+
+
+def test_a_40_character_name_wraps_between_words_and_the_check_in_number_is_under_the_qr(client, db, event, tmp_path):
+    first, last = "Maximiliano Alejandro", "Villaseñor Quiroga"
+    assert len(f"{first} {last}") == 40
+    manage = client.post("/events/hh/register", data=form_data(client, first_name=first, last_name=last)).headers["Location"]
+    pdf = tmp_path / "badge.pdf"
+    pdf.write_bytes(client.get(f"{manage}/badge.pdf").data)
+    assert "Pages:           1" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    lines = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\n")
+    # Each word whole on its line: nothing like "Maximil / iano".
+    for word in (*first.split(), *last.split()):
+        assert any(line.strip().split().count(word) for line in lines), (word, lines)
+    number = db.session.scalar(select(Registration.checkin_number))
+    assert f"N.º de registro {number}" in " ".join(lines).replace("  ", " "), lines[5:]
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")], check=True)
+    with Image.open(tmp_path / "badge.png") as image:
+        assert len(zxingcpp.read_barcodes(image)) == 1  # the name does not run into the code

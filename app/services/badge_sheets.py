@@ -59,16 +59,16 @@ class SheetBadge:
 
     @property
     def first_pt(self) -> float:
-        return name_size(self.first_name, NAME_WIDTH_IN, FIRST_NAME_PT)
+        return name_size(self.first_name, NAME_WIDTH_IN, FIRST_NAME_PT, bold=True)
 
     @property
     def last_pt(self) -> float:
-        return name_size(self.last_name, NAME_WIDTH_IN, LAST_NAME_PT)
+        return name_size(self.last_name, NAME_WIDTH_IN, LAST_NAME_PT, bold=False)
 
     @property
     def last_below_in(self) -> float:
         """How far below the first name's top the last name starts: one or two lines of it."""
-        lines = name_lines(self.first_name, NAME_WIDTH_IN, self.first_pt)
+        lines = name_lines(self.first_name, NAME_WIDTH_IN, self.first_pt, bold=True)
         return round(lines * self.first_pt * 1.05 / 72 + 0.06, 3)
 
 

@@ -7,6 +7,7 @@ import qrcode
 import qrcode.image.svg
 from flask import render_template
 from flask_babel import force_locale
+from PIL import ImageFont
 from weasyprint import HTML
 
 from app.models import Registration
@@ -40,55 +41,60 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-#: Rough advance widths (in em) of DejaVu Sans Bold, the badge font: enough to choose a size.
-_WIDE, _NARROW, _SPACE, _USUAL = 0.78, 0.36, 0.35, 0.64
+#: The badge's font (templates/registration/badge_pdf.html, checkin/badge_sheet.html), measured
+#: to choose a size; a rough estimate stands in where the font is not installed.
+_FONT_FILES = {True: "DejaVuSans-Bold.ttf", False: "DejaVuSans.ttf"}
 
 
-def _text_width_em(text: str) -> float:
-    width = 0.0
-    for c in text:
-        if c == " ":
-            width += _SPACE
-        elif c in "iljtfI.,'-|!":
-            width += _NARROW
-        elif c.isupper() or c in "mw":
-            width += _WIDE
-        else:
-            width += _USUAL
-    return width
+@lru_cache(maxsize=2)
+def _font(bold: bool) -> ImageFont.FreeTypeFont | None:
+    try:
+        return ImageFont.truetype(_FONT_FILES[bold], 100)
+    except OSError:
+        return None
 
 
-def _lines_needed(words: list[str], width_em: float) -> int | None:
+def _text_width_em(text: str, bold: bool) -> float:
+    font = _font(bold)
+    if font is None:
+        return len(text) * 0.72  # wider than any of the font's usual letters: errs small
+    return font.getlength(text) / 100
+
+
+def _lines_needed(words: list[str], width_em: float, bold: bool) -> int | None:
     """Lines the words take when wrapped at spaces in ``width_em``; None if one word is too wide."""
+    space = _text_width_em(" ", bold)
     lines, current = 1, 0.0
     for word in words:
-        word_em = _text_width_em(word)
+        word_em = _text_width_em(word, bold)
         if word_em > width_em:
             return None
-        if current and current + _SPACE + word_em > width_em:
+        if current and current + space + word_em > width_em:
             lines, current = lines + 1, word_em
         else:
-            current = current + _SPACE + word_em if current else word_em
+            current = current + space + word_em if current else word_em
     return lines
 
 
-def name_size(name: str, width_in: float, largest_pt: float, smallest_pt: float = 8, lines: int = 2) -> float:
+def name_size(
+    name: str, width_in: float, largest_pt: float, *, bold: bool, smallest_pt: float = 8, lines: int = 2
+) -> float:
     """The largest font size (points, in steps of half a point) at which ``name`` fits ``width_in``
     inches in at most ``lines`` lines, wrapping only at spaces: "Maximiliano Alejandro" shrinks
     and wraps between the words, never inside one."""
     words = name.split() or [""]
     size = largest_pt
     while size > smallest_pt:
-        needed = _lines_needed(words, width_in * 72 / size)
+        needed = _lines_needed(words, width_in * 72 / size, bold)
         if needed is not None and needed <= lines:
             return size
         size -= 0.5
     return smallest_pt
 
 
-def name_lines(name: str, width_in: float, size_pt: float) -> int:
+def name_lines(name: str, width_in: float, size_pt: float, *, bold: bool) -> int:
     """How many lines ``name`` takes at ``size_pt`` (as ``name_size`` wraps it)."""
-    return _lines_needed(name.split() or [""], width_in * 72 / size_pt) or 1
+    return _lines_needed(name.split() or [""], width_in * 72 / size_pt, bold) or 1
 
 
 #: The name's column on a 4×3 in badge, beside the QR code (inches), and its sizes (points).
@@ -103,7 +109,7 @@ def badge_pdf(registration: Registration, badge_url: str) -> bytes:
     with force_locale(registration.language.value):
         html = render_template(
             "registration/badge_pdf.html", registration=registration, qr=qr_svg(badge_url),
-            first_pt=name_size(candidate.first_name, NAME_WIDTH_IN, FIRST_NAME_PT),
-            last_pt=name_size(candidate.last_name, NAME_WIDTH_IN, LAST_NAME_PT),
+            first_pt=name_size(candidate.first_name, NAME_WIDTH_IN, FIRST_NAME_PT, bold=True),
+            last_pt=name_size(candidate.last_name, NAME_WIDTH_IN, LAST_NAME_PT, bold=False),
         )
     return HTML(string=html).write_pdf()
