@@ -1,12 +1,15 @@
 """A door volunteer on a 360 px phone: a handheld scanner types a badge code and Enter; later the
 venue Wi-Fi drops for three scans and they upload when it comes back."""
 
+import email
+import email.policy
 import re
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.models import CheckIn, Role
+from app.models import Candidate, CheckIn, OrganizationKind, Referral, Registration, Role
 from tests import factories
 from tests.e2e.conftest import axe_violations
 
@@ -267,3 +270,55 @@ def test_camera_scanning_reads_a_badge(browser, live_server, committed, tmp_path
             assert connection.scalar(select(func.count()).select_from(CheckIn)) == 1  # read once, not every frame
     finally:
         camera_browser.close()
+
+
+def test_a_spanish_walk_in_sharing_the_family_phone_gets_a_spanish_confirmation(phone: Page, committed, app, tmp_path, monkeypatch):
+    """Guadalupe walks in; her husband José registered online with the family's phone and e-mail."""
+    outbox = tmp_path / "outbox"
+    monkeypatch.setitem(app.config, "OUTBOX_PATH", str(outbox))
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER, name="Sam Volunteer")
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=1)  # full
+    factories.make_registration(session, event, factories.make_candidate(
+        session, first_name="José", last_name="Núñez", email="nunez.familia@example.com", phone="+13125550142"))
+    factories.make_partnership(session, event, organization=factories.make_organization(
+        session, OrganizationKind.JOB_CENTER, name="Instituto del Progreso Latino"))
+    session.commit()
+    session.rollback()
+
+    _sign_in_and_open_the_scanner(phone, volunteer)
+    phone.get_by_role("link", name="Register a walk-in").click()
+    expect(phone.get_by_role("heading", name="Register a walk-in")).to_be_visible()
+    phone.get_by_label("First name").fill("Guadalupe")
+    phone.get_by_label("Last name").fill("Núñez")
+    phone.get_by_label("Mobile phone").fill("312-555-0142")
+    phone.get_by_label("Email").fill("nunez.familia@example.com")
+    phone.get_by_label("ZIP code").fill("60623")
+    phone.get_by_label("Español").check()
+    phone.get_by_label("Not working and looking for work").check()
+    phone.get_by_label("Referred by (optional)").select_option(label="Instituto del Progreso Latino")
+    phone.get_by_label(re.compile("They agree that the employers")).check()
+    assert axe_violations(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(tmp_path / "walk-in-form.png"), full_page=True)
+    phone.get_by_role("button", name="Register, check in and print badge").click()
+
+    expect(phone.get_by_role("heading", name="Guadalupe Núñez")).to_be_visible()
+    expect(phone.locator("#scan-result")).to_contain_text("Checked in — Guadalupe Núñez")
+    expect(phone.get_by_text(re.compile("New walk-in registration, check-in number 2. Their confirmation is e-mailed in Spanish"))).to_be_visible()
+    expect(phone.get_by_role("link", name="Print badge")).to_be_visible()
+    assert axe_violations(phone) == []
+
+    mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.glob("*.eml"))]
+    assert [m["Subject"] for m in mails] == ["Ya está inscrito: Hospitality Hires Chicago"]
+    body = mails[0].get_body(("plain",)).get_content()
+    assert "Hola, Guadalupe" in body and "Número de registro (si el código no se puede leer): 2" in body
+    with Session(committed.engine) as check:
+        rows = check.execute(select(Candidate.first_name, Registration.status, Registration.source,
+                                    Registration.language, Registration.employment_status)
+                             .join(Registration.candidate).order_by(Registration.id)).all()
+        assert [tuple(str(v) for v in row) for row in rows] == [
+            ("José", "registered", "online", "en", "None"),
+            ("Guadalupe", "registered", "walk_in", "es", "unemployed"),
+        ]
+        assert check.scalar(select(func.count()).select_from(Referral)) == 1
