@@ -44,6 +44,12 @@ def test_search_by_name_shows_only_what_the_person_shared(client, setup):
     assert "Start interview" in page and "Add to queue" in page
 
 
+def test_the_check_in_number_on_the_badge_finds_the_person(client, setup):
+    page = client.get(setup["booth"], query_string={"find": str(setup["maria"].checkin_number)}).get_data(as_text=True)
+    assert "María Gómez" in page
+    assert "María Gómez" not in client.get(setup["booth"], query_string={"find": "9999"}).get_data(as_text=True)
+
+
 def test_a_scanned_badge_url_finds_the_person(client, setup):
     code = setup["maria"].badge_code
     page = client.get(setup["booth"], query_string={"find": f"https://hireday.test/b/{code}"}).get_data(as_text=True)

@@ -658,22 +658,13 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def checkin_number_in(query: str) -> int | None:
-    """The check-in number a search is for ("123", "#123", "no. 123"), or None."""
-    digits = query.strip().lstrip("#").strip()
-    for prefix in ("no.", "no", "n.º", "nº"):
-        if digits.lower().startswith(prefix):
-            digits = digits[len(prefix):].strip()
-    return int(digits) if digits.isdigit() and len(digits) <= 6 else None
-
-
 def search(session: Session, event: Event, query: str, *, limit: int = 8) -> list[Found]:
     """People registered for ``event`` by name (each word starts a first or last name, accents
     ignored), e-mail (from its start), the last 4 digits of their phone, or the check-in number
     printed on their badge (for signed-in door and booth searches only: never as a scanned code).
     Cancelled registrations are included: the volunteer must see why someone cannot check in."""
     query = " ".join(query.split())[:100]
-    number = checkin_number_in(query)
+    number = registrations.checkin_number_in(query)
     if len(query) < 2 and number is None:
         return []
     statement = select(Registration).join(Registration.candidate).where(Registration.event_id == event.id)

@@ -41,6 +41,7 @@ from app.models import (
 from app.services import audit, checkin, wages
 from app.services.errors import DomainError
 from app.services.events import event_day, local_to_utc
+from app.services.registration import checkin_number_in
 from app.services.surveys import SECTOR_LABELS
 
 #: Conditions a conditional offer may carry, with how the booth shows them.
@@ -113,16 +114,23 @@ def _folded(text: str) -> str:
 
 def search(session: Session, participation: Participation, query: str, limit: int = 12) -> list[BoothCandidate]:
     """People of this event whose first or last name starts with each word typed (accents and case
-    ignored). Names are matched here rather than in SQL: every database folds accents differently,
-    and an event's few thousand names take milliseconds."""
+    ignored), or whose badge carries the check-in number typed. Names are matched here rather than
+    in SQL: every database folds accents differently, and an event's few thousand names take
+    milliseconds."""
     words = [_folded(w) for w in re.split(r"\s+", (query or "").strip()) if w][:4]
-    if not words or len(words[0]) < 2:
+    number = checkin_number_in(query or "")
+    if not words or (len(words[0]) < 2 and number is None):
         return []
-    rows = session.execute(
+    people = (
         select(Registration.id, Candidate.first_name, Candidate.last_name)
         .join(Registration.candidate)
         .where(Registration.event_id == participation.event_id, Registration.status != RegistrationStatus.CANCELLED)
-    ).all()
+    )
+    if number is not None:
+        rows = session.execute(people.where(Registration.checkin_number == number)).all()
+        words = []  # every row matches: the number is the whole search
+    else:
+        rows = session.execute(people).all()
     matches = []
     for registration_id, first, last in rows:
         names = _folded(f"{first} {last}").split()

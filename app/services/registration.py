@@ -202,6 +202,15 @@ def _existing_registration(session: Session, event: Event, people: list[Candidat
     )
 
 
+def checkin_number_in(query: str) -> int | None:
+    """The check-in number a search is for ("123", "#123", "no. 123"), or None."""
+    digits = query.strip().lstrip("#").strip()
+    for prefix in ("no.", "no", "n.º", "nº"):
+        if digits.lower().startswith(prefix):
+            digits = digits[len(prefix):].strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 6 else None
+
+
 def next_checkin_number(session: Session, event: Event) -> int:
     """The next short check-in number of ``event`` (1, 2, 3 …). Called with the event locked."""
     return (session.scalar(select(func.max(Registration.checkin_number)).where(Registration.event_id == event.id)) or 0) + 1
