@@ -51,7 +51,7 @@ def document(server_url: str) -> dict[str, Any]:
                     "properties": {
                         "status": {"type": "string", "enum": [
                             "checked_in", "already_checked_in", "checked_out", "not_checked_in",
-                            "unknown_code", "cancelled", "wrong_event",
+                            "unknown_code", "cancelled", "waitlisted", "wrong_event",
                         ]},
                         "nonce": {"type": "string"},
                         "checkin_id": {"type": "integer"},
@@ -95,7 +95,7 @@ def document(server_url: str) -> dict[str, Any]:
                         "201": _answer("Checked in (or out) now"),
                         "200": _answer("Already checked in: `first_checked_in_at` says when, `first_checked_in_by` where"),
                         "404": _answer("`unknown_code`: the badge matches nobody (or `unknown_event` for a token of another event)"),
-                        "409": _answer("`cancelled` registration, another event's badge (`wrong_event`), or an exit scan of someone not inside"),
+                        "409": _answer("`cancelled` registration, `waitlisted` (no place yet), another event's badge (`wrong_event`), or an exit scan of someone not inside"),
                         "400": _error_response("Malformed scan: `error` is invalid_nonce, code_required, invalid_scanned_at, …"),
                         "401": _error_response("Missing, expired or revoked device token"),
                         "429": _error_response("Too many scans from this device"),
