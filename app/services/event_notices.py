@@ -9,10 +9,12 @@ its own commit (``start_notifying``; with ``NOTICES_IN_BACKGROUND`` off, as in t
 in the request, the way the queue's immediate mode would)."""
 
 import threading
+import time
 from dataclasses import dataclass
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from app.extensions import db
@@ -23,6 +25,7 @@ from app.services.registration_mail import Notice, send_notice
 
 #: People whose links are made, committed and then e-mailed together.
 BATCH = 200
+_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -44,26 +47,42 @@ def _people(session: Session, event_id: int, after_id: int) -> list[Registration
     ))
 
 
+def _links_for_next_batch(session: Session, event_id: int, after_id: int) -> list[tuple[Registration, str | None]]:
+    """The next people and a new, committed link for each who has an e-mail address. Outside a
+    request, SQLite begins a deferred transaction: another writer committing between this read and
+    its write makes SQLite refuse the write at once, so the batch is read and written again."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            people = _people(session, event_id, after_id)
+            now = utcnow()
+            links = [
+                (r, issue_manage_link(session, r, ManageLinkReason.EVENT_CHANGED, now) if r.candidate.email else None)
+                for r in people
+            ]
+            session.commit()
+            return links
+        except OperationalError:
+            session.rollback()
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    return []
+
+
 def notify_event_change(session: Session, event_id: int) -> NoticeRun:
     """E-mail everyone registered or waitlisted for the event about its changed details. Commits
     each batch's new links before sending that batch's e-mails, so no e-mail carries a link that
     was never saved (the one service here that commits: it is a job, not part of a request)."""
-    event = session.get(Event, event_id)
     sent = no_address = 0
     after = 0
-    while people := _people(session, event_id, after):
-        after = people[-1].id
-        now = utcnow()
-        links = [
-            (r, issue_manage_link(session, r, ManageLinkReason.EVENT_CHANGED, now) if r.candidate.email else None)
-            for r in people
-        ]
-        session.commit()
-        for registration, link in links:
+    while batch := _links_for_next_batch(session, event_id, after):
+        after = batch[-1][0].id
+        for registration, link in batch:
             if link is None:
                 no_address += 1
             elif send_notice(registration, Notice.EVENT_CHANGED, link):
                 sent += 1
+    event = session.get(Event, event_id)
     audit.record(session, "event.change_notices", obj=event, sent=sent, no_address=no_address,
                  sequence=event.ics_sequence)
     session.commit()
