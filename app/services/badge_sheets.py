@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Candidate, Event, Registration, RegistrationStatus
-from app.services.badges import name_lines, name_size
+from app.services.badges import QR_MASK, name_lines, name_size
 from app.services.errors import DomainError
 
 LABELS_PER_SHEET = 6
@@ -42,8 +42,6 @@ QR_SIZE_IN = 1.55
 #: The names' column on a label, left of the QR code (inches), and their largest sizes (points).
 NAME_WIDTH_IN = 2.0
 FIRST_NAME_PT, LAST_NAME_PT = 28.0, 16.0
-#: A QR mask fixed in advance: any of the eight decodes; searching for the best one costs 5×.
-_MASK = 2
 #: QR version by URL length (byte mode: the same length always needs the same version).
 _VERSIONS: dict[int, int] = {}
 
@@ -95,7 +93,7 @@ def badges_for(session: Session, event: Event, badge_url: Callable[[str], str]) 
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR code's modules, quiet zone included (True is dark)."""
     version = _VERSIONS.get(len(data))
-    code = qrcode.QRCode(version=version, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=_MASK)
+    code = qrcode.QRCode(version=version, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=QR_MASK)
     code.add_data(data)
     code.make(fit=version is None)
     # Every badge URL of an event has the same length, hence the same QR version: found once.
