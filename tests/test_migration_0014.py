@@ -5,6 +5,7 @@ again."""
 from collections import defaultdict
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -13,6 +14,7 @@ from app.models.registration import name_key
 from app.services import registration as registrations
 from app.services.demo import load_demo
 from app.services.tokens import hash_secret
+from tests import factories
 
 NOW = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 _ROWS = sa.text(
@@ -60,3 +62,17 @@ def test_every_registration_and_every_emailed_link_survives_0005_to_0014(app, co
         assert [number for _, number in sorted(rows)] == list(range(1, len(rows) + 1))
     for first, last, key in session.execute(sa.select(Candidate.first_name, Candidate.last_name, Candidate.name_key)):
         assert key == name_key(first, last)
+
+
+def test_going_back_before_0014_is_refused_while_a_household_shares_a_contact(app, committed):
+    session = committed.session
+    for first_name in ("José", "Guadalupe"):
+        factories.make_candidate(session, first_name=first_name, last_name="Núñez", email="nunez@example.com")
+    session.commit()
+    session.close()
+    # Flask-Migrate logs the migration's RuntimeError ("… shared by household members …") and exits.
+    with app.app_context(), pytest.raises(SystemExit):
+        downgrade(revision="0005")
+    with committed.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0014"
+        assert connection.execute(sa.text("SELECT count(*) FROM candidates")).scalar() == 2
