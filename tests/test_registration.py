@@ -1,9 +1,12 @@
 """Registering career seekers: duplicates, capacity and the waitlist, referrals, survey answers."""
 
 import threading
+import unicodedata
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,7 @@ from app.models import (
     RegistrationStatus,
     Response,
 )
+from app.models.registration import name_key
 from app.services import registration as registrations
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
@@ -300,3 +304,18 @@ def test_a_household_registering_at_once_gets_one_registration_each(app, committ
         ).all()
         assert [first for first, _ in people] == ["Guadalupe", "José"]
         assert sorted(number for _, number in people) == [1, 2]
+
+
+_WORDS = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñü", min_size=1, max_size=12), min_size=2, max_size=4)
+
+
+@given(words=_WORDS, upper=st.lists(st.booleans(), min_size=4, max_size=4), gaps=st.lists(st.integers(1, 3), min_size=4, max_size=4))
+def test_a_name_typed_with_other_case_accents_or_spacing_is_the_same_name(words, upper, gaps):
+    first, last = words[0], " ".join(words[1:])
+    plain = unicodedata.normalize("NFKD", f"{first} {last}")
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    retyped = "".join(
+        (word.upper() if upper[i % 4] else word) + " " * gaps[i % 4] for i, word in enumerate(plain.split())
+    )
+    assert name_key(retyped, "") == name_key(first, last)
+    assert name_key(first + "x", last) != name_key(first, last)  # another first name: another person
