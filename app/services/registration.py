@@ -40,11 +40,11 @@ from app.models import (
     Survey,
     User,
 )
+from app.models.registration import name_key
 from app.services import audit, bookings
 from app.services.contact import normalize_email, normalize_phone, normalize_zip
 from app.services.errors import DomainError, ProblemList, each_problem
 from app.services.surveys import EMPLOYMENT_STATUS_CHOICES, check_answers, record_response
-from app.models.registration import name_key
 from app.services.tokens import hash_secret, lookup_hash, new_badge_code, new_secret
 
 #: Pre-survey answers that are also kept on the registration itself, for filtering and reports.
@@ -367,6 +367,7 @@ def register(
     survey = candidate_pre_survey(session, event) if source == RegistrationSource.ONLINE else None
     first, last, email, phone, zip_code, positions = _checked(session, event, details, survey)
     partnership = partnership_for_code(session, event, details.referral_code)
+    employment_status = _employment_status(details.employment_status) if details.employment_status else None
 
     _lock_event(session, event)
     existing = _existing_registration(session, event, _people_matching(session, name_key(first, last), email, phone))
@@ -402,8 +403,8 @@ def register(
     if survey is not None:
         record_response(session, survey, details.survey_answers, registration=registration, language=details.language)
         _copy_survey_answers(registration, details.survey_answers)
-    elif details.employment_status:
-        registration.employment_status = _employment_status(details.employment_status)
+    elif employment_status:
+        registration.employment_status = employment_status
     _credit_partner(session, registration, partnership)
     audit.record(
         session, "registration.create", obj=registration,
