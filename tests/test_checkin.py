@@ -208,6 +208,25 @@ def test_batch_limits(db, event, door2):
     assert error.value.code == "batch_too_large"
 
 
+def test_a_household_walking_in_on_one_phone_gets_a_badge_each_even_when_the_event_is_full(db, event):
+    event.capacity = 1
+    factories.make_registration(db.session, event)
+    volunteer = Scanner.of_user(factories.make_user(db.session, Role.VOLUNTEER))
+    family = dict(last_name="Núñez", phone="312-555-0142", email="nunez.familia@example.com", zip_code="60623",
+                  consent_share_profile=True)
+    jose = checkin.walk_in(db.session, event, RegistrationDetails(first_name="José", **family), "w-j", volunteer, NOW)
+    lupe = checkin.walk_in(db.session, event, RegistrationDetails(first_name="Guadalupe", **family), "w-g", volunteer, NOW)
+
+    assert (jose.created, lupe.created) == (True, True)
+    assert [o.scan.status for o in (jose, lupe)] == ["checked_in", "checked_in"]
+    assert [o.registration.status for o in (jose, lupe)] == [RegistrationStatus.REGISTERED] * 2  # full, yet in
+    assert jose.registration.badge_code != lupe.registration.badge_code
+    assert [o.scan.person.full_name for o in (jose, lupe)] == ["José Núñez", "Guadalupe Núñez"]
+    # José's second tap of the form finds José, not his wife.
+    again = checkin.walk_in(db.session, event, RegistrationDetails(first_name="jose", **family), "w-j2", volunteer, NOW)
+    assert (again.created, again.registration, again.scan.status) == (False, jose.registration, "already_checked_in")
+
+
 def test_walk_in_registers_checks_in_and_matches_someone_already_registered(db, event):
     volunteer = Scanner.of_user(factories.make_user(db.session, Role.VOLUNTEER))
     details = RegistrationDetails(first_name="Ana", last_name="Ruiz", phone="312-555-0199", zip_code="60608",
