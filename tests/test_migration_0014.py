@@ -1,6 +1,5 @@
 """Migration 0014 (people, not contacts) keeps every registration and every link already e-mailed:
-the demo is loaded, the schema goes back to 0005 (the head before it) with the data, and forward
-again."""
+the demo is loaded, the schema goes back to the head before it with the data, and forward again."""
 
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -17,6 +16,8 @@ from app.services.tokens import hash_secret
 from tests import factories
 
 NOW = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
+#: The head 0014 follows.
+BEFORE = "0019_spanish_text"
 _ROWS = sa.text(
     "SELECT r.id, r.event_id, r.candidate_id, r.status, r.source, r.badge_code, r.created_at, c.first_name, "
     "c.last_name, c.email, c.phone FROM registrations r JOIN candidates c ON c.id = r.candidate_id ORDER BY r.id"
@@ -27,7 +28,7 @@ def _rows(connection) -> list[tuple]:
     return [tuple(row) for row in connection.execute(_ROWS)]
 
 
-def test_every_registration_and_every_emailed_link_survives_0005_to_0014(app, committed):
+def test_every_registration_and_every_emailed_link_survives_going_back_before_0014_and_forward(app, committed):
     session = committed.session
     load_demo(session, now=NOW)
     sample = session.scalars(sa.select(Registration).where(
@@ -41,9 +42,9 @@ def test_every_registration_and_every_emailed_link_survives_0005_to_0014(app, co
     assert len(before) > 2500
 
     with app.app_context():
-        downgrade(revision="0005")
+        downgrade(revision=BEFORE)
     with committed.engine.connect() as connection:
-        assert _rows(connection) == before  # at 0005, with one link hash per registration
+        assert _rows(connection) == before  # before 0014, with one link hash per registration
         hashes = dict(connection.execute(sa.text("SELECT id, manage_token_hash FROM registrations")).all())
     assert all(hashes[rid] == hash_secret(secret) for rid, secret in secrets.items())
 
@@ -72,7 +73,7 @@ def test_going_back_before_0014_is_refused_while_a_household_shares_a_contact(ap
     session.close()
     # Flask-Migrate logs the migration's RuntimeError ("… shared by household members …") and exits.
     with app.app_context(), pytest.raises(SystemExit):
-        downgrade(revision="0005")
+        downgrade(revision=BEFORE)
     with committed.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0014"
         assert connection.execute(sa.text("SELECT count(*) FROM candidates")).scalar() == 2

@@ -16,6 +16,7 @@ from app.models import (
     AuditEntry,
     EventStatus,
     Language,
+    ManageLinkReason,
     Outcome,
     Phase,
     Registration,
@@ -23,6 +24,7 @@ from app.models import (
     Role,
     Survey,
     WageUnit,
+    utcnow,
 )
 from app.services import events, interviews
 from app.services import registration as registrations
@@ -143,7 +145,7 @@ def test_three_mistakes_show_after_one_submit(client, db, event):
 
 def test_changing_details_shows_every_mistake_at_once(client, db, event):
     registration = factories.make_registration(db.session, event)
-    token = registrations.new_manage_token(registration)
+    token = registrations.issue_manage_link(db.session, registration, ManageLinkReason.REGISTERED, utcnow())
     db.session.commit()
     page = f"/r/{token}"
     response = client.post(f"{page}/details", data={
@@ -157,7 +159,7 @@ def test_changing_details_shows_every_mistake_at_once(client, db, event):
 
 def test_cancelling_a_registration_asks_first(client, db, event, outbox):
     registration = factories.make_registration(db.session, event)
-    token = registrations.new_manage_token(registration)
+    token = registrations.issue_manage_link(db.session, registration, ManageLinkReason.REGISTERED, utcnow())
     db.session.commit()
     page = f"/r/{token}"
     assert f'href="{page}/cancel"' in client.get(page).get_data(as_text=True)
@@ -178,7 +180,7 @@ def test_the_booking_limit_is_said_before_a_time_is_tapped(client, db, event):
     event.max_bookings_per_candidate = 1
     hotel = event.participations[0]
     registration = factories.make_registration(db.session, event)
-    token = registrations.new_manage_token(registration)
+    token = registrations.issue_manage_link(db.session, registration, ManageLinkReason.REGISTERED, utcnow())
     from app.services import bookings
 
     bookings.generate_slots(db.session, hotel)

@@ -110,7 +110,7 @@ def test_the_person_sees_their_links_and_can_stop_one(client, db, event, outbox)
 def test_cancelling_ends_the_links_and_the_email_points_to_the_event(client, db, event, outbox):
     register(client, "hh")
     link = link_in(messages(outbox)[0])
-    cancelled = client.post(f"{link}/cancel", data={"csrf_token": csrf_token(client, link)})
+    cancelled = client.post(f"{link}/cancel", data={"csrf_token": csrf_token(client, link), "confirmed": "1"})
     assert cancelled.headers["Location"] == "/events/hh/"
     assert client.get(link).status_code == 404
     notice = messages(outbox)[-1]
@@ -177,7 +177,7 @@ def test_capacity_up_promotes_in_order_with_emails_and_the_door_follows_capacity
 
     # Capacity 4 → 1: nobody loses their place, and staff are told so.
     page = _edit(client, event, capacity="1").get_data(as_text=True)
-    assert "3 more people hold a place than the new capacity. They all keep it" in page
+    assert "4 people are registered, more than the capacity of 1. Everyone registered keeps their place" in page
     assert db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED)) == 4
     assert eva.status == RegistrationStatus.WAITLISTED

@@ -16,6 +16,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from app.models import ManageLinkReason, utcnow
 from app.services import bookings
 from app.services import registration as registrations
 from app.services.surveys import add_default_surveys
@@ -64,7 +65,7 @@ def test_cancelling_an_interview_or_the_registration_asks_first(phone: Page, com
     session = committed.session
     event, hotel = _hotel_event(session)
     registration = factories.make_registration(session, event)
-    token = registrations.new_manage_token(registration)
+    token = registrations.issue_manage_link(session, registration, ManageLinkReason.REGISTERED, utcnow())
     bookings.generate_slots(session, hotel)
     session.flush()
     slot = bookings.open_slots(session, hotel, BEFORE)[0].slot
