@@ -192,9 +192,9 @@ def test_two_partners_referring_one_person_both_get_credit(db, event):
     registrations.register(db.session, event, details(referral_code="north001"), NOW)
     # The second partner's staff import the same person: staff may attach a partner.
     registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW,
-                           source=RegistrationSource.PARTNER_IMPORT, renew_link_if_registered=False)
+                           source=RegistrationSource.PARTNER_IMPORT, send_link_if_registered=False)
     registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW,
-                           source=RegistrationSource.PARTNER_IMPORT, renew_link_if_registered=False)  # adds nothing
+                           source=RegistrationSource.PARTNER_IMPORT, send_link_if_registered=False)  # adds nothing
     credited = db.session.scalars(select(Referral.partnership_id).order_by(Referral.id)).all()
     assert credited == [north.id, south.id]
 
