@@ -12,7 +12,11 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from app import create_app
+# Jobs run at once, in the process that queues them, for every app a test builds (the tests of
+# the worker itself start real worker processes with this turned off).
+os.environ["JOBS_IMMEDIATE"] = "1"
+
+from app import create_app  # noqa: E402
 from app.extensions import db as _db
 from app.models import Base, User
 from tests import factories

@@ -37,17 +37,17 @@ from app.models import (
     CheckInKind,
     Event,
     EventStatus,
+    FileJobStatus,
     Registration,
     Role,
     TokenScope,
     utcnow,
 )
-from app.formatting import local_date
-from app.services import badge_sheets, badges, checkin, events
+from app.services import badge_sheets, badges, checkin, events, file_jobs
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
 from app.services.tokens import find_usable_token
-from app.urls import badge_url
+from app.urls import badge_url, public_url
 
 #: Door pages live under /door/; the staff badge sheets under /staff/events/<slug>/ (DESIGN.md).
 bp = Blueprint("checkin", __name__)
@@ -359,27 +359,28 @@ def manifest():
 @bp.route("/staff/events/<slug>/badges", methods=["GET", "POST"])
 @staff_required
 def badge_sheets_page(slug: str):
-    """Start a badge sheet (in the background: a big event takes a few seconds) and follow it."""
+    """Start a badge sheet (made by the job worker: a big event takes a few seconds) and follow it."""
     event = events.event_by_slug(db.session, slug)
     form = BadgeSheetForm()
+    holding = len(badge_sheets.badges_for(db.session, event, lambda code: code))
     if form.validate_on_submit():
-        app = current_app._get_current_object()
-        people = badge_sheets.badges_for(db.session, event, badge_url)
-        heading = badge_sheets.SheetHeading(
-            event.name, local_date(event.starts_at, event.timezone), current_app.config["BOARD_NAME"]
-        )
+        start_at = int(form.start_at.data)
         try:
-            job = badge_sheets.start_job(app, event.slug, people, heading, start_at=int(form.start_at.data))
+            badge_sheets.check_sheet(holding, start_at)
         except DomainError as error:
             flash(str(error.message), "error")
         else:
+            # The QR codes hold this address, as the request that asked for them sees it.
+            job = file_jobs.start(db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
+                                  total=holding, options={"start_at": start_at, "base_url": public_url("")})
+            db.session.commit()
+            file_jobs.enqueue(job.id)
             return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=job.id))
     job_id = request.args.get("job", "")
-    job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id) if job_id else None
-    latest = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
+    job = file_jobs.find(db.session, event, job_id, utcnow()) if job_id else None
+    latest = file_jobs.latest_finished(db.session, event, file_jobs.BADGE_SHEET)
     return render_template(
-        "checkin/staff_badges.html", event=event, form=form, job=job, latest=latest,
-        holding=len(badge_sheets.badges_for(db.session, event, lambda code: code)),
+        "checkin/staff_badges.html", event=event, form=form, job=job, latest=latest, holding=holding,
     )
 
 
@@ -388,7 +389,7 @@ def badge_sheets_page(slug: str):
 def badge_sheet_progress(slug: str, job_id: str):
     """The progress of a sheet, polled every second by the page (htmx)."""
     event = events.event_by_slug(db.session, slug)
-    job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id)
+    job = file_jobs.find(db.session, event, job_id, utcnow())
     if job is None:
         abort(404)
     return render_template("checkin/_badge_job.html", event=event, job=job)
@@ -397,20 +398,20 @@ def badge_sheet_progress(slug: str, job_id: str):
 @bp.get("/staff/events/<slug>/badges/jobs/<job_id>.pdf")
 @staff_required
 def badge_sheet_file(slug: str, job_id: str):
-    app = current_app._get_current_object()
-    job = badge_sheets.find_job(app, slug, job_id)
-    if job is None or job.status != "finished":
+    event = events.event_by_slug(db.session, slug)
+    job = file_jobs.find(db.session, event, job_id, utcnow())
+    if job is None or job.status != FileJobStatus.FINISHED:
         abort(404)
-    return send_file(badge_sheets.job_pdf_path(app, job), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"badges-{slug}.pdf", max_age=0)
+    return send_file(io.BytesIO(job.content), mimetype="application/pdf", as_attachment=True,
+                     download_name=job.filename, max_age=0)
 
 
 @bp.get("/staff/events/<slug>/badges.pdf")
 @staff_required
 def badge_sheet_latest(slug: str):
     """The event's latest badge sheet; with none made yet, the page that makes one."""
-    events.event_by_slug(db.session, slug)
-    job = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
+    event = events.event_by_slug(db.session, slug)
+    job = file_jobs.latest_finished(db.session, event, file_jobs.BADGE_SHEET)
     if job is None:
         flash("No badge sheet has been made for this event yet: make one here.", "info")
         return redirect(url_for("checkin.badge_sheets_page", slug=slug))

@@ -271,15 +271,15 @@ def change_status(slug: str):
 
 
 def _invite_to_post_survey(event: Event) -> str:
-    """E-mail each attendee not invited yet their personal post-event survey link (after the
-    response: see ``survey_distribution.send_in_background``)."""
+    """E-mail each attendee not invited yet their personal post-event survey link (queued with the
+    links; the job worker sends them)."""
     try:
         result = survey_distribution.prepare_invitations(db.session, event, utcnow(), actor=_actor())
     except DomainError as error:
         db.session.rollback()
         return f"Post-event survey not sent: {error.message}"
+    survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
     db.session.commit()
-    survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
     return result.invitation_summary()
 
 

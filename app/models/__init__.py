@@ -24,6 +24,7 @@ from app.models.interview import (
     OutcomeKind,
 )
 from app.models.organization import Organization, OrganizationKind, Sector
+from app.models.outbound import Channel, FileJob, FileJobStatus, MessageStatus, OutboundMessage
 from app.models.registration import (
     Candidate,
     Language,
@@ -33,6 +34,7 @@ from app.models.registration import (
     RegistrationStatus,
     position_interests,
 )
+from app.models.reminder import ReminderPlan
 from app.models.survey import (
     Answer,
     Audience,
@@ -48,6 +50,12 @@ from app.models.token import AccessToken, TokenScope
 from app.models.user import Role, User
 
 __all__ = [
+    "ReminderPlan",
+    "OutboundMessage",
+    "MessageStatus",
+    "FileJobStatus",
+    "FileJob",
+    "Channel",
     "AccessToken",
     "Answer",
     "Audience",

@@ -595,6 +595,17 @@ def checked_in_count(session: Session, event_id: int) -> int:
     ) or 0
 
 
+def checked_in_ids(event_id: int):
+    """A SELECT of the registrations of ``event_id`` with an entry scan that counts (not undone)."""
+    return select(CheckIn.registration_id).where(
+        CheckIn.event_id == event_id,
+        CheckIn.registration_id.is_not(None),
+        CheckIn.kind == CheckInKind.ENTRY,
+        CheckIn.successful.is_(True),
+        _not_undone(),
+    ).distinct()
+
+
 @dataclass(frozen=True)
 class LiveCounts:
     registered: int
