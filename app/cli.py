@@ -236,6 +236,8 @@ def worker_command(workers: int, periodic: bool) -> None:
     from app import jobs, queue  # noqa: F401  (importing jobs registers the tasks)
 
     _database_ready()
+    # Starting (again): first queue what a dead worker or an unreachable queue left unsent.
+    jobs.requeue_stalled_messages.call_local()
     db.session.remove()  # each job opens its own session
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(name)s: %(message)s")
     storage = "Redis" if current_app.config.get("REDIS_URL") else f"SQLite ({current_app.config['JOBS_SQLITE_PATH']})"

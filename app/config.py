@@ -79,6 +79,8 @@ def from_environment() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_PATH / "jobs.sqlite3")),
         "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE", "0") == "1",
+        #: Several installations may share one Redis: each needs a queue name of its own.
+        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "hireday"),
         "RETENTION_DAYS": _env_int("RETENTION_DAYS", 730),
         # Text messages: "outbox" writes them to instance/sms-outbox/; "twilio" sends them.
         "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "outbox"),

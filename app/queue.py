@@ -39,6 +39,7 @@ def storage_settings(config) -> tuple[type, dict]:
 def init_app(app: Flask) -> None:
     global _app
     storage_class, settings = storage_settings({**app.config, "INSTANCE_PATH": app.instance_path})
+    huey.name = app.config.get("JOBS_QUEUE_NAME") or "hireday"
     huey.storage_class = storage_class
     huey.storage_kwargs = settings
     huey._immediate = bool(app.config.get("JOBS_IMMEDIATE"))
