@@ -21,7 +21,7 @@ class ReminderPlan(Base):
     two_days_at: Mapped[time] = mapped_column(default=time(17, 0))
     morning_enabled: Mapped[bool] = mapped_column(default=True)
     #: Local time on the event's day (before the doors open).
-    morning_at: Mapped[time] = mapped_column(default=time(7, 30))
+    morning_at: Mapped[time] = mapped_column(default=time(8, 0))
     #: Also by text message, to those who agreed to texts.
     sms_enabled: Mapped[bool] = mapped_column(default=True)
     bring_en: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -32,4 +32,4 @@ class ReminderPlan(Base):
     @classmethod
     def defaults(cls, event: Event) -> "ReminderPlan":
         return cls(event_id=event.id, event=event, two_days_enabled=True, two_days_at=time(17, 0),
-                   morning_enabled=True, morning_at=time(7, 30), sms_enabled=True, bring_en="", bring_es="")
+                   morning_enabled=True, morning_at=time(8, 0), sms_enabled=True, bring_en="", bring_es="")

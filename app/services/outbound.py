@@ -39,7 +39,7 @@ class DeliveryError(Exception):
 
 def queue_message(
     session: Session, channel: Channel, recipient: str, body: bytes, purpose: str, *,
-    registration_id: int | None = None, once_key: str | None = None,
+    registration_id: int | None = None, once_key: str | None = None, send_after: datetime | None = None,
 ) -> OutboundMessage | None:
     """Record a message to send once the caller's transaction commits. With ``once_key``, a
     second message under the same key is not added (None is returned)."""
@@ -48,7 +48,8 @@ def queue_message(
     ) is not None:
         return None
     message = OutboundMessage(channel=channel, recipient=recipient, body=body, purpose=purpose,
-                              registration_id=registration_id, once_key=once_key, attempts=0)
+                              registration_id=registration_id, once_key=once_key, send_after=send_after,
+                              attempts=0)
     session.add(message)
     session.flush()
     session.info.setdefault(_PENDING, []).append(message.id)

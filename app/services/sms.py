@@ -51,18 +51,23 @@ def segments(text: str) -> int:
     return 1 if length <= single else -(-length // each)
 
 
-def fit(parts: list[str], shrinkable: int) -> str:
-    """Join ``parts`` with spaces, cutting ``parts[shrinkable]`` (an event name, say) with an
-    ellipsis until the message takes at most ``MAX_SEGMENTS`` segments."""
+def fit(parts: list[str], shrinkable: int, optional: tuple[int, ...] = ()) -> str:
+    """Join ``parts`` with spaces in at most ``MAX_SEGMENTS`` segments: first cut
+    ``parts[shrinkable]`` (an event's name) with an ellipsis, down to nothing; then leave out the
+    ``optional`` parts, in that order. The last part (the link) is always kept."""
     parts = list(parts)
     original = parts[shrinkable]
-    for keep in range(len(original), 0, -1):
-        parts[shrinkable] = original if keep == len(original) else original[:keep].rstrip() + "…"
+    for keep in range(len(original), -1, -1):
+        parts[shrinkable] = original if keep == len(original) else (original[:keep].rstrip() + "…" if keep else "")
         text = " ".join(p for p in parts if p)
         if segments(text) <= MAX_SEGMENTS:
             return text
-    parts[shrinkable] = ""
-    return " ".join(p for p in parts if p)
+    for index in optional:
+        parts[index] = ""
+        text = " ".join(p for p in parts if p)
+        if segments(text) <= MAX_SEGMENTS:
+            return text
+    return " ".join(p for p in (parts[0], parts[-1]) if p)
 
 
 # --- Quiet hours -----------------------------------------------------------------------------------
@@ -104,11 +109,9 @@ def queue_text(session: Session, registration: Registration, text: str, purpose:
         return None
     if segments(text) > MAX_SEGMENTS:
         raise ValueError(f"a {purpose} text takes {segments(text)} segments; compose it with sms.fit")
-    message = outbound.queue_message(session, Channel.SMS, registration.candidate.phone, text.encode(), purpose,
-                                     registration_id=registration.id, once_key=once_key)
-    if message is not None:
-        message.send_after = quiet_until(now, registration.event.timezone)
-    return message
+    return outbound.queue_message(session, Channel.SMS, registration.candidate.phone, text.encode(), purpose,
+                                  registration_id=registration.id, once_key=once_key,
+                                  send_after=quiet_until(now, registration.event.timezone))
 
 
 # --- Sending (the worker) --------------------------------------------------------------------------
