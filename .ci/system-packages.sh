@@ -23,6 +23,7 @@ need fonts-liberation2 has_font 'Liberation Sans'
 if [ "$want" = test ]; then
   need chromium test -x /usr/bin/chromium
   need poppler-utils command -v pdftotext
+  need redis-server command -v redis-server  # the job worker's tests share a queue on Redis
 fi
 if [ "$want" = bench ]; then
   need wrk command -v wrk
