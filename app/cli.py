@@ -243,7 +243,9 @@ def worker_command(workers: int, periodic: bool) -> None:
     storage = "Redis" if current_app.config.get("REDIS_URL") else f"SQLite ({current_app.config['JOBS_SQLITE_PATH']})"
     click.echo(f"HireDay job worker: {workers} threads, queue in {storage}"
                f"{', scheduled jobs on' if periodic else ''}. Ctrl-C stops it.")
-    queue.huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread").run()
+    # An idle worker polls SQLite at most a second apart (Huey's default backs off to 10 s, which a
+    # confirmation e-mail would wait); on Redis it blocks on the queue and wakes at once.
+    queue.huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread", max_delay=1.0).run()
 
 
 def init_app(app: Flask) -> None:
