@@ -58,7 +58,8 @@ def gunicorn(env: dict):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # a loaded 2-core machine boots 5 workers slowly
+        while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1).close()
                 break

@@ -37,7 +37,6 @@ from app.models import (
     CheckInKind,
     Event,
     EventStatus,
-    FileJobStatus,
     Registration,
     Role,
     TokenScope,
@@ -399,9 +398,7 @@ def badge_sheet_progress(slug: str, job_id: str):
 @staff_required
 def badge_sheet_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
-    job = file_jobs.find(db.session, event, job_id, utcnow())
-    if job is None or job.status != FileJobStatus.FINISHED:
-        abort(404)
+    job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
     return send_file(io.BytesIO(job.content), mimetype="application/pdf", as_attachment=True,
                      download_name=job.filename, max_age=0)
 

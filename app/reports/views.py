@@ -77,9 +77,7 @@ def report_job(slug: str, job_id: str):
 @staff_required
 def report_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
-    job = file_jobs.find(db.session, event, job_id, utcnow())
-    if job is None or job.status != FileJobStatus.FINISHED:
-        abort(404)
+    job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
     audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
     db.session.commit()
     return send_file(io.BytesIO(job.content), "application/pdf", as_attachment=True, download_name=job.filename,

@@ -47,6 +47,12 @@ def find(session: Session, event: Event, job_id: str, now: datetime) -> FileJob 
     return job
 
 
+def finished(session: Session, event: Event, job_id: str, now: datetime) -> FileJob | None:
+    """The job, if it is ``event``'s and its file is made (to download)."""
+    job = find(session, event, job_id, now)
+    return job if job is not None and job.status == FileJobStatus.FINISHED else None
+
+
 def latest_finished(session: Session, event: Event, kind: str) -> FileJob | None:
     return session.scalar(
         select(FileJob).where(FileJob.event_id == event.id, FileJob.kind == kind,
