@@ -36,13 +36,25 @@ def make_file(job_id: str) -> None:
     file_jobs.run(db.session, job_id, utcnow())
 
 
-@job(periodic=crontab(minute="*/5"))
+@job(periodic=crontab(minute="*/5"), writes=False)
 def send_due_reminders() -> None:
-    """Queue the reminders whose time has come (two days before, the morning of)."""
+    """Queue the reminders whose time has come (two days before, the morning of), in batches that
+    each commit and go out, so SQLite's write lock is never held for the whole list."""
+    from app.database import writing
     from app.services import reminders
 
-    reminders.queue_due(db.session, utcnow())
-    db.session.commit()
+    def commit(_batch) -> None:
+        db.session.commit()
+        outbound.dispatch(db.session)
+
+    now = utcnow()
+    for work in reminders.due(db.session, now):
+        db.session.rollback()  # the reads end before the writes begin
+        for start in range(0, len(work.registration_ids), reminders.BATCH):
+            with writing():
+                reminders.queue_batch(db.session, work.event_id, work.reminder,
+                                      work.registration_ids[start:start + reminders.BATCH], now)
+                commit(None)
 
 
 @job(periodic=crontab(hour="3", minute="20"))

@@ -9,6 +9,7 @@ The worker is ``flask --app wsgi worker`` (``make run`` starts it beside gunicor
 an app context of its own and states that it writes (``database.writing``): it has no request for
 SQLite's locking to go by. The tasks are in ``app.jobs``."""
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -69,9 +70,10 @@ def enqueue_safely(task: Callable, *args) -> bool:
     return True
 
 
-def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, **options):
+def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, writes: bool = True, **options):
     """A Huey task (or periodic task with ``periodic=crontab(...)``) that runs in the app's context,
-    inside ``database.writing()``, and sends the messages it queued once it has committed."""
+    inside ``database.writing()`` (unless ``writes=False``: a job that says itself which of its
+    transactions write), and sends the messages it queued once it has committed."""
 
     def decorate(function: Callable) -> Callable:
         @functools.wraps(function)
@@ -80,8 +82,9 @@ def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, **options):
             from app.extensions import db
             from app.services import outbound
 
+            states = writing() if writes else contextlib.nullcontext()
             if has_app_context():  # immediate mode: inside the request or test that queued it
-                with writing():
+                with states:
                     result = function(*args, **kwargs)
                 outbound.dispatch(db.session)
                 return result
@@ -89,7 +92,7 @@ def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, **options):
                 raise RuntimeError("the job queue has no app: start the worker with `flask --app wsgi worker`")
             with _app.app_context():
                 try:
-                    with writing():
+                    with states:
                         result = function(*args, **kwargs)
                     outbound.dispatch(db.session)
                     return result
