@@ -68,7 +68,7 @@ def gunicorn(env: dict):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
 
 
 def summary(samples_ms: list[float], elapsed_s: float, concurrency: int) -> dict:
