@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.access import staff_required
 from app.extensions import db
 from app.models import Event, FileJobStatus, utcnow
-from app.services import audit, charts, events, exports, file_jobs, interviews, reports
+from app.services import audit, charts, events, exports, file_jobs, interviews, reports, show_rate
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
 
@@ -38,7 +38,9 @@ def _dashboard_context(event: Event) -> dict:
 @bp.get("/dashboard")
 @staff_required
 def dashboard(slug: str):
-    return render_template("reports/dashboard.html", **_dashboard_context(events.event_by_slug(db.session, slug)))
+    event = events.event_by_slug(db.session, slug)
+    return render_template("reports/dashboard.html", **_dashboard_context(event),
+                           show_rate=show_rate.for_event(db.session, event))
 
 
 @bp.get("/dashboard/live")
