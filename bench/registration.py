@@ -7,17 +7,17 @@ does. Also how long after the last POST the worker had sent every confirmation. 
 
 import http.cookiejar
 import json
+import os
 import re
 import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import os
-
 from bench.server import demo_environment, gunicorn, job_worker, smtp_sink, summary
 
-CLIENTS = 8
+#: ``BENCH_CLIENTS=1`` shows one person's wait alone; 8 is a busy registration hour.
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 PER_CLIENT = 40
 FORM = "/events/hospitality-hires-chicago/register"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
