@@ -24,14 +24,19 @@ from app.models import (
     Base,
     Booking,
     Candidate,
+    Channel,
     CheckIn,
     CheckInKind,
     Event,
+    FileJob,
+    FileJobStatus,
     HireStatus,
     Interview,
     InterviewSlot,
     InterviewSource,
+    MessageStatus,
     OrganizationKind,
+    OutboundMessage,
     Outcome,
     Phase,
     Question,
@@ -219,6 +224,30 @@ def make_survey_link(session: Session, **fields) -> SurveyLink:
     ))
 
 
+def make_outbound_message(session: Session, **fields) -> OutboundMessage:
+    """A queued e-mail to a new registration."""
+    return _saved(session, OutboundMessage(
+        channel=fields.pop("channel", Channel.EMAIL),
+        recipient=fields.pop("recipient", "maria@example.com"),
+        purpose=fields.pop("purpose", "registered"),
+        body=fields.pop("body", b"Subject: You're registered"),
+        registration_id=_pop(fields, "registration_id", lambda: _registration(session).id),
+        **fields,
+    ))
+
+
+def make_file_job(session: Session, **fields) -> FileJob:
+    """A badge sheet waiting for the worker."""
+    return _saved(session, FileJob(
+        id=fields.pop("id", f"job{next(_seq):04d}"),
+        kind=fields.pop("kind", "badge_sheet"),
+        event_id=_pop(fields, "event_id", lambda: make_event(session).id),
+        filename=fields.pop("filename", "badges.pdf"),
+        total=fields.pop("total", 10),
+        **fields,
+    ))
+
+
 #: How to write one valid row of each table: ``ROWS[table](session, **overrides)``.
 ROWS: dict[str, Callable[..., Any]] = {
     "access_tokens": make_access_token,
@@ -227,9 +256,11 @@ ROWS: dict[str, Callable[..., Any]] = {
     "candidates": make_candidate,
     "checkins": make_check_in,
     "events": make_event,
+    "file_jobs": make_file_job,
     "interview_slots": make_slot,
     "interviews": make_interview,
     "organizations": make_organization,
+    "outbound_messages": make_outbound_message,
     "participations": _participation,
     "partnerships": _partnership,
     "positions": _position,
@@ -397,6 +428,17 @@ CHECK_CASES = [
            id="response from nobody"),
     breaks("ck_responses_exactly_one_respondent", "responses", _both_respondents,
            id="response from seeker and employer at once"),
+    breaks("ck_outbound_messages_sent_at_iff_sent", "outbound_messages", {"status": MessageStatus.SENT},
+           id="message sent at no time"),
+    breaks("ck_outbound_messages_sent_at_iff_sent", "outbound_messages", {"sent_at": EVENT_START},
+           id="queued message with a sending time"),
+    breaks("ck_outbound_messages_attempts_not_negative", "outbound_messages", {"attempts": -1},
+           id="message tried -1 times"),
+    breaks("ck_file_jobs_done_within_total", "file_jobs", {"done": 11}, id="job done past its total"),
+    breaks("ck_file_jobs_content_iff_finished", "file_jobs", {"status": FileJobStatus.FINISHED},
+           id="finished job without its file"),
+    breaks("ck_file_jobs_content_iff_finished", "file_jobs", {"content": b"%PDF"},
+           id="queued job with a file"),
 ]
 
 
@@ -455,6 +497,9 @@ ENUM_CASES = [
     enum_value("ck_surveys_audience", "surveys", "audience", "volunteer", "employer"),
     enum_value("ck_surveys_phase", "surveys", "phase", "mid", "pre"),
     enum_value("ck_users_role", "users", "role", "admin", "volunteer"),
+    enum_value("ck_outbound_messages_channel", "outbound_messages", "channel", "fax", "sms"),
+    enum_value("ck_outbound_messages_message_status", "outbound_messages", "status", "bounced", "withdrawn"),
+    enum_value("ck_file_jobs_file_job_status", "file_jobs", "status", "paused", "running"),
 ]
 
 
@@ -616,6 +661,8 @@ UNIQUE_CASES = [
            {"phase": Phase.PRE}, id="two post-event surveys for seekers"),
     unique("uq_users_email", "users", {"email": "ada@example.org"}, {"email": "grace@example.org"},
            id="two users with one email"),
+    unique("uq_outbound_messages_once_key", "outbound_messages", {"once_key": "reminder_morning:1:1:email"},
+           {"once_key": "reminder_morning:1:1:sms"}, id="one reminder queued twice"),
 ]
 
 
