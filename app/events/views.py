@@ -617,13 +617,13 @@ def issue_booth_links(slug: str):
     except DomainError as error:
         flash(str(error.message), "error")
         return _event_page(event)
-    db.session.commit()
     send = request.form.get("email") == "1"
     rows = []
     for participation, token, secret in issued:
         url = f"{_base_url()}/booth/{secret}"
         emailed = send and booth_mail.send_booth_link(participation, url, token.expires_at)
         rows.append((participation, url, emailed))
+    db.session.commit()  # the links and their e-mails together; the job worker sends the e-mails
     return render_template("events/staff/booth_links_issued.html", event=event, rows=rows, emailed=send)
 
 

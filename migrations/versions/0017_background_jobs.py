@@ -1,7 +1,7 @@
 """background jobs: outbound messages, files made by jobs, reminder plans
 
 Revision ID: 0017_background_jobs
-Revises: 0005
+Revises: 0019_spanish_text
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_background_jobs'
-down_revision = '0005'
+down_revision = '0019_spanish_text'
 branch_labels = None
 depends_on = None
 
@@ -44,9 +44,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_messages')),
         sa.UniqueConstraint('once_key', name=op.f('uq_outbound_messages_once_key')),
     )
-    with op.batch_alter_table('outbound_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_outbound_messages_status_created_at', ['status', 'created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbound_messages_registration_id'), ['registration_id'], unique=False)
+    op.create_index('ix_outbound_messages_status_created_at', 'outbound_messages', ['status', 'created_at'])
+    op.create_index(op.f('ix_outbound_messages_registration_id'), 'outbound_messages', ['registration_id'])
 
     op.create_table(
         'file_jobs',
@@ -71,9 +70,7 @@ def upgrade():
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_file_jobs')),
     )
-    with op.batch_alter_table('file_jobs', schema=None) as batch_op:
-        batch_op.create_index('ix_file_jobs_event_id_kind_finished_at', ['event_id', 'kind', 'finished_at'],
-                              unique=False)
+    op.create_index('ix_file_jobs_event_id_kind_finished_at', 'file_jobs', ['event_id', 'kind', 'finished_at'])
 
     op.create_table(
         'reminder_plans',
@@ -92,11 +89,10 @@ def upgrade():
 
 
 def downgrade():
+    # New tables only: nothing else is altered, so no batch copy of a table others refer to.
     op.drop_table('reminder_plans')
-    with op.batch_alter_table('file_jobs', schema=None) as batch_op:
-        batch_op.drop_index('ix_file_jobs_event_id_kind_finished_at')
+    op.drop_index('ix_file_jobs_event_id_kind_finished_at', table_name='file_jobs')
     op.drop_table('file_jobs')
-    with op.batch_alter_table('outbound_messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbound_messages_registration_id'))
-        batch_op.drop_index('ix_outbound_messages_status_created_at')
+    op.drop_index(op.f('ix_outbound_messages_registration_id'), table_name='outbound_messages')
+    op.drop_index('ix_outbound_messages_status_created_at', table_name='outbound_messages')
     op.drop_table('outbound_messages')
