@@ -1,7 +1,7 @@
 """background jobs: outbound messages, files made by jobs, reminder plans
 
 Revision ID: 0017_background_jobs
-Revises: 0019_spanish_text
+Revises: 0015
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_background_jobs'
-down_revision = '0019_spanish_text'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
