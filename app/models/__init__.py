@@ -32,6 +32,7 @@ from app.models.registration import (
     Registration,
     RegistrationSource,
     RegistrationStatus,
+    badge_code_is,
     position_interests,
 )
 from app.models.reminder import ReminderPlan
@@ -98,6 +99,7 @@ __all__ = [
     "TokenScope",
     "User",
     "WageUnit",
+    "badge_code_is",
     "position_interests",
     "utcnow",
 ]

@@ -87,6 +87,9 @@ class Registration(TimestampMixin, Base):
         sa.CheckConstraint("consent_share_profile", name="profile_sharing_consented"),
         sa.CheckConstraint("length(badge_code) >= 22", name="badge_code_long_enough"),
         sa.Index("ix_registrations_event_id_status_created_at", "event_id", "status", "created_at"),
+        #: Badges are looked up by their code in any case (``badge_code_is``): one code per folded
+        #: spelling, and the index every scan's lookup uses.
+        sa.Index("uq_registrations_badge_code_folded", sa.func.lower(sa.column("badge_code")), unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +102,7 @@ class Registration(TimestampMixin, Base):
         enum_type(RegistrationSource), default=RegistrationSource.ONLINE
     )
     #: ≥128 random bits, URL-safe; the only thing a QR badge carries. Never derived from an id.
+    #: Matched in any case: look a code up with ``badge_code_is``, never with ``==``.
     badge_code: Mapped[str] = mapped_column(sa.String(43), unique=True)
     #: SHA-256 of the secret in the person's own ``/r/<token>`` link.
     manage_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -119,6 +123,14 @@ class Registration(TimestampMixin, Base):
     candidate: Mapped[Candidate] = relationship(back_populates="registrations")
     positions_of_interest: Mapped[list[Position]] = relationship(secondary=position_interests)
     referrals: Mapped[list["Referral"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+
+
+def badge_code_is(code: str | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """The registration whose badge carries ``code``, whatever its case: a handheld scanner with
+    Caps Lock on types the same badge in capitals. New codes are lower-case base32, where case
+    carries nothing; codes made before are base64 and are still found when typed in another case
+    (two of them differing only in case cannot both exist: the folded unique index)."""
+    return sa.func.lower(Registration.__table__.c.badge_code) == sa.func.lower(code)
 
 
 class Referral(TimestampMixin, Base):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.access import staff_required
 from app.extensions import db, limiter
 from app.formatting import current_locale
-from app.models import Candidate, Language, Registration, RegistrationStatus, Role, utcnow
+from app.models import Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
 from app.services import audit, badges, checkin, events, partner_import, reminders, retention
 from app.services import registration as registrations
@@ -269,7 +269,7 @@ def calendar_file(token: str):
 @bp.get("/b/<code>")
 def badge_landing(code: str):
     """Where a badge's QR code leads. It says only which event the badge is for."""
-    registration = db.session.scalar(select(Registration).where(Registration.badge_code == code[:64]))
+    registration = db.session.scalar(select(Registration).where(badge_code_is(code[:64])))
     if registration is None:
         abort(404)
     # A volunteer or staff member who opens a badge (say, with the phone's camera app) may check the

@@ -30,6 +30,7 @@ from app.models import (
     SurveyLink,
     SurveyLinkPurpose,
     User,
+    badge_code_is,
 )
 from app.services import audit, badges
 from app.services.contact import normalize_email
@@ -157,7 +158,7 @@ def entry_by_badge(session: Session, event: Event, raw_code: str, now: datetime)
     survey = open_post_survey(session, event, now)
     code = badge_code_of(raw_code)
     registration = session.scalar(
-        select(Registration).where(Registration.badge_code == code, Registration.event_id == event.id)
+        select(Registration).where(badge_code_is(code), Registration.event_id == event.id)
     ) if code else None
     if registration is None:
         raise DomainError("unknown_badge", _l("We could not find that badge code for this event. Check it and try again."),
