@@ -35,10 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, formatting, security
+    from app import cli, errors, formatting, security, static_files
 
     formatting.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app
