@@ -24,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -156,7 +157,7 @@ def scan():
     form = ScanForm()
     if not form.validate_on_submit():
         if _wants_json():
-            return jsonify(status="error", error="invalid_scan", message="Scan a badge or type its code."), 400
+            return jsonify(status="error", error="invalid_scan", message=_("Scan a badge or type its code.")), 400
         return _scanner_page(form, status=422)
     now = utcnow()
     try:
@@ -215,7 +216,7 @@ def undo(checkin_id: int):
     db.session.commit()
     if _wants_json():
         return jsonify(status="undone", checkin_id=checkin_id)
-    flash("The scan is undone.", "info")
+    flash(_("The scan is undone."), "info")
     return redirect(url_for("checkin.scanner", slug=g.event.slug))
 
 
@@ -242,9 +243,11 @@ def search():
 @bp.get("/door/events/<slug>/roster.json")
 @scanner_required
 def roster():
-    """What a device needs to check badges while offline: hashes and first name + last initial."""
+    """What a device needs to check badges while offline: hashes and first name + last initial
+    (``checkin.roster``; ``hash_digits`` says how much of each code's hash it keeps)."""
     return jsonify(
-        event=g.event.slug, generated_at=utcnow().isoformat(), people=checkin.roster(db.session, g.event)
+        event=g.event.slug, generated_at=utcnow().isoformat(), hash_digits=checkin.ROSTER_HASH_DIGITS,
+        people=checkin.roster(db.session, g.event),
     )
 
 
@@ -304,7 +307,7 @@ def device():
     if form.validate_on_submit():
         token = find_usable_token(db.session, form.token.data.strip(), TokenScope.DEVICE, utcnow())
         if token is None or token.event is None:
-            form.token.errors = ["That scanner token is not valid. Ask staff for a new one."]
+            form.token.errors = [_("That scanner token is not valid. Ask staff for a new one.")]
         else:
             session[DEVICE_SESSION_KEY] = token.id
             return redirect(url_for("checkin.scanner", slug=token.event.slug))
@@ -317,7 +320,7 @@ def forget_device():
     if not FlaskForm().validate_on_submit():
         abort(400)
     session.pop(DEVICE_SESSION_KEY, None)
-    flash("This device is no longer a scanner.", "info")
+    flash(_("This device is no longer a scanner."), "info")
     return redirect(url_for("checkin.device"))
 
 
