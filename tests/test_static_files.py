@@ -35,6 +35,7 @@ def test_the_event_page_and_its_files_arrive_compressed_and_fingerprinted(client
     assert "public" in css.headers["Cache-Control"] and "immutable" in css.headers["Cache-Control"]
     assert "max-age=31536000" in css.headers["Cache-Control"]
     assert b"--navy" in gzip.decompress(css.data)
+    assert css.headers["Vary"] == "Accept-Encoding"  # not Cookie: a changed cookie must not refetch it
     css.close()
 
     # An address with an old fingerprint still answers, but is not kept for a year.
@@ -60,3 +61,24 @@ def test_htmx_is_loaded_on_the_pages_that_use_it(client, db, login):
     login(volunteer)
     assert "htmx-2.0.11.min.js" in _links(client.get("/door/events/hh/").get_data(as_text=True))
     assert "htmx-2.0.11.min.js" not in _links(client.get("/door/").get_data(as_text=True))
+
+
+def test_a_first_visit_gets_the_styles_in_the_page_and_later_pages_link_them(client, db):
+    """Slow 3G costs 2 s a round trip: a first page must not wait for a second request to paint."""
+    factories.make_event(db.session, slug="hh")
+    db.session.commit()
+    first = client.get("/events/hh/")
+    html = first.get_data(as_text=True)
+    nonce = re.search(r'<style nonce="([^"]+)">', html).group(1)
+    assert "--navy" in html  # the stylesheet itself
+    assert f"style-src 'self' 'nonce-{nonce}'" in first.headers["Content-Security-Policy"]
+    assert re.search(r'<link rel="prefetch" href="/static/css/hireday.css\?v=[0-9a-f]{12}" as="style">', html)
+
+    later = client.get("/events/hh/")  # the file has not been fetched yet: still in the page
+    assert "<style nonce=" in later.get_data(as_text=True)
+    href = re.search(r'<link rel="prefetch" href="([^"]+)"', html).group(1)
+    client.get(href).close()  # the background fetch; its answer says which version is kept
+    later = client.get("/events/hh/")
+    html = later.get_data(as_text=True)
+    assert "<style" not in html and re.search(r'<link rel="stylesheet" href="/static/css/hireday.css\?v=', html)
+    assert "nonce" not in later.headers["Content-Security-Policy"]
