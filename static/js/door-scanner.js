@@ -691,7 +691,7 @@
       await navigator.serviceWorker.register(cfg.swUrl, { scope: "/door/" });
       const registration = await navigator.serviceWorker.ready;
       const files = new Set([cfg.manifestUrl]);
-      document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=icon]").forEach((node) => {
+      document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=prefetch], link[rel=icon]").forEach((node) => {
         files.add(node.getAttribute("src") || node.getAttribute("href"));
       });
       document.querySelectorAll("[data-worker-url]").forEach((node) => files.add(node.dataset.workerUrl));
