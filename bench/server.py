@@ -68,7 +68,11 @@ def gunicorn(env: dict):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a worker still held by a client's idle connection
+            server.kill()
+            server.wait()
 
 
 def summary(samples_ms: list[float], elapsed_s: float, concurrency: int) -> dict:
