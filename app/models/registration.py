@@ -87,8 +87,8 @@ class Registration(TimestampMixin, Base):
         sa.CheckConstraint("consent_share_profile", name="profile_sharing_consented"),
         sa.CheckConstraint("length(badge_code) >= 22", name="badge_code_long_enough"),
         sa.Index("ix_registrations_event_id_status_created_at", "event_id", "status", "created_at"),
-        #: Badges are looked up by their code in any case (``badge_code_is``): one code per folded
-        #: spelling, and the index every scan's lookup uses.
+        #: Badge codes are unique in any case (``badge_code_is``): the one rule for a code, and the
+        #: index every scan's lookup uses.
         sa.Index("uq_registrations_badge_code_folded", sa.func.lower(sa.column("badge_code")), unique=True),
     )
 
@@ -103,7 +103,7 @@ class Registration(TimestampMixin, Base):
     )
     #: ≥128 random bits, URL-safe; the only thing a QR badge carries. Never derived from an id.
     #: Matched in any case: look a code up with ``badge_code_is``, never with ``==``.
-    badge_code: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    badge_code: Mapped[str] = mapped_column(sa.String(43))
     #: SHA-256 of the secret in the person's own ``/r/<token>`` link.
     manage_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)

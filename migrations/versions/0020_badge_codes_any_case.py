@@ -1,8 +1,9 @@
 """badge codes match in any case: a unique index on lower(badge_code)
 
 Codes made from now on are lower-case base32; codes already printed on badges stay as they are
-(mixed-case base64) and are found whatever case a scanner types them in. Upgrading stops with a
-clear message if two existing codes differ only in case (never expected: 128 random bits each).
+(mixed-case base64) and are found whatever case a scanner types them in. The index on the folded
+code replaces the plain unique constraint (it refuses exact duplicates too). Upgrading stops with
+a clear message if two existing codes differ only in case (never expected: 128 random bits each).
 
 Revision ID: 0020
 Revises: 0017_background_jobs
@@ -29,6 +30,8 @@ def upgrade():
         raise RuntimeError(
             f"{clashes} badge codes differ from another only in case; reissue those badges before upgrading."
         )
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('uq_registrations_badge_code'), type_='unique')
     op.create_index(
         'uq_registrations_badge_code_folded', 'registrations', [sa.text('lower(badge_code)')], unique=True
     )
@@ -36,3 +39,5 @@ def upgrade():
 
 def downgrade():
     op.drop_index('uq_registrations_badge_code_folded', table_name='registrations')
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.create_unique_constraint(op.f('uq_registrations_badge_code'), ['badge_code'])
