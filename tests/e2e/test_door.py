@@ -271,6 +271,36 @@ def _stored(page: Page, store: str) -> int:
     })""", store)
 
 
+def test_staff_keep_check_out_mode_on_at_an_exit_door(phone: Page, committed):
+    session = committed.session
+    staff = factories.make_user(session, Role.STAFF)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    people = [factories.make_registration(session, event) for _ in range(2)]
+    session.commit()
+    codes = [p.badge_code for p in people]
+    session.rollback()
+
+    phone.goto("/login?next=/door/events/hh/")
+    phone.get_by_label("Email").fill(staff.email)
+    phone.get_by_label("Password").fill(factories.PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone.locator("#door-scanner")).to_have_attribute("data-ready", "true", timeout=10000)
+    for code in codes:
+        _handheld_scan(phone, code)
+        expect(phone.locator("#scan-result")).to_have_class(re.compile("scan-result--ok"))
+    phone.get_by_role("button", name="Check someone out").click()
+    phone.get_by_label("Keep check-out mode on (an exit door)").check()
+    for code in codes:
+        phone.get_by_label("Badge code").focus()
+        _handheld_scan(phone, code)
+        expect(phone.locator("#scan-result")).to_have_class(re.compile("scan-result--out"))
+        expect(phone.locator("#exit-banner")).to_be_visible()  # still checking people out
+    assert axe_violations(phone) == []
+    with committed.engine.connect() as connection:
+        kinds = connection.execute(select(CheckIn.kind).order_by(CheckIn.id)).scalars().all()
+    assert [k.value for k in kinds] == ["entry", "entry", "exit", "exit"]
+
+
 def test_walk_in_badge_link_and_device_pages_on_a_phone(phone: Page, committed):
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER)
