@@ -68,6 +68,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.event_day
 	$(BIN)/python -m bench.surveys
+	$(BIN)/python -m bench.phone
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -140,6 +140,7 @@
   async function downloadRoster() {
     try {
       const response = await fetch(cfg.rosterUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (response.status >= 500) serverFailed(); // opened from the kept copy while the server fails
       if (!response.ok || !(response.headers.get("Content-Type") || "").includes("application/json")) return;
       const body = await response.json();
       const saved = {
