@@ -58,7 +58,7 @@ extract-messages: setup
 	$(BIN)/pybabel extract -F app/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
-bench: $(VENV)/.test-installed
+bench: setup $(VENV)/.test-installed
 	@./.ci/system-packages.sh bench
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.registration
