@@ -103,7 +103,7 @@ class Registration(TimestampMixin, Base):
     )
     #: ≥128 random bits, URL-safe; the only thing a QR badge carries. Never derived from an id.
     #: Matched in any case: look a code up with ``badge_code_is``, never with ``==``.
-    badge_code: Mapped[str] = mapped_column(sa.String(43))
+    badge_code: Mapped[str] = mapped_column(sa.String(43), unique=True)
     #: SHA-256 of the secret in the person's own ``/r/<token>`` link.
     manage_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)

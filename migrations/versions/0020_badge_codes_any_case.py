@@ -1,9 +1,12 @@
 """badge codes match in any case: a unique index on lower(badge_code)
 
 Codes made from now on are lower-case base32; codes already printed on badges stay as they are
-(mixed-case base64) and are found whatever case a scanner types them in. The index on the folded
-code replaces the plain unique constraint (it refuses exact duplicates too). Upgrading stops with
-a clear message if two existing codes differ only in case (never expected: 128 random bits each).
+(mixed-case base64) and are found whatever case a scanner types them in. Upgrading stops with a
+clear message if two existing codes differ only in case (never expected: 128 random bits each).
+
+Only an index is created and dropped: the plain unique constraint stays, because dropping it on
+SQLite means batch mode's copy-and-rename of ``registrations``, and with foreign keys enforced ON
+DELETE CASCADE would take every check-in, booking and interview with the old table.
 
 Revision ID: 0020
 Revises: 0017_background_jobs
@@ -30,8 +33,6 @@ def upgrade():
         raise RuntimeError(
             f"{clashes} badge codes differ from another only in case; reissue those badges before upgrading."
         )
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('uq_registrations_badge_code'), type_='unique')
     op.create_index(
         'uq_registrations_badge_code_folded', 'registrations', [sa.text('lower(badge_code)')], unique=True
     )
@@ -39,5 +40,3 @@ def upgrade():
 
 def downgrade():
     op.drop_index('uq_registrations_badge_code_folded', table_name='registrations')
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.create_unique_constraint(op.f('uq_registrations_badge_code'), ['badge_code'])
