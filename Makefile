@@ -1,4 +1,4 @@
-# HireDay: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every test.
+# HireDay: `make run` serves the demo on http://127.0.0.1:8000 with its job worker; `make test` runs every test.
 # Both set themselves up on a fresh machine (virtualenv in .venv/, system packages, database).
 
 PYTHON ?= python3
@@ -18,7 +18,10 @@ run: setup
 	@$(FLASK) db upgrade
 	@$(FLASK) demo --if-empty
 	@[ -n "$$BASE_URL" ] || echo "BASE_URL is not set: QR codes and links made outside a request use http://127.0.0.1:$(PORT) (set BASE_URL to the public address)."
-	@echo "HireDay is starting on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	@echo "HireDay is starting on http://127.0.0.1:$(PORT) with its job worker  (Ctrl-C stops both)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	PORT=$(PORT) $(BIN)/gunicorn -c python:app.gunicorn_config wsgi:app
 
 test: $(VENV)/.test-installed translations
@@ -55,15 +58,17 @@ extract-messages: setup
 	$(BIN)/pybabel extract -F app/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
-bench: setup
+bench: setup $(VENV)/.test-installed
 	@./.ci/system-packages.sh bench
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.registration
+	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.checkin
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.event_day
 	$(BIN)/python -m bench.surveys
+	$(BIN)/python -m bench.phone
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,7 +2,7 @@
 # Installs the Debian packages HireDay needs when they are missing.
 #   .ci/system-packages.sh run   — what `make run` needs (WeasyPrint's Pango, fonts)
 #   .ci/system-packages.sh test  — plus Chromium for the browser tests and poppler for PDF checks
-#   .ci/system-packages.sh bench — plus wrk, the load generator of bench/checkin.py
+#   .ci/system-packages.sh bench — plus wrk, the load generator of bench/checkin.py, and Chromium (bench/phone.py)
 # As root it installs them with apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 want=${1:-run}
@@ -23,9 +23,11 @@ need fonts-liberation2 has_font 'Liberation Sans'
 if [ "$want" = test ]; then
   need chromium test -x /usr/bin/chromium
   need poppler-utils command -v pdftotext
+  need redis-server command -v redis-server  # the job worker's tests share a queue on Redis
 fi
 if [ "$want" = bench ]; then
   need wrk command -v wrk
+  need chromium test -x /usr/bin/chromium  # bench/phone.py: a phone on slow 3G
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

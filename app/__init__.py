@@ -35,10 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, formatting, security
+    from app import cli, errors, formatting, security, static_files
 
     formatting.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -73,6 +74,9 @@ def _init_extensions(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
 
+    from app import queue
+
+    queue.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -114,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.health import bp as health_bp
     from app.interviews.views import bp as interviews_bp
+    from app.messages.views import bp as messages_bp
     from app.partners.views import bp as partners_bp
     from app.registration.views import bp as registration_bp
     from app.reports.views import bp as reports_bp
@@ -122,6 +127,6 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # token-authenticated JSON; no cookies are trusted there
     for blueprint in (
         health_bp, auth_bp, events_bp, registration_bp, checkin_bp,
-        interviews_bp, surveys_bp, reports_bp, partners_bp, api_bp,
+        interviews_bp, surveys_bp, reports_bp, partners_bp, api_bp, messages_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,4 +1,4 @@
-"""``flask --app wsgi …`` commands: demo data, accounts, device tokens and event links.
+"""``flask --app wsgi …`` commands: demo data, accounts, device tokens, event links, the job worker.
 
 Every bad input ends in a one-line message and a non-zero exit, never a traceback."""
 
@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.database import writing
 from app.extensions import db
 from app.models import AccessToken, Event, TokenScope, User, utcnow
 from app.services import audit, tokens
@@ -210,17 +211,44 @@ def purge_command(days: int) -> None:
 
     _database_ready()
     try:
-        result = retention.purge(db.session, timedelta(days=days), utcnow())
+        with writing():
+            result = retention.purge(db.session, timedelta(days=days), utcnow())
+            db.session.commit()
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc
-    db.session.commit()
     click.echo(
         f"Purged {result.events} events older than {days} days: {result.registrations} registrations cleared, "
         f"{result.people} people's names and contact details removed."
     )
 
 
+@click.command("worker")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True,
+              help="Jobs run at the same time (threads).")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also run the scheduled jobs (reminders, the nightly purge, retries). With several workers "
+                   "sharing one Redis, leave it on for one of them.")
+@with_appcontext
+def worker_command(workers: int, periodic: bool) -> None:
+    """Run the job worker: e-mail and texts, badge sheets, reports, reminders, the purge."""
+    import logging
+
+    from app import jobs, queue  # noqa: F401  (importing jobs registers the tasks)
+
+    _database_ready()
+    # Starting (again): first queue what a dead worker or an unreachable queue left unsent.
+    jobs.requeue_stalled_messages.call_local()
+    db.session.remove()  # each job opens its own session
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(name)s: %(message)s")
+    storage = "Redis" if current_app.config.get("REDIS_URL") else f"SQLite ({current_app.config['JOBS_SQLITE_PATH']})"
+    click.echo(f"HireDay job worker: {workers} threads, queue in {storage}"
+               f"{', scheduled jobs on' if periodic else ''}. Ctrl-C stops it.")
+    # An idle worker polls SQLite at most a second apart (Huey's default backs off to 10 s, which a
+    # confirmation e-mail would wait); on Redis it blocks on the queue and wakes at once.
+    queue.huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread", max_delay=1.0).run()
+
+
 def init_app(app: Flask) -> None:
     for command in (demo_command, create_user_command, device_token_command, links_command, backup_command,
-                    purge_command):
+                    purge_command, worker_command):
         app.cli.add_command(command)

@@ -75,6 +75,23 @@ def from_environment() -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
         "CHECKIN_RATE_LIMIT": os.environ.get("CHECKIN_RATE_LIMIT", "120/minute"),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        # The job queue: Redis when REDIS_URL is set (several hosts), else SQLite in instance/.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_PATH / "jobs.sqlite3")),
+        "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE", "0") == "1",
+        #: Several installations may share one Redis: each needs a queue name of its own.
+        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "hireday"),
+        "RETENTION_DAYS": _env_int("RETENTION_DAYS", 730),
+        # Text messages: "outbox" writes them to instance/sms-outbox/; "twilio" sends them.
+        "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "outbox"),
+        "SMS_OUTBOX_PATH": os.environ.get("SMS_OUTBOX_PATH", str(INSTANCE_PATH / "sms-outbox")),
+        "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM": os.environ.get("TWILIO_FROM", ""),
+        #: Only for tests and staging: where Twilio's API is (a local fake).
+        "TWILIO_API_BASE": os.environ.get("TWILIO_API_BASE", ""),
+        #: No texts between these local hours (the event's time zone): "21-8" holds them until 8:00.
+        "SMS_QUIET_HOURS": os.environ.get("SMS_QUIET_HOURS", "21-8"),
     }
 
 
@@ -88,6 +105,4 @@ DEFAULTS: dict = {
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
     "LANGUAGES": ("en", "es"),
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-    #: Event-change notices run beside the request (thousands of e-mails); tests run them in it.
-    "NOTICES_IN_BACKGROUND": True,
 }

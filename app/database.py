@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -129,6 +130,23 @@ class _WriterQueue:
             self._thread.holding = False
 
 
+#: Set by ``writing()``: the transactions begun inside it write.
+_writing: ContextVar[bool] = ContextVar("hireday_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Says that the transactions begun inside this block write: on SQLite each takes the write
+    lock when it begins (``BEGIN IMMEDIATE``), as a POST's does, so a background job that reads then
+    writes queues behind other writers instead of failing with SQLITE_BUSY on a stale snapshot.
+    Jobs and commands have no request to go by; they state it with this."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
 def _writes_next() -> bool:
     """A POST (or other unsafe method) takes SQLite's write lock when its first transaction begins;
     what it reads after committing (to render the page, to send e-mail) does not hold the lock.
@@ -136,7 +154,10 @@ def _writes_next() -> bool:
     A deferred transaction that reads and then writes cannot wait for another writer: once that
     writer commits, its snapshot is stale and SQLite answers SQLITE_BUSY at once. Taking the lock
     up front makes concurrent writers queue on the busy timeout instead, while GETs read in
-    parallel. (PostgreSQL needs none of this; its services lock rows with SELECT … FOR UPDATE.)"""
+    parallel. (PostgreSQL needs none of this; its services lock rows with SELECT … FOR UPDATE.)
+    Outside a request, only a block that says so (``writing()``) takes the lock."""
+    if _writing.get():
+        return True
     return (
         has_request_context()
         and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -28,8 +28,9 @@ control_socket_disable = True  # gunicorn 27 otherwise writes a socket under $HO
 accesslog = "-"
 errorlog = "-"
 
-#: Path segments after these prefixes are secrets (booth, partner, manage links, badge codes).
-_SECRET_PATH = re.compile(r"^(/(?:booth|partner|r|b)/)[^/?]+")
+#: Path segments after these prefixes are secrets (booth, partner, manage links, badge codes, the
+#: "I can't come" links of reminders).
+_SECRET_PATH = re.compile(r"^(/(?:booth|partner|r|b|c)/)[^/?]+")
 
 
 class RedactingLogger(Logger):

@@ -12,7 +12,11 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from app import create_app
+# Jobs run at once, in the process that queues them, for every app a test builds (the tests of
+# the worker itself start real worker processes with this turned off).
+os.environ["JOBS_IMMEDIATE"] = "1"
+
+from app import create_app  # noqa: E402
 from app.extensions import db as _db
 from app.models import Base, User
 from tests import factories
@@ -48,8 +52,6 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             # the limits themselves set real ones.
             "LOGIN_RATE_LIMIT": "100000/minute",
             "REGISTRATION_RATE_LIMIT": "100000/minute",
-            # Event-change notices are sent in the request, so a test sees them when it returns.
-            "NOTICES_IN_BACKGROUND": False,
         }
     )
     # No app context stays pushed: each request must get its own (and its own ``g``), as in production.

@@ -5,7 +5,9 @@ import pytest
 
 from tests.test_access_matrix import RULES, _url
 
-WRITES = [r for r in RULES if r.values[1] != "GET" and not r.values[0].startswith("/api/")]
+#: The API is token-authenticated; the text-message webhook is signed by the provider (Twilio).
+WRITES = [r for r in RULES if r.values[1] != "GET" and not r.values[0].startswith("/api/")
+          and r.values[2] != "messages.sms_inbound"]
 
 
 @pytest.mark.parametrize(("rule", "method", "endpoint"), WRITES)

@@ -88,3 +88,41 @@ def test_page_views_read_while_a_writer_holds_the_lock(app, engine):
                 assert reader.execute(sa.text("SELECT count(*) FROM scans")).scalar() == 0
 
         assert _in_threads(read, 2) == []
+
+
+def test_jobs_say_they_write_and_queue_like_write_requests(engine, tmp_path):
+    """Background jobs have no request: a block under ``writing()`` takes the write lock when its
+    transaction begins, as a write request does, so a job that reads and then writes never finds
+    its snapshot stale; outside it, a read takes no lock. Eight such jobs at once all succeed."""
+    import sqlite3
+
+    from app.database import writing
+
+    def another_writer_can_start() -> bool:
+        other = sqlite3.connect(tmp_path / "queue.sqlite3", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError as error:
+            assert "locked" in str(error)
+            return False
+        finally:
+            other.close()
+
+    with engine.connect() as connection, connection.begin():
+        connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+        assert another_writer_can_start()  # a plain read holds nothing
+    with writing(), engine.connect() as connection, connection.begin():
+        connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+        assert not another_writer_can_start()  # the job's transaction holds the write lock from its start
+
+    def job(n: int) -> None:
+        with writing(), engine.begin() as connection:
+            for step in range(3):
+                connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+                connection.execute(sa.text("INSERT INTO scans VALUES (:n, :step)"), {"n": n, "step": step})
+
+    assert _in_threads(job, WRITERS) == []
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM scans")).scalar() == WRITERS * 3

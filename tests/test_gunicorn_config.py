@@ -41,7 +41,7 @@ def test_access_log_redacts_secret_links(tmp_path):
         base = f"http://127.0.0.1:{port}"
         wait_until_listening(port)
         for path in ["/booth/s3cr3t-booth", "/partner/s3cr3t-partner/page", "/r/s3cr3t-manage/badge.pdf",
-                     "/b/s3cr3t-badge", "/events/some-event/?ref=PILSEN26"]:
+                     "/b/s3cr3t-badge", "/c/12.s3cr3t-cant-come", "/events/some-event/?ref=PILSEN26"]:
             assert _get(base + path) == 404
     finally:
         server.terminate()
@@ -49,5 +49,6 @@ def test_access_log_redacts_secret_links(tmp_path):
     assert '"GET /booth/… HTTP/1.1" 404' in log
     assert '"GET /partner/…/page HTTP/1.1" 404' in log
     assert '"GET /r/…/badge.pdf HTTP/1.1" 404' in log
+    assert '"GET /c/… HTTP/1.1" 404' in log  # a reminder's "I can't come" link
     assert '"GET /events/some-event/ HTTP/1.1" 404' in log  # no query string either
     assert "s3cr3t" not in log and "PILSEN26" not in log

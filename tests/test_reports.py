@@ -96,7 +96,7 @@ def test_small_zip_cells_are_suppressed(db, event):
 
 def test_the_report_pdf_prints_the_same_numbers(client, db, login, event, tmp_path):
     login(factories.make_user(db.session, Role.STAFF))
-    response = client.get("/staff/events/tech/report.pdf")
+    response = client.get("/staff/events/tech/report.pdf", follow_redirects=True)
     assert response.headers["Content-Type"] == "application/pdf"
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.data)
@@ -163,7 +163,7 @@ def test_survey_answers_in_the_report_hide_small_counts(client, db, login, event
     db.session.commit()
     login(factories.make_user(db.session, Role.STAFF))
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(client.get("/staff/events/tech/report.pdf").data)
+    pdf.write_bytes(client.get("/staff/events/tech/report.pdf", follow_redirects=True).data)
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "Not working and looking for work: 5 (83%)" in text
     assert "In school or training: <5" in text and "In school or training: 1" not in text

@@ -101,3 +101,27 @@ def test_staff_find_export_and_remove_a_person(client, db, login, event):  # noq
     db.session.expire_all()
     assert db.session.get(Candidate, candidate.id).email is None
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export.person")) is not None
+
+
+def test_the_nightly_purge_job_removes_old_people_and_their_messages(app, db, event, monkeypatch):  # noqa: F811
+    """The purge runs on the job queue every night (RETENTION_DAYS), not only by hand."""
+    import time_machine
+
+    from app import jobs
+    from app.models import Channel, OutboundMessage
+    from app.services import outbound
+
+    monkeypatch.setitem(app.config, "RETENTION_DAYS", 365)
+    person = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).first()
+    outbound.queue_message(db.session, Channel.EMAIL, person.candidate.email, b"Subject: hi", "registered",
+                           registration_id=person.id)
+    db.session.commit()
+    with time_machine.travel(START + timedelta(days=300), tick=False), app.app_context():
+        jobs.purge_old_personal_data.call_local()  # not old enough yet
+    db.session.expire_all()
+    assert person.candidate.first_name != retention.REMOVED
+    with time_machine.travel(LATER, tick=False), app.app_context():
+        jobs.purge_old_personal_data.call_local()
+    db.session.expire_all()
+    assert person.candidate.first_name == retention.REMOVED
+    assert db.session.scalar(select(OutboundMessage.id)) is None  # the address in the message went too

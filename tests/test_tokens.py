@@ -1,5 +1,6 @@
 """Access tokens: random, stored hashed, scoped, expiring and revocable."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -59,7 +60,9 @@ def test_a_token_must_name_what_it_opens(db):
     assert db.session.query(AccessToken).count() == 0
 
 
-def test_badge_codes_are_random_and_long_enough():
+def test_badge_codes_are_random_long_enough_and_the_same_in_any_case():
     codes = {tokens.new_badge_code() for _ in range(1000)}
     assert len(codes) == 1000
-    assert all(len(code) == 22 and not code.isdigit() for code in codes)
+    # 26 base32 characters: 130 bits of room for 128 random ones, none of them carried by case.
+    assert all(re.fullmatch(r"[a-z2-7]{26}", code) for code in codes)
+    assert len({code.upper() for code in codes}) == 1000

@@ -1,5 +1,6 @@
-"""Forms at the door (volunteer-facing: English)."""
+"""Forms at the door, in English and Spanish (the volunteer corps is bilingual)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,47 +20,47 @@ from app.services.surveys import EMPLOYMENT_STATUS_CHOICES
 #: The same two languages as the online form (the door speaks to volunteers in English).
 LANGUAGE_CHOICES = [SelectChoice(Language.EN.value, "English"), SelectChoice(Language.ES.value, "Español")]
 
-KIND_CHOICES = [SelectChoice("entry", "Entry"), SelectChoice("exit", "Exit")]
+KIND_CHOICES = [SelectChoice("entry", _l("Entry")), SelectChoice("exit", _l("Exit"))]
 
 
 class ScanForm(FlaskForm):
     """One scan: typed by a handheld scanner (code + Enter), read by the camera, or a search result."""
 
-    code = StringField("Badge code", validators=[InputRequired("Scan a badge or type its code."), Length(max=2000)])
+    code = StringField(_l("Badge code"), validators=[InputRequired(_l("Scan a badge or type its code.")), Length(max=2000)])
     #: Made by the page for each scan (a fresh one is rendered for the no-JavaScript form).
     nonce = HiddenField(validators=[InputRequired(), Length(max=64)])
-    kind = RadioField("Scan", choices=KIND_CHOICES, default="entry")
+    kind = RadioField(_l("Scan"), choices=KIND_CHOICES, default="entry")
 
 
 class WalkInForm(FlaskForm):
     """Everything the online form asks that reports and partners count, in one screen a volunteer
     finishes in under a minute."""
 
-    first_name = StringField("First name", validators=[InputRequired(), Length(max=100)])
-    last_name = StringField("Last name", validators=[InputRequired(), Length(max=100)])
-    phone = TelField("Mobile phone", validators=[Optional(), Length(max=30)])
-    email = EmailField("Email", validators=[Optional(), Length(max=254)])
-    zip_code = StringField("ZIP code", validators=[InputRequired(), Length(max=10)])
+    first_name = StringField(_l("First name"), validators=[InputRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=100)])
+    phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+    zip_code = StringField(_l("ZIP code"), validators=[InputRequired(), Length(max=10)])
     language = RadioField(
-        "Language for their e-mails and badge", choices=LANGUAGE_CHOICES, default=Language.EN.value,
+        _l("Language for their e-mails and badge"), choices=LANGUAGE_CHOICES, default=Language.EN.value,
         validators=[InputRequired()],
     )
     employment_status = RadioField(
-        "Employment status",
+        _l("Employment status"),
         choices=[SelectChoice(c["value"], c["en"]) for c in EMPLOYMENT_STATUS_CHOICES],
-        validators=[InputRequired("Ask them for their employment status.")],
+        validators=[InputRequired(_l("Ask them for their employment status."))],
     )
-    referral_code = SelectField("Referred by (optional)", choices=[], validate_choice=False)
+    referral_code = SelectField(_l("Referred by (optional)"), choices=[], validate_choice=False)
     consent_share_profile = BooleanField(
-        "They agree that the employers at this event may see their name, contact details and interests",
-        validators=[InputRequired("They must agree to share their profile: it is how employers can interview them.")],
+        _l("They agree that the employers at this event may see their name, contact details and interests"),
+        validators=[InputRequired(_l("They must agree to share their profile: it is how employers can interview them."))],
     )
-    consent_email = BooleanField("They want e-mails about future hiring events")
+    consent_email = BooleanField(_l("They want e-mails about future hiring events"))
     nonce = HiddenField(validators=[InputRequired(), Length(max=64)])
 
 
 class DeviceForm(FlaskForm):
-    token = StringField("Scanner token", validators=[InputRequired("Paste the scanner token staff gave you."), Length(max=100)])
+    token = StringField(_l("Scanner token"), validators=[InputRequired(_l("Paste the scanner token staff gave you.")), Length(max=100)])
 
 
 class BadgeSheetForm(FlaskForm):

@@ -24,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -45,13 +46,12 @@ from app.models import (
     TokenScope,
     utcnow,
 )
-from app.formatting import local_date
-from app.services import badge_sheets, badges, checkin, events
+from app.services import badge_sheets, badges, checkin, events, file_jobs
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
 from app.services.registration_mail import Notice, send_notice
 from app.services.tokens import find_usable_token
-from app.urls import badge_url
+from app.urls import badge_url, public_url
 
 #: Door pages live under /door/; the staff badge sheets under /staff/events/<slug>/ (DESIGN.md).
 bp = Blueprint("checkin", __name__)
@@ -161,7 +161,7 @@ def scan():
     form = ScanForm()
     if not form.validate_on_submit():
         if _wants_json():
-            return jsonify(status="error", error="invalid_scan", message="Scan a badge or type its code."), 400
+            return jsonify(status="error", error="invalid_scan", message=_("Scan a badge or type its code.")), 400
         return _scanner_page(form, status=422)
     now = utcnow()
     try:
@@ -220,7 +220,7 @@ def undo(checkin_id: int):
     db.session.commit()
     if _wants_json():
         return jsonify(status="undone", checkin_id=checkin_id)
-    flash("The scan is undone.", "info")
+    flash(_("The scan is undone."), "info")
     return redirect(url_for("checkin.scanner", slug=g.event.slug))
 
 
@@ -247,9 +247,11 @@ def search():
 @bp.get("/door/events/<slug>/roster.json")
 @scanner_required
 def roster():
-    """What a device needs to check badges while offline: hashes and first name + last initial."""
+    """What a device needs to check badges while offline: hashes and first name + last initial
+    (``checkin.roster``; ``hash_digits`` says how much of each code's hash it keeps)."""
     return jsonify(
-        event=g.event.slug, generated_at=utcnow().isoformat(), people=checkin.roster(db.session, g.event)
+        event=g.event.slug, generated_at=utcnow().isoformat(), hash_digits=checkin.ROSTER_HASH_DIGITS,
+        people=checkin.roster(db.session, g.event),
     )
 
 
@@ -283,11 +285,12 @@ def walk_in():
             else:
                 form.form_errors.append(str(error.message))
         else:
-            db.session.commit()
-            # Their confirmation, in their language, with the link to their own page and badge.
+            # Their confirmation, in their language, with the link to their own page and badge:
+            # queued with the registration, sent by the worker once it commits.
             emailed = outcome.manage_token is not None and send_notice(
                 outcome.registration, Notice.REGISTERED, outcome.manage_token
             )
+            db.session.commit()
             return render_template(
                 "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan, emailed=emailed,
             )
@@ -342,7 +345,7 @@ def device():
     if form.validate_on_submit():
         token = find_usable_token(db.session, form.token.data.strip(), TokenScope.DEVICE, utcnow())
         if token is None or token.event is None:
-            form.token.errors = ["That scanner token is not valid. Ask staff for a new one."]
+            form.token.errors = [_("That scanner token is not valid. Ask staff for a new one.")]
         else:
             session[DEVICE_SESSION_KEY] = token.id
             return redirect(url_for("checkin.scanner", slug=token.event.slug))
@@ -355,7 +358,7 @@ def forget_device():
     if not FlaskForm().validate_on_submit():
         abort(400)
     session.pop(DEVICE_SESSION_KEY, None)
-    flash("This device is no longer a scanner.", "info")
+    flash(_("This device is no longer a scanner."), "info")
     return redirect(url_for("checkin.device"))
 
 
@@ -396,27 +399,28 @@ def manifest():
 @bp.route("/staff/events/<slug>/badges", methods=["GET", "POST"])
 @staff_required
 def badge_sheets_page(slug: str):
-    """Start a badge sheet (in the background: a big event takes a few seconds) and follow it."""
+    """Start a badge sheet (made by the job worker: a big event takes a few seconds) and follow it."""
     event = events.event_by_slug(db.session, slug)
     form = BadgeSheetForm()
+    holding = len(badge_sheets.badges_for(db.session, event, lambda code: code))
     if form.validate_on_submit():
-        app = current_app._get_current_object()
-        people = badge_sheets.badges_for(db.session, event, badge_url)
-        heading = badge_sheets.SheetHeading(
-            event.name, local_date(event.starts_at, event.timezone), current_app.config["BOARD_NAME"]
-        )
+        start_at = int(form.start_at.data)
         try:
-            job = badge_sheets.start_job(app, event.slug, people, heading, start_at=int(form.start_at.data))
+            badge_sheets.check_sheet(holding, start_at)
         except DomainError as error:
             flash(str(error.message), "error")
         else:
+            # The QR codes hold this address, as the request that asked for them sees it.
+            job = file_jobs.start(db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
+                                  total=holding, options={"start_at": start_at, "base_url": public_url("")})
+            db.session.commit()
+            file_jobs.enqueue(job.id)
             return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=job.id))
     job_id = request.args.get("job", "")
-    job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id) if job_id else None
-    latest = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
+    job = file_jobs.find(db.session, event, job_id, utcnow()) if job_id else None
+    latest = file_jobs.latest_finished(db.session, event, file_jobs.BADGE_SHEET)
     return render_template(
-        "checkin/staff_badges.html", event=event, form=form, job=job, latest=latest,
-        holding=len(badge_sheets.badges_for(db.session, event, lambda code: code)),
+        "checkin/staff_badges.html", event=event, form=form, job=job, latest=latest, holding=holding,
     )
 
 
@@ -425,7 +429,7 @@ def badge_sheets_page(slug: str):
 def badge_sheet_progress(slug: str, job_id: str):
     """The progress of a sheet, polled every second by the page (htmx)."""
     event = events.event_by_slug(db.session, slug)
-    job = badge_sheets.find_job(current_app._get_current_object(), slug, job_id)
+    job = file_jobs.find(db.session, event, job_id, utcnow())
     if job is None:
         abort(404)
     return render_template("checkin/_badge_job.html", event=event, job=job)
@@ -434,20 +438,18 @@ def badge_sheet_progress(slug: str, job_id: str):
 @bp.get("/staff/events/<slug>/badges/jobs/<job_id>.pdf")
 @staff_required
 def badge_sheet_file(slug: str, job_id: str):
-    app = current_app._get_current_object()
-    job = badge_sheets.find_job(app, slug, job_id)
-    if job is None or job.status != "finished":
-        abort(404)
-    return send_file(badge_sheets.job_pdf_path(app, job), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"badges-{slug}.pdf", max_age=0)
+    event = events.event_by_slug(db.session, slug)
+    job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
+    return send_file(io.BytesIO(job.content), mimetype="application/pdf", as_attachment=True,
+                     download_name=job.filename, max_age=0)
 
 
 @bp.get("/staff/events/<slug>/badges.pdf")
 @staff_required
 def badge_sheet_latest(slug: str):
     """The event's latest badge sheet; with none made yet, the page that makes one."""
-    events.event_by_slug(db.session, slug)
-    job = badge_sheets.latest_finished_job(current_app._get_current_object(), slug)
+    event = events.event_by_slug(db.session, slug)
+    job = file_jobs.latest_finished(db.session, event, file_jobs.BADGE_SHEET)
     if job is None:
         flash("No badge sheet has been made for this event yet: make one here.", "info")
         return redirect(url_for("checkin.badge_sheets_page", slug=slug))

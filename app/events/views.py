@@ -239,8 +239,8 @@ def edit_event(slug: str):
             _show_error(form, error)
         else:
             promoted = registrations.capacity_changed(db.session, event, utcnow())
+            send_promotions(db.session, promoted, utcnow())
             db.session.commit()
-            send_promotions(promoted)
             flash(f"{event.name} is saved.", "success")
             _flash_warnings(events.event_warnings(db.session, event, utcnow()))
             if promoted:
@@ -254,15 +254,14 @@ def edit_event(slug: str):
 
 
 def _send_change_notices(event: Event) -> None:
-    """Everyone registered or waitlisted is e-mailed the new day, time or place."""
-    app = current_app._get_current_object()
-    if app.config["NOTICES_IN_BACKGROUND"]:
-        event_notices.start_notifying(app, event.id)
+    """Everyone registered or waitlisted is e-mailed the new day, time or place, by the job worker
+    (2,500 e-mails take longer than a page may)."""
+    if event_notices.start_notifying(event.id):
         flash("Everyone registered or on the waitlist is being e-mailed the change, with an updated "
               "calendar entry.", "info")
     else:
-        run = event_notices.notify_event_change(db.session, event.id)
-        flash(f"{run.sent:,} people were e-mailed the change.", "info")
+        flash("The change is saved, but the e-mails about it could not be started: the job queue is "
+              "unreachable. Ask your administrator to check the job worker.", "warning")
 
 
 _STATUS_VERBS = {
@@ -293,15 +292,15 @@ def change_status(slug: str):
 
 
 def _invite_to_post_survey(event: Event) -> str:
-    """E-mail each attendee not invited yet their personal post-event survey link (after the
-    response: see ``survey_distribution.send_in_background``)."""
+    """E-mail each attendee not invited yet their personal post-event survey link (queued with the
+    links; the job worker sends them)."""
     try:
         result = survey_distribution.prepare_invitations(db.session, event, utcnow(), actor=_actor())
     except DomainError as error:
         db.session.rollback()
         return f"Post-event survey not sent: {error.message}"
+    survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
     db.session.commit()
-    survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
     return result.invitation_summary()
 
 
@@ -639,13 +638,13 @@ def issue_booth_links(slug: str):
     except DomainError as error:
         flash(str(error.message), "error")
         return _event_page(event)
-    db.session.commit()
     send = request.form.get("email") == "1"
     rows = []
     for participation, token, secret in issued:
         url = f"{_base_url()}/booth/{secret}"
         emailed = send and booth_mail.send_booth_link(participation, url, token.expires_at)
         rows.append((participation, url, emailed))
+    db.session.commit()  # the links and their e-mails together; the job worker sends the e-mails
     return render_template("events/staff/booth_links_issued.html", event=event, rows=rows, emailed=send)
 
 

@@ -421,9 +421,9 @@ def book(token: str):
         flash(str(error.message), "error")
         return redirect(url_for("interviews.candidate_bookings", token=token, employer=slot.participation_id,
                                 move=replacing.id if replacing else None))
-    db.session.commit()
     send_bookings_update(registration, bookings.live_bookings(db.session, registration), token,
                          cancelled=[replacing] if replacing else [])
+    db.session.commit()
     flash(_("Booked: %(employer)s at %(time)s. We e-mailed you a calendar file.",
             employer=slot.participation.organization.name,
             time=local_time(booking.slot.starts_at, registration.event.timezone)), "success")
@@ -461,8 +461,8 @@ def cancel_booking(token: str, booking_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
-    db.session.commit()
     send_bookings_update(registration, bookings.live_bookings(db.session, registration), token, cancelled=[booking])
+    db.session.commit()
     flash(_("Your interview with %(employer)s is cancelled.", employer=booking.slot.participation.organization.name), "info")
     return redirect(url_for("registration.manage", token=token))
 

@@ -24,6 +24,7 @@ from app.models.interview import (
     OutcomeKind,
 )
 from app.models.organization import Organization, OrganizationKind, Sector
+from app.models.outbound import Channel, FileJob, FileJobStatus, MessageStatus, OutboundMessage
 from app.models.registration import (
     Candidate,
     Language,
@@ -33,8 +34,10 @@ from app.models.registration import (
     Registration,
     RegistrationSource,
     RegistrationStatus,
+    badge_code_is,
     position_interests,
 )
+from app.models.reminder import ReminderPlan
 from app.models.survey import (
     Answer,
     Audience,
@@ -57,12 +60,15 @@ __all__ = [
     "Base",
     "Booking",
     "Candidate",
+    "Channel",
     "CheckIn",
     "CheckInKind",
     "EmploymentType",
     "Event",
     "EventKind",
     "EventStatus",
+    "FileJob",
+    "FileJobStatus",
     "HireStatus",
     "Interview",
     "InterviewSlot",
@@ -70,9 +76,11 @@ __all__ = [
     "Language",
     "ManageLink",
     "ManageLinkReason",
+    "MessageStatus",
     "Organization",
     "OrganizationKind",
     "OUTCOME_KINDS",
+    "OutboundMessage",
     "Outcome",
     "OutcomeKind",
     "Participation",
@@ -85,6 +93,7 @@ __all__ = [
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",
+    "ReminderPlan",
     "Response",
     "Role",
     "Sector",
@@ -94,6 +103,7 @@ __all__ = [
     "TokenScope",
     "User",
     "WageUnit",
+    "badge_code_is",
     "position_interests",
     "utcnow",
 ]

@@ -117,6 +117,9 @@ class Registration(TimestampMixin, Base):
         sa.UniqueConstraint("event_id", "checkin_number"),
         sa.CheckConstraint("checkin_number > 0", name="checkin_number_positive"),
         sa.Index("ix_registrations_event_id_status_created_at", "event_id", "status", "created_at"),
+        #: Badge codes are unique in any case (``badge_code_is``): the one rule for a code, and the
+        #: index every scan's lookup uses.
+        sa.Index("uq_registrations_badge_code_folded", sa.func.lower(sa.column("badge_code")), unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +132,7 @@ class Registration(TimestampMixin, Base):
         enum_type(RegistrationSource), default=RegistrationSource.ONLINE
     )
     #: ≥128 random bits, URL-safe; the only thing a QR badge carries. Never derived from an id.
+    #: Matched in any case: look a code up with ``badge_code_is``, never with ``==``.
     badge_code: Mapped[str] = mapped_column(sa.String(43), unique=True)
     #: Allocated in order per event (``registration.next_checkin_number``), never derived from the
     #: badge code; accepted only by signed-in door and booth searches, never as a scanned code.
@@ -182,6 +186,14 @@ class ManageLink(Base):
     revoked_at: Mapped[datetime | None]
 
     registration: Mapped[Registration] = relationship(back_populates="manage_links")
+
+
+def badge_code_is(code: str | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """The registration whose badge carries ``code``, whatever its case: a handheld scanner with
+    Caps Lock on types the same badge in capitals. New codes are lower-case base32, where case
+    carries nothing; codes made before are base64 and are still found when typed in another case
+    (two of them differing only in case cannot both exist: the folded unique index)."""
+    return sa.func.lower(Registration.__table__.c.badge_code) == sa.func.lower(code)
 
 
 class Referral(TimestampMixin, Base):

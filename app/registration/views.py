@@ -12,14 +12,14 @@ from sqlalchemy import select
 from app.access import staff_required
 from app.extensions import db, limiter
 from app.formatting import current_locale, local_datetime
-from app.models import Candidate, Language, Registration, RegistrationStatus, Role, utcnow
+from app.models import Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
-from app.services import audit, badges, checkin, events, partner_import, retention
+from app.services import audit, badges, checkin, events, partner_import, reminders, retention
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone, masked_email
 from app.services.errors import DomainError, each_problem
-from app.services.registration_mail import Notice, send_notice, send_promotions
+from app.services.registration_mail import Notice, cancel_and_notify, send_notice
 from app.services.surveys import question_field
 from app.urls import badge_url, public_url
 
@@ -105,24 +105,34 @@ def register(slug: str):
                 db.session.rollback()
                 _show_error(form, error)
             else:
+                # The confirmation is queued with the registration, in one transaction; the job
+                # worker sends it (the person does not wait for the mail server).
+                # A repeat registration past its resend limit gets no new link, so no e-mail.
+                sent = outcome.manage_token is not None and send_notice(
+                    outcome.registration, _notice_for(outcome), outcome.manage_token)
+                if outcome.created:
+                    reminders.text_registered(db.session, outcome.registration, utcnow())
                 db.session.commit()
-                return _after_registering(outcome)
+                return _after_registering(outcome, sent)
     return render_template("registration/register.html", event=event, form=form, questions=questions)
 
 
-def _after_registering(outcome: registrations.RegistrationOutcome):
+def _notice_for(outcome: registrations.RegistrationOutcome) -> Notice:
+    if not outcome.created:
+        return Notice.LINK
+    return Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED
+
+
+def _after_registering(outcome: registrations.RegistrationOutcome, sent: bool):
     registration, token = outcome.registration, outcome.manage_token
     if not outcome.created:
         # Whoever typed the contact sees only where a link went, never the registration itself.
         email = registration.candidate.email
-        if token is not None:
-            send_notice(registration, Notice.LINK, token)
         session[_ALREADY_KEY] = {
-            "sent_to": masked_email(email) if email and token else None,
+            "sent_to": masked_email(email) if sent else None,
             "limited": outcome.resend_limited,
         }
         return redirect(url_for("registration.already_registered", slug=registration.event.slug))
-    sent = send_notice(registration, Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED, token)
     if outcome.waitlisted:
         flash(_("The event is full, so you are on the waitlist. We will e-mail you if a place opens."), "warning")
         if sent:
@@ -241,10 +251,8 @@ def cancel(token: str):
         )
     if not FlaskForm().validate_on_submit():
         abort(400)
-    promoted = registrations.cancel(db.session, registration, utcnow())
+    cancel_and_notify(db.session, registration, utcnow())
     db.session.commit()
-    send_promotions(promoted)
-    send_notice(registration, Notice.CANCELLED, None)
     flash(_("Your registration is cancelled. You can register again while registration is open."), "info")
     return redirect(url_for("events.event_page", slug=registration.event.slug))
 
@@ -268,6 +276,24 @@ def revoke_link(token: str, link_id: int):
     return redirect(url_for("registration.manage", token=token))
 
 
+@bp.route("/c/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+def cant_come(token: str):
+    """The "I can't come" link of a reminder: a page with one button. Only the POST cancels, so a
+    mail scanner that follows links cancels nobody."""
+    registration = reminders.registration_for_cant_come(db.session, token)
+    if registration is None:
+        abort(404)
+    form = FlaskForm()
+    done = registration.status == RegistrationStatus.CANCELLED
+    if not done and form.validate_on_submit():
+        cancel_and_notify(db.session, registration, utcnow())
+        db.session.commit()
+        return redirect(url_for("registration.cant_come", token=token, lang=registration.language.value))
+    return render_template("registration/cant_come.html", registration=registration, event=registration.event,
+                           form=form, done=done)
+
+
 @bp.get("/r/<token>/badge.pdf")
 def badge_pdf(token: str):
     registration = _registration_for(token)
@@ -289,7 +315,7 @@ def calendar_file(token: str):
 @bp.get("/b/<code>")
 def badge_landing(code: str):
     """Where a badge's QR code leads. It says only which event the badge is for."""
-    registration = db.session.scalar(select(Registration).where(Registration.badge_code == code[:64]))
+    registration = db.session.scalar(select(Registration).where(badge_code_is(code[:64])))
     if registration is None:
         abort(404)
     # A volunteer or staff member who opens a badge (say, with the phone's camera app) may check the
@@ -343,11 +369,10 @@ def confirm_import(slug: str):
         abort(400)
     checked = partner_import.preview(form.csv_text.data.encode())
     result = partner_import.import_rows(db.session, event, partnership, checked, utcnow())
-    db.session.commit()
     if form.send_email.data:
         for outcome in result.created:
-            notice = Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED
-            send_notice(outcome.registration, notice, outcome.manage_token)
+            send_notice(outcome.registration, _notice_for(outcome), outcome.manage_token)
+    db.session.commit()
     flash(
         f"Imported {len(result.created)} new registrations for {partnership.organization.name}; "
         f"{result.merged} already registered (credited to the partner); "

@@ -1,11 +1,11 @@
 import io
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.access import staff_required
 from app.extensions import db
-from app.models import Event, utcnow
-from app.services import audit, charts, events, exports, interviews, reports
+from app.models import Event, FileJobStatus, utcnow
+from app.services import audit, charts, events, exports, file_jobs, interviews, reports, show_rate
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
 
@@ -38,7 +38,9 @@ def _dashboard_context(event: Event) -> dict:
 @bp.get("/dashboard")
 @staff_required
 def dashboard(slug: str):
-    return render_template("reports/dashboard.html", **_dashboard_context(events.event_by_slug(db.session, slug)))
+    event = events.event_by_slug(db.session, slug)
+    return render_template("reports/dashboard.html", **_dashboard_context(event),
+                           show_rate=show_rate.for_event(db.session, event))
 
 
 @bp.get("/dashboard/live")
@@ -51,12 +53,37 @@ def dashboard_live(slug: str):
 @bp.get("/report.pdf")
 @staff_required
 def report_pdf(slug: str):
+    """Queue the report PDF (the job worker makes it) and follow it to its file."""
     event = events.event_by_slug(db.session, slug)
-    _closed_day(event)
-    pdf = reports.report_pdf(db.session, event, utcnow())
+    _closed_day(event)  # before the job counts anything
+    job = file_jobs.start(db.session, event, file_jobs.REPORT, f"report-{event.slug}.pdf", utcnow())
+    db.session.commit()
+    file_jobs.enqueue(job.id)
+    return redirect(url_for("reports.report_job", slug=slug, job_id=job.id))
+
+
+@bp.get("/report/jobs/<job_id>")
+@staff_required
+def report_job(slug: str, job_id: str):
+    """Where the report is; once made, its file (the page reloads itself until then)."""
+    event = events.event_by_slug(db.session, slug)
+    job = file_jobs.find(db.session, event, job_id, utcnow())
+    if job is None:
+        abort(404)
+    if job.status == FileJobStatus.FINISHED:
+        return redirect(url_for("reports.report_file", slug=slug, job_id=job.id))
+    return render_template("reports/report_job.html", event=event, job=job)
+
+
+@bp.get("/report/jobs/<job_id>.pdf")
+@staff_required
+def report_file(slug: str, job_id: str):
+    event = events.event_by_slug(db.session, slug)
+    job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
     audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
     db.session.commit()
-    return send_file(io.BytesIO(pdf), "application/pdf", as_attachment=True, download_name=f"report-{event.slug}.pdf")
+    return send_file(io.BytesIO(job.content), "application/pdf", as_attachment=True, download_name=job.filename,
+                     max_age=0)
 
 
 #: What each export file is sent as.

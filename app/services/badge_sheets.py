@@ -6,22 +6,17 @@ badge's QR is a tiny 1-pixel-per-module PNG scaled up without smoothing (drawing
 is half the cost of a page), its matrix is made with a fixed mask (choosing the best of eight is
 most of the QR cost, and a fixed mask decodes just as well), the labels are absolutely positioned
 boxes with few elements, and chunks of 17 sheets render in parallel processes, merged at the end.
-Long sheets run in the background and report progress (``BadgeSheetJob``)."""
+Sheets are made by the job worker, with progress (``app.services.file_jobs``)."""
 
 import base64
 import io
-import json
 import multiprocessing
-import secrets
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
 import qrcode
-from flask import Flask, render_template
+from flask import render_template
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -174,6 +169,14 @@ def _chunks(labels: list[SheetBadge | None], heading: SheetHeading) -> list[tupl
     return tasks
 
 
+def check_sheet(count: int, start_at: int) -> None:
+    """A sheet of ``count`` badges starting at label ``start_at`` can be made (or a DomainError)."""
+    if not 1 <= start_at <= LABELS_PER_SHEET:
+        raise DomainError("invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at")
+    if not count:
+        raise DomainError("no_badges", "Nobody holds a place at this event yet: there are no badges to print.")
+
+
 def badge_sheet_pdf(
     badges: list[SheetBadge],
     heading: SheetHeading,
@@ -184,10 +187,7 @@ def badge_sheet_pdf(
 ) -> bytes:
     """The PDF of ``badges`` on label sheets, the first ``start_at - 1`` labels left blank.
     ``on_progress(done)`` is called as badges are finished."""
-    if not 1 <= start_at <= LABELS_PER_SHEET:
-        raise DomainError("invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at")
-    if not badges:
-        raise DomainError("no_badges", "Nobody holds a place at this event yet: there are no badges to print.")
+    check_sheet(len(badges), start_at)
     labels: list[SheetBadge | None] = [None] * (start_at - 1) + list(badges)
     tasks = _chunks(labels, heading)
     if workers <= 1 or len(tasks) == 1:
@@ -225,109 +225,3 @@ def _merge(pieces: list[bytes]) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-# --- Background jobs with progress ------------------------------------------------------------------
-
-
-@dataclass
-class BadgeSheetJob:
-    """A badge sheet being made, kept as a small JSON file so every server process can report on it."""
-
-    id: str
-    event_slug: str
-    total: int
-    start_at: int
-    done: int = 0
-    status: str = "running"  # running, finished, failed
-    started_at: float = 0.0
-    finished_at: float | None = None
-    error: str | None = None
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.status == "finished" else int(100 * self.done / self.total) if self.total else 0
-
-
-def _job_dir(app: Flask) -> Path:
-    path = Path(app.config.get("BADGE_SHEETS_PATH") or Path(app.instance_path) / "badge-sheets")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _save(app: Flask, job: BadgeSheetJob) -> None:
-    target = _job_dir(app) / f"{job.id}.json"
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(job)))
-    temporary.replace(target)
-
-
-def job_pdf_path(app: Flask, job: BadgeSheetJob) -> Path:
-    return _job_dir(app) / f"{job.id}.pdf"
-
-
-def find_job(app: Flask, event_slug: str, job_id: str) -> BadgeSheetJob | None:
-    if not job_id.isalnum() or len(job_id) > 40:
-        return None
-    path = _job_dir(app) / f"{job_id}.json"
-    if not path.exists():
-        return None
-    job = BadgeSheetJob(**json.loads(path.read_text()))
-    if job.event_slug != event_slug:
-        return None
-    # A job whose process died (a server restart) would otherwise say "running" forever.
-    if job.status == "running" and time.time() - job.started_at > 600:
-        job.status, job.error = "failed", "The server stopped while making the sheet. Please start it again."
-    return job
-
-
-def latest_finished_job(app: Flask, event_slug: str) -> BadgeSheetJob | None:
-    jobs = []
-    for path in _job_dir(app).glob("*.json"):
-        job = find_job(app, event_slug, path.stem)
-        if job is not None and job.status == "finished" and job_pdf_path(app, job).exists():
-            jobs.append(job)
-    return max(jobs, key=lambda j: j.finished_at or 0, default=None)
-
-
-def _forget_old_jobs(app: Flask, max_age_s: float = 24 * 3600) -> None:
-    """Sheets hold names: they are not kept past a day."""
-    now = time.time()
-    for path in _job_dir(app).iterdir():
-        if now - path.stat().st_mtime > max_age_s:
-            path.unlink(missing_ok=True)
-
-
-def start_job(
-    app: Flask, event_slug: str, badges: list[SheetBadge], heading: SheetHeading, *, start_at: int = 1, workers: int = 2,
-) -> BadgeSheetJob:
-    """Make the sheet in a background thread (its rendering in worker processes); poll with
-    ``find_job``. Everything it needs is read before it starts, so it never touches the database."""
-    if not 1 <= start_at <= LABELS_PER_SHEET:
-        raise DomainError("invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at")
-    if not badges:
-        raise DomainError("no_badges", "Nobody holds a place at this event yet: there are no badges to print.")
-    _forget_old_jobs(app)
-    job = BadgeSheetJob(id=secrets.token_hex(10), event_slug=event_slug, total=len(badges), start_at=start_at,
-                        started_at=time.time())
-    _save(app, job)
-
-    def progress(done: int) -> None:
-        job.done = done
-        _save(app, job)
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                pdf = badge_sheet_pdf(badges, heading, start_at=start_at, workers=workers, on_progress=progress)
-            job_pdf_path(app, job).write_bytes(pdf)
-            job.status, job.done, job.finished_at = "finished", job.total, time.time()
-        except Exception as error:  # reported on the progress page; the request that started it is long gone
-            app.logger.exception("badge sheet %s failed", job.id)
-            job.status, job.error = "failed", f"The sheet could not be made ({type(error).__name__})."
-        _save(app, job)
-
-    thread = threading.Thread(target=run, name=f"badge-sheet-{job.id}", daemon=True)
-    thread.start()
-    job._thread = thread  # tests wait for it
-    return job

@@ -8,9 +8,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
+from sqlalchemy.orm import object_session
 
 from app.models import Booking, Registration, utcnow
-from app.services.mail import Attachment, Mail, send
+from app.services.mail import Attachment, Mail, queue
 from app.urls import public_url
 
 
@@ -46,7 +47,8 @@ def interviews_ics(registration: Registration, bookings: list[Booking], cancelle
 def send_bookings_update(
     registration: Registration, bookings: list[Booking], manage_token: str, *, cancelled: list[Booking] | None = None,
 ) -> bool:
-    """E-mail the person their interviews as they stand now. False when there is no address."""
+    """E-mail the person their interviews as they stand now (queued: the caller commits). False
+    when there is no address."""
     candidate = registration.candidate
     if not candidate.email:
         return False
@@ -64,5 +66,5 @@ def send_bookings_update(
             attachments=[Attachment("interviews.ics", "text/calendar",
                                     interviews_ics(registration, bookings, cancelled, manage_link, utcnow()))],
         )
-    send(mail)
+    queue(object_session(registration), mail, "bookings", registration_id=registration.id)
     return True

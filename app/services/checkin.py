@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +34,7 @@ from app.models import (
     RegistrationSource,
     RegistrationStatus,
     User,
+    badge_code_is,
 )
 from app.models.registration import folded, full_name
 from app.services import registration as registrations
@@ -42,6 +44,7 @@ from app.services.tokens import Device
 #: What a badge code looks like (``tokens.new_badge_code``: URL-safe base64). Anything else that is
 #: scanned (a driver's licence, a shop barcode) is logged only as a hash: it may be personal data.
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_BADGE_PATH = re.compile(r"/b/", re.IGNORECASE)
 _NONCE_SHAPE = re.compile(r"^[\x21-\x7e]{1,64}$")
 #: Scans a device may upload in one batch.
 MAX_BATCH = 500
@@ -185,6 +188,11 @@ class ScanResult:
                 "source": self.person.source.value,
                 "interviews_booked": self.interviews_booked,
             }
+        if self.status == ScanStatus.WAITLISTED and self.person is not None:
+            body["message"] = _(
+                "%(name)s has no place yet. Staff can admit them: search their name and choose “Admit from waitlist”.",
+                name=self.person.full_name,
+            )
         if self.first_checked_in_at is not None:
             body["first_checked_in_at"] = _iso(self.first_checked_in_at)
             body["first_checked_in_by"] = self.first_checked_in_by
@@ -202,9 +210,9 @@ def badge_code_from(scanned: str) -> str:
     """The badge code in what a scanner read: the bare code, or the whole QR URL
     (``https://…/b/<code>``, with or without a trailing slash or query)."""
     text = (scanned or "").strip()
-    if "/b/" in text:
-        text = text.rsplit("/b/", 1)[1]
-        text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    in_url = _BADGE_PATH.split(text)
+    if len(in_url) > 1:  # "/b/" in any case: a scanner with Caps Lock on types the URL in capitals
+        text = re.split(r"[/?#\s]", in_url[-1], maxsplit=1)[0]
     return text
 
 
@@ -348,7 +356,7 @@ _PERSON = select(
     .where(_BOOKINGS.c.registration_id == _REGISTRATIONS.c.id, _BOOKINGS.c.cancelled_at.is_(None))
     .scalar_subquery(),
 ).select_from(_REGISTRATIONS.join(_CANDIDATES, _CANDIDATES.c.id == _REGISTRATIONS.c.candidate_id))
-_HAS_CODE = _REGISTRATIONS.c.badge_code == bindparam("code")
+_HAS_CODE = badge_code_is(bindparam("code"))
 _PERSON_BY_CODE = Prepared(_PERSON.where(_HAS_CODE))
 #: The scanned person. Their registration row stays locked until commit, so simultaneous scans of
 #: one badge queue here.
@@ -487,7 +495,8 @@ def check_in_batch(
 
     answers: dict[int, BatchItem] = {}
     runnable = [p for p in parsed if p[1] is not None]
-    runnable.sort(key=lambda p: (badge_code_from(p[1].code), p[1].scanned_at or now, p[0]))
+    # One badge's scans together (in whatever case they were typed), in the order they were made.
+    runnable.sort(key=lambda p: (badge_code_from(p[1].code).lower(), p[1].scanned_at or now, p[0]))
     for index, scan, _, nonce in runnable:
         try:
             answers[index] = BatchItem(nonce, result=check_in(session, event_id, scan, scanner, now))
@@ -611,6 +620,17 @@ def checked_in_count(session: Session, event_id: int) -> int:
     ) or 0
 
 
+def checked_in_ids(event_id: int):
+    """A SELECT of the registrations of ``event_id`` with an entry scan that counts (not undone)."""
+    return select(CheckIn.registration_id).where(
+        CheckIn.event_id == event_id,
+        CheckIn.registration_id.is_not(None),
+        CheckIn.kind == CheckInKind.ENTRY,
+        CheckIn.successful.is_(True),
+        _not_undone(),
+    ).distinct()
+
+
 @dataclass(frozen=True)
 class LiveCounts:
     registered: int
@@ -712,16 +732,29 @@ def _first_entries(session: Session, registration_ids: list[int]) -> dict[int, d
     )
 
 
+#: Hex digits of a badge code's SHA-256 that the offline roster keeps: 48 bits tell 2,500 badges
+#: apart (two alike: about 1 in 90 million) and a made-up code matches one of them about once in
+#: 10^11 tries. The server decides on upload, so a match offline only has to be right, not secret.
+ROSTER_HASH_DIGITS = 12
+
+
 def code_hash(badge_code: str) -> str:
-    """How the offline roster names a badge: SHA-256 of its code (the code itself never leaves
-    the server in bulk, so a lost phone holds no usable badges)."""
-    return hashlib.sha256(badge_code.encode()).hexdigest()
+    """How the offline roster names a badge: the start of the SHA-256 of its code in lower case
+    (the code itself never leaves the server in bulk, so a lost phone holds no usable badges).
+    The scanner page hashes what it reads the same way (``door-scanner.js``)."""
+    return hashlib.sha256(badge_code.lower().encode()).hexdigest()[:ROSTER_HASH_DIGITS]
 
 
-def roster(session: Session, event: Event) -> list[dict]:
-    """Everyone registered for ``event``, for a scanner to check badges while offline: the badge
-    code's hash, the first name and last initial, the registration status and when they first
-    checked in. No e-mails, phones or full names."""
+#: Registration statuses in the roster: one letter each; ``registered``, the usual, is left out.
+_ROSTER_STATUS = {RegistrationStatus.WAITLISTED: "w", RegistrationStatus.CANCELLED: "x"}
+
+
+def roster(session: Session, event: Event) -> list[list]:
+    """Everyone registered for ``event``, for a scanner to check badges while offline, as short
+    lists (2,500 people in about 30 kB compressed, ready in a few seconds on slow 3G):
+    ``[code hash, first name + last initial]``, then the registration status letter (``""`` for
+    registered, ``w`` waitlisted, ``x`` cancelled) and the first check-in in Unix seconds, each
+    only when there is something to say. No e-mails, phones or full names."""
     rows = session.execute(
         select(Registration.id, Registration.badge_code, Registration.status, Candidate.first_name, Candidate.last_name)
         .join(Registration.candidate)
@@ -739,15 +772,17 @@ def roster(session: Session, event: Event) -> list[dict]:
             .group_by(CheckIn.registration_id)
         ).all()
     )
-    return [
-        {
-            "h": code_hash(code),
-            "n": f"{first} {last[:1]}.".strip() if last else first,
-            "s": status.value if isinstance(status, RegistrationStatus) else status,
-            "c": _iso(firsts[rid]) if rid in firsts else None,
-        }
-        for rid, code, status, first, last in rows
-    ]
+    people = []
+    for rid, code, status, first, last in rows:
+        person: list = [code_hash(code), f"{first} {last[:1]}.".strip() if last else first]
+        letter = _ROSTER_STATUS.get(RegistrationStatus(status), "")
+        arrived = firsts.get(rid)
+        if arrived is not None:
+            person += [letter, int(arrived.timestamp())]
+        elif letter:
+            person.append(letter)
+        people.append(person)
+    return people
 
 
 def first_entries_for_event(session: Session, event_id: int) -> dict[int, datetime]:

@@ -3,40 +3,47 @@ waitlisted person gets an e-mail in their language with the new details, a new l
 registration, and (with a place) their badge and an updated calendar file (same UID, higher
 SEQUENCE, so calendars move the entry).
 
-``notify_event_change`` is the whole job: it takes a session and the event's id, so the job queue
-can run it as it is. Until the queue exists the staff page runs it in a background thread after
-its own commit (``start_notifying``; with ``NOTICES_IN_BACKGROUND`` off, as in tests, it runs
-in the request, the way the queue's immediate mode would)."""
+The job ``app.jobs.send_event_change_notices`` runs it on the worker after the staff's change
+commits: one batch at a time (``queue_batch``), each batch's links and queued e-mails committed
+together, so no e-mail carries a link that was never saved. Each notice is queued once per person
+and change (``once_key``): a worker restarted halfway runs the job again and queues only the rest."""
 
-import threading
-import time
 from dataclasses import dataclass
 
-from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
-from app.extensions import db
-from app.models import Event, ManageLinkReason, Registration, RegistrationStatus, utcnow
+from app.models import Event, ManageLinkReason, OutboundMessage, Registration, RegistrationStatus
 from app.services import audit
 from app.services.registration import issue_manage_link
 from app.services.registration_mail import Notice, send_notice
 
-#: People whose links are made, committed and then e-mailed together.
+#: People whose links and e-mails are written in one transaction.
 BATCH = 200
-_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
-class NoticeRun:
-    sent: int
+class NoticeBatch:
+    #: The last registration looked at: the next batch starts after it.
+    last_id: int
+    queued: int
     #: Registrants without an e-mail address (the door finds them by name or phone).
     no_address: int
 
 
-def _people(session: Session, event_id: int, after_id: int) -> list[Registration]:
-    return list(session.scalars(
+def _once_key(event: Event, registration_id: int) -> str:
+    """One notice per person for each version of the event's details (its calendar SEQUENCE)."""
+    return f"event_changed:{event.id}:{event.ics_sequence}:{registration_id}"
+
+
+def queue_batch(session: Session, event_id: int, after_id: int, now) -> NoticeBatch | None:
+    """Queue the change notice for the next ``BATCH`` people registered or waitlisted after
+    ``after_id``, each with a new link, skipping anyone already told of this version. Flushes;
+    the caller commits. Returns None when nobody is left."""
+    event = session.get(Event, event_id)
+    if event is None:
+        return None
+    people = list(session.scalars(
         select(Registration).options(joinedload(Registration.candidate))
         .where(
             Registration.event_id == event_id,
@@ -45,63 +52,33 @@ def _people(session: Session, event_id: int, after_id: int) -> list[Registration
         )
         .order_by(Registration.id).limit(BATCH)
     ))
+    if not people:
+        return None
+    keys = {r.id: _once_key(event, r.id) for r in people}
+    told = set(session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys.values()))))
+    queued = no_address = 0
+    for registration in people:
+        if not registration.candidate.email:
+            no_address += 1
+        elif keys[registration.id] not in told:
+            link = issue_manage_link(session, registration, ManageLinkReason.EVENT_CHANGED, now)
+            send_notice(registration, Notice.EVENT_CHANGED, link, once_key=keys[registration.id])
+            queued += 1
+    return NoticeBatch(people[-1].id, queued, no_address)
 
 
-def _links_for_next_batch(session: Session, event_id: int, after_id: int) -> list[tuple[Registration, str | None]]:
-    """The next people and a new, committed link for each who has an e-mail address. Outside a
-    request, SQLite begins a deferred transaction: another writer committing between this read and
-    its write makes SQLite refuse the write at once, so the batch is read and written again."""
-    for attempt in range(_ATTEMPTS):
-        try:
-            people = _people(session, event_id, after_id)
-            now = utcnow()
-            links = [
-                (r, issue_manage_link(session, r, ManageLinkReason.EVENT_CHANGED, now) if r.candidate.email else None)
-                for r in people
-            ]
-            session.commit()
-            return links
-        except OperationalError:
-            session.rollback()
-            if attempt == _ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
-    return []
-
-
-def notify_event_change(session: Session, event_id: int) -> NoticeRun:
-    """E-mail everyone registered or waitlisted for the event about its changed details. Commits
-    each batch's new links before sending that batch's e-mails, so no e-mail carries a link that
-    was never saved (the one service here that commits: it is a job, not part of a request)."""
-    sent = no_address = 0
-    after = 0
-    while batch := _links_for_next_batch(session, event_id, after):
-        after = batch[-1][0].id
-        for registration, link in batch:
-            if link is None:
-                no_address += 1
-            elif send_notice(registration, Notice.EVENT_CHANGED, link):
-                sent += 1
+def record_run(session: Session, event_id: int, queued: int, no_address: int) -> None:
+    """The audit trail says how many were told (never who)."""
     event = session.get(Event, event_id)
-    audit.record(session, "event.change_notices", obj=event, sent=sent, no_address=no_address,
-                 sequence=event.ics_sequence)
-    session.commit()
-    return NoticeRun(sent, no_address)
+    if event is not None:
+        audit.record(session, "event.change_notices", obj=event, sent=queued, no_address=no_address,
+                     sequence=event.ics_sequence)
 
 
-def start_notifying(app: Flask, event_id: int) -> threading.Thread:
-    """Run ``notify_event_change`` beside the request (2,500 e-mails take longer than a page may)."""
+def start_notifying(event_id: int) -> bool:
+    """Put the notices on the job queue; call it after the change is committed. Returns False
+    when the queue cannot be reached (logged; staff are told to save the change again)."""
+    from app.jobs import send_event_change_notices
+    from app.queue import enqueue_safely
 
-    def run() -> None:
-        with app.app_context():
-            try:
-                notify_event_change(db.session, event_id)
-            except Exception:  # logged; the staff page has already answered
-                app.logger.exception("event change notices for event %s failed", event_id)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run, name=f"event-notices-{event_id}", daemon=True)
-    thread.start()
-    return thread
+    return enqueue_safely(send_event_change_notices, event_id)

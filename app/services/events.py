@@ -497,7 +497,7 @@ def update_event(session: Session, event: Event, details: EventDetails, *, actor
     if days or old_zone.key != new_zone.key:
         _move_event_times(session, event, days, old_zone, new_zone)
     if _calendar_facts(event) != before:
-        # Registrants are told (event_notices.notify_event_change); a higher SEQUENCE makes their
+        # Registrants are told (jobs.send_event_change_notices); a higher SEQUENCE makes their
         # calendars replace the entry.
         event.ics_sequence += 1
         session.flush()

@@ -37,6 +37,7 @@ from app.models import (
     RegistrationStatus,
     User,
     WageUnit,
+    badge_code_is,
 )
 from app.services import audit, checkin, wages
 from app.services.errors import DomainError
@@ -55,7 +56,7 @@ OFFER_CONDITIONS: dict[str, str] = {
 OFFERS = Outcome.where(offer=True)
 #: How the booth names each outcome (from the outcome kinds on the model).
 OUTCOME_LABELS: dict[Outcome, str] = {outcome: outcome.label for outcome in Outcome}
-_BADGE_IN_URL = re.compile(r"/b/([A-Za-z0-9_-]{16,64})")
+_BADGE_IN_URL = re.compile(r"/b/([A-Za-z0-9_-]{16,64})", re.IGNORECASE)
 _BARE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -101,7 +102,7 @@ def find_by_badge(session: Session, participation: Participation, text: str) -> 
         return None
     return session.scalar(
         select(Registration).where(
-            Registration.badge_code == code, Registration.event_id == participation.event_id,
+            badge_code_is(code), Registration.event_id == participation.event_id,
             Registration.status != RegistrationStatus.CANCELLED,
         )
     )

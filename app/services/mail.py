@@ -1,16 +1,23 @@
-"""Sending e-mail: through SMTP when ``MAIL_SERVER`` is set, otherwise (or when the server
-fails) into ``instance/outbox/`` as ``.eml`` files, so no message is ever lost."""
+"""E-mail: rendered in the request, queued in the database (``queue``), and sent by the job worker
+(``deliver_email``) through SMTP when ``MAIL_SERVER`` is set, otherwise into ``instance/outbox/``
+as ``.eml`` files. A server that fails is retried; see ``app.services.outbound``."""
 
 import logging
 import smtplib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import formataddr, make_msgid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.orm import Session
+
+from app.models import Channel, OutboundMessage
+from app.services import outbound
 
 log = logging.getLogger(__name__)
 
@@ -66,21 +73,34 @@ def _to_outbox(message: EmailMessage) -> Path:
     return path
 
 
-def send(mail: Mail) -> None:
-    """Send now; on any SMTP failure keep the message in the outbox instead (never raise)."""
-    message = _message(mail)
+def queue(session: Session, mail: Mail, purpose: str, *, registration_id: int | None = None,
+          once_key: str | None = None) -> OutboundMessage | None:
+    """Write ``mail`` to the outgoing messages, to be sent by the job worker once the caller's
+    transaction commits (nobody waits for the mail server)."""
+    return outbound.queue_message(session, Channel.EMAIL, mail.to, bytes(_message(mail)), purpose,
+                                  registration_id=registration_id, once_key=once_key)
+
+
+def deliver_email(body: bytes) -> None:
+    """The worker's half: hand a queued e-mail to the SMTP server, or with none configured write it
+    to the outbox. Raises ``DeliveryError`` (retried) when the server fails, permanently when it
+    refuses the address."""
+    message = BytesParser(policy=policy.default).parsebytes(body)
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         _to_outbox(message)
         return
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = sorted({code for code, _ in exc.recipients.values()})
+        raise outbound.DeliveryError(f"SMTP recipient refused {codes}", permanent=all(c >= 500 for c in codes)) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise outbound.DeliveryError(f"SMTP {exc.smtp_code}", permanent=False) from exc
     except (OSError, smtplib.SMTPException) as exc:
-        path = _to_outbox(message)
-        # The log names the file, never the address: e-mail addresses are personal data.
-        log.warning("SMTP failed (%s); message kept in %s", type(exc).__name__, path.name)
+        raise outbound.DeliveryError(type(exc).__name__) from exc

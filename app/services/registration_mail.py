@@ -1,15 +1,18 @@
 """The e-mails a career seeker gets about their registration, in their own language."""
 
 import enum
+from datetime import datetime
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session, object_session
 
 from app.models import Registration, RegistrationStatus, utcnow
 from app.services import badges
+from app.services import registration as registrations
 from app.services.calendar import event_ics
-from app.services.mail import Attachment, Mail, inline_image_id, send
+from app.services.mail import Attachment, Mail, inline_image_id, queue
 from app.urls import badge_url, public_url
 
 
@@ -40,11 +43,14 @@ def _subject(notice: Notice, event_name: str) -> str:
     }[notice]
 
 
-def send_notice(registration: Registration, notice: Notice, manage_token: str | None) -> bool:
+def send_notice(registration: Registration, notice: Notice, manage_token: str | None, *,
+                once_key: str | None = None) -> bool:
     """E-mail ``notice`` to the person in their language, with their badge, check-in number and the
-    event's calendar file where they hold a place (a waitlisted person gets no badge). A cancelled
-    registration has no live link (``manage_token`` None): the e-mail points to the event's page.
-    Returns False when there is no address to send to."""
+    event's calendar file where they hold a place (a waitlisted person gets no badge): queued in the
+    registration's transaction, sent by the worker once it commits. Without ``manage_token`` (a
+    cancellation ends every link; the "I can't come" page carries none) the e-mail points to the
+    event's page. With ``once_key`` it is queued at most once under that key. Returns False when
+    there is no address to send to."""
     candidate = registration.candidate
     if not candidate.email:
         return False
@@ -72,11 +78,29 @@ def send_notice(registration: Registration, notice: Notice, manage_token: str | 
             html=render_template("registration/email/notice.html", **context),
             attachments=attachments,
         )
-    send(mail)
+    queue(object_session(registration), mail, notice.value, registration_id=registration.id, once_key=once_key)
     return True
 
 
-def send_promotions(promoted: list[tuple[Registration, str]]) -> None:
-    """Tell each person given a place from the waitlist, with the new link made for them."""
+def send_promotions(session: Session, promoted: list[tuple[Registration, str]], now: datetime) -> None:
+    """Tell each person given a place from the waitlist, by e-mail and by text where they agreed
+    to texts, with the new link made for them (the stored links are hashes)."""
+    from app.services import reminders
+
     for registration, manage_token in promoted:
         send_notice(registration, Notice.PROMOTED, manage_token)
+        reminders.text_promoted(session, registration, manage_token, now)
+
+
+def cancel_and_notify(session: Session, registration: Registration, now: datetime) -> list[Registration]:
+    """The one way a person's cancellation is carried out (their page, the "I can't come" page):
+    cancel (which ends every link of theirs), free the place, promote the waitlist, withdraw the
+    reminders not yet sent, and queue the notices: the person's own, pointing to the event's page,
+    and a "place opened" to each promoted person. Returns the promoted registrations."""
+    from app.services import reminders
+
+    promoted = registrations.cancel(session, registration, now)
+    reminders.withdraw(session, registration)
+    send_promotions(session, promoted, now)
+    send_notice(registration, Notice.CANCELLED, None)
+    return [person for person, _link in promoted]

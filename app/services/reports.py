@@ -425,7 +425,7 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
     from flask import render_template
     from weasyprint import HTML
 
-    from app.services import charts, survey_results
+    from app.services import charts, show_rate, survey_results
     from app.services.surveys import SECTOR_LABELS
 
     numbers = event_numbers(session, event, now)
@@ -445,5 +445,6 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
         sector_names=sector_names, generated_at=now,
         surveys=survey_results.event_results(session, event),
         pain_points=survey_results.employer_pain_points(session, event),
+        show_rate=show_rate.for_event(session, event),
     )
     return HTML(string=html).write_pdf()

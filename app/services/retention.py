@@ -19,6 +19,7 @@ from app.models import (
     Event,
     Interview,
     ManageLink,
+    OutboundMessage,
     Referral,
     Registration,
     Response,
@@ -51,6 +52,8 @@ def _clear_registrations(session: Session, registration_ids: list[int]) -> None:
     responses = select(Response.id).where(Response.registration_id.in_(registration_ids))
     session.execute(update(Answer).where(Answer.response_id.in_(responses), Answer.text.is_not(None)).values(text=None))
     session.execute(delete(SurveyLink).where(SurveyLink.registration_id.in_(registration_ids)))
+    # Messages hold addresses and links: those not sent yet are not sent, and none is kept.
+    session.execute(delete(OutboundMessage).where(OutboundMessage.registration_id.in_(registration_ids)))
 
 
 def _remove_identity(session: Session, candidate_ids: list[int], now: datetime) -> None:

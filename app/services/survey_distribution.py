@@ -7,11 +7,10 @@ was invited and reminded, so sending again only reaches people not invited yet. 
 links writes to the database (the caller commits); sending happens after the commit, in the
 person's own language."""
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import Flask, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,11 +30,12 @@ from app.models import (
     SurveyLink,
     SurveyLinkPurpose,
     User,
+    badge_code_is,
 )
 from app.services import audit, badges
 from app.services.contact import normalize_email
 from app.services.errors import DomainError
-from app.services.mail import Mail, send
+from app.services.mail import Mail, queue
 from app.services.survey_results import attendee_ids
 from app.services.surveys import event_survey, is_open, issue_link, survey_window
 from app.urls import public_url
@@ -158,7 +158,7 @@ def entry_by_badge(session: Session, event: Event, raw_code: str, now: datetime)
     survey = open_post_survey(session, event, now)
     code = badge_code_of(raw_code)
     registration = session.scalar(
-        select(Registration).where(Registration.badge_code == code, Registration.event_id == event.id)
+        select(Registration).where(badge_code_is(code), Registration.event_id == event.id)
     ) if code else None
     if registration is None:
         raise DomainError("unknown_badge", _l("We could not find that badge code for this event. Check it and try again."),
@@ -195,7 +195,8 @@ def _subject(purpose: SurveyLinkPurpose, event_name: str) -> str:
 
 
 def send_letters(session: Session, letters: list[SurveyLetter]) -> int:
-    """E-mail each letter in its person's language. Returns how many were sent."""
+    """Queue an e-mail of each letter in its person's language (the worker sends them once the
+    caller commits). Returns how many were queued."""
     registrations = {
         r.id: r for r in session.scalars(
             select(Registration).options(selectinload(Registration.candidate), selectinload(Registration.event))
@@ -219,34 +220,9 @@ def send_letters(session: Session, letters: list[SurveyLetter]) -> int:
                 text=render_template("surveys/email/survey_link.txt", **context),
                 html=render_template("surveys/email/survey_link.html", **context),
             )
-        send(mail)
+        queue(session, mail, f"survey_{letter.purpose.value}", registration_id=registration.id)
         sent += 1
     return sent
-
-
-def send_in_background(app: Flask, letters: list[SurveyLetter]) -> threading.Thread | None:
-    """Send after the response has gone: hundreds of SMTP deliveries must not hold up a request.
-    With ``SURVEY_MAIL_IN_BACKGROUND`` off (tests), send now and return None."""
-    if not letters:
-        return None
-    if not app.config.get("SURVEY_MAIL_IN_BACKGROUND", True):
-        from app.extensions import db
-
-        send_letters(db.session, letters)
-        return None
-
-    def work() -> None:
-        from app.extensions import db
-
-        with app.app_context():
-            try:
-                send_letters(db.session, letters)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name="survey-mail", daemon=True)
-    thread.start()
-    return thread
 
 
 @dataclass

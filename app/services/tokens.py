@@ -1,6 +1,7 @@
 """Random secrets (badge codes, link tokens), the hash they are stored under, and the access
 tokens behind booth, partner and scanner-device links."""
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -22,8 +23,11 @@ def new_secret() -> str:
 
 
 def new_badge_code() -> str:
-    """128 random bits, URL-safe (22 characters): short enough for a QR code that scans fast."""
-    return secrets.token_urlsafe(16)
+    """128 random bits in lower-case base32 (26 characters of a-z and 2-7): short enough for a QR
+    code that scans fast, and the same code whatever case a handheld scanner types it in (Caps
+    Lock on). Codes made before were URL-safe base64; they are matched without regard to case too
+    (``models.registration.badge_code_is``)."""
+    return base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
 
 
 def hash_secret(secret: str) -> str:

@@ -407,8 +407,8 @@ def send_invitations(event: Event) -> str:
     except DomainError as error:
         db.session.rollback()
         return f"Post-event survey not sent: {error.message}"
+    survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
     db.session.commit()
-    survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
     return result.invitation_summary()
 
 
@@ -434,8 +434,8 @@ def remind_survey(slug: str):
         db.session.rollback()
         flash(f"No reminder sent: {error.message}", "error")
     else:
+        survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
         db.session.commit()
-        survey_distribution.send_in_background(current_app._get_current_object(), result.letters)
         flash(f"Reminder sent to {len(result.letters):,} attendees who have not answered"
               f" ({result.skipped:,} answered already or were e-mailed in the last day).", "info")
     return redirect(url_for("surveys.event_surveys", slug=slug))
@@ -502,9 +502,9 @@ def entry_by_email(slug: str):
             db.session.rollback()
             _show_error(form, error)
         else:
-            db.session.commit()
             if letter is not None:
                 survey_distribution.send_letters(db.session, [letter])
+            db.session.commit()
             # The same answer whether or not the address is registered: the page reveals nobody.
             flash(_("If you registered for this event with that address, we have e-mailed you your survey link."), "info")
             return redirect(url_for("surveys.entry", slug=slug))

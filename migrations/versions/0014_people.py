@@ -2,7 +2,7 @@
 registration; a short check-in number per event; the calendar entry's SEQUENCE
 
 Revision ID: 0014
-Revises: 0015
+Revises: 0020
 Create Date: 2026-11-30 09:00:00
 
 Every registration is kept: its one manage-link hash becomes its first ``manage_links`` row (so
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0015'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
@@ -30,6 +30,19 @@ def _name_key(first_name: str, last_name: str) -> str:
     text = f"{first_name} {last_name}".casefold()
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(plain.split())
+
+
+#: 0020's unique index on lower(badge_code). SQLite's batch mode rebuilds ``registrations`` from
+#: its reflection, which cannot see an expression index: dropped before, made again after.
+_FOLDED_BADGE_CODE = 'uq_registrations_badge_code_folded'
+
+
+def _without_folded_badge_code_index():
+    op.drop_index(_FOLDED_BADGE_CODE, table_name='registrations')
+
+
+def _with_folded_badge_code_index():
+    op.create_index(_FOLDED_BADGE_CODE, 'registrations', [sa.text('lower(badge_code)')], unique=True)
 
 
 def upgrade():
@@ -87,6 +100,7 @@ def upgrade():
         batch_op.create_unique_constraint(op.f('uq_candidates_email_name_key'), ['email', 'name_key'])
         batch_op.create_unique_constraint(op.f('uq_candidates_phone_name_key'), ['phone', 'name_key'])
 
+    _without_folded_badge_code_index()
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('checkin_number', sa.Integer(), nullable=True))
     numbered = sa.select(
@@ -104,6 +118,7 @@ def upgrade():
         batch_op.create_check_constraint(op.f('ck_registrations_checkin_number_positive'), 'checkin_number > 0')
         batch_op.drop_constraint(op.f('uq_registrations_manage_token_hash'), type_='unique')
         batch_op.drop_column('manage_token_hash')
+    _with_folded_badge_code_index()
 
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ics_sequence', sa.Integer(), server_default='0', nullable=False))
@@ -127,6 +142,7 @@ def downgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('ics_sequence')
 
+    _without_folded_badge_code_index()
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('manage_token_hash', sa.String(length=64), nullable=True))
     registrations = sa.table('registrations', sa.column('id', sa.Integer), sa.column('manage_token_hash', sa.String))
@@ -152,6 +168,7 @@ def downgrade():
         batch_op.drop_constraint(op.f('ck_registrations_checkin_number_positive'), type_='check')
         batch_op.drop_constraint(op.f('uq_registrations_event_id_checkin_number'), type_='unique')
         batch_op.drop_column('checkin_number')
+    _with_folded_badge_code_index()
 
     with op.batch_alter_table('candidates', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('uq_candidates_phone_name_key'), type_='unique')

@@ -1,10 +1,15 @@
-/* The door scanner: handheld-scanner and camera input, results at arm's length, and offline mode.
+/* The door scanner: handheld-scanner and camera input, answers at arm's length, and offline mode.
  *
- * Every scan gets a nonce made here. Online, it is posted to the server (which logs it and
- * answers). When the network is down (or the server does not answer in time) the scan is checked
- * against the roster kept in IndexedDB (badge-code hashes, first name + last initial), the answer
- * is shown at once, and the scan waits in an IndexedDB queue with its nonce and scan time until
- * it can be uploaded in a batch. A retried upload carries the same nonces, so nothing is doubled.
+ * Every scan gets a nonce made here. It is posted to the server, which logs it and answers. When
+ * there is no answer that works (no network, a timeout, a 5xx from a server whose database is
+ * down) the scan is checked against the roster kept in IndexedDB (short badge-code hashes, first
+ * name + last initial), the answer is shown at once, and the scan waits in an IndexedDB queue with
+ * its nonce and scan time. The queue uploads at the first answer from the server that works; a
+ * retried upload carries the same nonces, so nothing is doubled. What the server then says
+ * differently (someone already let in at another door, a cancelled badge) is shown once.
+ *
+ * The service worker (door-sw.js) keeps this page and its files from the first visit, so the
+ * scanner reopens without a network or while the server answers with errors.
  */
 (function () {
   "use strict";
@@ -13,14 +18,30 @@
   if (!root) return;
 
   const cfg = root.dataset;
+  const text = JSON.parse(document.getElementById("door-messages").textContent);
+  const locale = document.documentElement.lang || "en";
   const form = document.getElementById("scan-form");
   const codeInput = form.querySelector("[name=code]");
   const csrfToken = form.querySelector("[name=csrf_token]").value;
-  const resultBox = () => document.getElementById("scan-result");
+  const resultBox = document.getElementById("scan-result");
   const ONLINE_TIMEOUT_MS = 4000;
-  const timeFormat = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: cfg.timezone });
+  const RETRY_MS = 5000; // while scans wait and the server has not answered: try again this often
+  const EXIT_MODE_MS = 30000; // check-out mode ends by itself after this long without a scan
+  const SAME_CODE_MS = 4000; // the camera ignores the badge it just read until it is out of view this long
+  const timeFormat = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit", timeZone: cfg.timezone });
+  const numberFormat = new Intl.NumberFormat(locale);
 
   // --- Small helpers ---------------------------------------------------------------------------
+
+  /** A message of the page's language with {name} placeholders filled in. */
+  function t(key, values) {
+    return (text[key] || key).replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? String(values[name]) : ""));
+  }
+
+  /** "1 scan" or "3 scans": the message key's _one or _many form. */
+  function tn(key, n, values) {
+    return t(n === 1 ? `${key}_one` : `${key}_many`, { n: numberFormat.format(n), ...values });
+  }
 
   function newNonce() {
     const bytes = new Uint8Array(16);
@@ -29,27 +50,31 @@
   }
 
   function badgeCodeFrom(scanned) {
-    let text = (scanned || "").trim();
-    const at = text.lastIndexOf("/b/");
-    if (at >= 0) text = text.slice(at + 3).split(/[/?#\s]/)[0];
-    return text;
+    let code = (scanned || "").trim();
+    const at = code.toLowerCase().lastIndexOf("/b/");
+    if (at >= 0) code = code.slice(at + 3).split(/[/?#\s]/)[0];
+    return code;
   }
 
-  async function sha256Hex(text) {
+  /** How the roster names a badge: the start of the SHA-256 of its code in lower case
+   * (checkin.code_hash on the server). Codes match whatever case a scanner typed. */
+  async function codeHash(scanned) {
     if (!(window.crypto && crypto.subtle)) return null; // plain http on a LAN address: no hashing
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    const code = badgeCodeFrom(scanned).toLowerCase();
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(code));
+    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    return hex.slice(0, rosterMeta ? rosterMeta.hash_digits : 12);
   }
 
-  function el(tag, className, text) {
+  function el(tag, className, content) {
     const node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
+    if (content !== undefined) node.textContent = content;
     return node;
   }
 
-  function at(iso) {
-    return iso ? timeFormat.format(new Date(iso)) : "";
+  function at(when) {
+    return when ? timeFormat.format(new Date(when)) : "";
   }
 
   // --- IndexedDB: the roster and the queue -------------------------------------------------------
@@ -91,71 +116,184 @@
     clear: () => store("queue", "readwrite", (s) => s.clear()),
   };
 
-  let roster = new Map(); // code hash -> {n, s, c}
+  // The roster: code hash -> {name, status ("" registered, "w" waitlisted, "x" cancelled), arrived (ms)}
+  let roster = new Map();
   let rosterMeta = null;
+
+  function useRoster(saved) {
+    roster = new Map(saved.people.map(([hash, name, status, arrived]) => [
+      hash, { name, status: status || "", arrived: arrived ? arrived * 1000 : null },
+    ]));
+    rosterMeta = saved;
+  }
 
   async function loadRosterFromDb() {
     const saved = await store("roster", "readonly", (s) => s.get(cfg.event));
-    if (saved && saved.identity === cfg.identity) {
-      roster = new Map(saved.people.map((p) => [p.h, p]));
-      rosterMeta = saved;
+    if (saved && saved.identity === cfg.identity && Array.isArray(saved.people[0] || [])) {
+      useRoster(saved);
     } else if (saved) {
-      await store("roster", "readwrite", (s) => s.delete(cfg.event)); // another person's device
+      await store("roster", "readwrite", (s) => s.delete(cfg.event)); // another person's device, or an old format
     }
-    showRosterState();
+    showState();
   }
 
   async function downloadRoster() {
     try {
       const response = await fetch(cfg.rosterUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) return;
+      if (response.status >= 500) serverFailed(); // opened from the kept copy while the server fails
+      if (!response.ok || !(response.headers.get("Content-Type") || "").includes("application/json")) return;
       const body = await response.json();
-      const saved = { event: cfg.event, identity: cfg.identity, generated_at: body.generated_at, people: body.people };
+      const saved = {
+        event: cfg.event, identity: cfg.identity, generated_at: body.generated_at,
+        hash_digits: body.hash_digits, people: body.people,
+      };
       await store("roster", "readwrite", (s) => s.put(saved));
-      roster = new Map(body.people.map((p) => [p.h, p]));
-      rosterMeta = saved;
+      useRoster(saved);
       // Scans still waiting to upload are not in the server's roster yet: keep them marked.
-      for (const item of await queue.all()) markLocally(item);
-      showRosterState();
+      for (const item of await queue.all()) await markLocally(item);
+      serverAnswered();
     } catch (error) {
-      /* offline: keep the roster we have */
+      /* no connection: keep the roster we have */
     }
-  }
-
-  function showRosterState() {
-    const node = document.getElementById("roster-state");
-    if (!node) return;
-    node.textContent = rosterMeta
-      ? `Offline list ready: ${roster.size.toLocaleString("en-US")} people (${at(rosterMeta.generated_at)})`
-      : "Offline list not loaded";
-    root.dataset.rosterReady = rosterMeta ? "true" : "false";
+    showState();
   }
 
   async function markLocally(item) {
-    const hash = item.hash || (await sha256Hex(badgeCodeFrom(item.code)));
-    const person = hash && roster.get(hash);
-    if (person && item.kind === "entry" && !person.c) person.c = item.scanned_at;
+    const person = roster.get(item.hash || (await codeHash(item.code)));
+    if (!person) return;
+    if (item.kind === "entry" && !person.arrived) person.arrived = Date.parse(item.scanned_at);
+  }
+
+  // --- The status banner: connection, what waits on this device, the offline list --------------
+
+  // "online": the server answers; "offline": no network; "trouble": the network is there but the
+  // server fails or does not answer in time.
+  let connection = navigator.onLine ? "online" : "offline";
+  let waiting = 0;
+
+  async function countWaiting() {
+    waiting = (await queue.all()).length;
+    root.dataset.queued = String(waiting);
+    showState();
+    return waiting;
+  }
+
+  function showState() {
+    const saving = connection !== "online" || waiting > 0;
+    const banner = document.getElementById("door-status");
+    banner.className = `door-status door-status--${saving ? "saving" : "online"}`;
+    root.dataset.online = connection === "online" ? "true" : "false";
+    root.dataset.connection = connection;
+    document.getElementById("connection-state").textContent = t(`connection_${connection}`);
+    document.getElementById("queue-state").textContent = waiting
+      ? t("saving_waiting", { n: numberFormat.format(waiting) })
+      : t("nothing_waiting");
+    const rosterState = document.getElementById("roster-state");
+    if (rosterMeta) {
+      const minutes = Math.max(0, Math.round((Date.now() - Date.parse(rosterMeta.generated_at)) / 60000));
+      rosterState.textContent = tn("roster_ready", roster.size, {
+        time: at(rosterMeta.generated_at), age: minutes < 1 ? t("just_now") : tn("minutes_ago", minutes),
+      });
+    } else {
+      rosterState.textContent = t("roster_missing");
+    }
+    root.dataset.rosterReady = rosterMeta ? "true" : "false";
+  }
+
+  function serverAnswered() {
+    const was = connection;
+    connection = "online";
+    if (was !== "online") showState();
+    if (waiting) sync(); // the first answer that works uploads what waits
+  }
+
+  function serverFailed() {
+    connection = navigator.onLine ? "trouble" : "offline";
+    showState();
+    scheduleRetry();
+  }
+
+  // --- Feedback: vibration and a short tone where the device allows -----------------------------
+
+  let audio = null;
+  function unlockAudio() {
+    // Browsers only let a page make sound after a tap or key press.
+    if (!audio && (window.AudioContext || window.webkitAudioContext)) {
+      try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (error) { audio = null; }
+    }
+  }
+  document.addEventListener("pointerdown", unlockAudio, { once: true });
+  document.addEventListener("keydown", unlockAudio, { once: true });
+
+  const FEEDBACK = { // tone -> [vibration pattern, tone frequencies]
+    ok: [[60], [880]], out: [[60, 60, 60], [660, 520]], warn: [[120, 80, 120], [440, 440]], bad: [[300], [220]],
+  };
+
+  function feedback(tone) {
+    const [pattern, notes] = FEEDBACK[tone] || [[], []];
+    if (navigator.vibrate) navigator.vibrate(pattern);
+    if (!audio || audio.state === "closed") return;
+    notes.forEach((frequency, n) => {
+      const start = audio.currentTime + n * 0.16;
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.15, start);
+      gain.gain.exponentialRampToValueAtTime(0.001, start + 0.13);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(start);
+      oscillator.stop(start + 0.14);
+    });
   }
 
   // --- Showing an answer -------------------------------------------------------------------------
 
-  function show(tone, headline, detail, extra) {
-    const box = resultBox();
-    box.className = `scan-result scan-result--${tone}`;
-    box.replaceChildren(el("p", "scan-result__headline", headline));
-    if (detail) box.appendChild(el("p", "scan-result__detail", detail));
-    if (extra) box.appendChild(extra);
-    box.dataset.tone = tone;
+  /** What a scan's answer says: {tone, headline, detail}. Used for the big answer and search rows. */
+  function describe(answer) {
+    const person = answer.registration ? answer.registration.name : "";
+    switch (answer.status) {
+      case "checked_in": {
+        const booked = answer.registration && answer.registration.interviews_booked;
+        return { tone: "ok", headline: t("checked_in", { name: person }), detail: booked ? tn("interviews", booked) : t("no_interviews") };
+      }
+      case "already_checked_in":
+        return {
+          tone: "warn",
+          headline: answer.first_checked_in_by
+            ? t("already_by", { time: at(answer.first_checked_in_at), by: answer.first_checked_in_by })
+            : t("already", { time: at(answer.first_checked_in_at) }),
+          detail: person,
+        };
+      case "checked_out":
+        return { tone: "out", headline: t("checked_out", { name: person }), detail: t("checked_out_detail") };
+      case "not_checked_in":
+        return { tone: "bad", headline: t("not_checked_in", { name: person }), detail: t("not_checked_in_detail") };
+      case "waitlisted":
+        return { tone: "bad", headline: t("waitlisted", { name: person }), detail: answer.message || t("waitlisted_detail") };
+      case "cancelled":
+        return { tone: "bad", headline: t("cancelled"), detail: t("cancelled_detail", { name: person }) };
+      case "wrong_event":
+        return { tone: "bad", headline: t("wrong_event"), detail: t("wrong_event_detail") };
+      case "unknown_code":
+        return { tone: "bad", headline: t("unknown"), detail: t("unknown_detail") };
+      default:
+        return { tone: "bad", headline: t("error"), detail: answer.message || t("try_again") };
+    }
   }
 
-  function interviews(n) {
-    if (!n) return "No interviews booked";
-    return n === 1 ? "1 interview booked today" : `${n} interviews booked today`;
+  function show(tone, headline, detail, extra) {
+    resultBox.className = `scan-result scan-result--${tone}`;
+    resultBox.replaceChildren(el("p", "scan-result__headline", headline));
+    if (detail) resultBox.appendChild(el("p", "scan-result__detail", detail));
+    if (extra) resultBox.appendChild(extra);
+    resultBox.dataset.tone = tone;
+    const box = resultBox.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) resultBox.scrollIntoView({ block: "nearest" });
   }
 
   function undoButton(answer) {
     if (!answer.checkin_id || !["checked_in", "checked_out"].includes(answer.status) || answer.replayed) return null;
-    const button = el("button", "button button--secondary scan-result__undo", "Undo this scan");
+    const button = el("button", "button button--secondary scan-result__undo", t("undo"));
     button.type = "button";
     button.addEventListener("click", async () => {
       button.disabled = true;
@@ -165,9 +303,9 @@
       const url = cfg.undoUrl.replace("/0/undo", `/${answer.checkin_id}/undo`);
       try {
         const response = await fetch(url, { method: "POST", body, headers: { Accept: "application/json" } });
-        show(response.ok ? "idle" : "bad", response.ok ? "Scan undone" : "Could not undo that scan", "Ready for the next scan.");
+        show(response.ok ? "idle" : "bad", response.ok ? t("undone") : t("undo_failed"), t("ready_next"));
       } catch (error) {
-        show("bad", "Could not undo that scan", "No connection. Try again when online.");
+        show("bad", t("undo_failed"), t("undo_offline"));
       }
       focusCode();
     });
@@ -175,50 +313,29 @@
   }
 
   function showAnswer(answer) {
-    const person = answer.registration ? answer.registration.name : "";
-    switch (answer.status) {
-      case "checked_in": {
-        return show("ok", `Checked in — ${person}`, interviews(answer.registration && answer.registration.interviews_booked), undoButton(answer));
-      }
-      case "already_checked_in": {
-        const where = answer.first_checked_in_by ? ` (${answer.first_checked_in_by})` : "";
-        return show("warn", `Already checked in at ${at(answer.first_checked_in_at)}${where}`, person);
-      }
-      case "checked_out":
-        return show("ok", `Checked out — ${person}`, "Scan them again when they come back in.", undoButton(answer));
-      case "not_checked_in":
-        return show("bad", `Not checked in — ${person}`, "Nothing to check out: scan them in first.");
-      case "cancelled":
-        return show("bad", "Registration cancelled", `${person} cancelled. Register them as a walk-in if there is room.`);
-      case "waitlisted":
-        return show("bad", "On the waitlist — not admitted", `${person} has no place yet. Staff can admit them: search their name and choose “Admit from waitlist”.`);
-      case "wrong_event":
-        return show("bad", "Not registered for this event", "This badge is for another event. Register them as a walk-in.");
-      case "unknown_code":
-        return show("bad", "Unknown badge", "No registration has this code. Search by name, or register a walk-in.");
-      default:
-        return show("bad", "Could not check that scan", answer.message || "Try again.");
-    }
+    const said = describe(answer);
+    show(said.tone, said.headline, said.detail, undoButton(answer));
+    feedback(said.tone);
   }
 
-  async function showOffline(item) {
-    const hash = await sha256Hex(badgeCodeFrom(item.code));
-    item.hash = hash;
-    const person = hash && roster.get(hash);
-    const saved = "Saved on this device; it uploads when the connection returns.";
-    if (!person) {
-      return show("bad", "Not on the offline list", `Unknown badge, or registered after the list was loaded. ${saved}`);
+  /** The answer from the offline list; returns what the device said, to compare after upload. */
+  async function answerOffline(item) {
+    item.hash = await codeHash(item.code);
+    const person = item.hash && roster.get(item.hash);
+    const saved = t("saved_here");
+    let said;
+    if (!person) said = ["unknown_code", "bad", t("not_on_list"), `${t("not_on_list_detail")} ${saved}`];
+    else if (person.status === "x") said = ["cancelled", "bad", t("cancelled"), `${t("cancelled_detail", { name: person.name })} ${saved}`];
+    else if (item.kind === "exit") said = ["checked_out", "out", t("checked_out_offline", { name: person.name }), saved];
+    // No place yet: the server refuses them too (409 waitlisted), so the device does not let them in.
+    else if (person.status === "w") said = ["waitlisted", "bad", t("waitlisted", { name: person.name }), `${t("waitlisted_detail")} ${saved}`];
+    else if (person.arrived) said = ["already_checked_in", "warn", t("already", { time: at(person.arrived) }), `${person.name} · ${saved}`];
+    else {
+      person.arrived = Date.parse(item.scanned_at);
+      said = ["checked_in", "ok", t("checked_in_offline", { name: person.name }), saved];
     }
-    if (person.s === "cancelled") return show("bad", "Registration cancelled", `${person.n} cancelled. ${saved}`);
-    if (person.s === "waitlisted" && item.kind !== "exit") {
-      return show("bad", "On the waitlist — not admitted", `${person.n} has no place yet. Ask staff. ${saved}`);
-    }
-    if (item.kind === "exit") {
-      return show("ok", `Checked out (offline) — ${person.n}`, saved);
-    }
-    if (person.c) return show("warn", `Already checked in at ${at(person.c)}`, `${person.n} · ${saved}`);
-    person.c = item.scanned_at;
-    return show("ok", `Checked in (offline) — ${person.n}`, saved);
+    item.shown = said[0];
+    return { status: said[0], tone: said[1], headline: said[2], detail: said[3] };
   }
 
   // --- Scanning ----------------------------------------------------------------------------------
@@ -228,6 +345,7 @@
     codeInput.focus({ preventScroll: true });
   }
 
+  /** The server's answer to one scan, or null when there is none that works (kept for later). */
   async function postScan(item) {
     const body = new FormData();
     body.append("csrf_token", csrfToken);
@@ -241,7 +359,7 @@
         method: "POST", body, signal: controller.signal, credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      if (response.status >= 500 || response.status === 429) return null; // keep it for later
+      if (response.status >= 500 || response.status === 429) return null;
       if (response.redirected && new URL(response.url).pathname === "/login") {
         signedOut = true; // the session ended: keep the scan until they sign in again
         return null;
@@ -263,68 +381,128 @@
   let signedOut = false;
 
   function showSignedOut() {
-    const link = el("a", "button button--secondary", "Sign in again");
+    const link = el("a", "button button--secondary", t("sign_in_again"));
     link.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
-    show("bad", "Signed out — sign in again", "This scan is saved on this device and uploads after you sign in.", link);
+    show("bad", t("signed_out"), t("signed_out_detail"), link);
+    feedback("bad");
   }
 
-  function scan(code, kind) {
+  /** One scan, in order after the ones before it (a handheld scanner's quick second scan sees
+   * the first). ``row`` is a search result to answer on instead of the big answer. */
+  function scan(code, kind, row) {
     const item = {
       code: code.trim(), nonce: newNonce(), kind: kind || "entry",
       scanned_at: new Date().toISOString(), event: cfg.event,
     };
-    if (!item.code) return;
-    // One scan at a time, in order, so a handheld scanner's quick second scan sees the first.
-    busy = busy.then(() => handle(item)).catch(() => undefined);
+    if (!item.code) return busy;
+    busy = busy.then(() => handle(item, row)).catch(() => undefined);
     return busy;
   }
 
-  async function handle(item) {
+  async function handle(item, row) {
     root.dataset.busy = "true";
     let answer = null;
-    if (navigator.onLine) {
+    // While the server is failing, answer from the offline list at once instead of making the
+    // line wait for each timeout; the queue's retries find out when it is back.
+    if (navigator.onLine && connection === "online") {
       try {
         answer = await postScan(item);
       } catch (error) {
         answer = null; // network error or timeout
       }
     }
+    let said;
     if (answer) {
-      showAnswer(answer);
-      markLocally(item);
+      said = describe(answer);
+      if (!row) showAnswer(answer);
+      await markLocally(item);
+      serverAnswered();
     } else {
+      said = await answerOffline(item);
       await queue.add(item);
       if (signedOut) showSignedOut();
-      else await showOffline(item);
-      await showQueueState();
+      else if (!row) { show(said.tone, said.headline, said.detail); feedback(said.tone); }
+      await countWaiting();
+      if (!signedOut) serverFailed();
     }
+    if (row) answerOnRow(row, said);
     root.dataset.busy = "false";
     root.dataset.scans = String(Number(root.dataset.scans || 0) + 1);
+    afterScan(item);
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const kind = (form.querySelector("[name=kind]:checked") || {}).value;
     const code = codeInput.value;
     focusCode();
-    scan(code, kind);
+    scan(code, mode);
   });
 
-  // Search results: "Check in" buttons go through the same path (offline too).
+  // --- Check-out mode: deliberate, one scan, time-limited, its own colour ------------------------
+
+  let mode = "entry";
+  let exitTimer = null;
+  const submitButton = form.querySelector("button[type=submit]");
+  const exitButton = document.getElementById("exit-mode");
+  const exitBanner = document.getElementById("exit-banner");
+  const exitLock = document.getElementById("exit-lock");
+
+  function setMode(next) {
+    mode = next;
+    clearTimeout(exitTimer);
+    const exit = mode === "exit";
+    root.classList.toggle("door-scanner--exit", exit);
+    root.dataset.mode = mode;
+    exitBanner.hidden = !exit;
+    exitButton.textContent = exit ? t("back_to_entry") : t("exit_mode");
+    exitButton.setAttribute("aria-pressed", exit ? "true" : "false");
+    submitButton.textContent = exit ? t("check_out") : t("check_in");
+    if (exit && !(exitLock && exitLock.checked)) exitTimer = setTimeout(() => setMode("entry"), EXIT_MODE_MS);
+  }
+
+  function afterScan(item) {
+    if (item.kind !== "exit") return;
+    if (exitLock && exitLock.checked) return; // staff keep a dedicated exit door in check-out mode
+    setMode("entry");
+  }
+
+  document.querySelector(".door-kind").hidden = true; // the no-JavaScript choice; the page uses modes
+  document.getElementById("exit-controls").hidden = false;
+  exitButton.addEventListener("click", () => { setMode(mode === "exit" ? "entry" : "exit"); focusCode(); });
+  if (exitLock) exitLock.addEventListener("change", () => setMode(mode));
+
+  // --- Search: check in from a result, answered on its row and aloud ----------------------------
+
+  const searchStatus = document.getElementById("search-status");
+
+  function answerOnRow(row, said) {
+    const state = row.querySelector(".search-result__state");
+    state.textContent = said.headline;
+    state.className = `search-result__state search-result__state--${said.tone}`;
+    const action = row.querySelector(".search-result__action");
+    if (action && said.tone !== "bad") action.hidden = true;
+    searchStatus.textContent = `${said.headline}${said.detail ? `. ${said.detail}` : ""}`;
+    feedback(said.tone);
+  }
+
   document.addEventListener("submit", (event) => {
     const target = event.target;
     if (target === form || !target.classList || !target.classList.contains("js-scan")) return;
     event.preventDefault();
-    scan(target.querySelector("[name=code]").value, "entry");
-    focusCode();
+    const row = target.closest(".search-result");
+    target.querySelector("button").disabled = true;
+    scan(target.querySelector("[name=code]").value, "entry", row).then(() => {
+      target.querySelector("button").disabled = false;
+    });
   });
 
-  // The button says what a scan will do.
-  const submitButton = form.querySelector("button[type=submit]");
-  form.querySelectorAll("[name=kind]").forEach((radio) => radio.addEventListener("change", () => {
-    submitButton.textContent = radio.value === "exit" && radio.checked ? "Check out" : "Check in";
-    focusCode();
-  }));
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const results = event.detail && event.detail.target && event.detail.target.id === "search-results"
+      ? document.getElementById("search-results") : null;
+    if (!results || !results.dataset.query) { if (results) searchStatus.textContent = ""; return; }
+    const found = Number(results.dataset.found || 0);
+    searchStatus.textContent = found ? tn("found", found) : t("found_none");
+  });
 
   // The field keeps focus for handheld scanners, unless the volunteer is using another control.
   codeInput.addEventListener("blur", () => {
@@ -336,58 +514,100 @@
 
   // --- Uploading the queue -----------------------------------------------------------------------
 
-  async function showQueueState() {
-    const waiting = (await queue.all()).length;
-    const node = document.getElementById("queue-state");
-    node.textContent = waiting === 1 ? "1 scan waiting to upload" : `${waiting} scans waiting to upload`;
-    root.dataset.queued = String(waiting);
-    return waiting;
-  }
-
-  function showConnection() {
-    const online = navigator.onLine;
-    document.getElementById("connection-state").textContent = online ? "Online" : "Offline";
-    root.dataset.online = online ? "true" : "false";
-  }
-
   let syncing = null;
+  let retryTimer = null;
 
   function sync() {
     if (!syncing) syncing = doSync().finally(() => { syncing = null; });
     return syncing;
   }
 
+  function scheduleRetry() {
+    if (retryTimer || !waiting) return;
+    retryTimer = setTimeout(() => { retryTimer = null; sync(); }, RETRY_MS);
+  }
+
   async function doSync() {
     const items = await queue.all();
-    if (!items.length || !navigator.onLine) return showQueueState();
-    const scans = items.slice(0, 500).map((i) => ({ code: i.code, nonce: i.nonce, scanned_at: i.scanned_at, kind: i.kind, offline: true }));
+    if (!items.length || !navigator.onLine) return countWaiting();
+    const batch = items.slice(0, 500);
+    const scans = batch.map((i) => ({ code: i.code, nonce: i.nonce, scanned_at: i.scanned_at, kind: i.kind, offline: true }));
+    let uploaded = false;
     try {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 3 * ONLINE_TIMEOUT_MS);
       const response = await fetch(cfg.batchUrl, {
-        method: "POST", credentials: "same-origin",
+        method: "POST", credentials: "same-origin", signal: controller.signal,
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
         body: JSON.stringify({ scans }),
-      });
+      }).finally(() => clearTimeout(timer));
       const type = response.headers.get("Content-Type") || "";
-      if (response.ok && type.includes("application/json")) {
+      if (response.ok && type.includes("application/json") && !response.redirected) {
         const body = await response.json();
         // Every answered scan is in the server's log (or can never be: malformed); drop them all.
         await queue.remove(body.results.map((r) => r.nonce).filter(Boolean));
-        const duplicates = body.results.filter((r) => r.duplicate).length;
-        if (duplicates) root.dataset.duplicates = String(duplicates);
-        downloadRoster();
+        reportUpload(batch, body.results);
+        uploaded = true;
       }
     } catch (error) {
-      /* still offline */
+      /* no connection, or no answer in time */
     }
-    const left = await showQueueState();
-    if (left && navigator.onLine && items.length > 500) return doSync();
+    const left = await countWaiting();
+    if (uploaded) {
+      connection = "online";
+      showState();
+      downloadRoster();
+      if (left) return doSync();
+    } else {
+      serverFailed();
+    }
     return left;
   }
 
-  window.addEventListener("online", () => { showConnection(); sync(); });
-  window.addEventListener("offline", showConnection);
+  /** After an upload: say so, and list what the server decided differently from this device
+   * (already let in at another door, cancelled, refused), until the volunteer has seen it. */
+  function reportUpload(batch, results) {
+    const shown = new Map(batch.map((i) => [i.nonce, i.shown]));
+    const problems = results.filter((r) => {
+      if (["checked_in", "checked_out"].includes(r.status)) return false;
+      return shown.get(r.nonce) !== r.status; // the device already showed this one as it is
+    });
+    const already = problems.filter((r) => r.status === "already_checked_in").length;
+    const refused = problems.length - already;
+    // The "saved on this device" answer is out of date once its scan has uploaded.
+    if (resultBox.querySelector(".scan-result__detail") && resultBox.textContent.includes(t("saved_here"))) {
+      show("idle", tn("uploaded", results.length), t("ready_next"));
+    }
+    if (!problems.length) return;
+    const panel = document.getElementById("sync-report");
+    const list = el("ul", "sync-report__list");
+    for (const r of problems) {
+      const said = describe(r);
+      list.appendChild(el("li", `sync-report__item sync-report__item--${said.tone}`,
+        r.registration ? `${r.registration.name}: ${said.headline}` : said.headline));
+    }
+    const summary = [];
+    if (already) summary.push(tn("report_already", already));
+    if (refused) summary.push(tn("report_refused", refused));
+    const dismiss = el("button", "button button--secondary", t("report_dismiss"));
+    dismiss.type = "button";
+    dismiss.addEventListener("click", () => { panel.hidden = true; panel.replaceChildren(); focusCode(); });
+    panel.replaceChildren(el("h2", "sync-report__title", summary.join(" · ")), list, dismiss);
+    panel.hidden = false;
+    feedback("warn");
+  }
+
+  window.addEventListener("online", () => { connection = "online"; showState(); sync(); });
+  window.addEventListener("offline", () => { connection = "offline"; showState(); });
   setInterval(() => { if (navigator.onLine) sync(); }, 15000);
-  setInterval(() => { if (navigator.onLine) downloadRoster(); }, 5 * 60 * 1000);
+  setInterval(() => { if (navigator.onLine) downloadRoster(); else showState(); }, 60 * 1000);
+  // The live counts answer every few seconds (htmx): an answer that works means the server is back.
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail && event.detail.xhr;
+    if (!xhr) return;
+    if (xhr.status >= 200 && xhr.status < 400) serverAnswered();
+    else if (xhr.status === 0 || xhr.status >= 500) serverFailed();
+  });
 
   // --- Signing out: upload what we can, then forget the roster and the queue ---------------------
 
@@ -402,67 +622,101 @@
       if (signOut.dataset.cleared) return;
       event.preventDefault();
       const left = await sync();
-      if (left && !window.confirm(`${left} scans could not be uploaded (no connection). Sign out anyway and lose them?`)) return;
+      if (left && !window.confirm(tn("sign_out_confirm", left))) return;
       await forgetEverything();
       signOut.dataset.cleared = "true";
       signOut.submit();
     });
   });
 
-  // --- Camera ------------------------------------------------------------------------------------
+  // --- Camera: the preview at the top with the answer over it ------------------------------------
 
   function setUpCamera() {
     const toggle = document.getElementById("camera-toggle");
     const video = document.getElementById("camera-view");
+    const stage = document.getElementById("door-stage");
     if (!toggle || !window.QrScanner || !navigator.mediaDevices) return;
     toggle.hidden = false;
     let scanner = null;
     let lastCode = "";
-    let lastAt = 0;
+    let lastSeen = 0;
+
+    function stop() {
+      scanner.stop();
+      scanner.destroy();
+      scanner = null;
+      video.hidden = true;
+      stage.classList.remove("door-stage--camera");
+      toggle.textContent = t("camera_start");
+      toggle.setAttribute("aria-pressed", "false");
+    }
 
     toggle.addEventListener("click", async () => {
       if (scanner) {
-        scanner.stop();
-        scanner.destroy();
-        scanner = null;
-        video.hidden = true;
-        toggle.textContent = "Scan with the camera";
+        stop();
         focusCode();
         return;
       }
       video.hidden = false;
-      toggle.textContent = "Stop the camera";
+      stage.classList.add("door-stage--camera");
+      toggle.textContent = t("camera_stop");
+      toggle.setAttribute("aria-pressed", "true");
+      stage.scrollIntoView({ block: "start" });
       scanner = new QrScanner(video, (found) => {
         const now = Date.now();
-        // The same badge held in front of the camera reads many times a second: once is enough.
-        if (found.data === lastCode && now - lastAt < 3000) return;
+        // A badge held in front of the camera reads many times a second: it counts once, until it
+        // has been out of view for a few seconds.
+        const same = found.data === lastCode && now - lastSeen < SAME_CODE_MS;
         lastCode = found.data;
-        lastAt = now;
-        if (navigator.vibrate) navigator.vibrate(60);
-        scan(found.data, (form.querySelector("[name=kind]:checked") || {}).value);
+        lastSeen = now;
+        if (same) return;
+        scan(found.data, mode);
       }, { returnDetailedScanResult: true, preferredCamera: "environment", maxScansPerSecond: 8 });
       try {
         await scanner.start();
       } catch (error) {
-        show("bad", "The camera did not start", "Allow camera access for this site, or use a handheld scanner or the search.");
-        scanner.destroy();
-        scanner = null;
-        video.hidden = true;
-        toggle.textContent = "Scan with the camera";
+        stop();
+        show("bad", t("camera_failed"), t("camera_failed_detail"));
       }
     });
   }
 
+  // --- Keeping this page for offline use ----------------------------------------------------------
+
+  /** Ask the service worker to keep this page and every file it loads, so one visit is enough
+   * to reopen the scanner with no network or while the server fails. */
+  async function keepForOffline() {
+    if (!("serviceWorker" in navigator && window.isSecureContext)) return;
+    try {
+      await navigator.serviceWorker.register(cfg.swUrl, { scope: "/door/" });
+      const registration = await navigator.serviceWorker.ready;
+      const files = new Set([cfg.manifestUrl]);
+      document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=prefetch], link[rel=icon]").forEach((node) => {
+        files.add(node.getAttribute("src") || node.getAttribute("href"));
+      });
+      document.querySelectorAll("[data-worker-url]").forEach((node) => files.add(node.dataset.workerUrl));
+      const kept = await new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => resolve(event.data && event.data.kept);
+        registration.active.postMessage({ type: "keep", page: window.location.pathname, files: [...files] }, [channel.port2]);
+        setTimeout(() => resolve(false), 30000);
+      });
+      root.dataset.offlineReady = kept ? "true" : "false";
+    } catch (error) {
+      root.dataset.offlineReady = "false";
+    }
+  }
+
   // --- Start -------------------------------------------------------------------------------------
 
-  if ("serviceWorker" in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register(cfg.swUrl, { scope: "/door/" }).catch(() => undefined);
-  }
-  showConnection();
+  setMode("entry");
+  showState();
   setUpCamera();
   focusCode();
+  keepForOffline();
   openDb()
     .then(loadRosterFromDb)
+    .then(countWaiting)
     .then(() => { if (navigator.onLine) return downloadRoster(); })
     .then(sync)
     .then(() => { root.dataset.ready = "true"; })
