@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.formatting import current_locale
 from app.models import Language
 from app.services.surveys import EMPLOYMENT_STATUS_CHOICES
 
@@ -46,8 +47,7 @@ class WalkInForm(FlaskForm):
         validators=[InputRequired()],
     )
     employment_status = RadioField(
-        _l("Employment status"),
-        choices=[SelectChoice(c["value"], c["en"]) for c in EMPLOYMENT_STATUS_CHOICES],
+        _l("Employment status"), choices=[],  # set per request, in the page's language
         validators=[InputRequired(_l("Ask them for their employment status."))],
     )
     referral_code = SelectField(_l("Referred by (optional)"), choices=[], validate_choice=False)
@@ -57,6 +57,13 @@ class WalkInForm(FlaskForm):
     )
     consent_email = BooleanField(_l("They want e-mails about future hiring events"))
     nonce = HiddenField(validators=[InputRequired(), Length(max=64)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The survey's own labels, in the door page's language.
+        self.employment_status.choices = [
+            SelectChoice(c["value"], c[current_locale()]) for c in EMPLOYMENT_STATUS_CHOICES
+        ]
 
 
 class DeviceForm(FlaskForm):
