@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.models import Candidate, CheckIn, OrganizationKind, Referral, Registration, Role, TokenScope
+from app.models import (
+    Candidate, CheckIn, OrganizationKind, Referral, Registration, RegistrationStatus, Role, TokenScope,
+)
 from app.services.tokens import issue_token
 from tests import factories
 from tests.e2e.conftest import axe_violations
@@ -176,6 +178,36 @@ def test_one_visit_is_enough_to_reopen_the_scanner_offline(phone: Page, committe
     expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
     assert _stored(phone, "roster") == 0
     assert phone.evaluate("async () => (await caches.keys()).length") == 0
+
+
+def test_a_waitlisted_badge_is_refused_in_red_online_and_offline(phone: Page, committed):
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=1)
+    factories.make_registration(session, event)
+    waiting = factories.make_registration(session, event, factories.make_candidate(session, first_name="Rosa", last_name="Díaz"),
+                                          status=RegistrationStatus.WAITLISTED)
+    session.commit()
+    code = waiting.badge_code
+    session.rollback()  # read nothing more here: the live server writes to the same SQLite file
+
+    _sign_in_and_open_the_scanner(phone, volunteer)
+    result = phone.locator("#scan-result")
+    _handheld_scan(phone, code)
+    expect(result).to_have_class(re.compile("scan-result--bad"))
+    expect(result).to_contain_text("On the waitlist — Rosa Díaz")
+    expect(result).to_contain_text("Rosa Díaz has no place yet. Staff can admit them")  # the server's words
+    assert axe_violations(phone) == []
+
+    phone.context.set_offline(True)
+    _handheld_scan(phone, code)
+    expect(result).to_have_class(re.compile("scan-result--bad"))
+    expect(result).to_contain_text("They are on the waitlist: ask staff before letting them in.")
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-state")).to_have_text("Nothing waiting to upload", timeout=15000)
+    expect(phone.locator("#sync-report")).to_be_hidden()  # the server said what the device had said
+    with committed.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.successful)) == 0
 
 
 def test_the_scanner_keeps_going_while_the_database_is_down(phone: Page, committed):
