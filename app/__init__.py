@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
+    from app import boundary
+
+    boundary.init_app(app)  # before the blueprints: their URLs use its ``int`` converter
     _init_extensions(app)
     _register_blueprints(app)
 

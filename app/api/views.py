@@ -29,7 +29,13 @@ def _checkin_limit() -> str:
     return current_app.config.get("CHECKIN_RATE_LIMIT") or DEFAULT_CHECKIN_RATE_LIMIT
 
 
+#: Refusals that are a conflict with what is logged, not a malformed request.
+_CONFLICTS = {"nonce_reused"}
+
+
 def _error(error: DomainError, http_status: int = 400):
+    if error.code in _CONFLICTS:
+        http_status = 409
     return jsonify(status="error", error=error.code, message=str(error.message), field=error.field), http_status
 
 
