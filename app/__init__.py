@@ -32,8 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
-    from app import boundary
+    from app import boundary, log_redaction
 
+    log_redaction.install()
     boundary.init_app(app)  # before the blueprints: their URLs use its ``int`` converter
     _init_extensions(app)
     _register_blueprints(app)
@@ -87,13 +88,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        user_id, _, generation = session_id.partition(":")
-        if not user_id.isdigit() or not generation.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.is_active or user.session_generation != int(generation):
-            return None
-        return user
+        from app.services.users import session_user
+
+        return session_user(db.session, session_id)
 
     babel.init_app(app, locale_selector=_select_locale)
 

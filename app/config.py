@@ -96,7 +96,9 @@ def from_environment() -> dict:
 
 
 DEFAULTS: dict = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # a PostgreSQL restart drops connections
+    # pool_pre_ping: a PostgreSQL restart drops connections. hide_parameters: a database error's
+    # message and traceback never carry the values (names, e-mails, phones) of its statement.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_DURATION": 0,

@@ -9,7 +9,7 @@ from app.extensions import db, limiter
 from app.models import Role, utcnow
 from app.security import start_session_clock
 from app.services import audit
-from app.services.users import authenticate
+from app.services.users import authenticate, end_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -49,6 +49,8 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user)
+            session["_user_id"] = start_session(db.session, user, utcnow())
+            db.session.commit()
             start_session_clock()
             return redirect(_safe_next(request.args.get("next")) or _landing_for(user.role))
     return render_template("auth/login.html", form=form)
@@ -58,6 +60,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         audit.record(db.session, "auth.logout", actor_user=current_user._get_current_object())
+        end_session(db.session, session["_user_id"], utcnow())
         db.session.commit()
     logout_user()
     session.clear()
