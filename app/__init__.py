@@ -59,6 +59,7 @@ def _instance_secret_key(instance: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app import rate_limits
     from app.database import configure_engine, render_migration_type
     from app.models import User
 
@@ -71,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For, so rate limits
         # count people, not the proxy.

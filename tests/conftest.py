@@ -52,6 +52,10 @@ def app(tmp_path_factory) -> Iterator[Flask]:
             # the limits themselves set real ones.
             "LOGIN_RATE_LIMIT": "100000/minute",
             "REGISTRATION_RATE_LIMIT": "100000/minute",
+            # Counting in the database takes a connection of its own, which would wait on the
+            # write lock a SQLite test's rolled-back transaction holds; test_rate_limits.py counts
+            # in the database (and in Redis, and across gunicorn workers) on its own.
+            "RATELIMIT_STORAGE_URI": "hireday-memory://",
         }
     )
     # No app context stays pushed: each request must get its own (and its own ``g``), as in production.

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from app.auth.forms import LoginForm
 from app.extensions import db, limiter
 from app.models import Role, utcnow
+from app.rate_limits import sign_in_key
 from app.security import start_session_clock
 from app.services import audit
 from app.services.users import authenticate, end_session, start_session
@@ -29,10 +30,12 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Only failed attempts count (the form comes back; a sign-in redirects): a door team behind one
-# venue address signing in together at opening time is never locked out.
+# Only failed attempts count (the form comes back; a sign-in redirects), per address and account:
+# a door team behind one venue address signing in together at opening time is never locked out,
+# nor is anyone there by someone else's wrong passwords.
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=lambda r: r.status_code != 302
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=sign_in_key,
+    deduct_when=lambda r: r.status_code != 302,
 )
 def login():
     if current_user.is_authenticated:
