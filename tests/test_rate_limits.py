@@ -27,9 +27,23 @@ from tests.conftest import csrf_token
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_two_processes_counting_in_the_database_share_one_count(committed):
+@pytest.fixture
+def storages(committed):
+    """``storages(n)``: n database storages, each with its own engine, as n processes would have."""
+    made = []
+
+    def make(n: int) -> list[DatabaseStorage]:
+        made.extend(DatabaseStorage() for _ in range(n))
+        return made[-n:]
+
+    yield make
+    for storage in made:
+        storage.engine().dispose()
+
+
+def test_two_processes_counting_in_the_database_share_one_count(storages):
     """Two storages stand for two worker processes (or hosts): each has its own engine."""
-    workers = [FixedWindowRateLimiter(DatabaseStorage()) for _ in range(2)]
+    workers = [FixedWindowRateLimiter(storage) for storage in storages(2)]
     limit = parse("10/minute")
     allowed = [workers[n % 2].hit(limit, "login", "10.0.0.7") for n in range(15)]
     assert allowed == [True] * 10 + [False] * 5
@@ -38,8 +52,8 @@ def test_two_processes_counting_in_the_database_share_one_count(committed):
     assert stats.remaining == 0 and 0 < stats.reset_time - time.time() <= 60
 
 
-def test_an_expired_window_starts_again_from_one(committed):
-    storage = DatabaseStorage()
+def test_an_expired_window_starts_again_from_one(storages):
+    (storage,) = storages(1)
     assert storage.incr("k", expiry=1) == 1 and storage.incr("k", expiry=1) == 2
     time.sleep(1.1)
     assert storage.get("k") == 0 and storage.incr("k", expiry=1) == 1

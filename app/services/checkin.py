@@ -145,6 +145,8 @@ class LoggedScan(NamedTuple):
     scanned_at: datetime
     is_duplicate: bool
     error_code: str | None
+    #: The device's time as sent, when it was implausible (``scanned_at`` is then the receive time).
+    scanned_at_as_sent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ class ScanResult:
             "scanned_at": _iso(self.checkin.scanned_at),
             "replayed": self.replayed,
             "duplicate": self.checkin.is_duplicate,
+            # The device's clock was far off: ``scanned_at`` is when the server received the scan.
+            "clock_implausible": self.checkin.scanned_at_as_sent is not None,
         }
         if self.person is not None and self.status != ScanStatus.WRONG_EVENT:
             body["registration"] = {
@@ -395,6 +399,7 @@ _PERSON_BY_ID = Prepared(_PERSON.where(_REGISTRATIONS.c.id == bindparam("registr
 _LOGGED = (
     _CHECKINS.c.id, _CHECKINS.c.event_id, _CHECKINS.c.registration_id, _CHECKINS.c.raw_code, _CHECKINS.c.nonce,
     _CHECKINS.c.kind, _CHECKINS.c.scanned_at, _CHECKINS.c.is_duplicate, _CHECKINS.c.error_code,
+    _CHECKINS.c.scanned_at_as_sent,
 )
 _BY_NONCE = Prepared(
     select(*_LOGGED, _CHECKINS.c.device_token_id, _CHECKINS.c.user_id).where(_CHECKINS.c.nonce == bindparam("nonce"))
@@ -500,7 +505,7 @@ def check_in(
         return replayed
     logged = LoggedScan(
         new_id, event_id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
-        row["is_duplicate"], row["error_code"],
+        row["is_duplicate"], row["error_code"], as_sent,
     )
     if first_entry is None and _status_of(logged) == ScanStatus.CHECKED_IN:
         first_entry = ScanRef(new_id, scan.kind, scanned_at, scanner.name)
