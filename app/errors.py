@@ -4,6 +4,7 @@ answers while the database is unreachable."""
 import logging
 import time
 
+import sqlalchemy as sa
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -70,14 +71,14 @@ class _Outage:
 
     @classmethod
     def failed(cls, error: Exception) -> None:
-        g.database_failed = True
         if cls.since is None:
             cls.since = time.monotonic()
             log.error("database unavailable (%s); answering 503 until it is back", type(error).__name__)
 
     @classmethod
-    def succeeded(cls) -> None:
-        if cls.since is not None and not g.get("database_failed"):
+    def connected(cls, *_connection_details) -> None:
+        """The pool handed out a live connection (PostgreSQL's is pinged first): the database is back."""
+        if cls.since is not None:
             log.warning("database reachable again after %.1f s", time.monotonic() - cls.since)
             cls.since = None
 
@@ -96,12 +97,6 @@ def _database_unavailable(error: Exception):
                        message="The database is unreachable; nothing was saved. Retry shortly.")
         return body, 503, headers
     return _plain_page(503), 503, headers
-
-
-def _after_request(response):
-    if request.endpoint != "static" and response.status_code < 500:
-        _Outage.succeeded()
-    return response
 
 
 def _tolerant_teardown(teardown):
@@ -125,7 +120,8 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(error_class, _database_unavailable)
     # Unhandled exceptions are logged by Flask and reach this as a 500 InternalServerError.
     app.register_error_handler(HTTPException, _render)
-    app.after_request(_after_request)
+    with app.app_context():
+        sa.event.listen(db.engine, "checkout", _Outage.connected)
     app.teardown_appcontext_funcs[:] = [
         _tolerant_teardown(f) if getattr(f, "__self__", None) is db else f for f in app.teardown_appcontext_funcs
     ]

@@ -48,6 +48,10 @@ _EXPIRY = sa.select(_COUNTERS.c.expires_at).where(_COUNTERS.c.key == sa.bindpara
 _SWEEP = sa.delete(_COUNTERS).where(_COUNTERS.c.expires_at <= sa.bindparam("now"))
 
 
+def _sqlite_synchronous_normal(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
 class DatabaseStorage(Storage):
     """``hireday-database://``: fixed-window counters in the ``rate_limit_counters`` table, one
     upsert per counted request.
@@ -80,9 +84,13 @@ class DatabaseStorage(Storage):
                 url = db.engine.url
                 if url.get_backend_name() == "sqlite":
                     self._engine = sa.create_engine(url, hide_parameters=True, connect_args={"timeout": 15})
+                    # As the app's own connections (app.database): no flush to disk at each commit.
+                    sa.event.listen(self._engine, "connect", _sqlite_synchronous_normal)
                 else:
+                    # A count lost in a crash costs nothing worth a disk flush per request.
                     self._engine = sa.create_engine(
-                        url, hide_parameters=True, pool_size=2, max_overflow=8, pool_pre_ping=True
+                        url, hide_parameters=True, pool_size=2, max_overflow=8, pool_pre_ping=True,
+                        connect_args={"options": "-c synchronous_commit=off"},
                     )
                 self._engine_pid = os.getpid()
             return self._engine

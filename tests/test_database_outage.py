@@ -6,10 +6,16 @@ The database here is really unreachable: an app pointed at a PostgreSQL port nob
 (or, for SQLite, a file in a directory that does not exist)."""
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from app import create_app, errors
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -55,3 +61,27 @@ def test_one_log_line_per_outage_not_a_traceback_per_request(lost, caplog):
     problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(problems) == 1, [r.getMessage() for r in problems]
     assert "database unavailable" in problems[0].getMessage() and not problems[0].exc_info
+
+
+def test_the_outage_ends_with_one_line_and_nothing_was_lost(tmp_path, caplog):
+    """The database comes back (here: the SQLite file's folder appears and is migrated): the
+    next request is served, and the outage is closed with one line."""
+    folder = tmp_path / "mounted-later"
+    app = create_app({"TESTING": True, "SECRET_KEY": "outage", "BASE_URL": "https://hireday.test",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'hireday.sqlite3'}"})
+    errors._Outage.since = None
+    caplog.set_level(logging.WARNING)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/").status_code == 503
+    folder.mkdir()
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
+                   capture_output=True, env={**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'hireday.sqlite3'}"})
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 200
+    messages = [r.getMessage() for r in caplog.records if r.name == "app.errors"]
+    assert len(messages) == 2 and messages[0].startswith("database unavailable") and "reachable again" in messages[1]
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
