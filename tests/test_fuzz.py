@@ -140,16 +140,9 @@ def test_no_address_answers_500(client, open_event, path, value):
 
 @pytest.fixture
 def booking_page(db, open_event):
-    from app.services import bookings
-    from app.services.registration import new_manage_token
-
-    hotel = factories.make_participation(db.session, open_event, factories.make_organization(db.session),
-                                         interview_minutes=15, interview_starts_at=open_event.starts_at,
-                                         interview_ends_at=open_event.starts_at + timedelta(hours=1))
-    bookings.generate_slots(db.session, hotel)
-    token = new_manage_token(factories.make_registration(db.session, open_event))
+    page = factories.make_booking_page(db.session, open_event)
     db.session.commit()
-    return f"/r/{token}"
+    return page
 
 
 @FUZZ
