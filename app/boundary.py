@@ -39,8 +39,8 @@ def unstorable(text: str) -> bool:
 
 
 def storable(text: str) -> str:
-    """``text`` without NUL characters, with each lone surrogate replaced by U+FFFD (as invalid
-    UTF-8 in a request already is)."""
+    """``text`` without NUL characters, with each lone surrogate replaced by U+FFFD. (Bytes that
+    are not UTF-8 never get this far: Werkzeug keeps them as the percent-escapes that were sent.)"""
     return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
 
 
