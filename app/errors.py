@@ -73,7 +73,9 @@ class _Outage:
     def failed(cls, error: Exception) -> None:
         if cls.since is None:
             cls.since = time.monotonic()
-            log.error("database unavailable (%s); answering 503 until it is back", type(error).__name__)
+            # The driver's own first line ("connection refused", "database is locked"): no SQL, no values.
+            cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            log.error("database unavailable (%s: %s); answering 503 until it is back", type(error).__name__, cause)
 
     @classmethod
     def connected(cls, *_connection_details) -> None:
