@@ -5,7 +5,6 @@ sign-ins counted per account and address, so a venue's shared address keeps its 
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from app.models import Role
 from app.rate_limits import DatabaseStorage
 from tests import factories
 from tests.conftest import csrf_token
+from tests.servers import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,16 +90,10 @@ def test_a_429_says_when_to_retry_and_other_accounts_at_the_address_still_sign_i
     limiter.reset()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
     """The finding as measured: with 5 workers and a limit of 10, 23-46 wrong passwords went
     through. Now exactly 10 do, whichever workers answer, on the default (database) storage."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "5", "SECRET_KEY": "x",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}", "LOGIN_RATE_LIMIT": "10/minute"}
     for name in ("RATELIMIT_STORAGE_URI", "REDIS_URL"):
@@ -114,12 +108,7 @@ def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port, seconds=30)
 
         def sign_in(email: str, password: str) -> tuple[int, str | None]:
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),

@@ -1,9 +1,11 @@
 """hostile input: a scan's implausible device time kept as sent, per-session sign-in, shared rate limits
 
 Revision ID: 0021_hostile_input
-Revises: 0005
+Revises: 0019_spanish_text
 Create Date: 2026-11-30 09:00:00
 
+The column is added and dropped in place (recreate='never'), as in 0019: a copy-and-rename of
+``checkins`` is never needed for it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,13 +13,13 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021_hostile_input'
-down_revision = '0005'
+down_revision = '0019_spanish_text'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('checkins', schema=None) as batch_op:
+    with op.batch_alter_table('checkins', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('scanned_at_as_sent', sa.String(length=64), nullable=True))
 
     op.create_table(
@@ -53,5 +55,5 @@ def downgrade():
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
     op.drop_table('user_sessions')
-    with op.batch_alter_table('checkins', schema=None) as batch_op:
+    with op.batch_alter_table('checkins', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('scanned_at_as_sent')
