@@ -97,11 +97,16 @@ class BoundedJSONProvider(DefaultJSONProvider):
 # --- Form fields ------------------------------------------------------------------------------------
 
 
+def fits_stored_int(value: int) -> bool:
+    """Can an integer column hold ``value`` (on PostgreSQL as on SQLite)?"""
+    return MIN_STORED_INT <= value <= MAX_STORED_INT
+
+
 def _out_of_range(value) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return not MIN_STORED_INT <= value <= MAX_STORED_INT
+        return not fits_stored_int(value)
     if isinstance(value, datetime | date):
         return not EARLIEST_YEAR <= value.year <= LATEST_YEAR
     if isinstance(value, list | tuple):

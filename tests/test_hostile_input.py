@@ -223,3 +223,12 @@ def test_staff_numbers_and_dates_out_of_range_are_explained_next_to_the_field(cl
     page = response.get_data(as_text=True)
     assert f'id="{field}-error"' in page
     assert db.session.scalar(select(Event).where(Event.slug == "techapalooza-winter-2027")) is None
+
+
+def test_a_huge_position_id_beside_another_mistake_is_explained_not_a_500(client, db, event):
+    """Found by the property test: a form with a mistake still has the service check every field
+    (so one submit shows every problem), and an id past 2^63 must not reach the database there."""
+    form = {"csrf_token": csrf_token(client, "/events/hh/register"), "first_name": "", "position_ids": str(2**63)}
+    response = client.post("/events/hh/register", data=form)
+    assert response.status_code == 200
+    assert "Enter a smaller number." in response.get_data(as_text=True)
