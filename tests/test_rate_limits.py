@@ -85,7 +85,7 @@ def test_a_429_says_when_to_retry_and_other_accounts_at_the_address_still_sign_i
         response = client.post("/login", data={"email": guessed.email, "password": "guess", "csrf_token": token})
         codes.append(response.status_code)
     assert codes == [200, 200, 200, 429]
-    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert 0 < int(response.headers["Retry-After"]) <= 61  # the window's end, rounded up
     assert login(colleague).status_code == 302  # the same address, another account: signed in
     limiter.reset()
 
@@ -109,15 +109,17 @@ def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_listening(port, seconds=30)
+        for _ in range(5):  # each worker imports the app on its first request: slow on a busy machine
+            urllib.request.urlopen(base + "/healthz", timeout=60).close()
 
         def sign_in(email: str, password: str) -> tuple[int, str | None]:
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
                                                  _NoRedirect())
-            page = opener.open(base + "/login", timeout=10).read().decode()
+            page = opener.open(base + "/login", timeout=60).read().decode()
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
             data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
             try:
-                with opener.open(base + "/login", data=data, timeout=10) as response:
+                with opener.open(base + "/login", data=data, timeout=60) as response:
                     return response.status, response.headers.get("Retry-After")
             except urllib.error.HTTPError as error:
                 error.close()
@@ -125,7 +127,7 @@ def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
 
         answers = [sign_in("staff@venue.org", "wrong password") for _ in range(14)]
         assert [code for code, _ in answers] == [200] * 10 + [429] * 4
-        assert all(retry and 0 < int(retry) <= 60 for code, retry in answers if code == 429)
+        assert all(retry and 0 < int(retry) <= 61 for code, retry in answers if code == 429)
         assert sign_in("door@venue.org", "correct horse 2")[0] == 302  # same address, another account
     finally:
         server.terminate()
