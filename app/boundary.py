@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Form
-from wtforms.validators import StopValidation
+from wtforms.validators import NumberRange, StopValidation
 
 #: The largest id or count a form or URL may carry: PostgreSQL's ``integer``.
 MAX_STORED_INT = 2**31 - 1
@@ -114,10 +114,19 @@ def _out_of_range(value) -> bool:
     return False
 
 
+def _declares_its_range(field) -> bool:
+    """A field with a ``NumberRange`` that has a maximum says its own range (a 64-bit sequence
+    number, say) and is held to that one instead."""
+    return any(isinstance(v, NumberRange) and v.max is not None for v in field.validators)
+
+
 def within_database_range(form: Form, field) -> None:
     """A validator every form field gets (see ``bind_field``): whole numbers that fit the
-    database, dates between ``EARLIEST_YEAR`` and ``LATEST_YEAR``."""
+    database's integer columns (unless the field declares its own range), dates between
+    ``EARLIEST_YEAR`` and ``LATEST_YEAR``."""
     if not _out_of_range(field.data):
+        return
+    if isinstance(field.data, int) and _declares_its_range(field):
         return
     field.errors[:] = []
     if isinstance(field.data, datetime | date) or (

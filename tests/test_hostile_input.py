@@ -232,3 +232,17 @@ def test_a_huge_position_id_beside_another_mistake_is_explained_not_a_500(client
     response = client.post("/events/hh/register", data=form)
     assert response.status_code == 200
     assert "Enter a smaller number." in response.get_data(as_text=True)
+
+
+def test_a_field_that_declares_a_wider_range_keeps_it(app):
+    """The booth's save sequence (the tablet's clock in ms, a 64-bit column) declares its own range;
+    a count without a maximum (an event's capacity) is held to what an integer column holds."""
+    from app.events.forms import EventForm
+    from app.interviews.forms import OutcomeForm
+
+    with app.test_request_context(method="POST", data={"seq": "1700000000200", "capacity": "99999999999"}):
+        outcome, event_form = OutcomeForm(meta={"csrf": False}), EventForm(meta={"csrf": False})
+        outcome.validate()
+        event_form.validate()
+    assert outcome.seq.errors == [] and outcome.seq.data == 1700000000200
+    assert [str(e) for e in event_form.capacity.errors] == ["Enter a smaller number."]
