@@ -1,7 +1,7 @@
 """hostile input: a scan's implausible device time kept as sent, per-session sign-in, shared rate limits
 
 Revision ID: 0021_hostile_input
-Revises: 0017_background_jobs
+Revises: 0020
 Create Date: 2026-11-30 09:00:00
 
 The column is added and dropped in place (recreate='never'), as in 0019: a copy-and-rename of
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021_hostile_input'
-down_revision = '0017_background_jobs'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
