@@ -260,7 +260,8 @@ def _checked(
             field="consent_share_profile",
         ))
     problems.raise_any()
-    assert cleaned is not None and positions is not None  # raise_any() raised otherwise
+    # raise_any() raised otherwise; the assert only tells the type checker so.
+    assert cleaned is not None and positions is not None  # nosec B101
     return (*cleaned, positions)
 
 
