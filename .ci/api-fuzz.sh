@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Schemathesis generates requests from /api/v1/openapi.json and checks that none gets a server
 # error and that answers match the description. Runs against real gunicorn on a fresh SQLite
-# database with the demo loaded; schemathesis lives in its own virtualenv (it brings a pytest
+# database (or the PostgreSQL one in API_FUZZ_DATABASE_URL) with the demo loaded; schemathesis lives in its own virtualenv (it brings a pytest
 # plugin the project's suite should not load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,9 @@ work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 -m venv "$work/st"
 "$work/st/bin/pip" install -q "schemathesis>=4.0,<5"
-export DATABASE_URL="sqlite:///$work/api.sqlite3" SECRET_KEY=api-fuzz CHECKIN_RATE_LIMIT=1000000/minute
+# API_FUZZ_DATABASE_URL: a PostgreSQL database whose schema is migrated (or empty) to fuzz on
+# instead of a fresh SQLite file; the demo is loaded into it.
+export DATABASE_URL="${API_FUZZ_DATABASE_URL:-sqlite:///$work/api.sqlite3}" SECRET_KEY=api-fuzz CHECKIN_RATE_LIMIT=1000000/minute
 .venv/bin/flask --app wsgi db upgrade >/dev/null
 .venv/bin/flask --app wsgi demo >/dev/null
 HIREDAY_DEVICE_TOKEN=$(.venv/bin/flask --app wsgi device-token hospitality-hires-chicago --name "API fuzz" | tail -1)

@@ -32,6 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
+    from app import boundary, log_redaction
+
+    log_redaction.install()
+    boundary.init_app(app)  # before the blueprints: their URLs use its ``int`` converter
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -55,6 +59,7 @@ def _instance_secret_key(instance: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app import rate_limits
     from app.database import configure_engine, render_migration_type
     from app.models import User
 
@@ -67,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For, so rate limits
         # count people, not the proxy.
@@ -84,13 +90,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        user_id, _, generation = session_id.partition(":")
-        if not user_id.isdigit() or not generation.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.is_active or user.session_generation != int(generation):
-            return None
-        return user
+        from app.services.users import session_user
+
+        return session_user(db.session, session_id)
 
     babel.init_app(app, locale_selector=_select_locale)
 

@@ -93,9 +93,16 @@ def device_token_command(event_slug: str, name: str) -> None:
     """Issue a scanner-device token for an event and print it (it is shown only once)."""
     _database_ready()
     event = _event_or_fail(event_slug)
+    expires_at = event.ends_at + timedelta(days=2)
+    if expires_at <= utcnow():
+        raise click.ClickException(
+            f"{event.slug} ended on {event.ends_at:%Y-%m-%d}. A device token works until 2 days after its "
+            f"event ends, so one issued now would already be expired ({expires_at:%Y-%m-%d %H:%M} UTC). "
+            "Nothing was issued."
+        )
     try:
         token, secret = tokens.issue_token(
-            db.session, TokenScope.DEVICE, name, event=event, expires_at=event.ends_at + timedelta(days=2)
+            db.session, TokenScope.DEVICE, name, event=event, expires_at=expires_at
         )
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc

@@ -49,6 +49,12 @@ def database_url() -> str:
     return url
 
 
+def rate_limit_storage_uri() -> str:
+    from app.rate_limits import storage_uri
+
+    return storage_uri()
+
+
 def from_environment() -> dict:
     """The settings an operator may change, read from the environment."""
     return {
@@ -70,7 +76,7 @@ def from_environment() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "events@hireday.invalid"),
         "OUTBOX_PATH": os.environ.get("OUTBOX_PATH", str(INSTANCE_PATH / "outbox")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "hireday-memory://"),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage_uri(),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20/minute;300/hour"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
         "CHECKIN_RATE_LIMIT": os.environ.get("CHECKIN_RATE_LIMIT", "120/minute"),
@@ -96,7 +102,9 @@ def from_environment() -> dict:
 
 
 DEFAULTS: dict = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # a PostgreSQL restart drops connections
+    # pool_pre_ping: a PostgreSQL restart drops connections. hide_parameters: a database error's
+    # message and traceback never carry the values (names, e-mails, phones) of its statement.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_DURATION": 0,

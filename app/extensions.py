@@ -13,6 +13,7 @@ from flask_wtf import CSRFProtect
 from limits.storage import MemoryStorage
 
 from app.models.base import Base
+from app.rate_limits import DatabaseStorage  # noqa: F401  (registers hireday-database://)
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -46,6 +47,6 @@ class SweepingMemoryStorage(MemoryStorage):
             self._MemoryStorage__expire_events()
 
 
-#: Rate limits keyed by client address; storage from RATELIMIT_STORAGE_URI (this process's memory
-#: by default, redis://… when several hosts must share the counts).
+#: Rate limits keyed by client address; storage from RATELIMIT_STORAGE_URI (see ``app.rate_limits``:
+#: the application's database by default, Redis when REDIS_URL is set, never one process's memory).
 limiter = Limiter(key_func=get_remote_address)

@@ -9,9 +9,10 @@ threaded workers for those who want them (say, behind a proxy that does not buff
 
 import multiprocessing
 import os
-import re
 
 from gunicorn.glogging import Logger
+
+from app import log_redaction
 
 _cores = multiprocessing.cpu_count()
 
@@ -28,9 +29,8 @@ control_socket_disable = True  # gunicorn 27 otherwise writes a socket under $HO
 accesslog = "-"
 errorlog = "-"
 
-#: Path segments after these prefixes are secrets (booth, partner, manage links, badge codes, the
-#: "I can't come" links of reminders).
-_SECRET_PATH = re.compile(r"^(/(?:booth|partner|r|b|c)/)[^/?]+")
+# Every log line of the server, its own error lines too ("Error handling request /r/<token>").
+log_redaction.install()
 
 
 class RedactingLogger(Logger):
@@ -38,7 +38,7 @@ class RedactingLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        path = _SECRET_PATH.sub(r"\1…", environ.get("PATH_INFO", ""))
+        path = log_redaction.redact(environ.get("PATH_INFO", ""))
         method = environ.get("REQUEST_METHOD", "-")
         atoms["U"] = path
         atoms["q"] = ""
@@ -48,3 +48,17 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def on_starting(server) -> None:
+    """No ``Server: gunicorn/<version>`` header: it only tells a scanner which bugs to try."""
+    from gunicorn.http import wsgi
+
+    wsgi.Response.default_headers = _default_headers_without_server(wsgi.Response.default_headers)
+
+
+def _default_headers_without_server(default_headers):
+    def headers(self) -> list[str]:
+        return [h for h in default_headers(self) if not h.lower().startswith("server:")]
+
+    return headers

@@ -22,6 +22,14 @@ from app.models import Base, User
 from tests import factories
 
 
+# Rate-limit counts stay in this process's memory, for every app a test makes: the limiter is one
+# object shared by all apps in a process (it keeps the storage of the app bound last), and counting
+# in the database takes a connection of its own, which would wait on the write lock that a SQLite
+# test's rolled-back transaction holds. test_rate_limits.py counts in the database (and in Redis,
+# and across gunicorn workers) on its own.
+os.environ["RATELIMIT_STORAGE_URI"] = "hireday-memory://"
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if url:

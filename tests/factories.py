@@ -138,3 +138,15 @@ def make_registration(session: Session, event: Event, candidate: Candidate | Non
     session.add(registration)
     session.flush()
     return registration
+
+
+def make_booking_page(session: Session, event: Event) -> str:
+    """A registration of ``event`` with an employer's interview slots open to book: the path of
+    that person's own page (``/r/<manage token>``)."""
+    from app.services import bookings
+    from app.services.registration import new_manage_token
+
+    hotel = make_participation(session, event, make_organization(session), interview_minutes=15,
+                               interview_starts_at=event.starts_at, interview_ends_at=event.starts_at + timedelta(hours=1))
+    bookings.generate_slots(session, hotel)
+    return f"/r/{new_manage_token(make_registration(session, event))}"

@@ -141,3 +141,22 @@ def test_password_guessing_is_slowed_down(client, db, app, login, monkeypatch):
         codes.append(client.post("/login", data={"email": staff.email, "password": "guess", "csrf_token": token}).status_code)
     limiter.reset()
     assert codes == [200, 200, 200, 429]
+
+
+def test_signing_out_ends_that_session_on_the_server_but_not_the_accounts_other_sessions(client, db, login):
+    """Finding 9: a copied session cookie opened /staff/ after its owner signed out. Two doors
+    share one volunteer account: one signing out leaves the other signed in."""
+    staff = factories.make_user(db.session, Role.STAFF)
+    login(staff)
+    first_door = client.get_cookie("session").value
+    client.delete_cookie("session")
+    login(staff)
+    second_door = client.get_cookie("session").value
+    assert client.get("/staff/").status_code == 200
+
+    client.set_cookie("session", first_door)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    client.set_cookie("session", first_door)  # the cookie as copied before signing out
+    assert client.get("/staff/").status_code == 302  # to the sign-in page
+    client.set_cookie("session", second_door)
+    assert client.get("/staff/").status_code == 200

@@ -198,9 +198,13 @@ def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
     ]
     second = checkin.check_in_batch(db.session, event.id, [
         {"code": maria.badge_code, "nonce": "d3-1", "scanned_at": at(5)},
-        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},  # a retried upload
     ], door3, NOW)
-    assert [(i.result.status, i.result.replayed) for i in second] == [("already_checked_in", False), ("checked_in", True)]
+    retried = checkin.check_in_batch(db.session, event.id, [
+        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},  # Door 2 uploads again
+    ], door2, NOW)
+    assert [(i.result.status, i.result.replayed) for i in second + retried] == [
+        ("already_checked_in", False), ("checked_in", True)
+    ]
     assert second[0].result.first_checked_in_by == "Door 2"
 
     logged = rows(db)

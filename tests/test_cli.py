@@ -8,10 +8,11 @@ import subprocess
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from app import create_app
 from app.config import ConfigError
-from app.models import OrganizationKind, TokenScope, User
+from app.models import AccessToken, OrganizationKind, TokenScope, User, utcnow
 from app.services.tokens import find_usable_token
 from tests import factories
 
@@ -76,6 +77,16 @@ def test_device_token_for_an_unknown_event_lists_the_known_ones(cli, db):
     assert result.exit_code == 1
     assert "No event with slug 'hospitality-hires'" in result.output
     assert "hospitality-hires-chicago" in result.output
+
+
+def test_device_token_for_a_past_event_says_it_would_already_be_expired(cli, db):
+    """Finding 11: it printed a token that had expired before anyone could use it."""
+    ended = utcnow() - timedelta(days=3)
+    factories.make_event(db.session, slug="spring-fair", starts_at=ended - timedelta(hours=4), ends_at=ended)
+    result = cli("device-token", "spring-fair", "--name", "Door 2")
+    assert result.exit_code == 1
+    assert "would already be expired" in result.output and "Nothing was issued" in result.output
+    assert db.session.scalar(select(AccessToken).where(AccessToken.scope == TokenScope.DEVICE)) is None
 
 
 def test_device_token_needs_a_name(cli, db):

@@ -43,6 +43,7 @@ from app.models import (
     Phase,
     Question,
     QuestionKind,
+    RateLimitCounter,
     Referral,
     Registration,
     RegistrationStatus,
@@ -52,6 +53,7 @@ from app.models import (
     SurveyLinkPurpose,
     TokenScope,
     User,
+    UserSession,
     WageUnit,
 )
 from app.services.tokens import hash_secret, new_badge_code, new_secret
@@ -259,6 +261,20 @@ def make_file_job(session: Session, **fields) -> FileJob:
     ))
 
 
+def make_user_session(session: Session, **fields) -> UserSession:
+    return _saved(session, UserSession(
+        user_id=_pop(fields, "user_id", lambda: make_user(session).id),
+        token_hash=fields.pop("token_hash", hash_secret(new_secret())), created_at=EVENT_START, **fields,
+    ))
+
+
+def make_rate_limit_counter(session: Session, **fields) -> RateLimitCounter:
+    return _saved(session, RateLimitCounter(
+        key=fields.pop("key", new_secret()), hits=fields.pop("hits", 1), expires_at=fields.pop("expires_at", 1e9),
+        **fields,
+    ))
+
+
 #: How to write one valid row of each table: ``ROWS[table](session, **overrides)``.
 ROWS: dict[str, Callable[..., Any]] = {
     "access_tokens": make_access_token,
@@ -277,12 +293,14 @@ ROWS: dict[str, Callable[..., Any]] = {
     "partnerships": _partnership,
     "positions": _position,
     "questions": make_question,
+    "rate_limit_counters": make_rate_limit_counter,
     "referrals": make_referral,
     "registrations": _registration,
     "responses": make_response,
     "survey_links": make_survey_link,
     "surveys": make_survey,
     "users": make_user,
+    "user_sessions": make_user_session,
 }
 
 
@@ -435,6 +453,8 @@ CHECK_CASES = [
     breaks("ck_positions_wage_has_unit", "positions", {"wage_unit": None}, id="wage without a unit"),
     breaks("ck_positions_title_not_empty", "positions", {"title": ""}, id="job without a title"),
     breaks("ck_questions_position_not_negative", "questions", {"position": -1}, id="question at position -1"),
+    breaks("ck_rate_limit_counters_hits_not_negative", "rate_limit_counters", {"hits": -1},
+           id="a rate-limit count below zero"),
     breaks("ck_registrations_cancelled_at_iff_cancelled", "registrations",
            {"status": RegistrationStatus.CANCELLED}, id="cancelled without a cancellation time"),
     breaks("ck_registrations_cancelled_at_iff_cancelled", "registrations", {"cancelled_at": EVENT_START},
@@ -687,6 +707,8 @@ UNIQUE_CASES = [
            id="two users with one email"),
     unique("uq_outbound_messages_once_key", "outbound_messages", {"once_key": "reminder_morning:1:1:email"},
            {"once_key": "reminder_morning:1:1:sms"}, id="one reminder queued twice"),
+    unique("uq_user_sessions_token_hash", "user_sessions", {"token_hash": "a" * 64}, {"token_hash": "b" * 64},
+           id="two signed-in sessions with one id"),
 ]
 
 

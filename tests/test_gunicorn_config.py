@@ -41,8 +41,11 @@ def test_access_log_redacts_secret_links(tmp_path):
         base = f"http://127.0.0.1:{port}"
         wait_until_listening(port)
         for path in ["/booth/s3cr3t-booth", "/partner/s3cr3t-partner/page", "/r/s3cr3t-manage/badge.pdf",
-                     "/b/s3cr3t-badge", "/c/12.s3cr3t-cant-come", "/events/some-event/?ref=PILSEN26"]:
+                     "/b/s3cr3t-badge", "/c/12.s3cr3t-cant-come", "/s/s3cr3t-survey",
+                     "/events/some-event/?ref=PILSEN26"]:
             assert _get(base + path) == 404
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+            assert "Server" not in response.headers  # no "gunicorn/27.0.1" for scanners to look up
     finally:
         server.terminate()
         log, _ = server.communicate(timeout=10)
@@ -50,5 +53,6 @@ def test_access_log_redacts_secret_links(tmp_path):
     assert '"GET /partner/…/page HTTP/1.1" 404' in log
     assert '"GET /r/…/badge.pdf HTTP/1.1" 404' in log
     assert '"GET /c/… HTTP/1.1" 404' in log  # a reminder's "I can't come" link
+    assert '"GET /s/… HTTP/1.1" 404' in log  # personal survey links
     assert '"GET /events/some-event/ HTTP/1.1" 404' in log  # no query string either
     assert "s3cr3t" not in log and "PILSEN26" not in log

@@ -17,7 +17,7 @@ from tests import factories
 
 NOW = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 #: The head 0014 follows.
-BEFORE = "0020"
+BEFORE = "0021_hostile_input"
 _ROWS = sa.text(
     "SELECT r.id, r.event_id, r.candidate_id, r.status, r.source, r.badge_code, r.created_at, c.first_name, "
     "c.last_name, c.email, c.phone FROM registrations r JOIN candidates c ON c.id = r.candidate_id ORDER BY r.id"

@@ -69,3 +69,33 @@ def test_badge_codes_are_unique_in_any_case(app):
             ))
     assert "UNIQUE" in definition.upper()
     assert re.search(r"lower\(\(?badge_code\)?(::text)?\)", definition.replace('"', "").lower())
+
+
+def test_the_hostile_input_migration_keeps_every_scan_both_ways(tmp_path):
+    """0021 adds checkins.scanned_at_as_sent in place and two new tables: every scan, and the
+    registration it names, is still there after a downgrade and an upgrade."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select, text
+
+    from app import create_app
+    from app.models import CheckIn, CheckInKind, Registration
+    from tests import factories
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        event = factories.make_event(_db.session)
+        registration = factories.make_registration(_db.session, event)
+        _db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, nonce="n-1", kind=CheckInKind.ENTRY,
+                                scanned_at=factories.EVENT_START, successful=True, scanned_at_as_sent="0001-01-01T00:00:00Z"))
+        _db.session.commit()
+        downgrade(revision="0020")
+        counts = [_db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("checkins", "registrations")]
+        assert counts == [1, 1]
+        _db.session.rollback()
+        upgrade()
+        assert _db.session.scalar(select(func.count()).select_from(Registration)) == 1
+        assert _db.session.scalar(select(CheckIn.nonce)) == "n-1"
+        assert _db.session.scalar(select(CheckIn.scanned_at_as_sent)) is None  # dropped and added back empty
+        _db.session.remove()
+        _db.engine.dispose()

@@ -18,6 +18,17 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
 
 
+def _retry_later(description: str) -> dict[str, Any]:
+    return {**_error_response(description), "headers": {"Retry-After": {
+        "description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1},
+    }}}
+
+
+_UNAVAILABLE = _retry_later(
+    "`database_unavailable`: the database cannot be reached; nothing was logged, retry after `Retry-After` seconds"
+)
+
+
 def document(server_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -39,7 +50,7 @@ def document(server_url: str) -> dict[str, Any]:
                         "nonce": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$",
                                   "description": "Made by the device, one per scan. Sending it again returns the first answer and logs nothing."},
                         "scanned_at": {"type": "string", "format": "date-time",
-                                       "description": "The device's clock, with a UTC offset; defaults to when the server receives it."},
+                                       "description": "The device's clock, with a UTC offset; defaults to when the server receives it. A time more than two days away from the event (a clock at year 1, say) is logged at the time the server received it, kept as sent, and answered with `clock_implausible: true`."},
                         "kind": {"type": "string", "enum": ["entry", "exit"], "default": "entry"},
                         "offline": {"type": "boolean",
                                     "description": "Scanned while offline (default false here, true in a batch)."},
@@ -59,6 +70,7 @@ def document(server_url: str) -> dict[str, Any]:
                         "scanned_at": {"type": "string", "format": "date-time"},
                         "replayed": {"type": "boolean", "description": "True when this nonce was seen before: the first answer again."},
                         "duplicate": {"type": "boolean", "description": "Logged as a flagged duplicate entry."},
+                        "clock_implausible": {"type": "boolean", "description": "The device's clock was far off: `scanned_at` is when the server received the scan."},
                         "registration": {
                             "type": "object",
                             "description": "Absent for unknown codes and other events' badges.",
@@ -95,10 +107,14 @@ def document(server_url: str) -> dict[str, Any]:
                         "201": _answer("Checked in (or out) now"),
                         "200": _answer("Already checked in: `first_checked_in_at` says when, `first_checked_in_by` where"),
                         "404": _answer("`unknown_code`: the badge matches nobody (or `unknown_event` for a token of another event)"),
-                        "409": _answer("`cancelled` registration, `waitlisted` (no place yet), another event's badge (`wrong_event`), or an exit scan of someone not inside"),
+                        "409": {
+                            "description": "`cancelled` registration, `waitlisted` (no place yet), another event's badge (`wrong_event`), or an exit scan of someone not inside; or `error: nonce_reused`, a nonce already logged for another badge or device (nothing is logged: make a new nonce)",
+                            "content": {"application/json": {"schema": {"oneOf": [_ref("ScanAnswer"), _ref("Error")]}}},
+                        },
                         "400": _error_response("Malformed scan: `error` is invalid_nonce, code_required, invalid_scanned_at, …"),
                         "401": _error_response("Missing, expired or revoked device token"),
-                        "429": _error_response("Too many scans from this device"),
+                        "429": _retry_later("Too many scans from this device"),
+                        "503": _UNAVAILABLE,
                     },
                 }
             },
@@ -136,7 +152,8 @@ def document(server_url: str) -> dict[str, Any]:
                         "400": _error_response("Not a list of scans, or more than 500"),
                         "401": _error_response("Missing, expired or revoked device token"),
                         "404": _error_response("`unknown_event`: the token is for another event"),
-                        "429": _error_response("Too many uploads from this device"),
+                        "429": _retry_later("Too many uploads from this device"),
+                        "503": _UNAVAILABLE,
                     },
                 }
             },

@@ -29,8 +29,16 @@ def _checkin_limit() -> str:
     return current_app.config.get("CHECKIN_RATE_LIMIT") or DEFAULT_CHECKIN_RATE_LIMIT
 
 
-def _error(error: DomainError, http_status: int = 400):
-    return jsonify(status="error", error=error.code, message=str(error.message), field=error.field), http_status
+#: Refusals that conflict with what is logged (409), not a malformed request (400).
+_CONFLICTS = {"nonce_reused"}
+
+
+def _error_status(error: DomainError) -> int:
+    return 409 if error.code in _CONFLICTS else 400
+
+
+def _error(error: DomainError):
+    return jsonify(status="error", error=error.code, message=str(error.message), field=error.field), _error_status(error)
 
 
 def _for_this_event(slug: str) -> bool:
@@ -91,5 +99,5 @@ def _batch_answer(item: checkin.BatchItem) -> dict:
         return {**item.result.as_json(), "http_status": item.result.http_status}
     return {
         "status": "error", "nonce": item.nonce, "error": item.error.code,
-        "message": str(item.error.message), "http_status": 400,
+        "message": str(item.error.message), "http_status": _error_status(item.error),
     }

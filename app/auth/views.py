@@ -7,9 +7,10 @@ from flask_login import current_user, login_user, logout_user
 from app.auth.forms import LoginForm
 from app.extensions import db, limiter
 from app.models import Role, utcnow
+from app.rate_limits import sign_in_key
 from app.security import start_session_clock
 from app.services import audit
-from app.services.users import authenticate
+from app.services.users import authenticate, end_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -29,10 +30,12 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Only failed attempts count (the form comes back; a sign-in redirects): a door team behind one
-# venue address signing in together at opening time is never locked out.
+# Only failed attempts count (the form comes back; a sign-in redirects), per address and account:
+# a door team behind one venue address signing in together at opening time is never locked out,
+# nor is anyone there by someone else's wrong passwords.
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=lambda r: r.status_code != 302
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=sign_in_key,
+    deduct_when=lambda r: r.status_code != 302,
 )
 def login():
     if current_user.is_authenticated:
@@ -49,6 +52,8 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user)
+            session["_user_id"] = start_session(db.session, user, utcnow())
+            db.session.commit()
             start_session_clock()
             return redirect(_safe_next(request.args.get("next")) or _landing_for(user.role))
     return render_template("auth/login.html", form=form)
@@ -58,6 +63,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         audit.record(db.session, "auth.logout", actor_user=current_user._get_current_object())
+        end_session(db.session, session["_user_id"], utcnow())
         db.session.commit()
     logout_user()
     session.clear()

@@ -50,7 +50,8 @@ from app.models.survey import (
     SurveyLinkPurpose,
 )
 from app.models.token import AccessToken, TokenScope
-from app.models.user import Role, User
+from app.models.rate_limit import RateLimitCounter
+from app.models.user import Role, User, UserSession
 
 __all__ = [
     "AccessToken",
@@ -95,6 +96,7 @@ __all__ = [
     "RegistrationStatus",
     "ReminderPlan",
     "Response",
+    "RateLimitCounter",
     "Role",
     "Sector",
     "Survey",
@@ -102,6 +104,7 @@ __all__ = [
     "SurveyLinkPurpose",
     "TokenScope",
     "User",
+    "UserSession",
     "WageUnit",
     "badge_code_is",
     "position_interests",

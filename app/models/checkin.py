@@ -42,8 +42,12 @@ class CheckIn(Base):
     raw_code: Mapped[str | None] = mapped_column(sa.String(120))
     device_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_tokens.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    #: When the device says it scanned (its own clock; offline scans arrive later).
+    #: When the device says it scanned (its own clock; offline scans arrive later). When that clock
+    #: was implausible (``scanned_at_as_sent`` is set), the time the server received the scan.
     scanned_at: Mapped[datetime]
+    #: The device's scan time exactly as sent, kept only when it was implausible (a clock at year 1
+    #: or 9999, days away from the event): the flag that ``scanned_at`` is the receive time.
+    scanned_at_as_sent: Mapped[str | None] = mapped_column(sa.String(64))
     #: When the server got it.
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Chosen by the client per scan; a replay with the same nonce returns the first answer.
@@ -58,6 +62,10 @@ class CheckIn(Base):
     is_duplicate: Mapped[bool] = mapped_column(default=False)
     #: The scan this one undoes; each scan can be undone once.
     undoes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkins.id"), unique=True)
+
+    @property
+    def clock_implausible(self) -> bool:
+        return self.scanned_at_as_sent is not None
 
     # Joined on the id alone, so setting ``registration=None`` (an unknown code) leaves event_id be.
     registration: Mapped[Registration | None] = relationship(

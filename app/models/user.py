@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models.base import Base, TimestampMixin, enum_type
+from app.models.base import Base, TimestampMixin, enum_type, utcnow
 
 
 class Role(enum.StrEnum):
@@ -48,3 +48,18 @@ class User(TimestampMixin, UserMixin, Base):
     @property
     def is_staff(self) -> bool:
         return self.role == Role.STAFF
+
+
+class UserSession(Base):
+    """One signed-in session (a browser), so signing out ends that session on the server while
+    the account's other sessions (volunteers sharing one account at several doors) go on."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random session id kept in the signed session cookie.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the person signs out: the cookie, copied or not, opens nothing after that.
+    ended_at: Mapped[datetime | None]

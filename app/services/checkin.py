@@ -50,6 +50,12 @@ _NONCE_SHAPE = re.compile(r"^[\x21-\x7e]{1,64}$")
 MAX_BATCH = 500
 #: "Arrived in the last …" on the live counts.
 RECENT = timedelta(minutes=15)
+#: A device's scan time is trusted when it lies within this long of the event (before it starts or
+#: after it ends); outside it, the clock is wrong (a phone at year 1 or 9999) and the scan is logged
+#: at the time the server received it, with the device's time kept as sent.
+PLAUSIBLE_MARGIN = timedelta(days=2)
+#: Scans this close to the server's clock are plausible without looking at the event (the door online).
+CLOSE_TO_NOW = timedelta(minutes=10)
 
 
 class ScanStatus:
@@ -108,6 +114,9 @@ class Scan:
     scanned_at: datetime | None = None
     kind: CheckInKind = CheckInKind.ENTRY
     offline: bool = False
+    #: The device's time as it sent it. ``scanned_at`` is None when it names a moment no date can
+    #: hold in UTC (``0001-01-01T00:00:00+05:00``): an implausible time, logged as sent.
+    sent_scanned_at: str | None = None
 
 
 class Person(NamedTuple):
@@ -139,6 +148,8 @@ class LoggedScan(NamedTuple):
     scanned_at: datetime
     is_duplicate: bool
     error_code: str | None
+    #: The device's time as sent, when it was implausible (``scanned_at`` is then the receive time).
+    scanned_at_as_sent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,8 @@ class ScanResult:
             "scanned_at": _iso(self.checkin.scanned_at),
             "replayed": self.replayed,
             "duplicate": self.checkin.is_duplicate,
+            # The device's clock was far off: ``scanned_at`` is when the server received the scan.
+            "clock_implausible": self.checkin.scanned_at_as_sent is not None,
         }
         if self.person is not None and self.status != ScanStatus.WRONG_EVENT:
             body["registration"] = {
@@ -224,11 +237,13 @@ def _loggable_code(code: str, scanned: str) -> str:
     return "sha256:" + hashlib.sha256(scanned.encode()).hexdigest()[:32]
 
 
-def parse_scanned_at(value: object, now: datetime) -> datetime:
-    """A device's ISO 8601 time with its offset (``Z`` allowed); missing means now."""
+def parse_scanned_at(value: object, now: datetime) -> datetime | None:
+    """A device's ISO 8601 time with its offset (``Z`` allowed); missing means now. None for a
+    well-formed time that no UTC date can hold (year 1 east of Greenwich, year 9999 west of it):
+    the caller keeps it as sent and flags it."""
     if value is None or value == "":
         return now
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 64:
         raise DomainError("invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
@@ -236,7 +251,30 @@ def parse_scanned_at(value: object, now: datetime) -> datetime:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise DomainError("invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+_EVENT_TIMES = Prepared(
+    select(Event.__table__.c.starts_at, Event.__table__.c.ends_at).where(Event.__table__.c.id == bindparam("event_id"))
+)
+
+
+def _trusted_scan_time(session: Session, event_id: int, scan: Scan, now: datetime) -> tuple[datetime, str | None]:
+    """When the scan happened as the log keeps it, and the device's time as sent when that was
+    implausible (then the log keeps the receive time instead: a wrong clock can never put a scan
+    at year 1 on a page, in an export or before someone's real entry)."""
+    if scan.scanned_at is None and scan.sent_scanned_at is None:
+        return now, None
+    if scan.scanned_at is not None and abs(scan.scanned_at - now) <= CLOSE_TO_NOW:
+        return scan.scanned_at, None
+    if scan.scanned_at is not None:
+        starts_at, ends_at = _EVENT_TIMES.first(session, {"event_id": event_id})
+        if starts_at - PLAUSIBLE_MARGIN <= scan.scanned_at <= ends_at + PLAUSIBLE_MARGIN:
+            return scan.scanned_at, None
+    return now, scan.sent_scanned_at or _iso(scan.scanned_at)
 
 
 def _check_nonce(nonce: str) -> str:
@@ -365,8 +403,11 @@ _PERSON_BY_ID = Prepared(_PERSON.where(_REGISTRATIONS.c.id == bindparam("registr
 _LOGGED = (
     _CHECKINS.c.id, _CHECKINS.c.event_id, _CHECKINS.c.registration_id, _CHECKINS.c.raw_code, _CHECKINS.c.nonce,
     _CHECKINS.c.kind, _CHECKINS.c.scanned_at, _CHECKINS.c.is_duplicate, _CHECKINS.c.error_code,
+    _CHECKINS.c.scanned_at_as_sent,
 )
-_BY_NONCE = Prepared(select(*_LOGGED).where(_CHECKINS.c.nonce == bindparam("nonce")))
+_BY_NONCE = Prepared(
+    select(*_LOGGED, _CHECKINS.c.device_token_id, _CHECKINS.c.user_id).where(_CHECKINS.c.nonce == bindparam("nonce"))
+)
 #: Logs a scan and returns its id, or nothing when its nonce is logged already (a retry): one
 #: statement instead of a look then a write, and no failed INSERT to roll back.
 _LOG = Prepared({
@@ -380,15 +421,28 @@ def _person(session: Session, statement: Prepared, **params) -> Person | None:
     return Person(*row) if row is not None else None
 
 
-def _replay(session: Session, event_id: int, nonce: str, scanned: Person | None) -> ScanResult | None:
-    """The first answer again, if this nonce was logged before. ``scanned`` is whose badge was
-    scanned this time (a retry scans the same badge)."""
-    row = _BY_NONCE.first(session, {"nonce": nonce})
-    if row is None:
+def _replay(session: Session, row: dict, scanned: Person | None) -> ScanResult | None:
+    """The first answer again, if this nonce was logged before for the same scan: the same event,
+    the same badge (or raw code) and the same device or person. A nonce logged for anything else
+    is ``nonce_reused``: answering with another scan's result would silently drop this one.
+    ``row`` is what this scan would have logged; ``scanned`` is whose badge it was."""
+    found = _BY_NONCE.first(session, {"nonce": row["nonce"]})
+    if found is None:
         return None
-    earlier = LoggedScan(*row)
-    if earlier.event_id != event_id:
+    earlier = LoggedScan(*found[:len(_LOGGED)])
+    device_token_id, user_id = found[len(_LOGGED):]
+    if earlier.event_id != row["event_id"]:
         raise DomainError("nonce_reused", "This nonce was used for a scan at another event; make a new one per scan.", field="nonce")
+    same_scan = (
+        (earlier.registration_id, earlier.raw_code, device_token_id, user_id)
+        == (row["registration_id"], row["raw_code"], row["device_token_id"], row["user_id"])
+    )
+    if not same_scan:
+        raise DomainError(
+            "nonce_reused",
+            "This nonce was already used for another scan (another badge or device); make a new one per scan.",
+            field="nonce",
+        )
     person = None
     if earlier.registration_id is not None:
         person = scanned if scanned and scanned.registration_id == earlier.registration_id else (
@@ -413,17 +467,17 @@ def check_in(
     Raises ``DomainError`` for a malformed nonce or time. A scan never fails in the database, so a
     batch of scans shares one transaction."""
     nonce = _check_nonce(scan.nonce)
-    scanned_at = scan.scanned_at or now
     if scan.kind == CheckInKind.UNDO:
         raise DomainError("invalid_kind", "kind must be entry or exit.", field="kind")
     code = badge_code_from(scan.code)
     if not code:
         raise DomainError("code_required", "Scan a badge or type its code.", field="code")
 
+    scanned_at, as_sent = _trusted_scan_time(session, event_id, scan, now)
     person = _person(session, _SCANNED, code=code) if _CODE_SHAPE.match(code) else None
     row = {
         "event_id": event_id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
-        "scanned_at": scanned_at, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
+        "scanned_at": scanned_at, "scanned_at_as_sent": as_sent, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
         "successful": True, "error_code": None, "undoes_id": None,
         "device_token_id": scanner.device_id, "user_id": scanner.user_id,
     }
@@ -451,13 +505,13 @@ def check_in(
     if new_id is None:
         # The nonce was logged before (a retry; a concurrent one has committed by now): nothing
         # was written, and the first answer is the answer.
-        replayed = _replay(session, event_id, nonce, person)
+        replayed = _replay(session, row, person)
         if replayed is None:
             raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce")
         return replayed
     logged = LoggedScan(
         new_id, event_id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
-        row["is_duplicate"], row["error_code"],
+        row["is_duplicate"], row["error_code"], as_sent,
     )
     if first_entry is None and _status_of(logged) == ScanStatus.CHECKED_IN:
         first_entry = ScanRef(new_id, scan.kind, scanned_at, scanner.name)
@@ -521,12 +575,15 @@ def scan_from_json(body: object, now: datetime, *, offline: bool = False) -> Sca
     if kind not in (CheckInKind.ENTRY.value, CheckInKind.EXIT.value):
         raise DomainError("invalid_kind", "kind must be entry or exit.", field="kind")
     is_offline = body.get("offline", offline)
+    nonce = _check_nonce(nonce)
+    scanned_at = parse_scanned_at(body.get("scanned_at"), now)
     return Scan(
         code=code,
-        nonce=_check_nonce(nonce),
-        scanned_at=parse_scanned_at(body.get("scanned_at"), now),
+        nonce=nonce,
+        scanned_at=scanned_at,
         kind=CheckInKind(kind),
         offline=bool(is_offline),
+        sent_scanned_at=body["scanned_at"].strip() if isinstance(body.get("scanned_at"), str) else None,
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.boundary import fits_stored_int
 from app.models import (
     Audience,
     Candidate,
@@ -238,6 +239,8 @@ def _status_for_new_place(session: Session, event: Event, source: RegistrationSo
 def _event_positions(session: Session, event: Event, position_ids: list[int]) -> list[Position]:
     if not position_ids:
         return []
+    if not all(fits_stored_int(i) for i in position_ids):  # a form with other mistakes comes here unchecked
+        raise DomainError("unknown_position", _l("Choose positions from this event's list."), field="position_ids")
     positions = list(
         session.scalars(
             select(Position)
@@ -298,7 +301,8 @@ def _checked(
             field="consent_share_profile",
         ))
     problems.raise_any()
-    assert cleaned is not None and positions is not None  # raise_any() raised otherwise
+    # raise_any() raised otherwise; the assert only tells the type checker so.
+    assert cleaned is not None and positions is not None  # nosec B101
     return (*cleaned, positions)
 
 

@@ -2,14 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from app.models import Role, User
+from app.models import Role, User, UserSession
 from app.services import audit
 from app.services.contact import normalize_email
 from app.services.errors import DomainError
+from app.services.tokens import hash_secret, new_secret
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -65,3 +66,46 @@ def set_active(session: Session, user: User, active: bool, *, by: User) -> None:
         user.session_generation += 1
     session.flush()
     audit.record(session, "user.activate" if active else "user.deactivate", actor_user=by, obj=user)
+
+
+# --- Signed-in sessions -----------------------------------------------------------------------------
+#
+# The session cookie names the account, its session generation and a random id of this one
+# session (``<user id>:<generation>:<session id>``). The id is stored hashed and checked on every
+# request, so signing out ends this browser's session on the server (a copied cookie opens
+# nothing afterwards) while the account's other sessions, volunteers sharing one account at
+# several doors, go on. Bumping the generation (password change, deactivation) still ends them all.
+
+
+def start_session(session: Session, user: User, now: datetime) -> str:
+    """A new signed-in session for ``user``; returns the id Flask-Login keeps in the cookie."""
+    secret = new_secret()
+    session.add(UserSession(user_id=user.id, token_hash=hash_secret(secret), created_at=now))
+    session.flush()
+    return f"{user.get_id()}:{secret}"
+
+
+def session_user(session: Session, session_id: str) -> User | None:
+    """The active user a live session id (from ``start_session``) belongs to, or None."""
+    user_id, generation, secret = (session_id.split(":", 2) + ["", ""])[:3]
+    if not user_id.isdigit() or not generation.isdigit() or not secret or len(secret) > 100:
+        return None
+    user = session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == int(user_id), UserSession.token_hash == hash_secret(secret), UserSession.ended_at.is_(None))
+    )
+    if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def end_session(session: Session, session_id: str, now: datetime) -> None:
+    """Sign this one session out on the server. Ending it again changes nothing."""
+    secret = session_id.split(":", 2)[2] if session_id.count(":") >= 2 else ""
+    if secret:
+        session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == hash_secret(secret), UserSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )

@@ -2,7 +2,7 @@
 registration; a short check-in number per event; the calendar entry's SEQUENCE
 
 Revision ID: 0014
-Revises: 0020
+Revises: 0021_hostile_input
 Create Date: 2026-11-30 09:00:00
 
 Every registration is kept: its one manage-link hash becomes its first ``manage_links`` row (so
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0020'
+down_revision = '0021_hostile_input'
 branch_labels = None
 depends_on = None
 
