@@ -11,6 +11,7 @@ from app.models import (
     Candidate,
     Event,
     EventStatus,
+    ManageLinkReason,
     Organization,
     OrganizationKind,
     Participation,
@@ -20,8 +21,9 @@ from app.models import (
     Role,
     User,
     WageUnit,
+    utcnow,
 )
-from app.services.registration import next_checkin_number
+from app.services.registration import issue_manage_link, next_checkin_number
 from app.services.tokens import new_badge_code
 
 PASSWORD = "correct-horse-battery"
@@ -144,9 +146,13 @@ def make_booking_page(session: Session, event: Event) -> str:
     """A registration of ``event`` with an employer's interview slots open to book: the path of
     that person's own page (``/r/<manage token>``)."""
     from app.services import bookings
-    from app.services.registration import new_manage_token
 
     hotel = make_participation(session, event, make_organization(session), interview_minutes=15,
                                interview_starts_at=event.starts_at, interview_ends_at=event.starts_at + timedelta(hours=1))
     bookings.generate_slots(session, hotel)
-    return f"/r/{new_manage_token(make_registration(session, event))}"
+    return f"/r/{make_manage_link(session, make_registration(session, event))}"
+
+
+def make_manage_link(session: Session, registration: Registration) -> str:
+    """A new secret for ``registration``'s own page (``/r/<secret>``), as its confirmation carries."""
+    return issue_manage_link(session, registration, ManageLinkReason.REGISTERED, utcnow())

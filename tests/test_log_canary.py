@@ -10,7 +10,6 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
 from app.models import Candidate, Role, TokenScope
-from app.services.registration import new_manage_token
 from app.services.tokens import issue_token
 from tests import factories
 from tests.conftest import csrf_token
@@ -29,7 +28,7 @@ def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_erro
     event = factories.make_event(db.session, slug="canary", capacity=None)
     person = factories.make_registration(db.session, event, candidate=factories.make_candidate(
         db.session, first_name=NAME, email=EMAIL, phone=PHONE))
-    manage = new_manage_token(person)
+    manage = factories.make_manage_link(db.session, person)
     _, device = issue_token(db.session, TokenScope.DEVICE, "Door", event=event)
     db.session.commit()
 
@@ -53,7 +52,8 @@ def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_erro
     # unhandled error under a secret link (and gunicorn its "Error handling request" line).
     with pytest.raises(DBAPIError) as failed, db.session.begin_nested():
         db.session.execute(insert(Candidate.__table__).values(
-            first_name=NAME, last_name="X", email=EMAIL, phone=PHONE[2:], zip_code="60608", language="en"))
+            first_name=NAME, last_name="X", name_key="canary x", email=EMAIL, phone=PHONE[2:], zip_code="60608",
+            language="en"))
     with app.test_request_context(f"/r/{manage}/details", method="POST"):
         try:
             raise failed.value
