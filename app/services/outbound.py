@@ -52,8 +52,13 @@ def queue_message(
                               attempts=0)
     session.add(message)
     session.flush()
-    session.info.setdefault(_PENDING, []).append(message.id)
+    _pending(session, message)
     return message
+
+
+def _pending(session: Session, message: OutboundMessage) -> None:
+    """Note ``message`` (and when it may go) for ``dispatch`` once this transaction commits."""
+    session.info.setdefault(_PENDING, []).append((message.id, message.send_after))
 
 
 @event.listens_for(Session, "after_commit")
@@ -70,22 +75,18 @@ def _rolled_back(session: Session) -> None:
 
 def dispatch(session: Session) -> int:
     """Queue a delivery job for each message committed since the last call. Returns how many."""
-    ids = session.info.pop(_COMMITTED, None)
-    if not ids:
+    committed = session.info.pop(_COMMITTED, None)
+    if not committed:
         return 0
     from app.jobs import deliver_message
     from app.queue import enqueue_safely
 
-    held = dict(session.execute(
-        select(OutboundMessage.id, OutboundMessage.send_after)
-        .where(OutboundMessage.id.in_(ids), OutboundMessage.send_after.is_not(None))
-    ).all())
-    for message_id in ids:
-        if message_id in held:
-            enqueue_safely(functools.partial(deliver_message.schedule, args=(message_id,), eta=held[message_id]))
+    for message_id, send_after in committed:
+        if send_after is not None:
+            enqueue_safely(functools.partial(deliver_message.schedule, args=(message_id,), eta=send_after))
         else:
             enqueue_safely(deliver_message, message_id)
-    return len(ids)
+    return len(committed)
 
 
 def deliver(session: Session, message_id: int, now: datetime) -> OutboundMessage | None:
@@ -180,7 +181,7 @@ def send_again(session: Session, message_id: int) -> OutboundMessage:
         raise DomainError("not_failed", "That message is not on the undelivered list any more.")
     message.status, message.attempts, message.attempted_at = MessageStatus.QUEUED, 0, None
     session.flush()
-    session.info.setdefault(_PENDING, []).append(message.id)
+    _pending(session, message)
     return message
 
 
