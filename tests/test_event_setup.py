@@ -28,7 +28,7 @@ from app.models import (
     TokenScope,
     WageUnit,
 )
-from app.services import events, organizations
+from app.services import event_setup, events, job_orders, links, organizations, participations, partnerships
 from app.services.errors import DomainError
 from app.services.event_templates import template_for
 from app.services.organizations import OrganizationDetails
@@ -41,7 +41,7 @@ CHICAGO = ZoneInfo("America/Chicago")
 DAY = date(2026, 12, 10)
 
 
-def details(**overrides) -> events.EventDetails:
+def details(**overrides) -> event_setup.EventDetails:
     fields = {
         "name": "Techapalooza Winter 2026",
         "slug": "",
@@ -53,7 +53,7 @@ def details(**overrides) -> events.EventDetails:
         "timezone": "America/Chicago",
         "sectors": ("it",),
     }
-    return events.EventDetails(**(fields | overrides))
+    return event_setup.EventDetails(**(fields | overrides))
 
 
 @contextmanager
@@ -94,7 +94,7 @@ def test_the_blank_template_prefills_nothing_and_unknown_names_fall_back_to_it()
 
 def test_a_new_event_is_a_draft_of_its_templates_series_with_the_default_surveys(db):
     staff = factories.make_user(db.session)
-    event = events.create_event(db.session, details(), EventKind.TECHAPALOOZA, actor=staff)
+    event = event_setup.create_event(db.session, details(), EventKind.TECHAPALOOZA, actor=staff)
 
     assert event.status == EventStatus.DRAFT
     assert (event.kind, event.series) == (EventKind.TECHAPALOOZA, "techapalooza")
@@ -110,18 +110,18 @@ def test_a_new_event_is_a_draft_of_its_templates_series_with_the_default_surveys
 
 
 def test_local_times_are_stored_in_utc_on_either_side_of_daylight_saving(db):
-    winter = events.create_event(db.session, details(name="Winter"))
-    summer = events.create_event(db.session, details(name="Summer", day=date(2027, 7, 15)))
+    winter = event_setup.create_event(db.session, details(name="Winter"))
+    summer = event_setup.create_event(db.session, details(name="Summer", day=date(2027, 7, 15)))
 
     assert winter.starts_at == datetime(2026, 12, 10, 22, 0, tzinfo=UTC)  # 16:00 CST = UTC-6
     assert summer.starts_at == datetime(2027, 7, 15, 21, 0, tzinfo=UTC)  # 16:00 CDT = UTC-5
     assert summer.ends_at == datetime(2027, 7, 16, 0, 0, tzinfo=UTC)
-    new_york = events.create_event(db.session, details(name="East", timezone="America/New_York"))
+    new_york = event_setup.create_event(db.session, details(name="East", timezone="America/New_York"))
     assert new_york.starts_at == datetime(2026, 12, 10, 21, 0, tzinfo=UTC)
 
 
 def test_the_registration_window_is_read_in_the_events_time_zone(db):
-    event = events.create_event(
+    event = event_setup.create_event(
         db.session,
         details(registration_opens=datetime(2026, 10, 20, 9, 0), registration_closes=datetime(2026, 12, 10, 16, 0)),
     )
@@ -148,7 +148,7 @@ def test_the_registration_window_is_read_in_the_events_time_zone(db):
 )
 def test_bad_event_details_are_refused_on_the_field_concerned(db, overrides, code, field):
     with refused(code, field):
-        events.create_event(db.session, details(**overrides))
+        event_setup.create_event(db.session, details(**overrides))
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
@@ -160,30 +160,30 @@ def test_bad_event_details_are_refused_on_the_field_concerned(db, overrides, cod
 )
 def test_a_slug_must_be_lowercase_letters_digits_and_single_hyphens(db, slug):
     with refused("slug_taken" if slug == "new" else "invalid_slug", "slug"):
-        events.check_slug(db.session, slug)
+        event_setup.check_slug(db.session, slug)
 
 
 def test_a_slug_taken_by_another_event_is_refused_but_an_event_keeps_its_own(db):
     event = factories.make_event(db.session, slug="techapalooza-spring-2027")
     with refused("slug_taken", "slug"):
-        events.create_event(db.session, details(slug="techapalooza-spring-2027"))
-    assert events.check_slug(db.session, "techapalooza-spring-2027", exclude_event_id=event.id)
+        event_setup.create_event(db.session, details(slug="techapalooza-spring-2027"))
+    assert event_setup.check_slug(db.session, "techapalooza-spring-2027", exclude_event_id=event.id)
 
 
 def test_the_suggested_slug_comes_from_the_name_and_is_always_free(db):
-    assert events.suggest_slug(db.session, "Día de Empleo: Pilsen & Little Village!") == "dia-de-empleo-pilsen-little-village"
+    assert event_setup.suggest_slug(db.session, "Día de Empleo: Pilsen & Little Village!") == "dia-de-empleo-pilsen-little-village"
     factories.make_event(db.session, slug="techapalooza")
     factories.make_event(db.session, slug="techapalooza-2")
-    assert events.suggest_slug(db.session, "Techapalooza") == "techapalooza-3"
-    assert events.suggest_slug(db.session, "!!!") == "event"
-    assert len(events.suggest_slug(db.session, "x" * 300)) <= 80
+    assert event_setup.suggest_slug(db.session, "Techapalooza") == "techapalooza-3"
+    assert event_setup.suggest_slug(db.session, "!!!") == "event"
+    assert len(event_setup.suggest_slug(db.session, "x" * 300)) <= 80
 
 
 # --- Status ---------------------------------------------------------------------------------------
 
 
 def test_an_event_goes_draft_published_closed_archived_and_closed_can_reopen(db):
-    event = events.create_event(db.session, details())
+    event = event_setup.create_event(db.session, details())
     for status in ("published", "closed", "published", "closed", "archived"):
         events.change_status(db.session, event, status)
         assert event.status == status
@@ -218,24 +218,24 @@ def test_an_archived_event_can_no_longer_be_changed(db):
     event = factories.make_event(db.session, status=EventStatus.ARCHIVED)
     employer = factories.make_organization(db.session)
     with refused("event_archived"):
-        events.update_event(db.session, event, details())
+        event_setup.update_event(db.session, event, details())
     with refused("event_archived"):
-        events.add_employer(db.session, event, employer, events.BoothSettings())
+        participations.add_employer(db.session, event, employer, participations.BoothSettings())
 
 
 # --- Editing an event -----------------------------------------------------------------------------
 
 
 def test_moving_an_event_to_another_day_moves_the_interview_windows_and_slots_with_it(db):
-    event = events.create_event(db.session, details())
-    booth = events.add_employer(
+    event = event_setup.create_event(db.session, details())
+    booth = participations.add_employer(
         db.session, event, factories.make_organization(db.session),
-        events.BoothSettings(table_number="1", interview_start=time(16, 30), interview_end=time(18, 30)),
+        participations.BoothSettings(table_number="1", interview_start=time(16, 30), interview_end=time(18, 30)),
     )
     slots = [make_slot(db.session, participation=booth, starts_at=booth.interview_starts_at + timedelta(minutes=10 * i))
              for i in range(3)]
 
-    events.update_event(db.session, event, details(day=date(2027, 4, 8)))  # into daylight saving time
+    event_setup.update_event(db.session, event, details(day=date(2027, 4, 8)))  # into daylight saving time
 
     assert event.starts_at.astimezone(CHICAGO) == datetime(2027, 4, 8, 16, 0, tzinfo=CHICAGO)
     assert booth.interview_starts_at.astimezone(CHICAGO) == datetime(2027, 4, 8, 16, 30, tzinfo=CHICAGO)
@@ -245,17 +245,17 @@ def test_moving_an_event_to_another_day_moves_the_interview_windows_and_slots_wi
 
 
 def test_changing_the_time_zone_keeps_the_local_hours_of_interview_slots(db):
-    event = events.create_event(db.session, details())
-    booth = events.add_employer(
+    event = event_setup.create_event(db.session, details())
+    booth = participations.add_employer(
         db.session, event, factories.make_organization(db.session),
-        events.BoothSettings(interview_start=time(16, 0), interview_end=time(17, 0)),
+        participations.BoothSettings(interview_start=time(16, 0), interview_end=time(17, 0)),
     )
     from tests.test_constraints import make_slot
 
     # Slots an hour apart: moving them one at a time in the wrong order would collide.
     slots = [make_slot(db.session, participation=booth, starts_at=event.starts_at + timedelta(hours=i)) for i in range(3)]
 
-    events.update_event(db.session, event, details(timezone="America/New_York"))
+    event_setup.update_event(db.session, event, details(timezone="America/New_York"))
 
     new_york = ZoneInfo("America/New_York")
     assert [s.starts_at.astimezone(new_york).time() for s in slots] == [time(16), time(17), time(18)]
@@ -266,23 +266,23 @@ def test_changing_the_time_zone_keeps_the_local_hours_of_interview_slots(db):
 
 def test_copying_an_event_brings_employers_positions_partners_and_surveys_to_the_new_date(db):
     staff = factories.make_user(db.session)
-    source = events.create_event(
+    source = event_setup.create_event(
         db.session,
         details(name="Techapalooza Fall 2026", day=date(2026, 10, 15), capacity=150,
                 registration_opens=datetime(2026, 9, 1, 9, 0), registration_closes=datetime(2026, 10, 15, 16, 0)),
         EventKind.TECHAPALOOZA,
     )
     events.change_status(db.session, source, "published")
-    booth = events.add_employer(
+    booth = participations.add_employer(
         db.session, source, factories.make_organization(db.session, name="Midwest Cloud Co."),
-        events.BoothSettings(table_number="7", interview_minutes=20, interviewers=2,
+        participations.BoothSettings(table_number="7", interview_minutes=20, interviewers=2,
                              interview_start=time(16, 15), interview_end=time(18, 45)),
     )
-    events.add_position(db.session, booth, events.PositionDetails(
+    job_orders.add_position(db.session, booth, job_orders.PositionDetails(
         title="Help Desk Technician", openings=3, wage_min_cents=2400, wage_max_cents=2800, wage_unit="hour",
         employment_type="full_time", sector="it", requirements="CompTIA A+ preferred",
     ))
-    partnership = events.add_partner(
+    partnership = partnerships.add_partner(
         db.session, source, factories.make_organization(db.session, OrganizationKind.COMMUNITY_ORG)
     )
     post_survey = db.session.scalar(
@@ -296,7 +296,7 @@ def test_copying_an_event_brings_employers_positions_partners_and_surveys_to_the
     db.session.flush()
 
     # From October (daylight saving time) to February (standard time): local hours must not drift.
-    copy = events.copy_event(
+    copy = event_setup.copy_event(
         db.session, source, name="Techapalooza Winter 2027", slug="", day=date(2027, 2, 11), actor=staff
     )
 
@@ -341,17 +341,17 @@ def test_copying_an_event_brings_employers_positions_partners_and_surveys_to_the
 def test_a_copy_needs_a_free_slug(db):
     source = factories.make_event(db.session, slug="techapalooza-fall-2026")
     with refused("slug_taken", "slug"):
-        events.copy_event(db.session, source, name="Again", slug="techapalooza-fall-2026", day=DAY)
+        event_setup.copy_event(db.session, source, name="Again", slug="techapalooza-fall-2026", day=DAY)
 
 
 # --- Employers at an event ------------------------------------------------------------------------
 
 
 def test_an_employer_gets_a_table_and_an_interview_window_on_the_event_day(db):
-    event = events.create_event(db.session, details())
-    booth = events.add_employer(
+    event = event_setup.create_event(db.session, details())
+    booth = participations.add_employer(
         db.session, event, factories.make_organization(db.session),
-        events.BoothSettings(table_number=" 12 ", interview_start=time(16, 30), interview_end=time(18, 0)),
+        participations.BoothSettings(table_number=" 12 ", interview_start=time(16, 30), interview_end=time(18, 0)),
     )
     assert booth.table_number == "12"
     assert (booth.interview_minutes, booth.interviewers) == (10, 1)  # the defaults
@@ -361,44 +361,44 @@ def test_an_employer_gets_a_table_and_an_interview_window_on_the_event_day(db):
 
 def test_a_taken_table_number_becomes_a_field_message_and_nothing_is_lost(db):
     event = factories.make_event(db.session)
-    events.add_employer(db.session, event, factories.make_organization(db.session, name="Hilton Chicago"),
-                        events.BoothSettings(table_number="12"))
+    participations.add_employer(db.session, event, factories.make_organization(db.session, name="Hilton Chicago"),
+                        participations.BoothSettings(table_number="12"))
     second = factories.make_organization(db.session, name="Palmer House")
 
     with refused("table_taken", "table_number") as error:
-        events.add_employer(db.session, event, second, events.BoothSettings(table_number="12"))
+        participations.add_employer(db.session, event, second, participations.BoothSettings(table_number="12"))
     assert "Hilton Chicago" in error.value.message
 
     # The database refused it (the unique rule), and the session is still usable afterwards.
-    booth = events.add_employer(db.session, event, second, events.BoothSettings(table_number="14"))
+    booth = participations.add_employer(db.session, event, second, participations.BoothSettings(table_number="14"))
     assert db.session.scalar(select(func.count()).where(Participation.event_id == event.id)) == 2
 
     with refused("table_taken", "table_number"):
-        events.update_participation(db.session, booth, events.BoothSettings(table_number="12"))
+        participations.update_participation(db.session, booth, participations.BoothSettings(table_number="12"))
     db.session.refresh(booth)
     assert booth.table_number == "14"
 
 
 def test_tables_without_a_number_do_not_clash_and_the_same_number_is_fine_at_another_event(db):
     event, other = factories.make_event(db.session), factories.make_event(db.session)
-    events.add_employer(db.session, event, factories.make_organization(db.session), events.BoothSettings())
-    events.add_employer(db.session, event, factories.make_organization(db.session), events.BoothSettings(table_number=""))
+    participations.add_employer(db.session, event, factories.make_organization(db.session), participations.BoothSettings())
+    participations.add_employer(db.session, event, factories.make_organization(db.session), participations.BoothSettings(table_number=""))
     employer = factories.make_organization(db.session)
-    events.add_employer(db.session, event, employer, events.BoothSettings(table_number="3"))
-    events.add_employer(db.session, other, employer, events.BoothSettings(table_number="3"))
+    participations.add_employer(db.session, event, employer, participations.BoothSettings(table_number="3"))
+    participations.add_employer(db.session, other, employer, participations.BoothSettings(table_number="3"))
 
 
 def test_an_employer_comes_to_an_event_once(db):
     event, employer = factories.make_event(db.session), factories.make_organization(db.session)
-    events.add_employer(db.session, event, employer, events.BoothSettings(table_number="1"))
+    participations.add_employer(db.session, event, employer, participations.BoothSettings(table_number="1"))
     with refused("already_at_event", "organization"):
-        events.add_employer(db.session, event, employer, events.BoothSettings(table_number="2"))
+        participations.add_employer(db.session, event, employer, participations.BoothSettings(table_number="2"))
 
 
 def test_only_employers_get_a_table(db):
     partner = factories.make_organization(db.session, OrganizationKind.JOB_CENTER)
     with refused("not_an_employer", "organization"):
-        events.add_employer(db.session, factories.make_event(db.session), partner, events.BoothSettings())
+        participations.add_employer(db.session, factories.make_event(db.session), partner, participations.BoothSettings())
 
 
 @pytest.mark.parametrize(
@@ -419,9 +419,9 @@ def test_only_employers_get_a_table(db):
     ],
 )
 def test_bad_booth_settings_are_refused_on_the_field_concerned(db, settings, code, field):
-    event = events.create_event(db.session, details())
+    event = event_setup.create_event(db.session, details())
     with refused(code, field):
-        events.add_employer(db.session, event, factories.make_organization(db.session), events.BoothSettings(**settings))
+        participations.add_employer(db.session, event, factories.make_organization(db.session), participations.BoothSettings(**settings))
 
 
 def test_an_employer_with_interviews_cannot_be_removed(db):
@@ -433,7 +433,7 @@ def test_an_employer_with_interviews_cannot_be_removed(db):
     db.session.flush()
 
     with refused("has_interviews") as error:
-        events.remove_participation(db.session, booth)
+        participations.remove_participation(db.session, booth)
     assert booth.organization.name in error.value.message and "1 interview " in error.value.message
     assert db.session.get(Participation, booth.id) is not None
 
@@ -442,7 +442,7 @@ def test_an_employer_with_live_bookings_cannot_be_removed(db):
     booth = factories.make_participation(db.session, factories.make_event(db.session))
     make_booking(db.session, slot=make_slot(db.session, participation=booth))
     with refused("has_bookings"):
-        events.remove_participation(db.session, booth)
+        participations.remove_participation(db.session, booth)
 
 
 def test_removing_an_employer_removes_its_job_orders_but_keeps_it_in_the_directory(db):
@@ -451,7 +451,7 @@ def test_removing_an_employer_removes_its_job_orders_but_keeps_it_in_the_directo
     position = factories.make_position(db.session, booth)
     organization_id, position_id = booth.organization_id, position.id
 
-    events.remove_participation(db.session, booth)
+    participations.remove_participation(db.session, booth)
 
     assert db.session.scalar(select(func.count()).where(Participation.event_id == event.id)) == 0
     assert db.session.get(Position, position_id) is None
@@ -465,19 +465,19 @@ def test_removing_an_employer_removes_its_job_orders_but_keeps_it_in_the_directo
     ("amount", "cents"), [("18.50", 1850), ("48000", 4_800_000), ("17.555", 1756), (0, 0), (None, None), ("", None)]
 )
 def test_dollars_become_whole_cents(amount, cents):
-    assert events.dollars_to_cents(amount) == cents
+    assert job_orders.dollars_to_cents(amount) == cents
 
 
 def test_a_job_order_keeps_its_wage_in_cents(db):
     booth = factories.make_participation(db.session, factories.make_event(db.session))
-    position = events.add_position(db.session, booth, events.PositionDetails(
+    position = job_orders.add_position(db.session, booth, job_orders.PositionDetails(
         title="  Line   Cook ", openings=4, wage_min_cents=1800, wage_max_cents=2100, wage_unit="hour",
         employment_type="part_time",
     ))
     assert (position.title, position.wage_min_cents, position.wage_max_cents, position.wage_unit,
             position.employment_type) == ("Line Cook", 1800, 2100, WageUnit.HOUR, EmploymentType.PART_TIME)
 
-    events.update_position(db.session, position, events.PositionDetails(title="Line Cook", wage_unit="year"))
+    job_orders.update_position(db.session, position, job_orders.PositionDetails(title="Line Cook", wage_unit="year"))
     assert (position.wage_min_cents, position.wage_max_cents, position.wage_unit) == (None, None, None)
 
 
@@ -496,7 +496,7 @@ def test_a_job_order_keeps_its_wage_in_cents(db):
 def test_bad_job_orders_are_refused_on_the_field_concerned(db, wages, code, field):
     booth = factories.make_participation(db.session, factories.make_event(db.session))
     with refused(code, field):
-        events.add_position(db.session, booth, events.PositionDetails(**({"title": "Line Cook"} | wages)))
+        job_orders.add_position(db.session, booth, job_orders.PositionDetails(**({"title": "Line Cook"} | wages)))
     assert db.session.scalar(select(func.count()).where(Position.participation_id == booth.id)) == 0
 
 
@@ -509,8 +509,8 @@ def test_a_job_order_named_in_an_interview_cannot_be_removed(db):
     db.session.flush()
 
     with refused("has_interviews"):
-        events.remove_position(db.session, position)
-    events.remove_position(db.session, spare)
+        job_orders.remove_position(db.session, position)
+    job_orders.remove_position(db.session, spare)
     assert [p.id for p in booth.positions] == [position.id]
 
 
@@ -520,28 +520,28 @@ def test_a_job_order_named_in_an_interview_cannot_be_removed(db):
 def test_a_partner_gets_an_unguessable_referral_code_without_look_alike_characters(db):
     event = factories.make_event(db.session)
     codes = {
-        events.add_partner(db.session, event, factories.make_organization(db.session, OrganizationKind.JOB_CENTER)).referral_code
+        partnerships.add_partner(db.session, event, factories.make_organization(db.session, OrganizationKind.JOB_CENTER)).referral_code
         for _ in range(20)
     }
     assert len(codes) == 20
-    assert all(len(code) == 8 and set(code) <= set(events.REFERRAL_CODE_ALPHABET) for code in codes)
-    assert not set("01OI") & set(events.REFERRAL_CODE_ALPHABET)
+    assert all(len(code) == 8 and set(code) <= set(partnerships.REFERRAL_CODE_ALPHABET) for code in codes)
+    assert not set("01OI") & set(partnerships.REFERRAL_CODE_ALPHABET)
 
 
 def test_a_partner_joins_an_event_once_and_must_be_a_partner(db):
     event = factories.make_event(db.session)
     partner = factories.make_organization(db.session, OrganizationKind.COMMUNITY_ORG)
-    events.add_partner(db.session, event, partner)
+    partnerships.add_partner(db.session, event, partner)
     with refused("already_a_partner", "organization"):
-        events.add_partner(db.session, event, partner)
+        partnerships.add_partner(db.session, event, partner)
     with refused("not_a_partner", "organization"):
-        events.add_partner(db.session, event, factories.make_organization(db.session))
+        partnerships.add_partner(db.session, event, factories.make_organization(db.session))
 
 
 def test_the_referral_link_carries_the_code(db):
     event = factories.make_event(db.session, slug="techapalooza-spring-2027")
     partnership = factories.make_partnership(db.session, event, referral_code="K7PX3MQA")
-    assert events.referral_link("https://hire.example.org/", event, partnership) == (
+    assert partnerships.referral_link("https://hire.example.org/", event, partnership) == (
         "https://hire.example.org/events/techapalooza-spring-2027/register?ref=K7PX3MQA"
     )
 
@@ -553,9 +553,9 @@ def test_a_partner_that_referred_someone_cannot_be_removed(db):
     registration.referrals.append(Referral(partnership=partnership))
     db.session.flush()
     with refused("has_referrals"):
-        events.remove_partnership(db.session, partnership, now=event.starts_at)
+        partnerships.remove_partnership(db.session, partnership, now=event.starts_at)
     quiet = factories.make_partnership(db.session, event)
-    events.remove_partnership(db.session, quiet, now=event.starts_at)
+    partnerships.remove_partnership(db.session, quiet, now=event.starts_at)
 
 
 def test_removing_a_partner_from_an_event_ends_its_partner_links_for_that_event(db):
@@ -563,11 +563,11 @@ def test_removing_a_partner_from_an_event_ends_its_partner_links_for_that_event(
     partner = factories.make_organization(db.session, OrganizationKind.JOB_CENTER)
     here = factories.make_partnership(db.session, event, organization=partner)
     there = factories.make_partnership(db.session, other_event, organization=partner)
-    _token, secret_here = events.issue_partner_link(db.session, here)
-    _token, secret_there = events.issue_partner_link(db.session, there)
+    _token, secret_here = links.issue_partner_link(db.session, here)
+    _token, secret_there = links.issue_partner_link(db.session, there)
     now = event.starts_at
 
-    events.remove_partnership(db.session, here, now=now)
+    partnerships.remove_partnership(db.session, here, now=now)
 
     assert find_usable_token(db.session, secret_here, TokenScope.PARTNER, now) is None
     assert find_usable_token(db.session, secret_there, TokenScope.PARTNER, now) is not None
@@ -590,9 +590,9 @@ def test_partner_booth_and_device_links_are_stored_only_as_hashes_and_work(db):
     now = event.starts_at - timedelta(days=1)
 
     issued = [
-        (TokenScope.PARTNER, *events.issue_partner_link(db.session, partnership, actor=staff)),
-        (TokenScope.BOOTH, *events.issue_booth_link(db.session, booth, valid_days=30, now=now, actor=staff)),
-        (TokenScope.DEVICE, *events.issue_device_token(db.session, event, "Door 2", now=now, actor=staff)),
+        (TokenScope.PARTNER, *links.issue_partner_link(db.session, partnership, actor=staff)),
+        (TokenScope.BOOTH, *links.issue_booth_link(db.session, booth, valid_days=30, now=now, actor=staff)),
+        (TokenScope.DEVICE, *links.issue_device_token(db.session, event, "Door 2", now=now, actor=staff)),
     ]
 
     for scope, token, secret in issued:
@@ -616,12 +616,12 @@ def test_a_device_needs_a_name_and_a_revoked_link_stops_working(db):
     event = factories.make_event(db.session)
     now = event.starts_at
     with refused("name_required", "name"):
-        events.issue_device_token(db.session, event, "   ", now=now)
-    token, secret = events.issue_device_token(db.session, event, "Door 1", now=now)
-    events.revoke_link(db.session, event, token.id, now)
+        links.issue_device_token(db.session, event, "   ", now=now)
+    token, secret = links.issue_device_token(db.session, event, "Door 1", now=now)
+    links.revoke_link(db.session, event, token.id, now)
     assert find_usable_token(db.session, secret, TokenScope.DEVICE, now) is None
     with refused("link_not_found"):
-        events.revoke_link(db.session, factories.make_event(db.session), token.id, now)
+        links.revoke_link(db.session, factories.make_event(db.session), token.id, now)
 
 
 def test_no_link_is_issued_that_would_already_have_expired(db):
@@ -629,10 +629,10 @@ def test_no_link_is_issued_that_would_already_have_expired(db):
     booth = factories.make_participation(db.session, event)
     after_hires_are_confirmed = event.ends_at + timedelta(days=30, minutes=1)
     with refused("link_would_be_expired"):
-        events.issue_booth_link(db.session, booth, valid_days=30, now=after_hires_are_confirmed)
+        links.issue_booth_link(db.session, booth, valid_days=30, now=after_hires_are_confirmed)
     with refused("link_would_be_expired"):
-        events.issue_device_token(db.session, event, "Door 1", now=event.ends_at + timedelta(days=2))
-    events.issue_booth_link(db.session, booth, valid_days=30, now=event.ends_at + timedelta(days=29))
+        links.issue_device_token(db.session, event, "Door 1", now=event.ends_at + timedelta(days=2))
+    links.issue_booth_link(db.session, booth, valid_days=30, now=event.ends_at + timedelta(days=29))
     assert db.session.scalar(select(func.count()).select_from(AccessToken)) == 1
 
 

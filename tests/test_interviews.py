@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import AuditEntry, HireStatus, Interview, InterviewSource, Outcome, Role, WageUnit
-from app.services import bookings, events, interviews
+from app.services import bookings, interviews, job_orders
 from app.services.errors import DomainError
 from tests import factories
 
@@ -264,15 +264,15 @@ def test_an_offer_cannot_start_before_the_event(db, booth):
 
 def test_a_job_order_wage_is_checked_by_its_unit(db, booth):
     with pytest.raises(DomainError, match="wage_implausible"):
-        events.add_position(db.session, booth, events.PositionDetails(
+        job_orders.add_position(db.session, booth, job_orders.PositionDetails(
             title="Server", wage_min_cents=500_000, wage_unit=WageUnit.HOUR))
     with pytest.raises(DomainError, match="wage_implausible") as raised:
-        events.add_position(db.session, booth, events.PositionDetails(
+        job_orders.add_position(db.session, booth, job_orders.PositionDetails(
             title="Server", wage_min_cents=2_200, wage_unit=WageUnit.YEAR))
     assert "Did you mean $22.00 an hour?" in str(raised.value.message)
     with pytest.raises(DomainError, match="wage_unusual"):
-        events.add_position(db.session, booth, events.PositionDetails(
+        job_orders.add_position(db.session, booth, job_orders.PositionDetails(
             title="Chef", wage_min_cents=20_000, wage_unit=WageUnit.HOUR))
-    chef = events.add_position(db.session, booth, events.PositionDetails(
+    chef = job_orders.add_position(db.session, booth, job_orders.PositionDetails(
         title="Chef", wage_min_cents=20_000, wage_unit=WageUnit.HOUR, wage_confirmed=True))
     assert chef.wage_min_cents == 20_000

@@ -26,7 +26,7 @@ from app.models import (
     WageUnit,
     utcnow,
 )
-from app.services import events, interviews
+from app.services import event_readiness, interviews
 from app.services import registration as registrations
 from app.services.booking_mail import interviews_ics
 from app.services.errors import DomainErrors
@@ -242,7 +242,7 @@ def test_staff_are_warned_but_the_event_is_saved(db, event):
     post.closes_at = event.ends_at - timedelta(hours=1)
     db.session.flush()
     with time_machine.travel(START + timedelta(days=3), tick=False):
-        warnings = events.event_warnings(db.session, event, START + timedelta(days=3))
+        warnings = event_readiness.event_warnings(db.session, event, START + timedelta(days=3))
     text = " ".join(warnings)
     assert "dated in the past" in text
     assert "3 people are registered, more than the capacity of 2" in text and "keeps their place" in text
@@ -268,7 +268,7 @@ def test_a_draft_event_shows_what_to_check_before_publishing(client, db, event, 
     assert "Before you publish" in page
     assert "No interview slots (career seekers cannot book ahead): Lakeshore Grand Hotel." in page
     assert "No referring partners" in page
-    checklist = events.publish_checklist(db.session, event, BEFORE)
+    checklist = event_readiness.publish_checklist(db.session, event, BEFORE)
     assert [item.done for item in checklist] == [True, True, True, False, False, True]
 
 

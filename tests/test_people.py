@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.jobs import send_event_change_notices
 from app.models import AuditEntry, Candidate, Language, Registration, RegistrationStatus, Role, TokenScope
-from app.services import events
 from app.services.surveys import add_default_surveys
+from app.services import event_setup
 from app.services import registration as registrations
 from app.services.tokens import issue_token
 from tests import factories
@@ -120,7 +120,7 @@ def test_cancelling_ends_the_links_and_the_email_points_to_the_event(client, db,
 
 
 def _edit(client, event, **changes):
-    details = events.event_details_of(event)
+    details = event_setup.event_details_of(event)
     path = f"/staff/events/{event.slug}/edit"
     data = {
         "csrf_token": csrf_token(client, path), "name": details.name, "slug": details.slug, "venue": details.venue,
@@ -235,7 +235,7 @@ def test_moving_the_event_tells_everyone_in_their_language_with_an_updated_calen
                                 status=RegistrationStatus.REGISTERED)
     factories.make_registration(db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=NOW)
     login(factories.make_user(db.session, Role.STAFF))
-    day = events.event_details_of(event).day
+    day = event_setup.event_details_of(event).day
 
     page = _edit(client, event, description="Bring a résumé.").get_data(as_text=True)  # nothing people need
     assert messages(outbox) == [] and event.ics_sequence == 0
@@ -259,7 +259,7 @@ def test_change_notices_go_out_on_the_job_queue_and_a_rerun_tells_nobody_twice(c
     event = factories.make_event(db.session, slug="moved-again")
     people = [factories.make_registration(db.session, event) for _ in range(3)]
     login(factories.make_user(db.session, Role.STAFF))
-    day = events.event_details_of(event).day
+    day = event_setup.event_details_of(event).day
     with held_jobs():
         page = _edit(client, event, day=(day + timedelta(days=2)).isoformat()).get_data(as_text=True)
         assert "being e-mailed the change" in page and messages(outbox) == []  # the page did not wait

@@ -42,7 +42,8 @@ from app.events.forms import (
 from app.events.forms import choices as choices_of
 from app.extensions import db
 from app.models import Event, EventStatus, OrganizationKind, Role, User, utcnow
-from app.services import audit, booth_mail, event_notices, events, organizations, survey_distribution, users
+from app.services import audit, booth_mail, event_notices, event_readiness, event_setup, events, job_orders
+from app.services import links, organizations, participations, partnerships, survey_distribution, users
 from app.services import registration as registrations
 from app.services.contact import display_phone
 from app.services.errors import DomainError
@@ -143,8 +144,8 @@ def _timezone_choices(form: EventForm, current: str | None = None) -> None:
     form.timezone.choices = choices_of(choices)
 
 
-def _event_details(form: EventForm) -> events.EventDetails:
-    return events.EventDetails(**{f.name: form[f.name].data for f in fields(events.EventDetails)} | {
+def _event_details(form: EventForm) -> event_setup.EventDetails:
+    return event_setup.EventDetails(**{f.name: form[f.name].data for f in fields(event_setup.EventDetails)} | {
         "slug": form.slug.data or "",
         "description": form.description.data or "",
         "description_es": form.description_es.data or "",
@@ -181,15 +182,15 @@ def new_event():
     }
     if form.validate_on_submit():
         try:
-            event = events.create_event(db.session, _event_details(form), template.kind, actor=_actor())
+            event = event_setup.create_event(db.session, _event_details(form), template.kind, actor=_actor())
         except DomainError as error:
             _show_error(form, error)
         else:
             db.session.commit()
             flash(f"{event.name} is saved as a draft. Add employers and partners, then publish it.", "success")
-            _flash_warnings(events.event_warnings(db.session, event, utcnow()))
+            _flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
             return _event_page(event)
-    suggestion = events.suggest_slug(db.session, form.name.data) if form.name.data else None
+    suggestion = event_setup.suggest_slug(db.session, form.name.data) if form.name.data else None
     return render_template("events/staff/event_form.html", form=form, template=template, event=None,
                            suggestion=suggestion)
 
@@ -199,7 +200,7 @@ def new_event():
 def slug_suggestion():
     """The slug hint, refreshed by htmx as the name is typed."""
     name = request.args.get("name", "")
-    suggestion = events.suggest_slug(db.session, name) if name.strip() else None
+    suggestion = event_setup.suggest_slug(db.session, name) if name.strip() else None
     return render_template("events/staff/_slug_hint.html", suggestion=suggestion)
 
 
@@ -211,12 +212,12 @@ def staff_event(slug: str):
     return render_template(
         "events/staff/event.html",
         event=event,
-        booths=sorted(event.participations, key=events.table_order),
-        partners=[(p, events.referral_link(base_url, event, p)) for p in event.partnerships],
+        booths=sorted(event.participations, key=participations.table_order),
+        partners=[(p, partnerships.referral_link(base_url, event, p)) for p in event.partnerships],
         counts=events.event_counts(db.session, event),
         transitions=events.STATUS_TRANSITIONS[event.status],
-        links=events.event_links(db.session, event),
-        checklist=events.publish_checklist(db.session, event, utcnow()) if event.status == EventStatus.DRAFT else [],
+        links=links.event_links(db.session, event),
+        checklist=event_readiness.publish_checklist(db.session, event, utcnow()) if event.status == EventStatus.DRAFT else [],
         now=utcnow(),
         editable=event.status != EventStatus.ARCHIVED,
     )
@@ -227,14 +228,14 @@ def staff_event(slug: str):
 def edit_event(slug: str):
     event = _event_or_404(slug)
     if request.method == "GET":
-        form = EventForm(data=asdict(events.event_details_of(event)))
+        form = EventForm(data=asdict(event_setup.event_details_of(event)))
     else:
         form = EventForm()
     _timezone_choices(form, event.timezone)
     if form.validate_on_submit():
         sequence = event.ics_sequence
         try:
-            events.update_event(db.session, event, _event_details(form), actor=_actor())
+            event_setup.update_event(db.session, event, _event_details(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -242,7 +243,7 @@ def edit_event(slug: str):
             send_promotions(db.session, promoted, utcnow())
             db.session.commit()
             flash(f"{event.name} is saved.", "success")
-            _flash_warnings(events.event_warnings(db.session, event, utcnow()))
+            _flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
             if promoted:
                 flash(f"{len(promoted):,} {'person' if len(promoted) == 1 else 'people'} from the waitlist got a "
                       "place and were e-mailed their badge.", "success")
@@ -311,7 +312,7 @@ def copy_event(slug: str):
     form = CopyEventForm(data={"name": source.name}) if request.method == "GET" else CopyEventForm()
     if form.validate_on_submit():
         try:
-            event = events.copy_event(
+            event = event_setup.copy_event(
                 db.session, source, name=form.name.data, slug=form.slug.data or "", day=form.day.data,
                 actor=_actor(),
             )
@@ -327,8 +328,8 @@ def copy_event(slug: str):
 # --- Employers at an event ------------------------------------------------------------------------
 
 
-def _booth_settings(form: BoothForm) -> events.BoothSettings:
-    return events.BoothSettings(
+def _booth_settings(form: BoothForm) -> participations.BoothSettings:
+    return participations.BoothSettings(
         table_number=form.table_number.data,
         interview_minutes=form.interview_minutes.data,
         interview_start=form.interview_start.data,
@@ -363,7 +364,7 @@ def add_employer(slug: str):
                     organization = organizations.get_organization(
                         db.session, form.organization.data, (OrganizationKind.EMPLOYER,)
                     )
-                participation = events.add_employer(
+                participation = participations.add_employer(
                     db.session, event, organization, _booth_settings(form), actor=_actor()
                 )
         except DomainError as error:
@@ -381,12 +382,12 @@ def edit_employer(slug: str, participation_id: int):
     event = _event_or_404(slug)
     participation = _find(event.participations, participation_id)
     if request.method == "GET":
-        form = BoothForm(data=asdict(events.booth_settings_of(participation)))
+        form = BoothForm(data=asdict(participations.booth_settings_of(participation)))
     else:
         form = BoothForm()
     if form.validate_on_submit():
         try:
-            events.update_participation(db.session, participation, _booth_settings(form), actor=_actor())
+            participations.update_participation(db.session, participation, _booth_settings(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -405,14 +406,14 @@ def remove_employer(slug: str, participation_id: int):
     if form.validate_on_submit():
         name = participation.organization.name
         try:
-            events.remove_participation(db.session, participation, actor=_actor())
+            participations.remove_participation(db.session, participation, actor=_actor())
         except DomainError as error:
             flash(str(error.message), "error")
         else:
             db.session.commit()
             flash(f"{name} is no longer at {event.name}.", "success")
             return _event_page(event, "employers")
-    refusal = events.participation_removal_refusal(db.session, participation)
+    refusal = participations.participation_removal_refusal(db.session, participation)
     return render_template(
         "events/staff/confirm_remove.html", form=form, event=event,
         title=f"Remove {participation.organization.name} from {event.name}?",
@@ -425,12 +426,12 @@ def remove_employer(slug: str, participation_id: int):
 # --- Job orders -----------------------------------------------------------------------------------
 
 
-def _position_details(form: PositionForm) -> events.PositionDetails:
-    return events.PositionDetails(
+def _position_details(form: PositionForm) -> job_orders.PositionDetails:
+    return job_orders.PositionDetails(
         title=form.title.data,
         openings=form.openings.data,
-        wage_min_cents=events.dollars_to_cents(form.wage_min.data),
-        wage_max_cents=events.dollars_to_cents(form.wage_max.data),
+        wage_min_cents=job_orders.dollars_to_cents(form.wage_min.data),
+        wage_max_cents=job_orders.dollars_to_cents(form.wage_max.data),
         wage_unit=form.wage_unit.data or None,
         employment_type=form.employment_type.data,
         sector=form.sector.data or None,
@@ -455,14 +456,14 @@ def add_position(slug: str, participation_id: int):
     ask_wage = False
     if form.validate_on_submit():
         try:
-            position = events.add_position(db.session, participation, _position_details(form), actor=_actor())
+            position = job_orders.add_position(db.session, participation, _position_details(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
             ask_wage = error.code == "wage_unusual"
         else:
             db.session.commit()
             flash(f"{position.title} at {participation.organization.name} is added.", "success")
-            _flash_warnings(events.position_warnings(position))
+            _flash_warnings(job_orders.position_warnings(position))
             return _event_page(event, f"employer-{participation.id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
                            participation=participation, position=None, ask_wage=ask_wage)
@@ -488,14 +489,14 @@ def edit_position(slug: str, position_id: int):
     ask_wage = False
     if form.validate_on_submit():
         try:
-            events.update_position(db.session, position, _position_details(form), actor=_actor())
+            job_orders.update_position(db.session, position, _position_details(form), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
             ask_wage = error.code == "wage_unusual"
         else:
             db.session.commit()
             flash(f"{position.title} is saved.", "success")
-            _flash_warnings(events.position_warnings(position))
+            _flash_warnings(job_orders.position_warnings(position))
             return _event_page(event, f"employer-{position.participation_id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
                            participation=position.participation, position=position, ask_wage=ask_wage)
@@ -510,7 +511,7 @@ def remove_position(slug: str, position_id: int):
     if form.validate_on_submit():
         title, participation_id = position.title, position.participation_id
         try:
-            events.remove_position(db.session, position, actor=_actor())
+            job_orders.remove_position(db.session, position, actor=_actor())
         except DomainError as error:
             flash(str(error.message), "error")
         else:
@@ -547,7 +548,7 @@ def add_partner(slug: str):
                     )
                 else:
                     organization = organizations.get_organization(db.session, form.organization.data, PARTNER_KINDS)
-                partnership = events.add_partner(db.session, event, organization, actor=_actor())
+                partnership = partnerships.add_partner(db.session, event, organization, actor=_actor())
         except DomainError as error:
             _show_error(form, error, {"name": "new_name", "kind": "new_kind"})
         else:
@@ -567,7 +568,7 @@ def remove_partner(slug: str, partnership_id: int):
     if form.validate_on_submit():
         name = partnership.organization.name
         try:
-            events.remove_partnership(db.session, partnership, now=utcnow(), actor=_actor())
+            partnerships.remove_partnership(db.session, partnership, now=utcnow(), actor=_actor())
         except DomainError as error:
             flash(str(error.message), "error")
         else:
@@ -598,7 +599,7 @@ def issue_partner_link(slug: str, partnership_id: int):
     partnership = _find(event.partnerships, partnership_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    token, secret = events.issue_partner_link(db.session, partnership, actor=_actor())
+    token, secret = links.issue_partner_link(db.session, partnership, actor=_actor())
     db.session.commit()
     return _issued(event, token, f"{_base_url()}/partner/{secret}")
 
@@ -611,7 +612,7 @@ def issue_booth_link(slug: str, participation_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        token, secret = events.issue_booth_link(
+        token, secret = links.issue_booth_link(
             db.session, participation, valid_days=current_app.config["BOOTH_LINK_DAYS"], now=utcnow(),
             actor=_actor(),
         )
@@ -632,7 +633,7 @@ def issue_booth_links(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        issued = events.issue_booth_links(
+        issued = links.issue_booth_links(
             db.session, event, valid_days=current_app.config["BOOTH_LINK_DAYS"], now=utcnow(), actor=_actor(),
         )
     except DomainError as error:
@@ -655,7 +656,7 @@ def issue_device_token(slug: str):
     form = DeviceTokenForm()
     if form.validate_on_submit():
         try:
-            token, secret = events.issue_device_token(db.session, event, form.name.data, now=utcnow(), actor=_actor())
+            token, secret = links.issue_device_token(db.session, event, form.name.data, now=utcnow(), actor=_actor())
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -673,7 +674,7 @@ def revoke_link(slug: str, token_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        token = events.revoke_link(db.session, event, token_id, utcnow(), actor=_actor())
+        token = links.revoke_link(db.session, event, token_id, utcnow(), actor=_actor())
     except DomainError:
         abort(404)
     db.session.commit()

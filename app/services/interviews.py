@@ -41,7 +41,7 @@ from app.models import (
 )
 from app.services import audit, checkin, wages
 from app.services.errors import DomainError
-from app.services.events import event_day, local_to_utc
+from app.services.event_time import event_day, local_to_utc
 from app.services.registration import checkin_number_in
 from app.services.surveys import SECTOR_LABELS
 
