@@ -114,9 +114,12 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
     from app.api.views import bp as api_bp
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.checkin.views import bp as checkin_bp
+    from app.directory.views import bp as directory_bp
     from app.events.views import bp as events_bp
     from app.health import bp as health_bp
     from app.interviews.views import bp as interviews_bp
@@ -129,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # token-authenticated JSON; no cookies are trusted there
     for blueprint in (
         health_bp, auth_bp, events_bp, registration_bp, checkin_bp,
-        interviews_bp, surveys_bp, reports_bp, partners_bp, api_bp, messages_bp,
+        interviews_bp, surveys_bp, reports_bp, partners_bp, api_bp, messages_bp, directory_bp, accounts_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)

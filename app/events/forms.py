@@ -9,29 +9,19 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
-    EmailField,
     HiddenField,
     IntegerField,
-    PasswordField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
-    TelField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.models import EmploymentType, EventStatus, OrganizationKind, Role, WageUnit
-from app.services.surveys import SECTOR_LABELS
-
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """Options from ``(value, label)`` pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
+from app.form_choices import OPTIONAL_SECTOR_CHOICES, PARTNER_KIND_CHOICES, SECTOR_CHOICES, choices
+from app.models import EmploymentType, EventStatus, WageUnit
 
 
 #: Zones a US workforce board holds events in; an event in another zone keeps its own in the list.
@@ -45,19 +35,8 @@ TIMEZONE_CHOICES = [
     ("Pacific/Honolulu", "Hawaii time (Honolulu)"),
     ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
 ]
-SECTOR_CHOICES = [(sector.value, en) for sector, (en, _es) in SECTOR_LABELS.items()]
-OPTIONAL_SECTOR_CHOICES = [("", "Not set")] + SECTOR_CHOICES
-#: For narrow table cells.
-SECTOR_SHORT_LABELS = {
-    "hospitality": "Hospitality", "it": "IT", "healthcare": "Healthcare", "tdl": "Transportation & logistics",
-    "construction": "Construction", "manufacturing": "Manufacturing", "clean_energy": "Clean energy",
-}
 EMPLOYMENT_TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in EmploymentType]
 WAGE_UNIT_CHOICES = [("", "No wage given"), (WageUnit.HOUR.value, "Per hour"), (WageUnit.YEAR.value, "Per year")]
-PARTNER_KIND_CHOICES = [
-    (OrganizationKind.JOB_CENTER.value, "Job center"),
-    (OrganizationKind.COMMUNITY_ORG.value, "Community organization"),
-]
 #: The browser sends ``HH:MM``, or ``HH:MM:SS`` when seconds are shown.
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
@@ -89,7 +68,6 @@ class DollarField(DecimalField):
 
 class ButtonForm(FlaskForm):
     """Only the CSRF token: the form behind a single button (remove, issue a link, deactivate)."""
-
 
 class EventForm(FlaskForm):
     name = StringField("Event name", validators=[DataRequired("Give the event a name."), Length(max=200)])
@@ -133,24 +111,6 @@ class CopyEventForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = HiddenField(validators=[AnyOf([s.value for s in EventStatus])])
-
-
-class OrganizationForm(FlaskForm):
-    """An employer in the directory."""
-
-    name = StringField("Name", validators=[DataRequired("Enter the organization's name."), Length(max=200)])
-    sector = SelectField("Sector", choices=choices(OPTIONAL_SECTOR_CHOICES), default="")
-    website = StringField("Website", validators=[Optional(), Length(max=300)])
-    contact_name = StringField("Contact name", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField("Contact email", validators=[Optional(), Length(max=254)])
-    contact_phone = TelField("Contact phone", validators=[Optional(), Length(max=40)])
-
-
-class PartnerForm(OrganizationForm):
-    """A referring partner in the directory."""
-
-    kind = SelectField("Kind", choices=choices(PARTNER_KIND_CHOICES))
-    sector = None  # partners refer people to every sector
 
 
 class BoothForm(FlaskForm):
@@ -208,13 +168,3 @@ class AddPartnerForm(FlaskForm):
 
 class DeviceTokenForm(FlaskForm):
     name = StringField("Device name", validators=[DataRequired("Name the device, e.g. Door 2."), Length(max=120)])
-
-
-class AccountForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
-    role = SelectField(
-        "Role", choices=choices([(Role.VOLUNTEER.value, "Door volunteer"), (Role.STAFF.value, "Staff")]),
-        default=Role.VOLUNTEER.value,
-    )
-    password = PasswordField("Password", validators=[DataRequired("Choose a password."), Length(max=200)])

@@ -1,0 +1,1 @@
+"""Staff and door-volunteer accounts."""

@@ -1,0 +1,1 @@
+"""The audit trail staff read: who did what, and when."""

@@ -1,0 +1,1 @@
+"""The directory of employers and referring partners, shared by every event."""
