@@ -50,7 +50,8 @@ def _database_ready() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo events (idempotent: a second run adds nothing)."""
-    from app.services.demo import DEMO_LOGINS, load_demo
+    from app.services.demo import load_demo
+    from app.services.demo.loader import DEMO_LOGINS
 
     _database_ready()
     if if_empty and db.session.scalar(select(Event.id).limit(1)) is not None:

@@ -25,7 +25,7 @@ def main() -> None:
     from app.extensions import db
     from app.models import MessageStatus, OutboundMessage
     from app.services import events, outbound, reminders
-    from app.services.demo import HOSPITALITY_SLUG
+    from app.services.demo.hospitality import HOSPITALITY_SLUG
 
     app = create_app()
     with app.test_request_context(), writing():

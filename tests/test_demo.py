@@ -31,7 +31,9 @@ from app.models import (
     Survey,
 )
 from app.services import checkin, interviews, reports
-from app.services.demo import DEMO_LOGINS, HOSPITALITY_SLUG, load_demo
+from app.services.demo import load_demo
+from app.services.demo.hospitality import HOSPITALITY_SLUG
+from app.services.demo.loader import DEMO_LOGINS
 from app.services.users import authenticate
 
 NOW = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)

@@ -1,0 +1,267 @@
+"""The demo's employers, job orders and referring partners, by sector."""
+
+from app.models import EmploymentType, OrganizationKind, WageUnit
+
+
+FT, PT = EmploymentType.FULL_TIME, EmploymentType.PART_TIME
+
+
+SEASONAL, TEMPORARY, CONTRACT = EmploymentType.SEASONAL, EmploymentType.TEMPORARY, EmploymentType.CONTRACT
+
+
+HOUR, YEAR = WageUnit.HOUR, WageUnit.YEAR
+
+
+JOB_CENTER, COMMUNITY_ORG = OrganizationKind.JOB_CENTER, OrganizationKind.COMMUNITY_ORG
+
+
+#: key: (title, wage unit, lowest, highest (dollars an hour, or thousands a year), employment types,
+#: openings range, requirements).
+ROLES: dict[str, tuple[str, WageUnit, float, float, tuple[EmploymentType, ...], tuple[int, int], str]] = {
+    "room_attendant": ("Room Attendant", HOUR, 17.5, 21, (FT, PT), (4, 15),
+                       "No experience needed; paid training. Able to lift 25 lb and stand for a full shift."),
+    "front_desk": ("Front Desk Agent", HOUR, 18, 22.5, (FT, PT), (2, 6),
+                   "Six months of customer service; comfortable with computers. Bilingual English/Spanish a plus."),
+    "housekeeping_supervisor": ("Housekeeping Supervisor", HOUR, 22, 26, (FT,), (1, 3),
+                                "Two years of hotel housekeeping, one as a lead."),
+    "banquet_server": ("Banquet Server", HOUR, 17, 20, (PT, SEASONAL), (5, 15),
+                       "Evening and weekend availability; food handler certificate within 30 days of hire."),
+    "line_cook": ("Line Cook", HOUR, 19, 24.5, (FT, PT), (2, 8),
+                  "One year on a line; food handler certificate."),
+    "prep_cook": ("Prep Cook", HOUR, 17.5, 20, (FT, PT), (2, 6),
+                  "Basic knife skills, or we will teach you. Food handler certificate within 30 days."),
+    "dishwasher": ("Dishwasher / Steward", HOUR, 17, 19, (FT, PT), (2, 8),
+                   "No experience needed. Able to lift 40 lb."),
+    "bartender": ("Bartender", HOUR, 17, 21, (PT, FT), (1, 4),
+                  "21 or older; BASSET certification (we can help you get it)."),
+    "barista": ("Barista", HOUR, 17, 19, (PT, FT), (2, 6), "Friendly and quick; early mornings. We train."),
+    "server": ("Server", HOUR, 17, 18.5, (PT, FT), (3, 10), "Restaurant experience preferred; evenings and weekends."),
+    "host": ("Host", HOUR, 17, 18, (PT,), (1, 4), "A great first job; we train."),
+    "bell_attendant": ("Bell Attendant", HOUR, 17, 19, (FT, PT), (1, 4), "Able to lift 50 lb; guest-facing."),
+    "night_auditor": ("Night Auditor", HOUR, 20, 24, (FT,), (1, 2),
+                      "Overnight shifts; basic bookkeeping and cash handling."),
+    "maintenance_engineer": ("Maintenance Engineer", HOUR, 24, 30, (FT,), (1, 3),
+                             "Two years of building maintenance; HVAC or electrical experience a plus."),
+    "laundry_attendant": ("Laundry Attendant", HOUR, 17, 18.5, (FT, PT), (2, 6), "No experience needed."),
+    "banquet_captain": ("Banquet Captain", HOUR, 22, 27, (FT,), (1, 2),
+                        "Two years of banquet service, one leading a team."),
+    "catering_driver": ("Catering Driver", HOUR, 19, 23, (FT, PT), (1, 5),
+                        "Valid Illinois driver's license and a clean driving record."),
+    "event_setup": ("Event Setup Crew", HOUR, 17.5, 20.5, (PT, SEASONAL, TEMPORARY), (4, 12),
+                    "Able to lift 50 lb; early mornings and late nights."),
+    "concessions_cashier": ("Concessions Cashier", HOUR, 17, 18, (PT, SEASONAL), (5, 15),
+                            "Game-day and event shifts; cash handling."),
+    "stand_lead": ("Concessions Stand Lead", HOUR, 19.5, 22.5, (SEASONAL, PT), (2, 6),
+                   "One year of food service; able to lead a small team."),
+    "suite_attendant": ("Suite Attendant", HOUR, 18, 21, (PT, SEASONAL), (2, 8),
+                        "Polished guest service; food handler certificate."),
+    "warehouse_runner": ("Warehouse Runner", HOUR, 18, 20, (PT, SEASONAL), (2, 6),
+                         "Able to lift 50 lb; pallet jack experience a plus."),
+    "food_court": ("Food Service Team Member", HOUR, 17, 19, (FT, PT), (4, 15),
+                   "Must pass a background check for an airport (SIDA) badge."),
+    "shift_supervisor": ("Shift Supervisor", HOUR, 21, 25, (FT,), (1, 3),
+                         "One year supervising in food service; ServSafe Manager certificate or willing to get it."),
+    "flight_kitchen_packer": ("Flight Kitchen Food Packer", HOUR, 18, 20.5, (FT,), (5, 15),
+                              "Must pass an airport background check; early shifts."),
+    "cocktail_server": ("Cocktail Server", HOUR, 17, 19, (PT, FT), (3, 8), "21 or older; BASSET certification."),
+    "count_team": ("Count Team Member", HOUR, 19, 22, (FT,), (1, 4),
+                   "Accurate cash handling; Illinois Gaming Board license (we sponsor it)."),
+    "security_officer": ("Security Officer", HOUR, 20, 24, (FT,), (2, 6), "Illinois PERC card, or willing to get one."),
+    "guest_services_rep": ("Guest Services Representative", HOUR, 18, 21.5, (FT, PT), (2, 5),
+                           "Customer service experience; bilingual a plus."),
+    "dietary_aide": ("Dietary Aide", HOUR, 17.5, 19.5, (FT, PT), (2, 6),
+                     "Food handler certificate; patient and kind with older adults."),
+    "cook": ("Cook", HOUR, 19, 23, (FT,), (1, 4), "Institutional or restaurant cooking experience."),
+    "food_service_supervisor": ("Food Service Supervisor", HOUR, 21, 25, (FT,), (1, 2),
+                                "Two years in food service, one supervising."),
+    "guest_services_manager": ("Guest Services Manager", YEAR, 55, 68, (FT,), (1, 1),
+                               "Three years in hotel operations, one managing a team."),
+    "assistant_front_office_manager": ("Assistant Front Office Manager", YEAR, 48, 58, (FT,), (1, 2),
+                                       "Two years at a front desk; Opera PMS a plus."),
+    "sous_chef": ("Sous Chef", YEAR, 52, 65, (FT,), (1, 2),
+                  "Three years in a high-volume kitchen; ServSafe Manager certificate."),
+    "restaurant_gm": ("Restaurant General Manager", YEAR, 62, 75, (FT,), (1, 1),
+                      "Four years of restaurant management; P&L responsibility."),
+    "kitchen_manager": ("Kitchen Manager", YEAR, 50, 60, (FT,), (1, 1),
+                        "Ordering, inventory and scheduling for a busy kitchen."),
+    "banquet_manager": ("Banquet Manager", YEAR, 58, 72, (FT,), (1, 1),
+                        "Three years running banquets of 300+ guests."),
+    "catering_sales": ("Catering Sales Coordinator", YEAR, 48, 55, (FT,), (1, 2),
+                       "Organized, good on the phone; catering or event experience a plus."),
+    "restaurant_manager": ("Restaurant Manager", YEAR, 55, 68, (FT,), (1, 2),
+                           "Two years managing a quick-service or full-service restaurant."),
+    # Information technology.
+    "help_desk": ("Help Desk Technician", HOUR, 22, 28, (FT,), (1, 4),
+                  "CompTIA A+ or equivalent experience; patient on the phone."),
+    "junior_developer": ("Junior Developer", YEAR, 65, 85, (FT,), (1, 3),
+                         "A portfolio or bootcamp projects in Python, JavaScript or C#; Git."),
+    "network_technician": ("Network Technician", HOUR, 25, 33, (FT, CONTRACT), (1, 3),
+                           "CompTIA Network+ or CCNA in progress; able to lift 40 lb."),
+    "data_analyst": ("Data Analyst", YEAR, 62, 80, (FT,), (1, 2), "SQL and Excel; Power BI or Tableau a plus."),
+    "qa_tester": ("QA Tester", HOUR, 24, 32, (FT, CONTRACT), (1, 3),
+                  "Attention to detail and clear bug reports; test automation a plus."),
+    "cloud_support": ("Cloud Support Associate", YEAR, 58, 72, (FT,), (1, 3),
+                      "AWS or Azure fundamentals certification; Linux basics."),
+    "cyber_analyst": ("Cybersecurity Analyst", YEAR, 72, 92, (FT,), (1, 2),
+                      "Security+ and a year in IT support or a SOC."),
+    "desktop_support": ("Desktop Support Specialist", HOUR, 23, 29, (FT, CONTRACT, TEMPORARY), (1, 5),
+                        "Windows 11, imaging and Microsoft 365 support."),
+    "it_apprentice": ("IT Support Apprentice", HOUR, 20, 23, (FT,), (2, 6),
+                      "High school diploma or GED; no experience needed. Paid 12-month apprenticeship."),
+    "sysadmin": ("Junior Systems Administrator", YEAR, 62, 78, (FT,), (1, 2),
+                 "Windows Server and Active Directory; PowerShell or Bash scripting."),
+}
+
+
+#: Job titles on Spanish pages, by role key. The IT roles keep their English titles, as the Chicago
+#: IT employers advertise them; Spanish pages mark those lang="en".
+SPANISH_TITLES: dict[str, str] = {
+    "room_attendant": "Camarista", "front_desk": "Recepcionista",
+    "housekeeping_supervisor": "Supervisor(a) de limpieza", "banquet_server": "Mesero(a) de banquetes",
+    "line_cook": "Cocinero(a) de línea", "prep_cook": "Ayudante de cocina",
+    "dishwasher": "Lavaplatos / Steward", "bartender": "Bartender", "barista": "Barista",
+    "server": "Mesero(a)", "host": "Anfitrión(a)", "bell_attendant": "Botones",
+    "night_auditor": "Auditor(a) nocturno(a)", "maintenance_engineer": "Técnico(a) de mantenimiento",
+    "laundry_attendant": "Asistente de lavandería", "banquet_captain": "Capitán(a) de banquetes",
+    "catering_driver": "Chofer de catering", "event_setup": "Equipo de montaje de eventos",
+    "concessions_cashier": "Cajero(a) de concesiones", "stand_lead": "Líder de puesto de concesiones",
+    "suite_attendant": "Asistente de palcos", "warehouse_runner": "Auxiliar de almacén",
+    "food_court": "Miembro del equipo de servicio de comida", "shift_supervisor": "Supervisor(a) de turno",
+    "flight_kitchen_packer": "Empacador(a) de cocina de vuelos", "cocktail_server": "Mesero(a) de cócteles",
+    "count_team": "Miembro del equipo de conteo", "security_officer": "Oficial de seguridad",
+    "guest_services_rep": "Representante de servicio a huéspedes", "dietary_aide": "Auxiliar de dietética",
+    "cook": "Cocinero(a)", "food_service_supervisor": "Supervisor(a) de servicio de comida",
+    "guest_services_manager": "Gerente de servicio a huéspedes",
+    "assistant_front_office_manager": "Subgerente de recepción", "sous_chef": "Sous chef",
+    "restaurant_gm": "Gerente general de restaurante", "kitchen_manager": "Gerente de cocina",
+    "banquet_manager": "Gerente de banquetes", "catering_sales": "Coordinador(a) de ventas de catering",
+    "restaurant_manager": "Gerente de restaurante",
+}
+
+
+#: The roles each kind of hospitality employer hires for.
+HOSPITALITY_ROLES: dict[str, tuple[str, ...]] = {
+    "hotel": ("room_attendant", "front_desk", "housekeeping_supervisor", "banquet_server", "line_cook", "dishwasher",
+              "bell_attendant", "night_auditor", "maintenance_engineer", "laundry_attendant", "bartender",
+              "guest_services_manager", "assistant_front_office_manager", "sous_chef"),
+    "restaurant": ("line_cook", "prep_cook", "dishwasher", "server", "host", "bartender", "barista", "sous_chef",
+                   "restaurant_gm", "kitchen_manager"),
+    "catering": ("banquet_server", "catering_driver", "event_setup", "prep_cook", "banquet_captain",
+                 "catering_sales", "dishwasher"),
+    "concessions": ("concessions_cashier", "stand_lead", "suite_attendant", "warehouse_runner", "line_cook",
+                    "bartender", "shift_supervisor"),
+    "airport": ("food_court", "barista", "line_cook", "shift_supervisor", "flight_kitchen_packer",
+                "restaurant_manager"),
+    "casino": ("cocktail_server", "line_cook", "room_attendant", "count_team", "security_officer",
+               "guest_services_rep", "banquet_manager"),
+    "institutional": ("dietary_aide", "cook", "dishwasher", "food_service_supervisor"),
+}
+
+
+IT_ROLES = ("help_desk", "junior_developer", "network_technician", "data_analyst", "qa_tester", "cloud_support",
+            "cyber_analyst", "desktop_support", "it_apprentice", "sysadmin")
+
+
+HOSPITALITY_EMPLOYERS: tuple[tuple[str, str], ...] = (
+    ("Lakeshore Grand Hotel", "hotel"),
+    ("Magnificent Mile Suites", "hotel"),
+    ("River North Hotel Collective", "hotel"),
+    ("Gold Coast Plaza Hotel", "hotel"),
+    ("The Wabash Hotel", "hotel"),
+    ("Union Station Inn & Suites", "hotel"),
+    ("South Loop Conference Hotel", "hotel"),
+    ("Fulton Market Hotel", "hotel"),
+    ("Millennium Parkview Hotel", "hotel"),
+    ("Riverwalk Hotel & Spa", "hotel"),
+    ("Streeterville Extended Stay", "hotel"),
+    ("McCormick Square Hotel", "hotel"),
+    ("Hyde Park Lakeside Inn", "hotel"),
+    ("O'Hare Gateway Hotel", "hotel"),
+    ("Midway Airport Lodge", "hotel"),
+    ("Lincoln Park Guest House", "hotel"),
+    ("Maxwell Street Grill Co.", "restaurant"),
+    ("Sol de Pilsen Restaurant Group", "restaurant"),
+    ("Deep Dish Dynasty Pizzeria", "restaurant"),
+    ("Chinatown Dumpling House", "restaurant"),
+    ("Bronzeville Soul Kitchen", "restaurant"),
+    ("Greektown Taverna Group", "restaurant"),
+    ("Andersonville Brunch Co.", "restaurant"),
+    ("Wicker Park Hospitality", "restaurant"),
+    ("Loop Lunch Counters", "restaurant"),
+    ("Devon Avenue Tandoor", "restaurant"),
+    ("Logan Square Brewing & Kitchen", "restaurant"),
+    ("Ukrainian Village Bistro", "restaurant"),
+    ("Little Italy Trattoria Group", "restaurant"),
+    ("Windy City Burger Bar", "restaurant"),
+    ("Windy City Catering", "catering"),
+    ("Second City Banquets", "catering"),
+    ("Prairie Avenue Events & Catering", "catering"),
+    ("Lakefront Banquet Services", "catering"),
+    ("Big Shoulders Catering Co.", "catering"),
+    ("Chicago Celebrations Catering", "catering"),
+    ("Blue Line Event Staffing", "catering"),
+    ("Cook County Caterers", "catering"),
+    ("Navy Pier Hospitality Group", "concessions"),
+    ("Northside Ballpark Concessions", "concessions"),
+    ("South Side Stadium Foods", "concessions"),
+    ("Lakefront Arena Hospitality", "concessions"),
+    ("Chicago Convention Food Services", "concessions"),
+    ("Riverside Theater Concessions", "concessions"),
+    ("Grant Park Festival Vendors", "concessions"),
+    ("Midway Plaisance Event Foods", "concessions"),
+    ("O'Hare Terminal Dining Group", "airport"),
+    ("Midway Concourse Eats", "airport"),
+    ("SkyGate Airport Food Service", "airport"),
+    ("Jetway Provisions", "airport"),
+    ("Aviation Catering of Illinois", "airport"),
+    ("Runway Coffee Company", "airport"),
+    ("Lakeside Casino Chicago", "casino"),
+    ("Golden Shores Casino & Hotel", "casino"),
+    ("Calumet River Casino", "casino"),
+    ("Prairie State Gaming & Resort", "casino"),
+    ("Midwest Campus Dining", "institutional"),
+    ("Healthy Plate Hospital Food Service", "institutional"),
+    ("Lincoln Square Senior Living Dining", "institutional"),
+    ("Great Lakes Corporate Cafés", "institutional"),
+)
+
+
+IT_EMPLOYERS = (
+    "Loop Logic Software",
+    "Prairie Cloud Services",
+    "Midway Managed IT",
+    "Lakeview Data Labs",
+    "Great Lakes Health Systems IT",
+    "Second City Cyber Defense",
+    "Fulton Market Fintech",
+    "Union Station Software Co.",
+    "Riverbend Logistics Technology",
+    "Cook County Civic Tech Partners",
+    "Northside Network Solutions",
+    "Wabash Avenue Analytics",
+)
+
+
+#: Referring partners, with how many of an event's referrals each tends to bring (a weight).
+HOSPITALITY_PARTNERS: tuple[tuple[str, OrganizationKind, int], ...] = (
+    ("American Job Center – Pilsen", JOB_CENTER, 14),
+    ("American Job Center – South Shore", JOB_CENTER, 11),
+    ("American Job Center – Northwest Side", JOB_CENTER, 9),
+    ("Workforce Center – Garfield Park", JOB_CENTER, 8),
+    ("Workforce Center – Roseland", JOB_CENTER, 7),
+    ("Little Village Jobs Collaborative", COMMUNITY_ORG, 12),
+    ("Back of the Yards Neighborhood Works", COMMUNITY_ORG, 8),
+    ("Bronzeville Career Pathways", COMMUNITY_ORG, 7),
+    ("Humboldt Park Family Alliance", COMMUNITY_ORG, 6),
+    ("Englewood Second Chance Network", COMMUNITY_ORG, 6),
+    ("Albany Park Newcomer Services", COMMUNITY_ORG, 4),
+    ("Chinatown Community Opportunity Center", COMMUNITY_ORG, 3),
+)
+
+
+TECH_PARTNERS: tuple[tuple[str, OrganizationKind, int], ...] = (
+    ("American Job Center – Pilsen", JOB_CENTER, 5),
+    ("American Job Center – Northwest Side", JOB_CENTER, 4),
+    ("Code Forward Chicago", COMMUNITY_ORG, 6),
+    ("Bronzeville Digital Skills Center", COMMUNITY_ORG, 3),
+)
