@@ -231,6 +231,9 @@ class Interview(TimestampMixin, Base):
     hire_status: Mapped[HireStatus | None] = mapped_column(enum_type(HireStatus))
     hired_start_date: Mapped[date | None]
     hire_confirmed_at: Mapped[datetime | None]
+    #: Any change at all, a correction included (a hire taken back clears ``hire_confirmed_at``):
+    #: what tells a referring partner that polls for changes to read this person again.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     registration: Mapped[Registration] = relationship()
     participation: Mapped[Participation] = relationship()

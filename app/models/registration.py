@@ -216,6 +216,12 @@ class Referral(TimestampMixin, Base):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column()
     partnership_id: Mapped[int] = mapped_column()
+    #: The person agreed that this partner may learn the terms of job offers they receive (position,
+    #: wage, start date). Asked per referral when registering through the partner's link, changeable
+    #: on the person's own page; a referral imported in bulk starts without it.
+    shares_offers: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: When the person last gave or withdrew that consent (what the partner sees changed then).
+    shares_offers_changed_at: Mapped[datetime | None]
 
     registration: Mapped[Registration] = relationship(back_populates="referrals")  # also sets event_id
     partnership: Mapped[Partnership] = relationship(

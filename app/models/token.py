@@ -15,6 +15,8 @@ class TokenScope(enum.StrEnum):
     BOOTH = "booth"
     PARTNER = "partner"
     DEVICE = "device"
+    #: A partner's own systems reading its referrals through ``/api/v1/partner/…`` (a Bearer token).
+    PARTNER_API = "partner_api"
 
 
 def usable(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
@@ -28,7 +30,9 @@ class AccessToken(TimestampMixin, Base):
     __tablename__ = "access_tokens"
     __table_args__ = (
         sa.CheckConstraint("scope <> 'booth' OR participation_id IS NOT NULL", name="booth_has_participation"),
-        sa.CheckConstraint("scope <> 'partner' OR organization_id IS NOT NULL", name="partner_has_organization"),
+        sa.CheckConstraint(
+            "scope NOT IN ('partner', 'partner_api') OR organization_id IS NOT NULL", name="partner_has_organization"
+        ),
         sa.CheckConstraint("scope <> 'device' OR event_id IS NOT NULL", name="device_has_event"),
         sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
         sa.CheckConstraint("name <> ''", name="name_not_empty"),

@@ -14,7 +14,7 @@ from app.extensions import db, limiter
 from app.formatting import current_locale, local_datetime
 from app.models import Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
-from app.services import audit, badges, checkin, events, partner_import, reminders, retention
+from app.services import audit, badges, checkin, events, partner_import, referrals, reminders, retention
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone, masked_email
@@ -74,6 +74,7 @@ def register(slug: str):
         form.language.data = current_locale()
         referral = registrations.partnership_for_code(db.session, event, request.args.get("ref", ""))
         form.referral_code.data = referral.referral_code if referral else ""
+    _name_the_referrer(form, event)
 
     if form.is_submitted():
         details = registrations.RegistrationDetails(
@@ -85,6 +86,7 @@ def register(slug: str):
             language=Language.ES if form.language.data == Language.ES.value else Language.EN,
             position_ids=form.position_ids.data or [],
             referral_code=form.referral_code.data or "",
+            consent_share_offers=bool(form.consent_share_offers.data),
             accessibility_needs=form.accessibility_needs.data or "",
             consent_share_profile=bool(form.consent_share_profile.data),
             consent_email=bool(form.consent_email.data),
@@ -115,6 +117,16 @@ def register(slug: str):
                 db.session.commit()
                 return _after_registering(outcome, sent)
     return render_template("registration/register.html", event=event, form=form, questions=questions)
+
+
+def _name_the_referrer(form: FlaskForm, event) -> None:
+    """The offer-sharing question names the organization chosen (or the referral link's)."""
+    partnership = registrations.partnership_for_code(db.session, event, form.referral_code.data or "")
+    if partnership is not None:
+        form.consent_share_offers.label.text = _(
+            "May we tell %(organization)s about job offers you receive: position, wage, start date?",
+            organization=partnership.organization.name,
+        )
 
 
 def _notice_for(outcome: registrations.RegistrationOutcome) -> Notice:
@@ -194,7 +206,26 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
             "staff": _("by staff"),
         },
         this_link=registrations.find_manage_link(db.session, token),
+        referrals=referrals.person_referrals(db.session, registration),
     ), status
+
+
+@bp.post("/r/<token>/referrals/<int:referral_id>/offers")
+def share_offers(token: str, referral_id: int):
+    """The person gives or withdraws, for one referring organization, the consent to share offers."""
+    registration = _registration_for(token)
+    share = request.form.get("share") == "yes"
+    try:
+        referrals.set_offer_sharing(db.session, registration, referral_id, share, utcnow())
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    if share:
+        flash(_("Saved: that organization will see the job offers you receive."), "success")
+    else:
+        flash(_("Saved: that organization will no longer see the details of your job offers."), "success")
+    return redirect(url_for("registration.manage", token=token, _anchor="referrals"))
 
 
 @bp.post("/r/<token>/details")

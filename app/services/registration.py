@@ -68,6 +68,8 @@ class RegistrationDetails:
     language: Language = Language.EN
     position_ids: list[int] = field(default_factory=list)
     referral_code: str = ""
+    #: The person lets the referring partner learn the terms of job offers they receive.
+    consent_share_offers: bool = False
     accessibility_needs: str = ""
     consent_share_profile: bool = False
     consent_email: bool = False
@@ -262,8 +264,11 @@ def partnership_for_code(session: Session, event: Event, code: str) -> Partnersh
     )
 
 
-def _credit_partner(session: Session, registration: Registration, partnership: Partnership | None) -> None:
-    """Record the referral once; a second partner referring the same person is credited too."""
+def _credit_partner(
+    session: Session, registration: Registration, partnership: Partnership | None, *, shares_offers: bool = False
+) -> None:
+    """Record the referral once; a second partner referring the same person is credited too. Only
+    the person can consent to share offers with the partner (``shares_offers``), never staff."""
     if partnership is None:
         return
     already = session.scalar(
@@ -272,7 +277,7 @@ def _credit_partner(session: Session, registration: Registration, partnership: P
         )
     )
     if already is None:
-        session.add(Referral(registration=registration, partnership_id=partnership.id))
+        session.add(Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers))
         session.flush()
 
 
@@ -409,7 +414,8 @@ def register(
         _copy_survey_answers(registration, details.survey_answers)
     elif employment_status:
         registration.employment_status = employment_status
-    _credit_partner(session, registration, partnership)
+    _credit_partner(session, registration, partnership,
+                    shares_offers=details.consent_share_offers and source == RegistrationSource.ONLINE)
     audit.record(
         session, "registration.create", obj=registration,
         status=registration.status.value, source=source.value, referred=partnership is not None,
