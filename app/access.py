@@ -61,16 +61,20 @@ def link_token_required(scope: TokenScope) -> Callable:
     return decorator
 
 
+def bearer_secret() -> str:
+    """The secret of the request's ``Authorization: Bearer <secret>`` header ("" without one)."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
 def device_token_required(view: Callable) -> Callable:
     """For the JSON API: ``Authorization: Bearer <a scanner device's token>``; the device is in
     ``g.device``. A missing or dead token gets a 401 JSON."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
         with reads_before_writing(db.session):
-            device = find_device(db.session, secret, utcnow())
+            device = find_device(db.session, bearer_secret(), utcnow())
         if device is None:
             response = jsonify(status="unauthorized", error="invalid_token")
             response.status_code = 401

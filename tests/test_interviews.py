@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import AuditEntry, HireStatus, Interview, InterviewSource, Outcome, Role, WageUnit
-from app.services import bookings, interviews, job_orders
+from app.services import bookings, checkin, interviews, job_orders
 from app.services.errors import DomainError
 from tests import factories
 
@@ -204,6 +204,20 @@ def test_badges_are_found_by_code_or_url_and_people_by_name(db, booth):
     assert [c.registration_id for c in interviews.search(db.session, booth, "góm")] == [maria.id]
     assert [c.registration_id for c in interviews.search(db.session, booth, "maría gó")] == [maria.id]
     assert interviews.search(db.session, booth, "x") == []
+
+
+def test_the_door_and_the_booth_find_the_same_people_by_name(db, booth):
+    """One name rule (services/name_search.py): the booth did not split hyphenated names, the door did."""
+    ana = factories.make_registration(db.session, booth.event, candidate=factories.make_candidate(
+        db.session, first_name="Ana", last_name="López-García"))
+    factories.make_registration(db.session, booth.event, candidate=factories.make_candidate(
+        db.session, first_name="Ángel", last_name="García"))
+    for typed in ("garcia", "ana lopez", "GARC lóp", "lopez-garcia"):
+        at_booth = [c.registration_id for c in interviews.search(db.session, booth, typed)]
+        at_door = [f.registration.id for f in checkin.search(db.session, booth.event, typed)]
+        assert at_booth == at_door and ana.id in at_booth, typed
+    assert len(interviews.search(db.session, booth, "garcia")) == 2
+    assert [c.name for c in interviews.search(db.session, booth, "garcia")] == ["Ángel García", "Ana López-García"]
 
 
 @pytest.mark.parametrize("typed, cents", [("17.50", 1750), ("$18", 1800), ("48,000", 4_800_000), ("", None)])

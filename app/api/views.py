@@ -3,7 +3,7 @@ commits; answers carry a stable ``status`` (and ``error`` for refused requests).
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from app.access import device_token_required
+from app.access import bearer_secret, device_token_required
 from app.api import openapi
 from app.extensions import db, limiter
 from app.models import utcnow
@@ -20,9 +20,7 @@ DEFAULT_CHECKIN_RATE_LIMIT = "120/minute"
 def _device_key() -> str:
     """Rate limits count per device token (a hash of it), not per address: a venue's devices
     share one Wi-Fi address."""
-    header = request.headers.get("Authorization", "")
-    secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
-    return "device:" + hash_secret(secret)[:32]
+    return "device:" + hash_secret(bearer_secret())[:32]
 
 
 def _checkin_limit() -> str:

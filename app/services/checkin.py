@@ -36,15 +36,13 @@ from app.models import (
     User,
     badge_code_is,
 )
-from app.models.registration import folded, full_name
+from app.models.registration import full_name
 from app.services import registration as registrations
+from app.services.badge_scan import badge_code_from, looks_like_badge_code
 from app.services.errors import DomainError
+from app.services.name_search import registrations_named
 from app.services.tokens import Device
 
-#: What a badge code looks like (``tokens.new_badge_code``: URL-safe base64). Anything else that is
-#: scanned (a driver's licence, a shop barcode) is logged only as a hash: it may be personal data.
-_CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_BADGE_PATH = re.compile(r"/b/", re.IGNORECASE)
 _NONCE_SHAPE = re.compile(r"^[\x21-\x7e]{1,64}$")
 #: Scans a device may upload in one batch.
 MAX_BATCH = 500
@@ -173,6 +171,11 @@ class ScanResult:
         return self.status in (ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT, ScanStatus.ALREADY_CHECKED_IN)
 
     @property
+    def undoable(self) -> bool:
+        """Can the volunteer take this scan back now (a check-in or check-out just made)?"""
+        return self.status in (ScanStatus.CHECKED_IN, ScanStatus.CHECKED_OUT) and not self.replayed
+
+    @property
     def interviews_booked(self) -> int:
         """Shown when someone comes in (or is already in), so the volunteer can send them on."""
         if self.person is None or self.status not in (ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN):
@@ -219,20 +222,10 @@ def _iso(value: datetime) -> str:
 # --- Reading what was scanned ---------------------------------------------------------------------
 
 
-def badge_code_from(scanned: str) -> str:
-    """The badge code in what a scanner read: the bare code, or the whole QR URL
-    (``https://…/b/<code>``, with or without a trailing slash or query)."""
-    text = (scanned or "").strip()
-    in_url = _BADGE_PATH.split(text)
-    if len(in_url) > 1:  # "/b/" in any case: a scanner with Caps Lock on types the URL in capitals
-        text = re.split(r"[/?#\s]", in_url[-1], maxsplit=1)[0]
-    return text
-
-
 def _loggable_code(code: str, scanned: str) -> str:
     """What goes in ``raw_code`` for a scan that matched nothing: a code-shaped string as is,
     anything else only as a hash (it may be someone's licence or card)."""
-    if _CODE_SHAPE.match(code):
+    if looks_like_badge_code(code):
         return code
     return "sha256:" + hashlib.sha256(scanned.encode()).hexdigest()[:32]
 
@@ -474,7 +467,7 @@ def check_in(
         raise DomainError("code_required", "Scan a badge or type its code.", field="code")
 
     scanned_at, as_sent = _trusted_scan_time(session, event_id, scan, now)
-    person = _person(session, _SCANNED, code=code) if _CODE_SHAPE.match(code) else None
+    person = _person(session, _SCANNED, code=code) if looks_like_badge_code(code) else None
     row = {
         "event_id": event_id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
         "scanned_at": scanned_at, "scanned_at_as_sent": as_sent, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
@@ -736,12 +729,14 @@ def _like_prefix(text: str) -> str:
 
 
 def search(session: Session, event: Event, query: str, *, limit: int = 8) -> list[Found]:
-    """People registered for ``event`` by name (each word starts a first or last name, accents
-    ignored), e-mail (from its start), the last 4 digits of their phone, or the check-in number
-    printed on their badge (for signed-in door and booth searches only: never as a scanned code).
-    Cancelled registrations are included: the volunteer must see why someone cannot check in."""
+    """People registered for ``event`` by name (``name_search``), e-mail (from its start), the last
+    4 digits of their phone, or the check-in number printed on their badge (for signed-in door and
+    booth searches only: never as a scanned code). Cancelled registrations are included: the
+    volunteer must see why someone cannot check in."""
     query = " ".join(query.split())[:100]
     number = registrations.checkin_number_in(query)
+    if number is None and "@" not in query:
+        return _found(session, _named(session, event, query, limit))
     if len(query) < 2 and number is None:
         return []
     statement = select(Registration).join(Registration.candidate).where(Registration.event_id == event.id)
@@ -750,24 +745,24 @@ def search(session: Session, event: Event, query: str, *, limit: int = 8) -> lis
         if len(query) == 4:  # four digits: a check-in number, or the end of a phone number
             on_badge = on_badge | Candidate.phone.like("%" + query)
         statement = statement.where(on_badge)
-    elif "@" in query:
-        statement = statement.where(Candidate.email.like(_like_prefix(query.lower()), escape="\\"))
     else:
-        # Names are matched here rather than in SQL: neither database folds accents the same way,
-        # and one event's names (a few thousand) are read in a few milliseconds.
-        words = folded(query).split(" ")
-        names = session.execute(
-            select(Registration.id, Candidate.first_name, Candidate.last_name)
-            .join(Registration.candidate)
-            .where(Registration.event_id == event.id)
-        ).all()
-        matching = []
-        for registration_id, first, last in names:
-            parts = folded(f"{first} {last}").replace("-", " ").split()
-            if all(any(part.startswith(word) for part in parts) for word in words):
-                matching.append(registration_id)
-        statement = statement.where(Registration.id.in_(matching[:500]))
+        statement = statement.where(Candidate.email.like(_like_prefix(query.lower()), escape="\\"))
     found = session.scalars(statement.order_by(Candidate.last_name, Candidate.first_name).limit(limit)).all()
+    return _found(session, list(found))
+
+
+def _named(session: Session, event: Event, query: str, limit: int) -> list[Registration]:
+    people = (
+        select(Registration.id, Candidate.first_name, Candidate.last_name)
+        .join(Registration.candidate)
+        .where(Registration.event_id == event.id)
+    )
+    ids = registrations_named(session, people, query, limit=limit)
+    loaded = {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(ids)))} if ids else {}
+    return [loaded[i] for i in ids]
+
+
+def _found(session: Session, found: list[Registration]) -> list[Found]:
     firsts = _first_entries(session, [r.id for r in found])
     return [Found(r, firsts.get(r.id)) for r in found]
 

@@ -11,7 +11,6 @@ What a booth sees of a person is built here (``BoothCandidate``): their name and
 they are interested in — never contact details, ZIP, demographics or other employers' outcomes."""
 
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -40,8 +39,10 @@ from app.models import (
     badge_code_is,
 )
 from app.services import audit, checkin, wages
+from app.services.badge_scan import badge_code_from, looks_like_badge_code
 from app.services.errors import DomainError
 from app.services.event_time import event_day, local_to_utc
+from app.services.name_search import registrations_named
 from app.services.registration import checkin_number_in
 from app.services.surveys import SECTOR_LABELS
 
@@ -56,8 +57,6 @@ OFFER_CONDITIONS: dict[str, str] = {
 OFFERS = Outcome.where(offer=True)
 #: How the booth names each outcome (from the outcome kinds on the model).
 OUTCOME_LABELS: dict[Outcome, str] = {outcome: outcome.label for outcome in Outcome}
-_BADGE_IN_URL = re.compile(r"/b/([A-Za-z0-9_-]{16,64})", re.IGNORECASE)
-_BARE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 # --- What the booth sees of a person -----------------------------------------------------------
@@ -86,19 +85,10 @@ def booth_candidate(registration: Registration, participation: Participation) ->
     )
 
 
-def badge_code_from(text: str) -> str | None:
-    """The badge code in what a scanner typed: the bare code or the whole ``…/b/<code>`` URL."""
-    text = (text or "").strip()
-    found = _BADGE_IN_URL.search(text)
-    if found:
-        return found.group(1)
-    return text if _BARE_CODE.match(text) else None
-
-
 def find_by_badge(session: Session, participation: Participation, text: str) -> Registration | None:
     """The person of this event whose badge was scanned (cancelled registrations are not found)."""
     code = badge_code_from(text)
-    if code is None:
+    if not looks_like_badge_code(code):
         return None
     return session.scalar(
         select(Registration).where(
@@ -108,36 +98,20 @@ def find_by_badge(session: Session, participation: Participation, text: str) -> 
     )
 
 
-def _folded(text: str) -> str:
-    """Lower case without accents, so "gomez" finds "Gómez"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-
-
 def search(session: Session, participation: Participation, query: str, limit: int = 12) -> list[BoothCandidate]:
-    """People of this event whose first or last name starts with each word typed (accents and case
-    ignored), or whose badge carries the check-in number typed. Names are matched here rather than
-    in SQL: every database folds accents differently, and an event's few thousand names take
-    milliseconds."""
-    words = [_folded(w) for w in re.split(r"\s+", (query or "").strip()) if w][:4]
-    number = checkin_number_in(query or "")
-    if not words or (len(words[0]) < 2 and number is None):
-        return []
+    """People of this event by name (``name_search``), or by the check-in number on their badge."""
+    query = query or ""
     people = (
         select(Registration.id, Candidate.first_name, Candidate.last_name)
         .join(Registration.candidate)
         .where(Registration.event_id == participation.event_id, Registration.status != RegistrationStatus.CANCELLED)
     )
+    number = checkin_number_in(query)
     if number is not None:
-        rows = session.execute(people.where(Registration.checkin_number == number)).all()
-        words = []  # every row matches: the number is the whole search
+        on_badge = people.where(Registration.checkin_number == number).with_only_columns(Registration.id)
+        ids = list(session.scalars(on_badge))
     else:
-        rows = session.execute(people).all()
-    matches = []
-    for registration_id, first, last in rows:
-        names = _folded(f"{first} {last}").split()
-        if all(any(name.startswith(word) for name in names) for word in words):
-            matches.append((_folded(last), _folded(first), registration_id))
-    ids = [registration_id for *_, registration_id in sorted(matches)[:limit]]
+        ids = registrations_named(session, people, query, limit=limit)
     if not ids:
         return []
     found = {
