@@ -79,10 +79,13 @@ def test_the_page_script_gets_the_api_answers(client, db, event, volunteer):
     maria = person(db, event)
     first = scan(client, maria.badge_code, nonce="x1")
     assert (first.status_code, first.json["status"]) == (201, "checked_in")
-    assert scan(client, maria.badge_code, nonce="x1").json["replayed"] is True
+    replayed = scan(client, maria.badge_code, nonce="x1").json
+    assert replayed["replayed"] is True
+    assert "undo_url" not in replayed  # the page offers an undo only right after a scan it made
     out = scan(client, maria.badge_code, nonce="x2", kind="exit")
     assert (out.status_code, out.json["status"]) == (201, "checked_out")
-    undo = client.post(f"{SCANNER}checkins/{out.json['checkin_id']}/undo",
+    assert out.json["undo_url"] == f"{SCANNER}checkins/{out.json['checkin_id']}/undo"
+    undo = client.post(out.json["undo_url"],
                        data={"csrf_token": csrf_token(client, SCANNER), "nonce": "u1"}, headers={"Accept": "application/json"})
     assert undo.json["status"] == "undone"
     assert checkin.presence(db.session, maria.id).inside

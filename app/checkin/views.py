@@ -47,6 +47,7 @@ from app.models import (
     utcnow,
 )
 from app.services import badge_sheets, badges, checkin, events, file_jobs
+from app.services.badge_scan import BADGE_IN_URL
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
 from app.services.registration_mail import Notice, send_notice
@@ -140,6 +141,7 @@ def _scanner_page(form: ScanForm | None = None, result: checkin.ScanResult | Non
         query=query,
         found=found,
         scanner=g.scanner,
+        badge_in_url=BADGE_IN_URL,
     ), status
 
 
@@ -179,6 +181,8 @@ def scan():
     body = result.as_json()  # before committing, so it needs no second round of queries
     db.session.commit()
     if _wants_json():
+        if result.undoable:
+            body["undo_url"] = url_for("checkin.undo", slug=g.event.slug, checkin_id=result.checkin.id)
         return jsonify(body), result.http_status
     return _scanner_page(result=result)
 

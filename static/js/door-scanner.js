@@ -49,11 +49,28 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // The server's rule for the badge code in what was scanned (services/badge_scan.py), from the page.
+  const badgeInUrl = new RegExp(cfg.badgeInUrl, "is");
+
   function badgeCodeFrom(scanned) {
-    let code = (scanned || "").trim();
-    const at = code.toLowerCase().lastIndexOf("/b/");
-    if (at >= 0) code = code.slice(at + 3).split(/[/?#\s]/)[0];
-    return code;
+    const text = (scanned || "").trim();
+    const inUrl = badgeInUrl.exec(text);
+    return inUrl ? inUrl[1] : text;
+  }
+
+  /** Every failure in the scan pipeline is logged here, with what it was doing, for whoever
+   * looks at the device's console afterwards; the volunteer is told in words by the caller. */
+  function logFailure(what, error) {
+    console.error(`door scanner: ${what}`, error);
+  }
+
+  /** A scan that could not be kept on this device (IndexedDB refused the write). */
+  class NotSaved extends Error {
+    constructor(cause) {
+      super("the scan could not be saved on this device");
+      this.name = "NotSaved";
+      this.cause = cause;
+    }
   }
 
   /** How the roster names a badge: the start of the SHA-256 of its code in lower case
@@ -153,7 +170,7 @@
       for (const item of await queue.all()) await markLocally(item);
       serverAnswered();
     } catch (error) {
-      /* no connection: keep the roster we have */
+      logFailure("the offline list could not be downloaded or kept; using the one this device has", error);
     }
     showState();
   }
@@ -292,7 +309,7 @@
   }
 
   function undoButton(answer) {
-    if (!answer.checkin_id || !["checked_in", "checked_out"].includes(answer.status) || answer.replayed) return null;
+    if (!answer.undo_url) return null; // the server offers an undo only for a scan that can be undone
     const button = el("button", "button button--secondary scan-result__undo", t("undo"));
     button.type = "button";
     button.addEventListener("click", async () => {
@@ -300,11 +317,12 @@
       const body = new FormData();
       body.append("csrf_token", csrfToken);
       body.append("nonce", newNonce());
-      const url = cfg.undoUrl.replace("/0/undo", `/${answer.checkin_id}/undo`);
       try {
-        const response = await fetch(url, { method: "POST", body, headers: { Accept: "application/json" } });
+        const response = await fetch(answer.undo_url, { method: "POST", body, headers: { Accept: "application/json" } });
+        if (!response.ok) logFailure(`undo answered ${response.status}`, await response.text());
         show(response.ok ? "idle" : "bad", response.ok ? t("undone") : t("undo_failed"), t("ready_next"));
       } catch (error) {
+        logFailure("undo got no answer", error);
         show("bad", t("undo_failed"), t("undo_offline"));
       }
       focusCode();
@@ -318,7 +336,8 @@
     feedback(said.tone);
   }
 
-  /** The answer from the offline list; returns what the device said, to compare after upload. */
+  /** The answer from the offline list; returns what the device said, to compare after upload.
+   * The list marks the arrival only once the scan is kept (``markLocally``). */
   async function answerOffline(item) {
     item.hash = await codeHash(item.code);
     const person = item.hash && roster.get(item.hash);
@@ -330,10 +349,7 @@
     // No place yet: the server refuses them too (409 waitlisted), so the device does not let them in.
     else if (person.status === "w") said = ["waitlisted", "bad", t("waitlisted", { name: person.name }), `${t("waitlisted_detail")} ${saved}`];
     else if (person.arrived) said = ["already_checked_in", "warn", t("already", { time: at(person.arrived) }), `${person.name} · ${saved}`];
-    else {
-      person.arrived = Date.parse(item.scanned_at);
-      said = ["checked_in", "ok", t("checked_in_offline", { name: person.name }), saved];
-    }
+    else said = ["checked_in", "ok", t("checked_in_offline", { name: person.name }), saved];
     item.shown = said[0];
     return { status: said[0], tone: said[1], headline: said[2], detail: said[3] };
   }
@@ -359,14 +375,20 @@
         method: "POST", body, signal: controller.signal, credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      if (response.status >= 500 || response.status === 429) return null;
-      if (response.redirected && new URL(response.url).pathname === "/login") {
+      if (response.status >= 500 || response.status === 429) {
+        logFailure(`the server answered ${response.status}; checking offline`, response.statusText);
+        return null;
+      }
+      if (response.redirected && new URL(response.url).pathname === new URL(cfg.loginUrl, window.location.href).pathname) {
         signedOut = true; // the session ended: keep the scan until they sign in again
         return null;
       }
       const type = response.headers.get("Content-Type") || "";
-      if (!type.includes("application/json")) return null; // something in between: keep it
-      const answer = await response.json();
+      if (!type.includes("application/json")) { // something in between (a captive portal): keep it
+        logFailure(`the answer was not JSON (${response.status} ${type}); checking offline`, response.url);
+        return null;
+      }
+      const answer = await response.json(); // a broken body throws: no answer that works
       if (answer.error === "csrf_failed") {
         signedOut = true; // signed in again in another tab: this page's token is stale
         return null;
@@ -382,7 +404,9 @@
 
   function showSignedOut() {
     const link = el("a", "button button--secondary", t("sign_in_again"));
-    link.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+    const login = new URL(cfg.loginUrl, window.location.href);
+    login.searchParams.set("next", window.location.pathname);
+    link.href = login.pathname + login.search;
     show("bad", t("signed_out"), t("signed_out_detail"), link);
     feedback("bad");
   }
@@ -395,12 +419,27 @@
       scanned_at: new Date().toISOString(), event: cfg.event,
     };
     if (!item.code) return busy;
-    busy = busy.then(() => handle(item, row)).catch(() => undefined);
+    busy = busy.then(() => handle(item, row));
     return busy;
   }
 
+  /** One scan from start to answer. Whatever fails is said on the screen and logged, and the
+   * scanner is ready for the next scan afterwards: it never stays busy. */
   async function handle(item, row) {
     root.dataset.busy = "true";
+    try {
+      const said = await answerScan(item, row);
+      if (row) answerOnRow(row, said);
+      afterScan(item);
+    } catch (error) {
+      scanFailed(error, row);
+    } finally {
+      root.dataset.busy = "false";
+      root.dataset.scans = String(Number(root.dataset.scans || 0) + 1);
+    }
+  }
+
+  async function answerScan(item, row) {
     let answer = null;
     // While the server is failing, answer from the offline list at once instead of making the
     // line wait for each timeout; the queue's retries find out when it is back.
@@ -408,27 +447,37 @@
       try {
         answer = await postScan(item);
       } catch (error) {
-        answer = null; // network error or timeout
+        logFailure("the scan got no answer that works (network, timeout or a broken answer); checking offline", error);
       }
     }
-    let said;
     if (answer) {
-      said = describe(answer);
       if (!row) showAnswer(answer);
       await markLocally(item);
       serverAnswered();
-    } else {
-      said = await answerOffline(item);
-      await queue.add(item);
-      if (signedOut) showSignedOut();
-      else if (!row) { show(said.tone, said.headline, said.detail); feedback(said.tone); }
-      await countWaiting();
-      if (!signedOut) serverFailed();
+      return describe(answer);
     }
+    const said = await answerOffline(item);
+    try {
+      await queue.add(item);
+    } catch (error) {
+      throw new NotSaved(error);
+    }
+    await markLocally(item);
+    if (signedOut) showSignedOut();
+    else if (!row) { show(said.tone, said.headline, said.detail); feedback(said.tone); }
+    await countWaiting();
+    if (!signedOut) serverFailed();
+    return said;
+  }
+
+  function scanFailed(error, row) {
+    const notSaved = error instanceof NotSaved;
+    logFailure(notSaved ? "the scan could not be saved on this device" : "the scan could not be handled", error.cause || error);
+    const said = notSaved
+      ? { tone: "bad", headline: t("not_saved"), detail: t("not_saved_detail") }
+      : { tone: "bad", headline: t("scan_failed"), detail: t("scan_failed_detail") };
     if (row) answerOnRow(row, said);
-    root.dataset.busy = "false";
-    root.dataset.scans = String(Number(root.dataset.scans || 0) + 1);
-    afterScan(item);
+    else { show(said.tone, said.headline, said.detail); feedback(said.tone); }
   }
 
   form.addEventListener("submit", (event) => {
@@ -518,8 +567,20 @@
   let retryTimer = null;
 
   function sync() {
-    if (!syncing) syncing = doSync().finally(() => { syncing = null; });
+    if (!syncing) {
+      syncing = doSync()
+        .catch((error) => {
+          logFailure("the scans saved on this device could not be read or cleared", error);
+          showStorageFailed();
+          return waiting;
+        })
+        .finally(() => { syncing = null; });
+    }
     return syncing;
+  }
+
+  function showStorageFailed() {
+    document.getElementById("queue-state").textContent = t("storage_failed");
   }
 
   function scheduleRetry() {
@@ -548,9 +609,11 @@
         await queue.remove(body.results.map((r) => r.nonce).filter(Boolean));
         reportUpload(batch, body.results);
         uploaded = true;
+      } else {
+        logFailure(`uploading saved scans was answered ${response.status} ${type}; trying again later`, response.url);
       }
     } catch (error) {
-      /* no connection, or no answer in time */
+      logFailure("uploading saved scans failed; trying again later (the same nonces: nothing doubles)", error);
     }
     const left = await countWaiting();
     if (uploaded) {
@@ -719,6 +782,9 @@
     .then(countWaiting)
     .then(() => { if (navigator.onLine) return downloadRoster(); })
     .then(sync)
-    .then(() => { root.dataset.ready = "true"; })
-    .catch(() => { root.dataset.ready = "true"; });
+    .catch((error) => {
+      logFailure("this device's offline storage (IndexedDB) could not be opened", error);
+      showStorageFailed();
+    })
+    .finally(() => { root.dataset.ready = "true"; });
 })();

@@ -21,6 +21,7 @@ from app.models import (
 from app.services.tokens import issue_token
 from tests import factories
 from tests.e2e.conftest import axe_violations
+from tests.test_badge_scan import SAMPLES as BADGE_SAMPLES
 
 
 def _sign_in_and_open_the_scanner(page: Page, user) -> None:
@@ -572,3 +573,52 @@ def test_a_spanish_walk_in_sharing_the_family_phone_gets_a_spanish_confirmation(
             ("Guadalupe", "registered", "walk_in", "es", "unemployed"),
         ]
         assert check.scalar(select(func.count()).select_from(Referral)) == 1
+
+
+def test_a_scan_the_device_cannot_keep_is_said_logged_and_the_next_scan_works(phone: Page, committed):
+    session = committed.session
+    volunteer = factories.make_user(session, Role.VOLUNTEER)
+    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
+    ana = factories.make_registration(session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz"))
+    session.commit()
+    code = ana.badge_code
+    session.rollback()
+    logged: list[str] = []
+    phone.on("console", lambda message: logged.append(message.text) if message.type == "error" else None)
+    _sign_in_and_open_the_scanner(phone, volunteer)
+
+    # The page reads badge codes by the server's own rule, carried on the page.
+    page_reads = phone.evaluate(
+        """(samples) => {
+          const rule = new RegExp(document.getElementById("door-scanner").dataset.badgeInUrl, "is");
+          return samples.map((s) => { const text = s.trim(); const m = rule.exec(text); return m ? m[1] : text; });
+        }""",
+        [scanned for scanned, _ in BADGE_SAMPLES],
+    )
+    assert page_reads == [code for _, code in BADGE_SAMPLES]
+
+    # Offline, and the device's storage refuses to keep the scan (a full disk, private mode).
+    phone.context.set_offline(True)
+    phone.evaluate("""() => {
+      window.keepPut = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = () => { throw new DOMException("The disk is full", "QuotaExceededError"); };
+    }""")
+    _handheld_scan(phone, code)
+    result = phone.locator("#scan-result")
+    expect(result).to_contain_text("Scan NOT saved")
+    expect(result).to_contain_text("Scan the badge again")
+    expect(result).to_have_class(re.compile("scan-result--bad"))
+    expect(phone.locator("#door-scanner")).to_have_attribute("data-busy", "false")
+    expect(phone.locator("#queue-state")).to_have_text("Nothing waiting to upload")
+    assert any("could not be saved on this device" in line for line in logged), logged
+    assert axe_violations(phone) == []
+
+    # The storage works again: the very next scan is kept and uploads once the network is back.
+    phone.evaluate("() => { IDBObjectStore.prototype.put = window.keepPut; }")
+    _handheld_scan(phone, code)
+    expect(result).to_contain_text("Checked in (offline) — Ana R.")
+    expect(phone.locator("#queue-state")).to_have_text("Saving on this device: 1 waiting")
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-state")).to_have_text("Nothing waiting to upload", timeout=15000)
+    with committed.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.successful)) == 1
