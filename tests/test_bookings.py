@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.database import writing
 from app.models import Booking, InterviewSlot, Registration, RegistrationStatus
 from app.services import bookings, interviews
 from app.services import registration as registrations
@@ -213,7 +214,7 @@ def ten_people_booking_one_seat_at_once(app, committed) -> tuple[list[int], list
     booked, refused, errors = [], [], []
 
     def tap(n: int) -> None:
-        with app.test_request_context(method="POST"), Session(committed.engine) as own:
+        with app.test_request_context(), writing(), Session(committed.engine) as own:
             try:
                 bookings.book(own, own.get(Registration, people[n]), own.get(InterviewSlot, slot_id), BEFORE)
                 own.commit()

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.database import writing
 from app.models import (
     CheckIn,
     CheckInKind,
@@ -329,7 +330,7 @@ def twenty_scans_of_one_badge_at_once(app, committed) -> tuple[int, list[str], l
     statuses, errors = [], []
 
     def scan_once(n: int):
-        with app.test_request_context(method="POST"), Session(committed.engine) as session:
+        with app.test_request_context(), writing(), Session(committed.engine) as session:
             try:
                 result = checkin.check_in(session, event_id, Scan(code, f"nonce-{n}"), Scanner(), NOW)
                 session.commit()
@@ -383,7 +384,7 @@ def test_the_same_nonce_sent_twenty_times_at_once_is_logged_once(app, committed)
     ids, errors = [], []
 
     def scan_once(_: int):
-        with app.test_request_context(method="POST"), Session(engine) as session:
+        with app.test_request_context(), writing(), Session(engine) as session:
             try:
                 result = checkin.check_in(session, event_id, Scan("NoSuchBadgeCode1234567", "one"), Scanner(), NOW)
                 session.commit()

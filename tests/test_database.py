@@ -1,13 +1,16 @@
-"""SQLite's writers take turns (app/database.py): a write request's transaction queues for the
-write lock instead of failing or polling, and lets go of it however the transaction ends.
+"""SQLite's writers take turns (app/database.py): a transaction that says it writes (``writing()``,
+``@writes``) queues for the write lock instead of failing or polling, and lets go of it however the
+transaction ends; nothing is inferred from a request's HTTP verb.
 
 These tests use their own SQLite file whatever the suite's database, with SQLite's own busy
 timeout set to 0: without the queue, a second writer would get "database is locked" at once."""
 
+import sqlite3
+
 import pytest
 import sqlalchemy as sa
 
-from app.database import configure_engine
+from app.database import configure_engine, writing
 from tests.races import at_once
 
 WRITERS = 8
@@ -28,6 +31,19 @@ def engine(tmp_path):
     engine.dispose()
 
 
+def another_writer_can_start(tmp_path) -> bool:
+    other = sqlite3.connect(tmp_path / "queue.sqlite3", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return False
+    finally:
+        other.close()
+
+
 def _in_threads(target, count: int) -> list[BaseException]:
     """Runs ``target(0)`` … ``target(count - 1)`` at once; the errors they raised."""
     errors: list[BaseException] = []
@@ -42,12 +58,12 @@ def _in_threads(target, count: int) -> list[BaseException]:
     return errors
 
 
-def test_simultaneous_write_requests_queue_instead_of_failing(app, engine):
-    """Eight requests write at once; each reads, waits a moment and writes again inside its
-    transaction. All succeed, and no transaction's steps interleave with another's."""
+def test_simultaneous_writers_queue_instead_of_failing(engine):
+    """Eight writers at once; each reads, waits a moment and writes again inside its transaction.
+    All succeed, and no transaction's steps interleave with another's."""
 
     def write(n: int) -> None:
-        with app.test_request_context(method="POST"), engine.begin() as connection:
+        with writing(), engine.begin() as connection:
             for step in range(3):
                 connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
                 connection.execute(sa.text("INSERT INTO scans VALUES (:n, :step)"), {"n": n, "step": step})
@@ -60,11 +76,11 @@ def test_simultaneous_write_requests_queue_instead_of_failing(app, engine):
     assert all(writers_in_order[i] == writers_in_order[i - i % 3] for i in range(len(rows)))
 
 
-def test_the_lock_is_given_back_when_a_write_fails(app, engine):
-    """A request whose write fails and rolls back must not keep the next writers waiting."""
+def test_the_lock_is_given_back_when_a_write_fails(engine):
+    """A writer whose write fails and rolls back must not keep the next writers waiting."""
 
     def write_then_fail(n: int) -> None:
-        with app.test_request_context(method="POST"), engine.connect() as connection:
+        with writing(), engine.connect() as connection:
             transaction = connection.begin()
             connection.execute(sa.text("INSERT INTO scans VALUES (:n, 0)"), {"n": n})
             transaction.rollback()
@@ -76,15 +92,15 @@ def test_the_lock_is_given_back_when_a_write_fails(app, engine):
         assert connection.execute(sa.text("SELECT step, count(*) FROM scans GROUP BY step")).all() == [(1, WRITERS)]
 
 
-def test_page_views_read_while_a_writer_holds_the_lock(app, engine):
-    """A page view (GET) reads while a writer holds the lock: WAL lets it, and the queue must not
-    make it wait."""
-    with app.test_request_context(method="POST"), engine.connect() as writer:
+def test_page_views_read_while_a_writer_holds_the_lock(engine):
+    """A page view reads while a writer holds the lock: WAL lets it, and the queue must not make
+    it wait."""
+    with writing(), engine.connect() as writer:
         writer.begin()
         writer.execute(sa.text("INSERT INTO scans VALUES (1, 0)"))
 
         def read(_n: int) -> None:
-            with app.test_request_context(method="GET"), engine.connect() as reader:
+            with engine.connect() as reader:
                 assert reader.execute(sa.text("SELECT count(*) FROM scans")).scalar() == 0
 
         assert _in_threads(read, 2) == []
@@ -94,28 +110,12 @@ def test_jobs_say_they_write_and_queue_like_write_requests(engine, tmp_path):
     """Background jobs have no request: a block under ``writing()`` takes the write lock when its
     transaction begins, as a write request does, so a job that reads and then writes never finds
     its snapshot stale; outside it, a read takes no lock. Eight such jobs at once all succeed."""
-    import sqlite3
-
-    from app.database import writing
-
-    def another_writer_can_start() -> bool:
-        other = sqlite3.connect(tmp_path / "queue.sqlite3", timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-            return True
-        except sqlite3.OperationalError as error:
-            assert "locked" in str(error)
-            return False
-        finally:
-            other.close()
-
     with engine.connect() as connection, connection.begin():
         connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
-        assert another_writer_can_start()  # a plain read holds nothing
+        assert another_writer_can_start(tmp_path)  # a plain read holds nothing
     with writing(), engine.connect() as connection, connection.begin():
         connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
-        assert not another_writer_can_start()  # the job's transaction holds the write lock from its start
+        assert not another_writer_can_start(tmp_path)  # the job's transaction holds the write lock from its start
 
     def job(n: int) -> None:
         with writing(), engine.begin() as connection:
@@ -126,3 +126,4 @@ def test_jobs_say_they_write_and_queue_like_write_requests(engine, tmp_path):
     assert _in_threads(job, WRITERS) == []
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM scans")).scalar() == WRITERS * 3
+

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.database import writing
 from app.models import (
     Candidate,
     Event,
@@ -244,9 +245,9 @@ def test_concurrent_duplicate_submits_make_one_registration(app, committed):
     outcomes, errors = [], []
 
     def submit():
-        # Each submit is a POST request of its own, as in production (on SQLite that takes the
-        # write lock when its transaction begins).
-        with app.test_request_context(method="POST"), Session(engine) as session:
+        # Each submit is a request of its own that writes, as in production (on SQLite its
+        # transaction takes the write lock when it begins).
+        with app.test_request_context(), writing(), Session(engine) as session:
             barrier.wait()
             try:
                 outcome = registrations.register(session, session.get(Event, event_id), details(), NOW)
@@ -279,7 +280,7 @@ def test_a_household_registering_at_once_gets_one_registration_each(app, committ
     outcomes, errors = [], []
 
     def submit(first_name: str):
-        with app.test_request_context(method="POST"), Session(engine) as session:
+        with app.test_request_context(), writing(), Session(engine) as session:
             barrier.wait()
             try:
                 outcome = registrations.register(

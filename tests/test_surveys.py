@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.database import writing
 from app.models import (
     Audience,
     Language,
@@ -176,7 +177,7 @@ def test_concurrent_first_answers_make_one_response(app, committed):
     errors = []
 
     def submit(score: int) -> None:
-        with app.test_request_context(method="POST"), Session(committed.engine) as session:
+        with app.test_request_context(), writing(), Session(committed.engine) as session:
             barrier.wait()
             try:
                 surveys.answer_survey(session, session.get(Survey, survey_id), {"satisfaction": str(score)}, AFTER,

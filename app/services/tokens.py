@@ -5,13 +5,13 @@ import base64
 import hashlib
 import hmac
 import secrets
-import time
 from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.database import Prepared
 from app.models import AccessToken, Event, Organization, Participation, TokenScope, User
 from app.models.token import usable
 from app.services.errors import DomainError
@@ -108,15 +108,11 @@ class Device(NamedTuple):
     event_slug: str
 
 
-#: How long (seconds) a worker trusts a device token it has checked before reading it again. A scan
-#: would otherwise read the token and its event every time: a tenth of the check-in API's
-#: throughput, measured. So a device revoked (or expiring) in another worker process stops working
-#: within this time; revoking in this process takes effect at once.
-DEVICE_TRUST_SECONDS = 5.0
-#: token hash -> (the device, trusted until this ``time.monotonic()``); this process's own.
-_trusted_devices: dict[str, tuple[Device, float]] = {}
 _TOKENS, _EVENTS = AccessToken.__table__, Event.__table__
-_DEVICE_BY_HASH = (
+#: Read on every scan the check-in API takes, so it runs on the driver's cursor (``Prepared``).
+#: It is read every time, not kept by the process: a device revoked by staff (in any worker, on
+#: any host) stops at its next scan.
+_DEVICE_BY_HASH = Prepared(
     select(
         _TOKENS.c.id, _TOKENS.c.name, _TOKENS.c.token_hash, _TOKENS.c.revoked_at, _TOKENS.c.expires_at,
         _EVENTS.c.id, _EVENTS.c.slug,
@@ -127,29 +123,17 @@ _DEVICE_BY_HASH = (
 
 
 def find_device(session: Session, secret: str, now: datetime) -> Device | None:
-    """The scanner device whose (unrevoked, unexpired) token this is, or None. Checked in the
-    database at most once per ``DEVICE_TRUST_SECONDS`` per device and process."""
+    """The scanner device whose (unrevoked, unexpired) token this is, or None."""
     presented = lookup_hash(secret)
     if presented is None:
         return None
-    trusted = _trusted_devices.get(presented)
-    clock = time.monotonic()
-    if trusted is not None and trusted[1] > clock:
-        return trusted[0]
-    row = session.execute(_DEVICE_BY_HASH, {"token_hash": presented}).first()
-    found = row is not None and hmac.compare_digest(row.token_hash, presented)
-    if not found or not usable(row.revoked_at, row.expires_at, now):
-        _trusted_devices.pop(presented, None)
+    row = _DEVICE_BY_HASH.first(session, {"token_hash": presented})
+    if row is None or not hmac.compare_digest(row[2], presented):
         return None
-    token_id, name, _, _, expires_at, event_id, event_slug = row
-    trust = DEVICE_TRUST_SECONDS
-    if expires_at is not None:
-        trust = min(trust, (expires_at - now).total_seconds())
-    if len(_trusted_devices) > 10_000:  # only real devices get here; a venue has a few dozen
-        _trusted_devices.clear()
-    device = Device(token_id, name, event_id, event_slug)
-    _trusted_devices[presented] = (device, clock + trust)
-    return device
+    token_id, name, _, revoked_at, expires_at, event_id, event_slug = row
+    if not usable(revoked_at, expires_at, now):
+        return None
+    return Device(token_id, name, event_id, event_slug)
 
 
 def find_token(session: Session, secret: str, scope: TokenScope) -> AccessToken | None:
@@ -166,4 +150,3 @@ def revoke_token(session: Session, token: AccessToken, now: datetime) -> None:
     if token.revoked_at is None:
         token.revoked_at = now
         session.flush()
-    _trusted_devices.pop(token.token_hash, None)
