@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from flask import current_app
 
 from alembic import context
@@ -13,6 +14,35 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's own loggers working
 logger = logging.getLogger('alembic.env')
+
+
+#: The revision ids the migrations had before they were renumbered to run in the order of their
+#: files (issue 16), and each one's new id. A database stamped with an old id is moved to its new
+#: one before anything else runs (``renumber_old_revision``). No new id equals an old one, so this
+#: is safe at every run; this is the only place that knows the old ids.
+RENUMBERED = {
+    "0001": "001_initial_schema",
+    "0004": "002_survey_links",
+    "0003": "003_one_open_interview_per_booth",
+    "0005": "004_candidate_purge",
+    "0019_spanish_text": "005_spanish_text",
+    "0015": "006_one_funnel",
+    "0017_background_jobs": "007_background_jobs",
+    "0020": "008_badge_codes_any_case",
+    "0021_hostile_input": "009_hostile_input",
+    "0014": "010_people",
+    "0022_partner_view": "011_partner_view",
+}
+
+
+def renumber_old_revision(connection):
+    """Rewrites an old revision id in ``alembic_version`` to its new one. Commits either way: the
+    migrations (and SQLite's foreign-key pragma) must begin outside a transaction."""
+    if sa.inspect(connection).has_table("alembic_version"):
+        version = sa.table("alembic_version", sa.column("version_num"))
+        for old, new in RENUMBERED.items():
+            connection.execute(sa.update(version).where(version.c.version_num == old).values(version_num=new))
+    connection.commit()
 
 
 def get_engine():
@@ -97,6 +127,7 @@ def run_migrations_online():
         # their rows (bookings with their slots). SQLite honours the pragma only outside a
         # transaction, so it is set on the driver's connection before the migration begins, and
         # every key is checked before it is turned back on.
+        renumber_old_revision(connection)
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
@@ -110,7 +141,7 @@ def run_migrations_online():
             with context.begin_transaction():
                 context.run_migrations()
         finally:
-            # Also when a migration refuses (0014's downgrade, with households): the connection
+            # Also when a migration refuses (010_people's downgrade, with households): the connection
             # goes back to the pool, and must not keep foreign keys off.
             if sqlite:
                 broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()

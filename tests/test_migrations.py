@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, on this test database."""
 
+import ast
 import re
 import warnings
 
@@ -25,7 +26,7 @@ def test_models_and_migrations_agree(app):
 
 
 def test_spanish_text_migration_keeps_every_row_both_ways(tmp_path):
-    """0019 adds and drops its columns in place: a copy-and-rename of ``events`` under enforced
+    """005_spanish_text adds and drops its columns in place: a copy-and-rename of ``events`` under enforced
     foreign keys would cascade-delete every registration."""
     from datetime import timedelta
 
@@ -44,7 +45,7 @@ def test_spanish_text_migration_keeps_every_row_both_ways(tmp_path):
         factories.make_position(_db.session, factories.make_participation(_db.session, event), title_es="Cocinero")
         factories.make_registration(_db.session, event)
         _db.session.commit()
-        downgrade(revision="0005")
+        downgrade(revision="004_candidate_purge")
         counts = [_db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
                   for table in ("events", "positions", "registrations")]
         assert counts == [1, 1, 1]
@@ -72,7 +73,7 @@ def test_badge_codes_are_unique_in_any_case(app):
 
 
 def test_the_hostile_input_migration_keeps_every_scan_both_ways(tmp_path):
-    """0021 adds checkins.scanned_at_as_sent in place and two new tables: every scan, and the
+    """009_hostile_input adds checkins.scanned_at_as_sent in place and two new tables: every scan, and the
     registration it names, is still there after a downgrade and an upgrade."""
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import func, select, text
@@ -89,7 +90,7 @@ def test_the_hostile_input_migration_keeps_every_scan_both_ways(tmp_path):
         _db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, nonce="n-1", kind=CheckInKind.ENTRY,
                                 scanned_at=factories.EVENT_START, successful=True, scanned_at_as_sent="0001-01-01T00:00:00Z"))
         _db.session.commit()
-        downgrade(revision="0020")
+        downgrade(revision="008_badge_codes_any_case")
         counts = [_db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("checkins", "registrations")]
         assert counts == [1, 1]
         _db.session.rollback()
@@ -99,3 +100,63 @@ def test_the_hostile_input_migration_keeps_every_scan_both_ways(tmp_path):
         assert _db.session.scalar(select(CheckIn.scanned_at_as_sent)) is None  # dropped and added back empty
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_migration_files_and_revision_ids_run_in_order():
+    """Each migration's file starts with its revision id, and each follows the one before it."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(Path(__file__).resolve().parent.parent / "migrations"))
+    chain = list(reversed(list(scripts.walk_revisions())))
+    assert [s.revision for s in chain] == sorted(s.revision for s in chain)
+    assert all(Path(s.path).stem == s.revision for s in chain)
+    assert all(later.down_revision == earlier.revision for earlier, later in zip(chain, chain[1:]))
+    assert not any("please adjust" in Path(s.path).read_text() for s in chain)
+
+
+def test_a_database_stamped_with_an_old_revision_id_upgrades_to_head(tmp_path):
+    """Before the renumbering, revision ids ran 0001 → 0004 → 0003 …: a database stamped with an
+    old id (here 0003, which is now 003_one_open_interview_per_booth; the new 003 is not the old
+    0003) upgrades from where it really is, keeping its rows, and every old id has a new one."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from app.models import Event
+    from tests import factories
+
+    env = Path(__file__).resolve().parent.parent / "migrations" / "env.py"
+    renumbered = re.search(r"RENUMBERED = (\{.*?\})", env.read_text(), re.DOTALL)
+    old_to_new = ast.literal_eval(renumbered.group(1))
+    scripts = ScriptDirectory(str(env.parent))
+    revisions = {s.revision for s in scripts.walk_revisions()}
+    assert set(old_to_new.values()) <= revisions
+    assert not set(old_to_new) & revisions
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    head = scripts.get_current_head()
+    with app.app_context():
+        upgrade(revision="003_one_open_interview_per_booth")
+        _stamp("0003")  # as the old chain stamped it
+        upgrade()  # runs 004_candidate_purge onwards: nothing skipped, nothing run twice
+        assert _db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+        factories.make_event(_db.session, slug="kept")
+        _db.session.commit()
+        _stamp("0014")  # the old head
+        upgrade()
+        assert _db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+        assert _db.session.scalar(select(func.count()).select_from(Event)) == 1
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _stamp(revision: str) -> None:
+    _db.session.execute(text("UPDATE alembic_version SET version_num = :revision"), {"revision": revision})
+    _db.session.commit()
+    _db.session.remove()
+

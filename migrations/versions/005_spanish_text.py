@@ -1,7 +1,7 @@
 """Spanish text staff may add: an event's description and a position's title
 
-Revision ID: 0019_spanish_text
-Revises: 0005
+Revision ID: 005_spanish_text
+Revises: 004_candidate_purge
 Create Date: 2026-11-30 09:00:00
 
 Existing rows get empty text, which public pages read as "no translation": they keep showing the
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_spanish_text'
-down_revision = '0005'
+revision = '005_spanish_text'
+down_revision = '004_candidate_purge'
 branch_labels = None
 depends_on = None
 

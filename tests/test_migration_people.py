@@ -1,4 +1,4 @@
-"""Migration 0014 (people, not contacts) keeps every registration and every link already e-mailed:
+"""Migration 010_people (people, not contacts) keeps every registration and every link already e-mailed:
 the demo is loaded, the schema goes back to the head before it with the data, and forward again."""
 
 from collections import defaultdict
@@ -16,8 +16,8 @@ from app.services.tokens import hash_secret
 from tests import factories
 
 NOW = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
-#: The head 0014 follows.
-BEFORE = "0021_hostile_input"
+#: The revision 010_people follows.
+BEFORE = "009_hostile_input"
 _ROWS = sa.text(
     "SELECT r.id, r.event_id, r.candidate_id, r.status, r.source, r.badge_code, r.created_at, c.first_name, "
     "c.last_name, c.email, c.phone FROM registrations r JOIN candidates c ON c.id = r.candidate_id ORDER BY r.id"
@@ -28,7 +28,7 @@ def _rows(connection) -> list[tuple]:
     return [tuple(row) for row in connection.execute(_ROWS)]
 
 
-def test_every_registration_and_every_emailed_link_survives_going_back_before_0014_and_forward(app, committed):
+def test_every_registration_and_every_emailed_link_survives_going_back_before_010_people_and_forward(app, committed):
     session = committed.session
     load_demo(session, now=NOW)
     sample = session.scalars(sa.select(Registration).where(
@@ -44,7 +44,7 @@ def test_every_registration_and_every_emailed_link_survives_going_back_before_00
     with app.app_context():
         downgrade(revision=BEFORE)
     with committed.engine.connect() as connection:
-        assert _rows(connection) == before  # before 0014, with one link hash per registration
+        assert _rows(connection) == before  # before 010_people, with one link hash per registration
         hashes = dict(connection.execute(sa.text("SELECT id, manage_token_hash FROM registrations")).all())
     assert all(hashes[rid] == hash_secret(secret) for rid, secret in secrets.items())
 
@@ -65,7 +65,7 @@ def test_every_registration_and_every_emailed_link_survives_going_back_before_00
         assert key == name_key(first, last)
 
 
-def test_going_back_before_0014_is_refused_while_a_household_shares_a_contact(app, committed):
+def test_going_back_before_010_people_is_refused_while_a_household_shares_a_contact(app, committed):
     session = committed.session
     for first_name in ("José", "Guadalupe"):
         factories.make_candidate(session, first_name=first_name, last_name="Núñez", email="nunez@example.com")
@@ -75,8 +75,8 @@ def test_going_back_before_0014_is_refused_while_a_household_shares_a_contact(ap
     with app.app_context(), pytest.raises(SystemExit):
         downgrade(revision=BEFORE)
     with committed.engine.connect() as connection:
-        # Still at 0014 or after (SQLite keeps the later migrations' steps back to 0014; PostgreSQL
-        # rolls the whole downgrade back), never before it.
+        # Still at 010_people or after (SQLite keeps the later migrations' steps back to it;
+        # PostgreSQL rolls the whole downgrade back), never before it.
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() != BEFORE
         assert connection.execute(sa.text("SELECT count(*) FROM candidates")).scalar() == 2
     with app.app_context():

@@ -1,4 +1,4 @@
-"""Migration 0015 on a database that holds data from before it: nothing is lost going up or down.
+"""Migration 006_one_funnel on a database that holds data from before it: nothing is lost going up or down.
 
 It runs on a SQLite file of its own (the suite's database is already at the head); the same
 migration runs on PostgreSQL every time the suite builds its schema there."""
@@ -18,7 +18,7 @@ BADGE, TOKEN_HASH = "b" * 22, "h" * 64
 def old_database(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision="004_candidate_purge")
         with _db.engine.begin() as c:
             c.execute(sa.text(
                 "INSERT INTO events (id, slug, name, kind, sectors, status, description, venue, address, starts_at,"
@@ -39,7 +39,7 @@ def old_database(tmp_path):
                 " language, sectors_of_interest, accessibility_needs, consent_share_profile, consent_email, consent_sms,"
                 f" updated_at, created_at) VALUES (1, 1, 1, 'registered', 'online', '{BADGE}', '{TOKEN_HASH}', 'en', '[]', '', 1, 1, 0,"
                 f" '{T}', '{T}')"))
-            # Three consecutive slots with one employer: the double booking 0015 ends.
+            # Three consecutive slots with one employer: the double booking 006_one_funnel ends.
             for bid in (1, 2, 3):
                 c.execute(sa.text("INSERT INTO bookings (id, slot_id, slot_capacity, registration_id, seat, created_at)"
                                   f" VALUES ({bid}, {bid}, 1, 1, 1, '{T}')"))
@@ -51,7 +51,7 @@ def old_database(tmp_path):
         yield app
 
 
-def test_0015_keeps_every_row_and_ends_double_bookings_and_duplicate_partners(old_database):
+def test_one_funnel_migration_keeps_every_row_and_ends_double_bookings_and_duplicate_partners(old_database):
     with old_database.app_context():
         upgrade()
         with _db.engine.connect() as c:
@@ -61,7 +61,7 @@ def test_0015_keeps_every_row_and_ends_double_bookings_and_duplicate_partners(ol
             assert bookings == [(1, 1, 1), (2, 1, 0), (3, 1, 0)]  # the first kept, the others cancelled, none deleted
             assert c.execute(sa.text("SELECT outcome, hire_status FROM interviews")).one() == ("conditional_offer", "hired")
 
-        downgrade(revision="0005")
+        downgrade(revision="004_candidate_purge")
         with _db.engine.connect() as c:
             assert c.execute(sa.text("SELECT count(*) FROM organizations")).scalar() == 3
             assert c.execute(sa.text("SELECT count(*) FROM bookings")).scalar() == 3

@@ -1,8 +1,8 @@
 """people, not contacts: a person is a contact and a name; several live manage links per
 registration; a short check-in number per event; the calendar entry's SEQUENCE
 
-Revision ID: 0014
-Revises: 0021_hostile_input
+Revision ID: 010_people
+Revises: 009_hostile_input
 Create Date: 2026-11-30 09:00:00
 
 Every registration is kept: its one manage-link hash becomes its first ``manage_links`` row (so
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0021_hostile_input'
+revision = '010_people'
+down_revision = '009_hostile_input'
 branch_labels = None
 depends_on = None
 
@@ -32,7 +32,7 @@ def _name_key(first_name: str, last_name: str) -> str:
     return " ".join(plain.split())
 
 
-#: 0020's unique index on lower(badge_code). SQLite's batch mode rebuilds ``registrations`` from
+#: 008_badge_codes_any_case's unique index on lower(badge_code). SQLite's batch mode rebuilds ``registrations`` from
 #: its reflection, which cannot see an expression index: dropped before, made again after.
 _FOLDED_BADGE_CODE = 'uq_registrations_badge_code_folded'
 
@@ -135,7 +135,7 @@ def downgrade():
         ).scalar()
         if shared:
             raise RuntimeError(
-                f"{shared} {column.name} values are shared by household members; the schema before 0014 "
+                f"{shared} {column.name} values are shared by household members; the schema before 010_people "
                 "allows one person per contact. Merge or separate them before downgrading."
             )
 
@@ -148,7 +148,7 @@ def downgrade():
     registrations = sa.table('registrations', sa.column('id', sa.Integer), sa.column('manage_token_hash', sa.String))
     links = sa.table('manage_links', sa.column('id', sa.Integer), sa.column('registration_id', sa.Integer),
                      sa.column('token_hash', sa.String), sa.column('revoked_at', sa.DateTime(timezone=True)))
-    # One link per registration before 0014: its first live one (else its first, which stays dead
+    # One link per registration before 010_people: its first live one (else its first, which stays dead
     # as far as the person is concerned: nobody holds a revoked link's secret any more).
     first_link = (
         sa.select(links.c.token_hash).where(links.c.registration_id == registrations.c.id)

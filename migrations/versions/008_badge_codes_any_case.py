@@ -8,8 +8,8 @@ Only an index is created and dropped: the plain unique constraint stays, because
 SQLite means batch mode's copy-and-rename of ``registrations``, and with foreign keys enforced ON
 DELETE CASCADE would take every check-in, booking and interview with the old table.
 
-Revision ID: 0020
-Revises: 0017_background_jobs
+Revision ID: 008_badge_codes_any_case
+Revises: 007_background_jobs
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0017_background_jobs'
+revision = '008_badge_codes_any_case'
+down_revision = '007_background_jobs'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""0022 adds the offer-sharing consent and interviews' last change in place: going back and forth
+"""011_partner_view adds the offer-sharing consent and interviews' last change in place: going back and forth
 keeps every referral and interview, and every referral made before starts without consent."""
 
 from datetime import timedelta
@@ -26,7 +26,7 @@ def test_back_and_forth_keeps_referrals_and_interviews(tmp_path):
         interview = interviews.start(_db.session, booth, registration, now)
         interviews.record_outcome(_db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), now)
         _db.session.commit()
-        downgrade(revision="0014")
+        downgrade(revision="010_people")
         assert [_db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("referrals", "interviews")] == [1, 1]
         _db.session.rollback()
         upgrade()

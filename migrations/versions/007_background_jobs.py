@@ -1,7 +1,7 @@
 """background jobs: outbound messages, files made by jobs, reminder plans
 
-Revision ID: 0017_background_jobs
-Revises: 0015
+Revision ID: 007_background_jobs
+Revises: 006_one_funnel
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017_background_jobs'
-down_revision = '0015'
+revision = '007_background_jobs'
+down_revision = '006_one_funnel'
 branch_labels = None
 depends_on = None
 

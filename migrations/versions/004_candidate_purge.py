@@ -1,7 +1,7 @@
 """candidates can be purged: purged_at, and no contact required once purged
 
-Revision ID: 0005
-Revises: 0003
+Revision ID: 004_candidate_purge
+Revises: 003_one_open_interview_per_booth
 Create Date: 2026-11-21 07:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0003'
+revision = '004_candidate_purge'
+down_revision = '003_one_open_interview_per_booth'
 branch_labels = None
 depends_on = None
 

@@ -1,10 +1,10 @@
 """hostile input: a scan's implausible device time kept as sent, per-session sign-in, shared rate limits
 
-Revision ID: 0021_hostile_input
-Revises: 0020
+Revision ID: 009_hostile_input
+Revises: 008_badge_codes_any_case
 Create Date: 2026-11-30 09:00:00
 
-The column is added and dropped in place (recreate='never'), as in 0019: a copy-and-rename of
+The column is added and dropped in place (recreate='never'), as in 005_spanish_text: a copy-and-rename of
 ``checkins`` is never needed for it.
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_hostile_input'
-down_revision = '0020'
+revision = '009_hostile_input'
+down_revision = '008_badge_codes_any_case'
 branch_labels = None
 depends_on = None
 

@@ -5,8 +5,8 @@ live booking per person per employer (bookings.participation_id); one directory 
 organization name, compared folded whatever the kind (organizations.name_key); the booth
 tablet's sequence number of the outcome saved (interviews.outcome_seq)
 
-Revision ID: 0015
-Revises: 0019_spanish_text
+Revision ID: 006_one_funnel
+Revises: 005_spanish_text
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0019_spanish_text'
+revision = '006_one_funnel'
+down_revision = '005_spanish_text'
 branch_labels = None
 depends_on = None
 

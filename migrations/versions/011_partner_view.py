@@ -3,8 +3,8 @@ referred them (referrals.shares_offers, off for every referral made before); whe
 changed (interviews.updated_at), so a partner polling for changes sees a correction; partner API
 tokens (access_tokens.scope 'partner_api', which belongs to an organization like a partner link)
 
-Revision ID: 0022_partner_view
-Revises: 0014
+Revision ID: 011_partner_view
+Revises: 010_people
 Create Date: 2026-11-30 13:00:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_partner_view'
-down_revision = '0014'
+revision = '011_partner_view'
+down_revision = '010_people'
 branch_labels = None
 depends_on = None
 
@@ -46,7 +46,7 @@ def _add_interviews_updated_at(dialect: str) -> None:
 
 
 def upgrade():
-    # Columns are added and dropped in place (recreate='never', as in 0019 and 0021).
+    # Columns are added and dropped in place (recreate='never', as in 005_spanish_text and 009_hostile_input).
     with op.batch_alter_table('referrals', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('shares_offers', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('shares_offers_changed_at', sa.DateTime(timezone=True), nullable=True))
