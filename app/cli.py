@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from app.database import writing
+from app.database import writes, writing
 from app.extensions import db
 from app.models import AccessToken, Event, TokenScope, User, utcnow
 from app.services import audit, tokens
@@ -48,6 +48,7 @@ def _database_ready() -> None:
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
+@writes
 def demo_command(if_empty: bool) -> None:
     """Load the demo events (idempotent: a second run adds nothing)."""
     from app.services.demo import load_demo
@@ -75,6 +76,7 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--role", type=click.Choice(["staff", "volunteer"]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default="", help="Display name (defaults to the part before @).")
+@writes
 def create_user_command(email: str, role: str, password: str, name: str) -> None:
     """Create a staff or volunteer account."""
     _database_ready()
@@ -90,6 +92,7 @@ def create_user_command(email: str, role: str, password: str, name: str) -> None
 @with_appcontext
 @click.argument("event_slug")
 @click.option("--name", required=True, help='A label for the device, e.g. "Door 2".')
+@writes
 def device_token_command(event_slug: str, name: str) -> None:
     """Issue a scanner-device token for an event and print it (it is shown only once)."""
     _database_ready()
@@ -121,6 +124,7 @@ def device_token_command(event_slug: str, name: str) -> None:
 @click.option(
     "--revoke-previous", is_flag=True, help="Also revoke the booth and partner links issued before."
 )
+@writes
 def links_command(event_slug: str, revoke_previous: bool) -> None:
     """Issue and print an event's booth links (one per employer) and partner links.
 

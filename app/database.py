@@ -2,15 +2,18 @@
 ``Prepared``: hot-path statements run on the driver's cursor."""
 
 import fcntl
+import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
 
 #: How long a SQLite writer waits for another writer before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -64,8 +67,8 @@ def configure_engine(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "commit")
     def _on_commit(connection) -> None:
-        if connection.connection.info.pop("writing", False) and has_request_context():
-            g.database_written = True
+        if connection.connection.info.pop("writing", False):
+            _wrote()
         _end_queued(connection, "commit")
 
     @sa.event.listens_for(engine, "rollback")
@@ -130,60 +133,105 @@ class _WriterQueue:
             self._thread.holding = False
 
 
-#: Set by ``writing()``: the transactions begun inside it write.
-_writing: ContextVar[bool] = ContextVar("hireday_writing", default=False)
+@dataclass
+class _Writes:
+    """What a ``writing()`` block said about the transactions begun inside it."""
+
+    #: Only the first transaction that commits writes (``writes``: a request's answer is read after).
+    once: bool
+    #: A write has committed in a ``once`` block: what follows only reads.
+    done: bool = False
+    #: Inside ``reads_before_writing``: this transaction only reads, though the block writes.
+    reading_first: bool = False
+
+
+#: Set by ``writing()``: the block whose transactions write, if any.
+_writes: ContextVar[_Writes | None] = ContextVar("hireday_writes", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """Says that the transactions begun inside this block write: on SQLite each takes the write
-    lock when it begins (``BEGIN IMMEDIATE``), as a POST's does, so a background job that reads then
-    writes queues behind other writers instead of failing with SQLITE_BUSY on a stale snapshot.
-    Jobs and commands have no request to go by; they state it with this."""
-    token = _writing.set(True)
+def writing(*, once: bool = False) -> Iterator[None]:
+    """Says that the transactions begun inside this block write. On SQLite each takes the write lock
+    when it begins (``BEGIN IMMEDIATE``): a deferred transaction that reads and then writes cannot
+    wait for another writer (once that writer commits, its snapshot is stale and SQLite answers
+    SQLITE_BUSY at once), while one that took the lock up front queues behind the others. Blocks
+    that only read, and everything outside a block, read in parallel. PostgreSQL needs none of
+    this (its services lock rows with ``SELECT … FOR UPDATE``), so there it changes nothing.
+
+    Background jobs and commands say it with this block; a view says it with ``@writes``, which is
+    this block with ``once``: only the first transaction that commits writes, so reading the page
+    or the answer after committing does not hold the lock. Nothing infers it from an HTTP verb."""
+    token = _writes.set(_Writes(once=once))
     try:
         yield
     finally:
-        _writing.reset(token)
+        _writes.reset(token)
+
+
+def writes(function: Callable[P, R]) -> Callable[P, R]:
+    """Decorates a view (or a command) that writes: it runs in ``writing(once=True)``. Put it above
+    the decorators that authenticate, so that what they read runs before the write
+    (``reads_before_writing``)."""
+
+    @functools.wraps(function)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with writing(once=True):
+            return function(*args, **kwargs)
+
+    wrapped.writes = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+@contextmanager
+def writing_from_here(session: Session | scoped_session) -> Iterator[None]:
+    """For a view that reads before it knows whether it writes (a form page: it shows the form, or
+    checks what was sent and then saves it): the block it saves in writes. What was read before it
+    ends here and is read again under the lock when used (its objects expire), so the write never
+    builds on a stale snapshot; the block is ``writing(once=True)``."""
+    own = session() if isinstance(session, scoped_session) else session
+    if own.in_transaction():
+        own.commit()
+    with writing(once=True):
+        yield
 
 
 def _writes_next() -> bool:
-    """A POST (or other unsafe method) takes SQLite's write lock when its first transaction begins;
-    what it reads after committing (to render the page, to send e-mail) does not hold the lock.
+    """Does the transaction about to begin write?"""
+    state = _writes.get()
+    return state is not None and not state.done and not state.reading_first
 
-    A deferred transaction that reads and then writes cannot wait for another writer: once that
-    writer commits, its snapshot is stale and SQLite answers SQLITE_BUSY at once. Taking the lock
-    up front makes concurrent writers queue on the busy timeout instead, while GETs read in
-    parallel. (PostgreSQL needs none of this; its services lock rows with SELECT … FOR UPDATE.)
-    Outside a request, only a block that says so (``writing()``) takes the lock."""
-    if _writing.get():
-        return True
-    return (
-        has_request_context()
-        and request.method not in ("GET", "HEAD", "OPTIONS")
-        and not g.get("database_written", False)
-        and not g.get("database_reading_first", False)
-    )
+
+def _wrote() -> None:
+    state = _writes.get()
+    if state is not None and state.once:
+        state.done = True
 
 
 @contextmanager
-def reads_before_writing(session) -> Iterator[None]:
-    """Reads a write request makes before its write (a scanner's device token, its event) run in
-    a transaction of their own that does not take SQLite's write lock, so the lock is held only
-    for the write itself. What was read stays loaded: this transaction ends without expiring it.
-    Only a write request on SQLite needs this: a page view never takes the write lock, and
-    PostgreSQL locks rows, not the database. Everywhere else the reads stay where they are."""
-    if session.get_bind().dialect.name != "sqlite" or not _writes_next():
+def reads_before_writing(session: Session | scoped_session) -> Iterator[None]:
+    """Reads made before a request's write (a scanner's device token, the signed-in user, the
+    event) run in a transaction of their own that does not take SQLite's write lock, so the lock
+    is held only for the write itself, and a request that turns out to write never does so in a
+    transaction that began by reading. What was read stays loaded: this transaction ends without
+    expiring it. On PostgreSQL (which locks rows, not the database) the reads stay where they are."""
+    if session.get_bind().dialect.name != "sqlite":
         yield
         return
-    g.database_reading_first = True
+    state = _writes.get()
+    reading_first = state.reading_first if state is not None else False
+    if state is not None:
+        state.reading_first = True
     try:
         yield
     finally:
-        g.database_reading_first = False
-    own = session()
-    if not own.in_transaction():
-        return  # nothing was read after all (a device already trusted, say)
+        if state is not None:
+            state.reading_first = reading_first
+    own = session() if isinstance(session, scoped_session) else session
+    if not own.in_transaction() or reading_first:
+        return  # nothing was read after all (a device already trusted, say), or an outer block ends it
     expire_on_commit, own.expire_on_commit = own.expire_on_commit, False
     try:
         own.commit()

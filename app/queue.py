@@ -6,8 +6,8 @@
 - ``JOBS_IMMEDIATE`` on (the tests): a job runs at once, in the process that enqueued it.
 
 The worker is ``flask --app wsgi worker`` (``make run`` starts it beside gunicorn). A job runs in
-an app context of its own and states that it writes (``database.writing``): it has no request for
-SQLite's locking to go by. The tasks are in ``app.jobs``."""
+an app context of its own and states that it writes (``database.writing``), as views
+(``@writes``) and commands do. The tasks are in ``app.jobs``."""
 
 import contextlib
 import functools

@@ -6,7 +6,7 @@ from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from app.database import reads_before_writing
+from app.database import reads_before_writing, writing
 from app.extensions import db
 from app.models import utcnow
 from app.services.users import end_session
@@ -50,8 +50,9 @@ def _enforce_session_limits(app: Flask):
     idle = now - session.get(_SEEN_AT, 0)
     age = now - session.get(_SIGNED_IN_AT, 0)
     if idle > app.config["SESSION_IDLE_MINUTES"] * 60 or age > app.config["SESSION_MAX_HOURS"] * 3600:
-        end_session(db.session, session["_user_id"], utcnow())
-        db.session.commit()
+        with writing():
+            end_session(db.session, session["_user_id"], utcnow())
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("You were signed out after a period of inactivity. Please sign in again."), "info")

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from app.database import configure_engine, writing
+from app.database import configure_engine, writes, writing, writing_from_here
 from tests.races import at_once
 
 WRITERS = 8
@@ -127,3 +127,57 @@ def test_jobs_say_they_write_and_queue_like_write_requests(engine, tmp_path):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM scans")).scalar() == WRITERS * 3
 
+
+
+def test_a_view_that_writes_holds_the_lock_until_its_write_commits_and_no_longer(engine, tmp_path):
+    """``@writes``: the view's transaction takes the lock from its start; a rolled-back attempt
+    leaves the next transaction a writer still; once the write commits, reading the answer holds
+    nothing."""
+    seen = []
+
+    @writes
+    def view() -> None:
+        with engine.connect() as connection:
+            with connection.begin() as failed:
+                seen.append(another_writer_can_start(tmp_path))
+                failed.rollback()
+            with connection.begin():
+                connection.execute(sa.text("INSERT INTO scans VALUES (1, 0)"))
+                seen.append(another_writer_can_start(tmp_path))
+            with connection.begin():
+                connection.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+                seen.append(another_writer_can_start(tmp_path))
+
+    view()
+    assert seen == [False, False, True]
+
+
+def test_a_form_page_reads_freely_and_writes_from_where_it_says(engine, tmp_path):
+    """A form page reads without the lock (showing the form, checking it); the block that saves
+    writes, and what it reads there is read under the lock, not from the earlier snapshot."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        session.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+        assert another_writer_can_start(tmp_path)  # reading the page holds nothing
+        with writing_from_here(session):
+            session.execute(sa.text("SELECT count(*) FROM scans")).scalar()
+            assert not another_writer_can_start(tmp_path)
+            session.execute(sa.text("INSERT INTO scans VALUES (2, 0)"))
+            session.commit()
+        assert another_writer_can_start(tmp_path)
+
+
+#: Views that take only POST and write nothing to the database (the session cookie only).
+WRITE_NOTHING = {"checkin.forget_device"}
+
+
+def test_every_view_that_only_takes_submissions_says_it_writes(app):
+    """A POST-only view states that it writes (``@writes``); none is left to guesswork. (A form
+    page that also shows itself says so around its save: ``writing_from_here``.)"""
+    unsaid = [
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if "GET" not in rule.methods and rule.endpoint not in WRITE_NOTHING
+        and not getattr(app.view_functions[rule.endpoint], "writes", False)
+    ]
+    assert unsaid == []

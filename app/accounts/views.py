@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.access import staff_required
 from app.accounts.forms import AccountForm
+from app.database import writes, writing_from_here
 from app.extensions import db
 from app.models import Role, User
 from app.services import users
@@ -29,19 +30,21 @@ def accounts():
 def new_account():
     form = AccountForm()
     if form.validate_on_submit():
-        try:
-            user = create_user(db.session, form.email.data, form.role.data, form.password.data, form.name.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            role = "door volunteer" if user.role == Role.VOLUNTEER else "staff"
-            flash(f"{user.name} can now sign in as {role} with {user.email}.", "success")
-            return redirect(url_for("accounts.accounts"))
+        with writing_from_here(db.session):
+            try:
+                user = create_user(db.session, form.email.data, form.role.data, form.password.data, form.name.data)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                role = "door volunteer" if user.role == Role.VOLUNTEER else "staff"
+                flash(f"{user.name} can now sign in as {role} with {user.email}.", "success")
+                return redirect(url_for("accounts.accounts"))
     return render_template("accounts/account_form.html", form=form)
 
 
 @bp.post("/staff/accounts/<int:user_id>/<any(deactivate, reactivate):action>")
+@writes
 @staff_required
 def set_account_active(user_id: int, action: str):
     user = db.session.get(User, user_id)

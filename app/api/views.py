@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from app.access import bearer_secret, device_token_required
 from app.api import openapi
+from app.database import writes
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.services import checkin
@@ -54,6 +55,7 @@ def openapi_json():
 
 
 @bp.post("/events/<slug>/checkins")
+@writes
 @limiter.limit(_checkin_limit, key_func=_device_key)
 @device_token_required
 def create_checkin(slug: str):
@@ -72,6 +74,7 @@ def create_checkin(slug: str):
 
 
 @bp.post("/events/<slug>/checkins/batch")
+@writes
 @limiter.limit(_checkin_limit, key_func=_device_key)
 @device_token_required
 def create_checkin_batch(slug: str):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
+from app.database import writes, writing_from_here
 from app.extensions import db, limiter
 from app.models import Role, utcnow
 from app.rate_limits import sign_in_key
@@ -42,8 +43,9 @@ def login():
         return redirect(_landing_for(current_user.role))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data, utcnow())
-        db.session.commit()
+        with writing_from_here(db.session):
+            user = authenticate(db.session, form.email.data, form.password.data, utcnow())
+            db.session.commit()
         if user is None:
             form.password.errors.append(_("That email and password do not match an active account."))
         else:
@@ -52,14 +54,16 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user)
-            session["_user_id"] = start_session(db.session, user, utcnow())
-            db.session.commit()
+            with writing_from_here(db.session):
+                session["_user_id"] = start_session(db.session, user, utcnow())
+                db.session.commit()
             start_session_clock()
             return redirect(_safe_next(request.args.get("next")) or _landing_for(user.role))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
+@writes
 def logout():
     if current_user.is_authenticated:
         audit.record(db.session, "auth.logout", actor_user=current_user._get_current_object())

@@ -32,7 +32,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import door_required, staff_required
 from app.checkin.forms import BadgeSheetForm, DeviceForm, ScanForm, WalkInForm
-from app.database import reads_before_writing
+from app.database import reads_before_writing, writes, writing_from_here
 from app.extensions import db
 from app.models import (
     AccessToken,
@@ -156,6 +156,7 @@ def _wants_json() -> bool:
 
 
 @bp.post("/door/events/<slug>/scan")
+@writes
 @scanner_required
 def scan():
     """One scan. The page's script sends it with ``Accept: application/json`` and shows the answer
@@ -188,6 +189,7 @@ def scan():
 
 
 @bp.post("/door/events/<slug>/checkins/batch")
+@writes
 @scanner_required
 def batch():
     """Scans queued while offline (JSON ``{"scans": [...]}``), answered one by one."""
@@ -208,6 +210,7 @@ def batch():
 
 
 @bp.post("/door/events/<slug>/checkins/<int:checkin_id>/undo")
+@writes
 @scanner_required
 def undo(checkin_id: int):
     """Take back a mistaken scan (appends an undo to the log)."""
@@ -279,29 +282,31 @@ def walk_in():
             employment_status=form.employment_status.data or "",
             consent_share_profile=form.consent_share_profile.data, consent_email=form.consent_email.data,
         )
-        try:
-            outcome = checkin.walk_in(db.session, g.event, details, form.nonce.data, g.scanner, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            field = form._fields.get(error.field or "")
-            if field is not None:
-                field.errors = [*field.errors, str(error.message)]
+        with writing_from_here(db.session):
+            try:
+                outcome = checkin.walk_in(db.session, g.event, details, form.nonce.data, g.scanner, utcnow())
+            except DomainError as error:
+                db.session.rollback()
+                field = form._fields.get(error.field or "")
+                if field is not None:
+                    field.errors = [*field.errors, str(error.message)]
+                else:
+                    form.form_errors.append(str(error.message))
             else:
-                form.form_errors.append(str(error.message))
-        else:
-            # Their confirmation, in their language, with the link to their own page and badge:
-            # queued with the registration, sent by the worker once it commits.
-            emailed = outcome.manage_token is not None and send_notice(
-                outcome.registration, Notice.REGISTERED, outcome.manage_token
-            )
-            db.session.commit()
-            return render_template(
-                "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan, emailed=emailed,
-            )
+                # Their confirmation, in their language, with the link to their own page and badge:
+                # queued with the registration, sent by the worker once it commits.
+                emailed = outcome.manage_token is not None and send_notice(
+                    outcome.registration, Notice.REGISTERED, outcome.manage_token
+                )
+                db.session.commit()
+                return render_template(
+                    "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan, emailed=emailed,
+                )
     return render_template("checkin/walk_in.html", event=g.event, form=form), 422 if form.errors else 200
 
 
 @bp.post("/door/events/<slug>/registrations/<int:registration_id>/admit")
+@writes
 @scanner_required
 def admit(registration_id: int):
     """A signed-in staff member or volunteer gives a waitlisted person a place and checks them in
@@ -415,9 +420,10 @@ def badge_sheets_page(slug: str):
             flash(str(error.message), "error")
         else:
             # The QR codes hold this address, as the request that asked for them sees it.
-            job = file_jobs.start(db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
-                                  total=holding, options={"start_at": start_at, "base_url": public_url("")})
-            db.session.commit()
+            with writing_from_here(db.session):
+                job = file_jobs.start(db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
+                                      total=holding, options={"start_at": start_at, "base_url": public_url("")})
+                db.session.commit()
             file_jobs.enqueue(job.id)
             return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=job.id))
     job_id = request.args.get("job", "")

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 
 from app.access import staff_required
+from app.database import writing_from_here
 from app.directory.forms import SECTOR_SHORT_LABELS, OrganizationForm, PartnerForm
 from app.extensions import db
 from app.models import OrganizationKind
@@ -60,16 +61,17 @@ def _new_organization(directory: dict):
     form = directory["form"]()
     if form.validate_on_submit():
         kind = form.kind.data if "kind" in form else OrganizationKind.EMPLOYER
-        try:
-            organization = organizations.create_organization(
-                db.session, kind, _organization_details(form), actor=current_actor()
-            )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{organization.name} is in the directory.", "success")
-            return redirect(url_for(f"directory.{directory['name']}", q=organization.name))
+        with writing_from_here(db.session):
+            try:
+                organization = organizations.create_organization(
+                    db.session, kind, _organization_details(form), actor=current_actor()
+                )
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(f"{organization.name} is in the directory.", "success")
+                return redirect(url_for(f"directory.{directory['name']}", q=organization.name))
     return render_template("directory/organization_form.html", form=form, directory=directory, organization=None)
 
 
@@ -88,17 +90,18 @@ def _edit_organization(directory: dict, organization_id: int):
     else:
         form = directory["form"]()
     if form.validate_on_submit():
-        try:
-            organizations.update_organization(
-                db.session, organization, _organization_details(form),
-                kind=form.kind.data if "kind" in form else None, actor=current_actor(),
-            )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{organization.name} is saved.", "success")
-            return redirect(url_for(f"directory.{directory['name']}", q=organization.name))
+        with writing_from_here(db.session):
+            try:
+                organizations.update_organization(
+                    db.session, organization, _organization_details(form),
+                    kind=form.kind.data if "kind" in form else None, actor=current_actor(),
+                )
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(f"{organization.name} is saved.", "success")
+                return redirect(url_for(f"directory.{directory['name']}", q=organization.name))
     return render_template("directory/organization_form.html", form=form, directory=directory,
                            organization=organization)
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.access import staff_required
+from app.database import writes, writing_from_here
 from app.extensions import csrf, db
 from app.messages.forms import ReminderPlanForm
 from app.models import utcnow
@@ -26,6 +27,7 @@ def undelivered():
 
 
 @bp.post("/staff/messages/<int:message_id>/send-again")
+@writes
 @staff_required
 def send_again(message_id: int):
     if not FlaskForm().validate_on_submit():
@@ -48,12 +50,14 @@ def reminder_plan(slug: str):
     plan = reminders.plan_for(db.session, event)
     form = ReminderPlanForm(obj=plan) if request.method == "GET" else ReminderPlanForm()
     if form.validate_on_submit():
-        reminders.save_plan(
-            db.session, event, two_days_enabled=form.two_days_enabled.data, two_days_at=form.two_days_at.data,
-            morning_enabled=form.morning_enabled.data, morning_at=form.morning_at.data,
-            sms_enabled=form.sms_enabled.data, bring_en=form.bring_en.data or "", bring_es=form.bring_es.data or "",
-        )
-        db.session.commit()
+        with writing_from_here(db.session):
+            reminders.save_plan(
+                db.session, event, two_days_enabled=form.two_days_enabled.data, two_days_at=form.two_days_at.data,
+                morning_enabled=form.morning_enabled.data, morning_at=form.morning_at.data,
+                sms_enabled=form.sms_enabled.data, bring_en=form.bring_en.data or "",
+                bring_es=form.bring_es.data or "",
+            )
+            db.session.commit()
         flash("Reminders saved.", "success")
         return redirect(url_for("messages.reminder_plan", slug=slug))
     return render_template("messages/reminder_plan.html", event=event, form=form,
@@ -61,6 +65,7 @@ def reminder_plan(slug: str):
 
 
 @bp.post("/sms/inbound")
+@writes
 @csrf.exempt
 def sms_inbound():
     """Twilio's webhook for a text someone sent us, answered in TwiML. Signed by Twilio: anything

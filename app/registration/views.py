@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
 from app.access import staff_required
+from app.database import writes, writing_from_here
 from app.extensions import db, limiter
 from app.formatting import current_locale, local_datetime
 from app.models import Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
@@ -101,21 +102,22 @@ def register(slug: str):
         if form.website.data:
             form.website.errors = [_("Leave this field empty.")]
         else:
-            try:
-                outcome = registrations.register(db.session, event, details, utcnow())
-            except DomainError as error:
-                db.session.rollback()
-                _show_error(form, error)
-            else:
-                # The confirmation is queued with the registration, in one transaction; the job
-                # worker sends it (the person does not wait for the mail server).
-                # A repeat registration past its resend limit gets no new link, so no e-mail.
-                sent = outcome.manage_token is not None and send_notice(
-                    outcome.registration, _notice_for(outcome), outcome.manage_token)
-                if outcome.created:
-                    reminders.text_registered(db.session, outcome.registration, utcnow())
-                db.session.commit()
-                return _after_registering(outcome, sent)
+            with writing_from_here(db.session):
+                try:
+                    outcome = registrations.register(db.session, event, details, utcnow())
+                except DomainError as error:
+                    db.session.rollback()
+                    _show_error(form, error)
+                else:
+                    # The confirmation is queued with the registration, in one transaction; the job
+                    # worker sends it (the person does not wait for the mail server).
+                    # A repeat registration past its resend limit gets no new link, so no e-mail.
+                    sent = outcome.manage_token is not None and send_notice(
+                        outcome.registration, _notice_for(outcome), outcome.manage_token)
+                    if outcome.created:
+                        reminders.text_registered(db.session, outcome.registration, utcnow())
+                    db.session.commit()
+                    return _after_registering(outcome, sent)
     return render_template("registration/register.html", event=event, form=form, questions=questions)
 
 
@@ -229,6 +231,7 @@ def share_offers(token: str, referral_id: int):
 
 
 @bp.post("/r/<token>/details")
+@writes
 def update_details(token: str):
     registration = _registration_for(token)
     form = DetailsForm()
@@ -282,13 +285,15 @@ def cancel(token: str):
         )
     if not FlaskForm().validate_on_submit():
         abort(400)
-    cancel_and_notify(db.session, registration, utcnow())
-    db.session.commit()
+    with writing_from_here(db.session):
+        cancel_and_notify(db.session, registration, utcnow())
+        db.session.commit()
     flash(_("Your registration is cancelled. You can register again while registration is open."), "info")
     return redirect(url_for("events.event_page", slug=registration.event.slug))
 
 
 @bp.post("/r/<token>/links/<int:link_id>/revoke")
+@writes
 def revoke_link(token: str, link_id: int):
     """The person stops one of their links working (a forwarded e-mail, a shared phone)."""
     registration = _registration_for(token)
@@ -318,8 +323,9 @@ def cant_come(token: str):
     form = FlaskForm()
     done = registration.status == RegistrationStatus.CANCELLED
     if not done and form.validate_on_submit():
-        cancel_and_notify(db.session, registration, utcnow())
-        db.session.commit()
+        with writing_from_here(db.session):
+            cancel_and_notify(db.session, registration, utcnow())
+            db.session.commit()
         return redirect(url_for("registration.cant_come", token=token, lang=registration.language.value))
     return render_template("registration/cant_come.html", registration=registration, event=registration.event,
                            form=form, done=done)
@@ -391,6 +397,7 @@ def import_candidates(slug: str):
 
 
 @bp.post("/staff/events/<slug>/import/confirm")
+@writes
 @staff_required
 def confirm_import(slug: str):
     event = events.event_by_slug(db.session, slug)
@@ -439,6 +446,7 @@ def person(candidate_id: int):
 
 
 @bp.post("/staff/people/<int:candidate_id>/merge")
+@writes
 @staff_required
 def merge_person(candidate_id: int):
     """Two records that are one person (the name typed two ways): the other one's registrations
@@ -466,13 +474,15 @@ def merge_person(candidate_id: int):
 def person_export(candidate_id: int):
     candidate = _person(candidate_id)
     body = json.dumps(retention.person_data(db.session, candidate), indent=2, ensure_ascii=False)
-    audit.record(db.session, "export.person", actor_user=current_user._get_current_object(), obj=candidate)
-    db.session.commit()
+    with writing_from_here(db.session):
+        audit.record(db.session, "export.person", actor_user=current_user._get_current_object(), obj=candidate)
+        db.session.commit()
     return send_file(io.BytesIO(body.encode()), "application/json", as_attachment=True,
                      download_name=f"person-{candidate.id}.json")
 
 
 @bp.post("/staff/people/<int:candidate_id>/forget")
+@writes
 @staff_required
 def forget_person(candidate_id: int):
     candidate = _person(candidate_id)

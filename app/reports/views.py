@@ -3,6 +3,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from app.access import staff_required
+from app.database import writes, writing_from_here
 from app.extensions import db
 from app.models import Event, FileJobStatus, utcnow
 from app.services import audit, charts, events, exports, file_jobs, interviews, reports, show_rate
@@ -51,6 +52,7 @@ def dashboard_live(slug: str):
 
 
 @bp.get("/report.pdf")
+@writes
 @staff_required
 def report_pdf(slug: str):
     """Queue the report PDF (the job worker makes it) and follow it to its file."""
@@ -80,8 +82,9 @@ def report_job(slug: str, job_id: str):
 def report_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
     job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
-    audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
-    db.session.commit()
+    with writing_from_here(db.session):
+        audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
+        db.session.commit()
     return send_file(io.BytesIO(job.content), "application/pdf", as_attachment=True, download_name=job.filename,
                      max_age=0)
 
@@ -99,9 +102,10 @@ def export(slug: str, kind: str, file_format: str):
     event = events.event_by_slug(db.session, slug)
     _closed_day(event)
     body, rows = exports.export_file(db.session, event, kind, file_format)
-    audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event, rows=rows,
-                 format=file_format)
-    db.session.commit()
+    with writing_from_here(db.session):
+        audit.record(db.session, f"export.{kind}", actor_user=current_user._get_current_object(), obj=event,
+                     rows=rows, format=file_format)
+        db.session.commit()
     return send_file(io.BytesIO(body), _MEDIA_TYPES[file_format], as_attachment=True,
                      download_name=f"{event.slug}-{kind}.{file_format}")
 

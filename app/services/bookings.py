@@ -248,7 +248,7 @@ def live_bookings(session: Session, registration: Registration) -> list[Booking]
 
 
 def _lock_registration(session: Session, registration: Registration) -> None:
-    """Serialise one person's bookings (a no-op on SQLite, where a write request holds the lock)."""
+    """Serialise one person's bookings (a no-op on SQLite, where a writing transaction holds the lock)."""
     session.execute(select(Registration.id).where(Registration.id == registration.id).with_for_update())
 
 

@@ -7,7 +7,7 @@ flag. The scanner page, the JSON API and offline uploads all come through ``chec
 Retries on bad Wi-Fi are safe: each scan carries a client nonce, unique in the database, and a
 scan whose nonce is already logged gets the first answer back and writes nothing. Simultaneous
 scans of one badge are serialised on the registration row (``SELECT … FOR UPDATE`` on
-PostgreSQL; SQLite's write lock, taken up front by every write request), so they give one
+PostgreSQL; SQLite's write lock, taken up front by every view that writes), so they give one
 check-in and the rest "already checked in"."""
 
 import hashlib

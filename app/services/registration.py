@@ -115,8 +115,8 @@ def candidate_pre_survey(session: Session, event: Event) -> Survey | None:
 
 
 def _lock_event(session: Session, event: Event) -> None:
-    """Serialise registration writes for one event (a no-op on SQLite, where a write request
-    already holds the database's write lock)."""
+    """Serialise registration writes for one event (a no-op on SQLite, where a transaction that
+    writes already holds the database's write lock: ``database.writing``)."""
     session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
 
 

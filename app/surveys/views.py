@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.access import link_token_required, staff_required
+from app.database import writes, writing_from_here
 from app.extensions import db, limiter
 from app.formatting import current_locale
 from app.models import (
@@ -87,19 +88,20 @@ def _answer(survey: Survey, *, registration: Registration | None = None, partici
         if not open_now:
             status = 409
         elif form.validate_on_submit():
-            try:
-                surveys.answer_survey(
-                    db.session, survey, form_answers(form, questions), now,
-                    registration=registration, participation=participation,
-                    language=Language.ES if spanish else Language.EN,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                _show_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Thank you! Your answers are saved."), "success")
-                return redirect(request.full_path if request.query_string else request.path)
+            with writing_from_here(db.session):
+                try:
+                    surveys.answer_survey(
+                        db.session, survey, form_answers(form, questions), now,
+                        registration=registration, participation=participation,
+                        language=Language.ES if spanish else Language.EN,
+                    )
+                except DomainError as error:
+                    db.session.rollback()
+                    _show_error(form, error)
+                else:
+                    db.session.commit()
+                    flash(_("Thank you! Your answers are saved."), "success")
+                    return redirect(request.full_path if request.query_string else request.path)
         status = 422 if status == 200 else status
     opens, closes = surveys.survey_window(survey)
     return render_template(
@@ -266,6 +268,7 @@ def editor(slug: str, audience: str, phase: str):
 
 
 @bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/questions")
+@writes
 @staff_required
 def add_question(slug: str, audience: str, phase: str):
     survey = _staff_survey(slug, audience, phase)
@@ -302,15 +305,16 @@ def edit_question(slug: str, audience: str, phase: str, question_id: int):
     })
     status = 200
     if form.validate_on_submit():
-        try:
-            survey_editor.update_question(db.session, question, _draft(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Question saved.", "success")
-            return redirect(survey_url("surveys.editor", survey) + "#questions")
+        with writing_from_here(db.session):
+            try:
+                survey_editor.update_question(db.session, question, _draft(form), actor=current_user)
+            except DomainError as error:
+                db.session.rollback()
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                flash("Question saved.", "success")
+                return redirect(survey_url("surveys.editor", survey) + "#questions")
         status = 422
     elif request.method == "POST":
         status = 422
@@ -319,6 +323,7 @@ def edit_question(slug: str, audience: str, phase: str, question_id: int):
 
 
 @bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>/move")
+@writes
 @staff_required
 def move_question(slug: str, audience: str, phase: str, question_id: int):
     survey = _staff_survey(slug, audience, phase)
@@ -337,6 +342,7 @@ def move_question(slug: str, audience: str, phase: str, question_id: int):
 
 
 @bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>/remove")
+@writes
 @staff_required
 def remove_question(slug: str, audience: str, phase: str, question_id: int):
     survey = _staff_survey(slug, audience, phase)
@@ -356,6 +362,7 @@ def remove_question(slug: str, audience: str, phase: str, question_id: int):
 
 
 @bp.post("/staff/events/<slug>/surveys/<audience>/<phase>/settings")
+@writes
 @staff_required
 def survey_settings(slug: str, audience: str, phase: str):
     survey = _staff_survey(slug, audience, phase)
@@ -413,6 +420,7 @@ def send_invitations(event: Event) -> str:
 
 
 @bp.post("/staff/events/<slug>/surveys/send")
+@writes
 @staff_required
 def send_survey(slug: str):
     event = event_service.event_by_slug(db.session, slug)
@@ -423,6 +431,7 @@ def send_survey(slug: str):
 
 
 @bp.post("/staff/events/<slug>/surveys/remind")
+@writes
 @staff_required
 def remind_survey(slug: str):
     event = event_service.event_by_slug(db.session, slug)
@@ -474,6 +483,7 @@ def entry(slug: str):
 
 
 @bp.post("/events/<slug>/survey")
+@writes
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
 def entry_by_badge(slug: str):
     event = _public_event(slug)
@@ -491,6 +501,7 @@ def entry_by_badge(slug: str):
 
 
 @bp.post("/events/<slug>/survey/email")
+@writes
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"])
 def entry_by_email(slug: str):
     event = _public_event(slug)

@@ -6,6 +6,7 @@ from flask import flash, render_template, request
 from wtforms import SelectChoice
 
 from app.access import staff_required
+from app.database import writing_from_here
 from app.events.forms import AddEmployerForm, BoothForm, ButtonForm
 from app.events.views.base import bp, event_or_404, to_event_page
 from app.extensions import db
@@ -40,27 +41,28 @@ def add_employer(slug: str):
     if request.method == "GET" and request.args.get("organization", "").isdigit():
         form.organization.data = int(request.args["organization"])
     if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():  # a new employer is only kept if it joins the event
-                if form.organization.data == 0:
-                    organization = organizations.create_organization(
-                        db.session, OrganizationKind.EMPLOYER,
-                        OrganizationDetails(name=form.new_name.data, sector=form.new_sector.data or None),
-                        actor=current_actor(),
+        with writing_from_here(db.session):
+            try:
+                with db.session.begin_nested():  # a new employer is only kept if it joins the event
+                    if form.organization.data == 0:
+                        organization = organizations.create_organization(
+                            db.session, OrganizationKind.EMPLOYER,
+                            OrganizationDetails(name=form.new_name.data, sector=form.new_sector.data or None),
+                            actor=current_actor(),
+                        )
+                    else:
+                        organization = organizations.get_organization(
+                            db.session, form.organization.data, (OrganizationKind.EMPLOYER,)
+                        )
+                    participation = participations.add_employer(
+                        db.session, event, organization, _booth_settings(form), actor=current_actor()
                     )
-                else:
-                    organization = organizations.get_organization(
-                        db.session, form.organization.data, (OrganizationKind.EMPLOYER,)
-                    )
-                participation = participations.add_employer(
-                    db.session, event, organization, _booth_settings(form), actor=current_actor()
-                )
-        except DomainError as error:
-            show_error(form, error, {"name": "new_name", "sector": "new_sector"})
-        else:
-            db.session.commit()
-            flash(f"{organization.name} is at the event. Add its job orders below.", "success")
-            return to_event_page(event, f"employer-{participation.id}")
+            except DomainError as error:
+                show_error(form, error, {"name": "new_name", "sector": "new_sector"})
+            else:
+                db.session.commit()
+                flash(f"{organization.name} is at the event. Add its job orders below.", "success")
+                return to_event_page(event, f"employer-{participation.id}")
     return render_template("events/staff/booth_form.html", form=form, event=event, participation=None)
 
 
@@ -74,14 +76,15 @@ def edit_employer(slug: str, participation_id: int):
     else:
         form = BoothForm()
     if form.validate_on_submit():
-        try:
-            participations.update_participation(db.session, participation, _booth_settings(form), actor=current_actor())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{participation.organization.name}'s table and interviews are saved.", "success")
-            return to_event_page(event, f"employer-{participation.id}")
+        with writing_from_here(db.session):
+            try:
+                participations.update_participation(db.session, participation, _booth_settings(form), actor=current_actor())
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(f"{participation.organization.name}'s table and interviews are saved.", "success")
+                return to_event_page(event, f"employer-{participation.id}")
     return render_template("events/staff/booth_form.html", form=form, event=event, participation=participation)
 
 
@@ -92,15 +95,16 @@ def remove_employer(slug: str, participation_id: int):
     participation = find_or_404(event.participations, participation_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        name = participation.organization.name
-        try:
-            participations.remove_participation(db.session, participation, actor=current_actor())
-        except DomainError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(f"{name} is no longer at {event.name}.", "success")
-            return to_event_page(event, "employers")
+        with writing_from_here(db.session):
+            name = participation.organization.name
+            try:
+                participations.remove_participation(db.session, participation, actor=current_actor())
+            except DomainError as error:
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(f"{name} is no longer at {event.name}.", "success")
+                return to_event_page(event, "employers")
     refusal = participations.participation_removal_refusal(db.session, participation)
     return render_template(
         "events/staff/confirm_remove.html", form=form, event=event,

@@ -3,6 +3,7 @@
 from flask import flash, render_template, request
 
 from app.access import staff_required
+from app.database import writing_from_here
 from app.events.forms import ButtonForm, PositionForm
 from app.events.views.base import bp, event_or_404, flash_warnings, to_event_page
 from app.extensions import db
@@ -45,16 +46,17 @@ def add_position(slug: str, participation_id: int):
         form = PositionForm()
     ask_wage = False
     if form.validate_on_submit():
-        try:
-            position = job_orders.add_position(db.session, participation, _position_details(form), actor=current_actor())
-        except DomainError as error:
-            show_error(form, error)
-            ask_wage = error.code == "wage_unusual"
-        else:
-            db.session.commit()
-            flash(f"{position.title} at {participation.organization.name} is added.", "success")
-            flash_warnings(job_orders.position_warnings(position))
-            return to_event_page(event, f"employer-{participation.id}")
+        with writing_from_here(db.session):
+            try:
+                position = job_orders.add_position(db.session, participation, _position_details(form), actor=current_actor())
+            except DomainError as error:
+                show_error(form, error)
+                ask_wage = error.code == "wage_unusual"
+            else:
+                db.session.commit()
+                flash(f"{position.title} at {participation.organization.name} is added.", "success")
+                flash_warnings(job_orders.position_warnings(position))
+                return to_event_page(event, f"employer-{participation.id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
                            participation=participation, position=None, ask_wage=ask_wage)
 
@@ -78,16 +80,17 @@ def edit_position(slug: str, position_id: int):
         form = PositionForm()
     ask_wage = False
     if form.validate_on_submit():
-        try:
-            job_orders.update_position(db.session, position, _position_details(form), actor=current_actor())
-        except DomainError as error:
-            show_error(form, error)
-            ask_wage = error.code == "wage_unusual"
-        else:
-            db.session.commit()
-            flash(f"{position.title} is saved.", "success")
-            flash_warnings(job_orders.position_warnings(position))
-            return to_event_page(event, f"employer-{position.participation_id}")
+        with writing_from_here(db.session):
+            try:
+                job_orders.update_position(db.session, position, _position_details(form), actor=current_actor())
+            except DomainError as error:
+                show_error(form, error)
+                ask_wage = error.code == "wage_unusual"
+            else:
+                db.session.commit()
+                flash(f"{position.title} is saved.", "success")
+                flash_warnings(job_orders.position_warnings(position))
+                return to_event_page(event, f"employer-{position.participation_id}")
     return render_template("events/staff/position_form.html", form=form, event=event,
                            participation=position.participation, position=position, ask_wage=ask_wage)
 
@@ -99,15 +102,16 @@ def remove_position(slug: str, position_id: int):
     position = find_or_404(_positions(event), position_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        title, participation_id = position.title, position.participation_id
-        try:
-            job_orders.remove_position(db.session, position, actor=current_actor())
-        except DomainError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(f"{title} is removed.", "success")
-            return to_event_page(event, f"employer-{participation_id}")
+        with writing_from_here(db.session):
+            title, participation_id = position.title, position.participation_id
+            try:
+                job_orders.remove_position(db.session, position, actor=current_actor())
+            except DomainError as error:
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(f"{title} is removed.", "success")
+                return to_event_page(event, f"employer-{participation_id}")
     return render_template(
         "events/staff/confirm_remove.html", form=form, event=event,
         title=f"Remove {position.title} ({position.participation.organization.name})?",

@@ -4,6 +4,7 @@ is shown once, right after it is issued."""
 from flask import abort, current_app, flash, render_template, request
 
 from app.access import staff_required
+from app.database import writes
 from app.events.forms import ButtonForm, DeviceTokenForm
 from app.events.views.base import bp, event_or_404, to_event_page
 from app.extensions import db
@@ -22,6 +23,7 @@ def _issued(event: Event, token, url: str | None, secret: str | None = None):
 
 
 @bp.post("/staff/events/<slug>/partners/<int:partnership_id>/link")
+@writes
 @staff_required
 def issue_partner_link(slug: str, partnership_id: int):
     event = event_or_404(slug)
@@ -34,6 +36,7 @@ def issue_partner_link(slug: str, partnership_id: int):
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/booth-link")
+@writes
 @staff_required
 def issue_booth_link(slug: str, participation_id: int):
     event = event_or_404(slug)
@@ -53,6 +56,7 @@ def issue_booth_link(slug: str, participation_id: int):
 
 
 @bp.post("/staff/events/<slug>/booth-links")
+@writes
 @staff_required
 def issue_booth_links(slug: str):
     """A booth link for every employer at once, each e-mailed to the employer's contact when
@@ -79,6 +83,7 @@ def issue_booth_links(slug: str):
 
 
 @bp.post("/staff/events/<slug>/devices")
+@writes
 @staff_required
 def issue_device_token(slug: str):
     event = event_or_404(slug)
@@ -97,6 +102,7 @@ def issue_device_token(slug: str):
 
 
 @bp.post("/staff/events/<slug>/links/<int:token_id>/revoke")
+@writes
 @staff_required
 def revoke_link(slug: str, token_id: int):
     event = event_or_404(slug)

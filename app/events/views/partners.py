@@ -3,6 +3,7 @@
 from flask import flash, render_template
 
 from app.access import staff_required
+from app.database import writing_from_here
 from app.events.forms import AddPartnerForm, ButtonForm
 from app.events.views.base import bp, event_or_404, to_event_page
 from app.extensions import db
@@ -26,22 +27,23 @@ def add_partner(slug: str):
         if o.id not in present
     ])
     if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():  # a new partner is only kept if it joins the event
-                if form.organization.data == 0:
-                    organization = organizations.create_organization(
-                        db.session, form.new_kind.data, OrganizationDetails(name=form.new_name.data), actor=current_actor()
-                    )
-                else:
-                    organization = organizations.get_organization(db.session, form.organization.data, PARTNER_KINDS)
-                partnership = partnerships.add_partner(db.session, event, organization, actor=current_actor())
-        except DomainError as error:
-            show_error(form, error, {"name": "new_name", "kind": "new_kind"})
-        else:
-            db.session.commit()
-            flash(f"{organization.name} is a referring partner, with referral code {partnership.referral_code}.",
-                  "success")
-            return to_event_page(event, "partners")
+        with writing_from_here(db.session):
+            try:
+                with db.session.begin_nested():  # a new partner is only kept if it joins the event
+                    if form.organization.data == 0:
+                        organization = organizations.create_organization(
+                            db.session, form.new_kind.data, OrganizationDetails(name=form.new_name.data), actor=current_actor()
+                        )
+                    else:
+                        organization = organizations.get_organization(db.session, form.organization.data, PARTNER_KINDS)
+                    partnership = partnerships.add_partner(db.session, event, organization, actor=current_actor())
+            except DomainError as error:
+                show_error(form, error, {"name": "new_name", "kind": "new_kind"})
+            else:
+                db.session.commit()
+                flash(f"{organization.name} is a referring partner, with referral code {partnership.referral_code}.",
+                      "success")
+                return to_event_page(event, "partners")
     return render_template("events/staff/partner_form.html", form=form, event=event)
 
 
@@ -52,15 +54,16 @@ def remove_partner(slug: str, partnership_id: int):
     partnership = find_or_404(event.partnerships, partnership_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        name = partnership.organization.name
-        try:
-            partnerships.remove_partnership(db.session, partnership, now=utcnow(), actor=current_actor())
-        except DomainError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(f"{name} is no longer a partner of {event.name}.", "success")
-            return to_event_page(event, "partners")
+        with writing_from_here(db.session):
+            name = partnership.organization.name
+            try:
+                partnerships.remove_partnership(db.session, partnership, now=utcnow(), actor=current_actor())
+            except DomainError as error:
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(f"{name} is no longer a partner of {event.name}.", "success")
+                return to_event_page(event, "partners")
     return render_template(
         "events/staff/confirm_remove.html", form=form, event=event,
         title=f"Remove {partnership.organization.name} as a partner of {event.name}?",

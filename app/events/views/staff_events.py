@@ -6,6 +6,7 @@ from dataclasses import asdict, fields
 from flask import abort, current_app, flash, render_template, request, url_for
 
 from app.access import staff_required
+from app.database import writes, writing_from_here
 from app.events.forms import TIMEZONE_CHOICES, CopyEventForm, EventForm, StatusForm
 from app.events.views.base import bp, event_or_404, flash_warnings, to_event_page
 from app.extensions import db
@@ -74,15 +75,16 @@ def new_event():
         "hx-target": "#slug-hint", "hx-swap": "innerHTML",
     }
     if form.validate_on_submit():
-        try:
-            event = event_setup.create_event(db.session, _event_details(form), template.kind, actor=current_actor())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{event.name} is saved as a draft. Add employers and partners, then publish it.", "success")
-            flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
-            return to_event_page(event)
+        with writing_from_here(db.session):
+            try:
+                event = event_setup.create_event(db.session, _event_details(form), template.kind, actor=current_actor())
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(f"{event.name} is saved as a draft. Add employers and partners, then publish it.", "success")
+                flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
+                return to_event_page(event)
     suggestion = event_setup.suggest_slug(db.session, form.name.data) if form.name.data else None
     return render_template("events/staff/event_form.html", form=form, template=template, event=None,
                            suggestion=suggestion)
@@ -126,23 +128,24 @@ def edit_event(slug: str):
         form = EventForm()
     _timezone_choices(form, event.timezone)
     if form.validate_on_submit():
-        sequence = event.ics_sequence
-        try:
-            event_setup.update_event(db.session, event, _event_details(form), actor=current_actor())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            promoted = registrations.capacity_changed(db.session, event, utcnow())
-            send_promotions(db.session, promoted, utcnow())
-            db.session.commit()
-            flash(f"{event.name} is saved.", "success")
-            flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
-            if promoted:
-                flash(f"{len(promoted):,} {'person' if len(promoted) == 1 else 'people'} from the waitlist got a "
-                      "place and were e-mailed their badge.", "success")
-            if event.ics_sequence > sequence:
-                _send_change_notices(event)
-            return to_event_page(event)
+        with writing_from_here(db.session):
+            sequence = event.ics_sequence
+            try:
+                event_setup.update_event(db.session, event, _event_details(form), actor=current_actor())
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                promoted = registrations.capacity_changed(db.session, event, utcnow())
+                send_promotions(db.session, promoted, utcnow())
+                db.session.commit()
+                flash(f"{event.name} is saved.", "success")
+                flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
+                if promoted:
+                    flash(f"{len(promoted):,} {'person' if len(promoted) == 1 else 'people'} from the waitlist got a "
+                          "place and were e-mailed their badge.", "success")
+                if event.ics_sequence > sequence:
+                    _send_change_notices(event)
+                return to_event_page(event)
     return render_template("events/staff/event_form.html", form=form, template=template_for(event.kind),
                            event=event, suggestion=None)
 
@@ -166,6 +169,7 @@ _STATUS_VERBS = {
 
 
 @bp.post("/staff/events/<slug>/status")
+@writes
 @staff_required
 def change_status(slug: str):
     event = event_or_404(slug)
@@ -204,15 +208,16 @@ def copy_event(slug: str):
     source = event_or_404(slug)
     form = CopyEventForm(data={"name": source.name}) if request.method == "GET" else CopyEventForm()
     if form.validate_on_submit():
-        try:
-            event = event_setup.copy_event(
-                db.session, source, name=form.name.data, slug=form.slug.data or "", day=form.day.data,
-                actor=current_actor(),
-            )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{event.name} is a draft copy of {source.name}. Check the details, then publish it.", "success")
-            return to_event_page(event)
+        with writing_from_here(db.session):
+            try:
+                event = event_setup.copy_event(
+                    db.session, source, name=form.name.data, slug=form.slug.data or "", day=form.day.data,
+                    actor=current_actor(),
+                )
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(f"{event.name} is a draft copy of {source.name}. Check the details, then publish it.", "success")
+                return to_event_page(event)
     return render_template("events/staff/copy_event.html", form=form, source=source)

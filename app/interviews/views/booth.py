@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, g, render_template, request, url_fo
 from wtforms.fields.choices import SelectChoice
 
 from app.access import link_token_required
+from app.database import writes
 from app.extensions import db
 from app.formatting import wage_range
 from app.interviews.forms import HIRE_WORDS, HireForm, NonceForm, OutcomeForm, PersonForm
@@ -79,6 +80,7 @@ def board_partial():
 
 
 @bp.post("/booth/<token>/start")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def start():
     token = request.view_args["token"]
@@ -97,6 +99,7 @@ def start():
 
 
 @bp.post("/booth/<token>/queue")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def queue():
     token = request.view_args["token"]
@@ -123,6 +126,7 @@ def _booking_here(participation: Participation, booking_id: int) -> Booking:
 
 
 @bp.post("/booth/<token>/bookings/<int:booking_id>/<any(start, no_show):action>")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def booked(booking_id: int, action: str):
     token = request.view_args["token"]
@@ -144,6 +148,7 @@ def booked(booking_id: int, action: str):
 
 
 @bp.post("/booth/<token>/interviews/<int:interview_id>/left")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def left_queue(interview_id: int):
     """Someone in the walk-up queue gave up waiting: a no-show, and the line moves up."""
@@ -164,6 +169,7 @@ def left_queue(interview_id: int):
 
 
 @bp.post("/booth/<token>/interviews/<int:interview_id>/start")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def start_queued(interview_id: int):
     token = request.view_args["token"]
@@ -226,6 +232,7 @@ def interview(interview_id: int):
 
 
 @bp.post("/booth/<token>/interviews/<int:interview_id>")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def record_outcome(interview_id: int):
     token = request.view_args["token"]
@@ -274,6 +281,7 @@ def record_outcome(interview_id: int):
 
 
 @bp.post("/booth/<token>/interviews/<int:interview_id>/hire")
+@writes
 @link_token_required(TokenScope.BOOTH)
 def confirm_hire(interview_id: int):
     token = request.view_args["token"]

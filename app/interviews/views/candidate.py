@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from app.database import writes, writing_from_here
 from app.extensions import db
 from app.formatting import local_time
 from app.interviews.forms import BookingForm
@@ -61,6 +62,7 @@ def candidate_bookings(token: str):
 
 
 @bp.post("/r/<token>/interviews")
+@writes
 def book(token: str):
     registration = _registration(token)
     form = BookingForm()
@@ -111,14 +113,16 @@ def cancel_booking(token: str, booking_id: int):
         )
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        bookings.cancel(db.session, booking, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
-    send_bookings_update(registration, bookings.live_bookings(db.session, registration), token, cancelled=[booking])
-    db.session.commit()
+    with writing_from_here(db.session):
+        try:
+            bookings.cancel(db.session, booking, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
+        send_bookings_update(registration, bookings.live_bookings(db.session, registration), token,
+                             cancelled=[booking])
+        db.session.commit()
     flash(_("Your interview with %(employer)s is cancelled.", employer=booking.slot.participation.organization.name), "info")
     return redirect(url_for("registration.manage", token=token))
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.access import staff_required
+from app.database import writes
 from app.extensions import db
 from app.formatting import local_time
 from app.interviews.forms import HIRE_WORDS, StaffHireForm
@@ -68,6 +69,7 @@ def staff_slots(slug: str, participation_id: int):
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/generate")
+@writes
 @staff_required
 def generate_slots(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
@@ -83,6 +85,7 @@ def generate_slots(slug: str, participation_id: int):
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/<int:slot_id>/<any(block, unblock):action>")
+@writes
 @staff_required
 def block_slot(slug: str, participation_id: int, slot_id: int, action: str):
     participation = _staff_participation(slug, participation_id)
@@ -103,6 +106,7 @@ def block_slot(slug: str, participation_id: int, slot_id: int, action: str):
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/book")
+@writes
 @staff_required
 def staff_book(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
@@ -126,6 +130,7 @@ def staff_book(slug: str, participation_id: int):
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/bookings/<int:booking_id>/cancel")
+@writes
 @staff_required
 def staff_cancel(slug: str, participation_id: int, booking_id: int):
     participation = _staff_participation(slug, participation_id)
@@ -168,6 +173,7 @@ def staff_booth_hires(slug: str, participation_id: int):
 
 
 @bp.post("/staff/events/<slug>/interviews/<int:interview_id>/hire")
+@writes
 @staff_required
 def staff_confirm_hire(slug: str, interview_id: int):
     event = events.event_by_slug(db.session, slug)
