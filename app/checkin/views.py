@@ -300,7 +300,8 @@ def walk_in():
                 )
                 db.session.commit()
                 return render_template(
-                    "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan, emailed=emailed,
+                    "checkin/walk_in_done.html", event=g.event, outcome=outcome, result=outcome.scan,
+                    emailed=emailed,
                 )
     return render_template("checkin/walk_in.html", event=g.event, form=form), 422 if form.errors else 200
 
@@ -421,8 +422,10 @@ def badge_sheets_page(slug: str):
         else:
             # The QR codes hold this address, as the request that asked for them sees it.
             with writing_from_here(db.session):
-                job = file_jobs.start(db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
-                                      total=holding, options={"start_at": start_at, "base_url": public_url("")})
+                job = file_jobs.start(
+                    db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
+                    total=holding, options={"start_at": start_at, "base_url": public_url("")},
+                )
                 db.session.commit()
             file_jobs.enqueue(job.id)
             return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=job.id))

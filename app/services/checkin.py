@@ -758,7 +758,9 @@ def _named(session: Session, event: Event, query: str, limit: int) -> list[Regis
         .where(Registration.event_id == event.id)
     )
     ids = registrations_named(session, people, query, limit=limit)
-    loaded = {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(ids)))} if ids else {}
+    if not ids:
+        return []
+    loaded = {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(ids)))}
     return [loaded[i] for i in ids]
 
 

@@ -48,7 +48,9 @@ def add_position(slug: str, participation_id: int):
     if form.validate_on_submit():
         with writing_from_here(db.session):
             try:
-                position = job_orders.add_position(db.session, participation, _position_details(form), actor=current_actor())
+                position = job_orders.add_position(
+                    db.session, participation, _position_details(form), actor=current_actor()
+                )
             except DomainError as error:
                 show_error(form, error)
                 ask_wage = error.code == "wage_unusual"
@@ -82,7 +84,9 @@ def edit_position(slug: str, position_id: int):
     if form.validate_on_submit():
         with writing_from_here(db.session):
             try:
-                job_orders.update_position(db.session, position, _position_details(form), actor=current_actor())
+                job_orders.update_position(
+                    db.session, position, _position_details(form), actor=current_actor()
+                )
             except DomainError as error:
                 show_error(form, error)
                 ask_wage = error.code == "wage_unusual"
