@@ -123,7 +123,7 @@ def test_a_database_stamped_with_an_old_revision_id_upgrades_to_head(tmp_path):
     from pathlib import Path
 
     from alembic.script import ScriptDirectory
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
     from sqlalchemy import func, select
 
     from app import create_app
@@ -147,8 +147,10 @@ def test_a_database_stamped_with_an_old_revision_id_upgrades_to_head(tmp_path):
         assert _db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
         factories.make_event(_db.session, slug="kept")
         _db.session.commit()
-        _stamp("0014")  # the old head
-        upgrade()
+        _db.session.remove()
+        downgrade(revision="010_people")
+        _stamp("0014")  # the old head, as the old chain stamped it
+        upgrade()  # runs what came after it, once
         assert _db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
         assert _db.session.scalar(select(func.count()).select_from(Event)) == 1
         _db.session.remove()
