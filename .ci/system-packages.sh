@@ -17,6 +17,7 @@ has_font() { fc-list : family 2>/dev/null | grep -i "$1" >/dev/null; }
 
 need libpango-1.0-0 has_lib 'libpango-1.0.so'
 need libpangoft2-1.0-0 has_lib 'libpangoft2-1.0.so'
+need libharfbuzz-subset0 has_lib 'libharfbuzz-subset.so'  # WeasyPrint 70 warns (an error in the tests) without it
 need fontconfig command -v fc-list
 need fonts-dejavu-core has_font 'DejaVu Sans'
 need fonts-liberation2 has_font 'Liberation Sans'

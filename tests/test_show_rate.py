@@ -3,7 +3,16 @@ the report PDF."""
 
 from datetime import timedelta
 
-from app.models import CheckIn, CheckInKind, RegistrationSource, RegistrationStatus, Role
+from app.models import (
+    CheckIn,
+    CheckInKind,
+    Interview,
+    InterviewSource,
+    Outcome,
+    RegistrationSource,
+    RegistrationStatus,
+    Role,
+)
 from app.services import show_rate
 from tests import factories
 
@@ -42,3 +51,20 @@ def test_show_rate_by_channel_and_by_lead_time(client, db, login):
     login(staff)
     page = client.get("/staff/events/hh/dashboard").get_data(as_text=True)
     assert "Show rate" in page and "E-mail and text reminders" in page and "67 %" in page
+
+
+def test_someone_interviewed_without_a_door_scan_came(db):
+    """"Came" is the funnel's checked-in stage: the booth checks in whom it interviews, so a person
+    interviewed at a table counts as present even when the door never scanned them."""
+    event = factories.make_event(db.session)
+    booth = factories.make_participation(db.session, event)
+    interviewed, stayed_home = (factories.make_registration(db.session, event) for _ in range(2))
+    db.session.add(Interview(registration=interviewed, participation=booth, source=InterviewSource.WALK_UP,
+                             queued_at=event.starts_at, started_at=event.starts_at, outcome=Outcome.NOT_SELECTED,
+                             recorded_at=event.starts_at + timedelta(minutes=15)))
+    db.session.flush()
+
+    rate = show_rate.for_event(db.session, event)
+
+    assert sum(r.registered for r in rate.by_channel) == 2
+    assert sum(r.attended for r in rate.by_channel) == 1

@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.models import RegistrationStatus
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Event, Interview, Participation, Registration, RegistrationStatus
 
 
 class Stage(Protocol):
@@ -92,3 +95,17 @@ def funnel(
         offers=sum(1 for i in interviews if i.offered),
         hires=sum(1 for i in interviews if i.hired),
     )
+
+
+def for_event(session: Session, event: Event) -> "Funnel":
+    """``event``'s funnel, from its registrations, its door log and its interviews: what the show
+    rate and the post-event survey mean by "attended" (``checked_in``)."""
+    from app.services import checkin
+
+    registrations = session.execute(
+        select(Registration.id, Registration.status).where(Registration.event_id == event.id)
+    ).all()
+    interviews = session.scalars(
+        select(Interview).join(Interview.participation).where(Participation.event_id == event.id)
+    ).all()
+    return funnel(registrations, checkin.first_entries_for_event(session, event.id), interviews)

@@ -1,6 +1,7 @@
 """The show rate: of the people holding a place, how many came, by the reminders they could get
 and by how long before the event they registered, so a board can see what brings people in.
-Walk-ins (registered at the door, so all present) and the waitlist are left out."""
+Walk-ins (registered at the door, so all present) and the waitlist are left out. "Came" is the
+funnel's checked-in stage (``funnel.for_event``), as on every other page."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Candidate, Event, Registration, RegistrationSource, RegistrationStatus
-from app.services import checkin
+from app.services import funnel
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ LEAD_TIMES = (("14 days or more before", 14), ("3 to 13 days before", 3), ("0 to
 
 
 def for_event(session: Session, event: Event) -> ShowRate:
-    came = set(session.scalars(checkin.checked_in_ids(event.id)))
+    came = funnel.for_event(session, event).checked_in
     rows = session.execute(
         select(Registration.id, Registration.created_at, Registration.consent_sms,
                Candidate.email.is_not(None), Candidate.phone.is_not(None))
