@@ -12,10 +12,7 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import Question, QuestionKind
-from app.services.surveys import question_field
-
-#: The numbers a scale question offers, by kind.
-NUMBER_RANGES = {QuestionKind.SCALE_5: range(1, 6), QuestionKind.RECOMMEND: range(11)}
+from app.services.surveys import SCALES, question_field
 
 
 class CheckboxListField(SelectMultipleField):
@@ -37,8 +34,8 @@ def question_form_field(question: Question, spanish: bool) -> Field:
         return RadioField(label, choices=choices, validate_choice=False, validators=validators)
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         return CheckboxListField(label, choices=choices, validators=validators)
-    if question.kind in NUMBER_RANGES:
-        scale = [SelectChoice(str(n), str(n)) for n in NUMBER_RANGES[question.kind]]
+    if question.kind in SCALES:
+        scale = [SelectChoice(str(n), str(n)) for n in SCALES[question.kind]]
         return RadioField(label, choices=scale, validate_choice=False, validators=validators)
     if question.kind == QuestionKind.SHORT_TEXT:
         return StringField(label, validators=validators)

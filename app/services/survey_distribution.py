@@ -24,7 +24,6 @@ from app.models import (
     Event,
     Phase,
     Registration,
-    RegistrationStatus,
     Response,
     Survey,
     SurveyLink,
@@ -36,8 +35,7 @@ from app.services import audit, badges
 from app.services.contact import normalize_email
 from app.services.errors import DomainError
 from app.services.mail import Mail, queue
-from app.services.survey_results import attendee_ids
-from app.services.surveys import event_survey, is_open, issue_link, survey_window
+from app.services.surveys import audience, audience_size, event_survey, is_open, issue_link, survey_window
 from app.urls import public_url
 
 #: A reminder goes only to people whose last survey e-mail is at least this old.
@@ -78,14 +76,9 @@ def open_post_survey(session: Session, event: Event, now: datetime) -> Survey:
     return survey
 
 
-def _attendees(session: Session, event: Event) -> list[Registration]:
-    """As ``survey_results.post_survey_audience``, with each person's contact loaded at once."""
-    checked_in = attendee_ids(session, event)
-    query = select(Registration).options(selectinload(Registration.candidate)).where(Registration.event_id == event.id)
-    if checked_in:
-        query = query.where(Registration.id.in_(checked_in))
-    else:
-        query = query.where(Registration.status == RegistrationStatus.REGISTERED)
+def _attendees(session: Session, survey: Survey) -> list[Registration]:
+    """Whom the post-event survey is for (``surveys.audience``), each person's contact loaded at once."""
+    query = audience(session, survey).options(selectinload(Registration.candidate))
     return list(session.scalars(query.order_by(Registration.id)))
 
 
@@ -105,7 +98,7 @@ def prepare_invitations(session: Session, event: Event, now: datetime, *, actor:
     survey = open_post_survey(session, event, now)
     invited = _last_mailed(session, survey)
     result = Distribution()
-    for registration in _attendees(session, event):
+    for registration in _attendees(session, survey):
         if registration.id in invited:
             result.skipped += 1
         elif not registration.candidate.email:
@@ -128,7 +121,7 @@ def prepare_reminders(session: Session, event: Event, now: datetime, *, actor: U
         select(Response.registration_id).where(Response.survey_id == survey.id, Response.registration_id.is_not(None))
     ))
     result = Distribution()
-    for registration in _attendees(session, event):
+    for registration in _attendees(session, survey):
         last = mailed.get(registration.id)
         if last is None:
             continue  # never invited: the invitation is what they need
@@ -246,7 +239,7 @@ def mailing_counts(session: Session, event: Event) -> MailingCounts | None:
         ) or 0
 
     answered = session.scalar(select(func.count()).where(Response.survey_id == survey.id)) or 0
-    return MailingCounts(len(_attendees(session, event)), people(SurveyLinkPurpose.INVITATION),
+    return MailingCounts(audience_size(session, survey), people(SurveyLinkPurpose.INVITATION),
                          people(SurveyLinkPurpose.REMINDER), answered)
 
 

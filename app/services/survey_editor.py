@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from app.models import Question, QuestionKind, Response, Survey, User
 from app.services import audit
 from app.services.errors import DomainError
+from app.services.surveys import CHOICE_KINDS
 
-CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 KEY_MAX = 40
 PROMPT_MAX = 500
 CHOICE_LABEL_MAX = 200

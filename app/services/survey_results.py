@@ -9,7 +9,7 @@ detractors (0–6), from −100 to 100."""
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -20,18 +20,11 @@ from app.models import (
     Participation,
     Phase,
     QuestionKind,
-    Registration,
-    RegistrationStatus,
     Response,
     Survey,
 )
-from app.services import checkin
 from app.services.spreadsheet import to_csv, zoned_time
-from app.services.surveys import SURVEY_ORDER
-
-NUMBER_KINDS = (QuestionKind.SCALE_5, QuestionKind.RECOMMEND)
-TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
-CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+from app.services.surveys import CHOICE_KINDS, SCALES, SURVEY_ORDER, audience_size
 
 
 @dataclass
@@ -87,8 +80,7 @@ class SurveyResults:
     phase: str
     title_en: str
     title_es: str
-    #: People asked: non-cancelled registrations (pre), attendees (post: checked in, or registered
-    #: when the event has no check-ins), employers at the event.
+    #: People asked (``surveys.audience``).
     eligible: int
     responses: int
     #: responses / eligible in percent, one decimal; None when nobody was eligible.
@@ -114,43 +106,6 @@ class PainPoint:
 
 def _percent(part: int, whole: int, digits: int = 1) -> float | None:
     return round(100 * part / whole, digits) if whole else None
-
-
-def attendee_ids(session: Session, event: Event) -> set[int]:
-    """Registrations that attended (the check-in log's answer, as every report counts it)."""
-    return set(checkin.first_entries_for_event(session, event.id))
-
-
-def post_survey_audience(session: Session, event: Event) -> list[Registration]:
-    """Who the career seekers' post-event survey is for: the people checked in, or, when the door
-    log has nobody (an event run without scanning), everyone with a place."""
-    checked_in = attendee_ids(session, event)
-    query = select(Registration).where(Registration.event_id == event.id)
-    if checked_in:
-        query = query.where(Registration.id.in_(checked_in))
-    else:
-        query = query.where(Registration.status == RegistrationStatus.REGISTERED)
-    return list(session.scalars(query.order_by(Registration.id)))
-
-
-def eligible_count(session: Session, survey: Survey) -> int:
-    event = survey.event
-    if survey.audience == Audience.EMPLOYER:
-        return session.scalar(select(func.count()).where(Participation.event_id == event.id)) or 0
-    if survey.phase == Phase.POST:
-        checked_in = attendee_ids(session, event)
-        if checked_in:
-            return len(checked_in)
-        return session.scalar(
-            select(func.count()).where(
-                Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED
-            )
-        ) or 0
-    return session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
-        )
-    ) or 0
 
 
 def _option(choice: dict, count: int, answered: int) -> OptionCount:
@@ -191,12 +146,11 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
         if question.kind in CHOICE_KINDS:
             counts = Counter(value for _, _, choices, _ in answers for value in choices)
             result.options = [_option(c, counts[c["value"]], answered) for c in question.choices]
-        elif question.kind in NUMBER_KINDS:
+        elif question.kind in SCALES:
             numbers = [number for _, number, _, _ in answers if number is not None]
             counts = Counter(numbers)
-            low, high = (1, 5) if question.kind == QuestionKind.SCALE_5 else (0, 10)
             result.options = [
-                _option({"value": str(n), "en": str(n), "es": str(n)}, counts[n], answered) for n in range(low, high + 1)
+                _option({"value": str(n), "en": str(n), "es": str(n)}, counts[n], answered) for n in SCALES[question.kind]
             ]
             result.average = round(sum(numbers) / len(numbers), 2) if numbers else None
             if question.kind == QuestionKind.RECOMMEND:
@@ -213,7 +167,7 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
                 result.texts.append(TextAnswer(text or "", language.value, employer))
         results.append(result)
 
-    eligible = eligible_count(session, survey)
+    eligible = audience_size(session, survey)
     return SurveyResults(
         survey.id, survey.audience.value, survey.phase.value, survey.title_en, survey.title_es,
         eligible, len(responses), _percent(len(responses), eligible), results,
@@ -301,7 +255,7 @@ def results_csv(session: Session, survey: Survey) -> bytes:
                 row.append("")
             elif question.kind in CHOICE_KINDS:
                 row.append("; ".join(labels[question.id].get(v, v) for v in answer[1]))
-            elif question.kind in NUMBER_KINDS:
+            elif question.kind in SCALES:
                 row.append(answer[0])
             else:
                 row.append(answer[2] or "")

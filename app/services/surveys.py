@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,13 +23,14 @@ from app.models import (
     Question,
     QuestionKind,
     Registration,
+    RegistrationStatus,
     Response,
     Sector,
     Survey,
     SurveyLink,
     SurveyLinkPurpose,
 )
-from app.services import audit
+from app.services import audit, funnel
 from app.services.errors import DomainError, ProblemList
 from app.services.tokens import hash_secret, new_secret
 
@@ -334,6 +335,10 @@ def add_default_surveys(session: Session, event: Event) -> list[Survey]:
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
+#: The numbers a scale question takes, by kind: what the form offers, the service accepts and the
+#: results count.
+SCALES: dict[QuestionKind, range] = {QuestionKind.SCALE_5: range(1, 6), QuestionKind.RECOMMEND: range(0, 11)}
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
 def question_field(question: Question) -> str:
@@ -351,20 +356,21 @@ def _answer_for(question: Question, value: object) -> Answer | None:
             raise DomainError("answer_required", _l("Please answer this question."), field=field)
         return None
     kind = question.kind
-    if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+    if kind in CHOICE_KINDS:
         values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
         allowed = {c["value"] for c in question.choices}
         if not values or any(v not in allowed for v in values) or (kind == QuestionKind.SINGLE_CHOICE and len(values) > 1):
             raise DomainError("invalid_choice", _l("Choose from the options given."), field=field)
         return Answer(choices=list(dict.fromkeys(values)))
-    if kind in (QuestionKind.SCALE_5, QuestionKind.RECOMMEND):
-        low, high = (1, 5) if kind == QuestionKind.SCALE_5 else (0, 10)
+    if kind in SCALES:
+        scale = SCALES[kind]
         try:
             number = int(value)  # type: ignore[call-overload]
         except (TypeError, ValueError):
             number = None
-        if number is None or not low <= number <= high:
-            raise DomainError("invalid_number", _l("Choose a number from %(low)d to %(high)d.", low=low, high=high), field=field)
+        if number not in scale:
+            raise DomainError("invalid_number", _l("Choose a number from %(low)d to %(high)d.", low=scale[0],
+                                                   high=scale[-1]), field=field)
         return Answer(number=number)
     text = str(value).strip()
     limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
@@ -431,6 +437,28 @@ def event_survey(session: Session, event: Event, audience: Audience, phase: Phas
     return session.scalar(
         select(Survey).where(Survey.event_id == event.id, Survey.audience == audience, Survey.phase == phase)
     )
+
+
+def audience(session: Session, survey: Survey) -> Select:
+    """Who ``survey`` is for, as a SELECT: the employers at the event (employer surveys); everyone
+    not cancelled (the career seekers' pre-event survey); the people who attended, by the funnel's
+    checked-in stage, or everyone with a place when the event has no arrivals at all (an event run
+    without scanning) — the career seekers' post-event survey."""
+    event = survey.event
+    if survey.audience == Audience.EMPLOYER:
+        return select(Participation).where(Participation.event_id == event.id)
+    people = select(Registration).where(Registration.event_id == event.id)
+    if survey.phase == Phase.PRE:
+        return people.where(Registration.status != RegistrationStatus.CANCELLED)
+    attended = funnel.for_event(session, event).checked_in
+    if attended:
+        return people.where(Registration.id.in_(attended))
+    return people.where(Registration.status == RegistrationStatus.REGISTERED)
+
+
+def audience_size(session: Session, survey: Survey) -> int:
+    """How many people ``survey`` is for (the response rate's denominator)."""
+    return session.scalar(select(func.count()).select_from(audience(session, survey).subquery())) or 0
 
 
 def survey_window(survey: Survey) -> tuple[datetime | None, datetime | None]:
@@ -518,7 +546,7 @@ def answers_of(response: Response | None) -> dict[str, object]:
             values[question.key] = answer.choices[0] if answer.choices else None
         elif question.kind == QuestionKind.MULTIPLE_CHOICE:
             values[question.key] = list(answer.choices)
-        elif question.kind in (QuestionKind.SCALE_5, QuestionKind.RECOMMEND):
+        elif question.kind in SCALES:
             values[question.key] = answer.number
         else:
             values[question.key] = answer.text

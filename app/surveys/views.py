@@ -239,7 +239,7 @@ def _utc(value, timezone: str):
 
 def _draft(form: QuestionForm) -> survey_editor.QuestionDraft:
     kind = QuestionKind(form.kind.data)
-    choices = survey_editor.parse_choices(form.choices.data or "") if kind in survey_editor.CHOICE_KINDS else []
+    choices = survey_editor.parse_choices(form.choices.data or "") if kind in surveys.CHOICE_KINDS else []
     return survey_editor.QuestionDraft(kind, form.prompt_en.data or "", form.prompt_es.data or "",
                                        form.required.data, choices)
 
