@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
+from app.models.batch_job import BatchJob
 from app.models.checkin import CheckIn, CheckInKind
 from app.models.event import (
     EmploymentType,
@@ -59,6 +60,7 @@ __all__ = [
     "Audience",
     "AuditEntry",
     "Base",
+    "BatchJob",
     "Booking",
     "Candidate",
     "Channel",

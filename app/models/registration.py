@@ -149,6 +149,9 @@ class Registration(TimestampMixin, Base):
     consent_sms: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
+    #: How often the person's own calendar entry changed (cancelled, registered again): with the
+    #: event's ``ics_sequence``, the SEQUENCE of the calendar file they get (``services.calendar``).
+    calendar_changes: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship()
     candidate: Mapped[Candidate] = relationship(back_populates="registrations")

@@ -134,7 +134,8 @@ class SurveyLinkPurpose(enum.StrEnum):
 
 
 class SurveyLink(Base):
-    """A career seeker's personal link to a survey: ``/s/<secret>``, only the secret's SHA-256 kept.
+    """A respondent's personal link to a survey: ``/s/<secret>``, only the secret's SHA-256 kept. A
+    career seeker's (``registration``) or an employer's (``participation``, e-mailed to its contact).
 
     Every e-mail carries a fresh link and the earlier ones keep working until the survey closes, so
     a reminder never breaks the invitation's link. Also the record of who was invited and reminded."""
@@ -142,15 +143,24 @@ class SurveyLink(Base):
     __tablename__ = "survey_links"
     __table_args__ = (
         sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
+        sa.CheckConstraint(
+            "(registration_id IS NULL) <> (participation_id IS NULL)", name="exactly_one_respondent"
+        ),
         sa.Index("ix_survey_links_survey_id_registration_id", "survey_id", "registration_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    participation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participations.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     purpose: Mapped[SurveyLinkPurpose] = mapped_column(enum_type(SurveyLinkPurpose))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     survey: Mapped[Survey] = relationship()
-    registration: Mapped[Registration] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+    participation: Mapped[Participation | None] = relationship()
