@@ -36,6 +36,24 @@ def make_file(job_id: str) -> None:
     file_jobs.run(db.session, job_id, utcnow())
 
 
+@job(retries=2, retry_delay=30, writes=False)
+def run_batch_job(job_id: str) -> None:
+    """Survey e-mails or a partner import, a batch at a time, each batch committed with its progress."""
+    from app.services import batch_jobs
+
+    batch_jobs.run(db.session, job_id, utcnow)
+
+
+@job(periodic=crontab(minute="*"))
+def resume_stalled_batch_jobs() -> None:
+    """Queue again the batch jobs a dead worker or an unreachable queue left unfinished."""
+    from app.services import batch_jobs
+
+    for job_id in batch_jobs.stalled(db.session, utcnow()):
+        enqueue_safely(run_batch_job, job_id)
+    db.session.rollback()
+
+
 @job(periodic=crontab(minute="*/5"), writes=False)
 def send_due_reminders() -> None:
     """Queue the reminders whose time has come (two days before, the morning of), in batches that

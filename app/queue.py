@@ -50,9 +50,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _dispatch_messages(response):
         from app.extensions import db
-        from app.services import outbound
+        from app.services import batch_jobs, outbound
 
         outbound.dispatch(db.session)
+        batch_jobs.dispatch(db.session)
         return response
 
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Referral, Registration, RegistrationSource
-from app.services import partner_import
+from app.models import BatchJob, FileJobStatus, Referral, Registration, RegistrationSource
+from app.services import batch_jobs, partner_import
 from app.services import registration as registrations
 from tests import factories
+from tests.jobs import held_jobs, run_jobs
 
 NOW = factories.EVENT_START - timedelta(days=3)
 
@@ -43,24 +44,36 @@ def test_the_preview_reports_each_problem_with_its_line_and_column():
     assert any("line 2" in p.message for p in checked.problems if p.line == 7)
 
 
-def test_importing_registers_the_valid_rows_credited_to_the_partner(db, event):
+def run_import(app, db, event, partner, csv_text=GOOD_AND_BAD, send_email=False) -> BatchJob:
+    """Staff confirm the import: the job is recorded, committed, and run by the worker (here: at once)."""
+    with app.test_request_context():
+        job = partner_import.start_import(db.session, event, partner, csv_text, NOW, send_email=send_email)
+        db.session.commit()
+        batch_jobs.dispatch(db.session)
+    db.session.refresh(job)
+    return job
+
+
+def test_importing_registers_the_valid_rows_credited_to_the_partner(app, db, event):
     event, partner = event
-    result = partner_import.import_rows(db.session, event, partner, partner_import.preview(GOOD_AND_BAD.encode()), NOW)
-    assert (len(result.created), result.merged) == (2, 0)
+    job = run_import(app, db, event, partner)
+    assert (job.status, job.done, job.total) == (FileJobStatus.FINISHED, 6, 6)
+    assert job.counts == {"created": 2, "skipped": 4}
+    assert job.payload is None  # the file's names are not kept once imported
     registrations_ = db.session.scalars(select(Registration).order_by(Registration.id)).all()
     assert [r.candidate.first_name for r in registrations_] == ["Ana", "Ben"]
     assert {r.source for r in registrations_} == {RegistrationSource.PARTNER_IMPORT}
     assert db.session.scalar(select(func.count()).select_from(Referral).where(Referral.partnership_id == partner.id)) == 2
 
 
-def test_someone_already_registered_is_merged_and_keeps_their_link(db, event):
+def test_someone_already_registered_is_merged_and_keeps_their_link(app, db, event):
     event, partner = event
     details = registrations.RegistrationDetails(
         first_name="Ana", last_name="Ruiz", email="ana.ruiz@example.com", consent_share_profile=True
     )
     own = registrations.register(db.session, event, details, NOW, source=RegistrationSource.STAFF)
-    result = partner_import.import_rows(db.session, event, partner, partner_import.preview(GOOD_AND_BAD.encode()), NOW)
-    assert (len(result.created), result.merged) == (1, 1)
+    job = run_import(app, db, event, partner)
+    assert job.counts == {"created": 1, "merged": 1, "skipped": 4}
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
     assert registrations.find_by_manage_token(db.session, own.manage_token) == own.registration
     assert [r.partnership_id for r in own.registration.referrals] == [partner.id]
@@ -104,10 +117,18 @@ def test_staff_preview_then_import_through_the_pages(client, db, login, event, a
 
     confirm_token = csrf_token(client, path)
     csv_text = GOOD_AND_BAD
-    done = client.post(f"{path}/confirm", data={
-        "csrf_token": confirm_token, "partnership_id": str(partner.id), "csv_text": csv_text, "send_email": "y",
-    })
-    assert done.status_code == 302
+    with held_jobs():  # the worker is busy: the page answers at once and shows the job waiting
+        done = client.post(f"{path}/confirm", data={
+            "csrf_token": confirm_token, "partnership_id": str(partner.id), "csv_text": csv_text, "send_email": "y",
+        }, follow_redirects=True)
+        page = done.get_data(as_text=True)
+        assert "Importing the file for" in page and "Importing the partner&#39;s candidates: waiting for the job worker" in page
+        assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+        run_jobs()
+    job = batch_jobs.latest(db.session, event, (partner_import.IMPORT,))
+    progress = client.get(f"{path}/jobs/{job.id}").get_data(as_text=True)
+    assert "Imported 2 new registrations; 0 already registered (credited to the partner); 4 rows skipped." in progress
+    assert "hx-get" not in progress  # finished: the page stops asking
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1  # Ben has no e-mail address
 

@@ -16,21 +16,25 @@ from sqlalchemy import func, select
 
 from app.models import (
     Audience,
+    BatchJob,
     CheckIn,
     CheckInKind,
     EventStatus,
+    FileJobStatus,
     Language,
     Phase,
     RegistrationStatus,
     SurveyLink,
     SurveyLinkPurpose,
 )
-from app.services import outbound
+from app.services import batch_jobs
 from app.services import survey_distribution as distribution
 from app.services import surveys
 from app.services.errors import DomainError
 from tests import factories
 from tests.conftest import csrf_token
+from app.queue import huey
+from tests.jobs import held_jobs, run_jobs
 
 AFTER = factories.EVENT_START + timedelta(hours=6)
 
@@ -70,6 +74,27 @@ def link_in(message) -> str:
     return re.search(r"https://hireday\.test(/s/[A-Za-z0-9_-]{43})\?lang=(en|es)", message.get_body(("plain",)).get_content())
 
 
+def invite(app, db, event, now=AFTER) -> BatchJob:
+    """Staff press "send": the job is recorded, committed, and run by the worker (here: at once)."""
+    with app.test_request_context():
+        distribution.invite_attendees(db.session, event, now)
+        db.session.commit()
+        batch_jobs.dispatch(db.session)
+    return batch_jobs.latest(db.session, event, (distribution.INVITATIONS,))
+
+
+def remind(app, db, event, now) -> BatchJob:
+    with app.test_request_context():
+        distribution.remind_attendees(db.session, event, now)
+        db.session.commit()
+        batch_jobs.dispatch(db.session)
+    return batch_jobs.latest(db.session, event, (distribution.REMINDERS,))
+
+
+def links_of(db, purpose=SurveyLinkPurpose.INVITATION) -> list[int]:
+    return sorted(db.session.scalars(select(SurveyLink.registration_id).where(SurveyLink.purpose == purpose)))
+
+
 def test_invitations_go_to_checked_in_attendees_once_each_in_their_language(app, db, event, outbox):
     maria = person(db, event, Language.ES, first_name="María")
     john = person(db, event, first_name="John")
@@ -78,16 +103,13 @@ def test_invitations_go_to_checked_in_attendees_once_each_in_their_language(app,
     for registration in (maria, john, no_email):
         check_in(db, registration)
 
-    result = distribution.prepare_invitations(db.session, event, AFTER)
-    assert sorted(letter.registration_id for letter in result.letters) == sorted([maria.id, john.id])
-    assert (result.without_email, result.skipped) == (1, 0)
-    with app.test_request_context():
-        assert distribution.send_letters(db.session, result.letters) == 2
-        db.session.commit()
-        assert outbound.dispatch(db.session) == 2  # the job worker sends them (here: at once)
+    job = invite(app, db, event)
 
+    assert (job.status, job.done, job.total) == (FileJobStatus.FINISHED, 3, 3)
+    assert job.counts == {"sent": 2, "without_email": 1}
+    assert links_of(db) == sorted([maria.id, john.id])
     sent = {m["To"]: m for m in messages(outbox)}
-    assert stayed_home.candidate.email not in sent
+    assert stayed_home.candidate.email not in sent and len(sent) == 2
     spanish = sent[maria.candidate.email]
     assert spanish["Subject"] == "¿Cómo le fue en Hospitality Hires Chicago?"
     assert "Hola, María" in spanish.get_body(("plain",)).get_content()
@@ -97,36 +119,81 @@ def test_invitations_go_to_checked_in_attendees_once_each_in_their_language(app,
     # Sending again reaches only people not invited yet.
     late = person(db, event)
     check_in(db, late)
-    again = distribution.prepare_invitations(db.session, event, AFTER)
-    assert [letter.registration_id for letter in again.letters] == [late.id] and again.skipped == 2
+    again = invite(app, db, event, AFTER + timedelta(minutes=5))
+    assert again.counts == {"sent": 1, "skipped": 2, "without_email": 1}
+    assert links_of(db) == sorted([maria.id, john.id, late.id])
+    assert distribution.invitation_summary(again) == (
+        "Post-event survey sent to 1 attendees (2 invited before, 1 without an e-mail address).")
 
 
-def test_without_check_ins_everyone_with_a_place_is_invited(db, event):
+def test_without_check_ins_everyone_with_a_place_is_invited(app, db, event, outbox):
     registered = person(db, event)
     person(db, event).status = RegistrationStatus.WAITLISTED
-    result = distribution.prepare_invitations(db.session, event, AFTER)
-    assert [letter.registration_id for letter in result.letters] == [registered.id]
+    invite(app, db, event)
+    assert links_of(db) == [registered.id]
+
+
+def test_a_worker_killed_halfway_loses_nothing_and_sends_nothing_twice(app, db, event, outbox, monkeypatch):
+    """Each batch commits with the job's progress: a worker that dies in the second batch leaves
+    the first batch's e-mails sent and recorded, and the sweep queues the job again, which carries
+    on with the people after them."""
+    monkeypatch.setattr(distribution, "BATCH", 2)
+    people = [person(db, event) for _ in range(5)]
+
+    class WorkerKilled(BaseException):
+        """What the worker's process sees of SIGKILL: nothing after it runs."""
+
+    ticks = iter([AFTER, AFTER])
+
+    def clock():
+        return next(ticks, None) or (_ for _ in ()).throw(WorkerKilled())
+
+    with time_machine.travel(AFTER, tick=False), held_jobs(), app.test_request_context():
+        distribution.invite_attendees(db.session, event, AFTER)
+        db.session.commit()
+        batch_jobs.dispatch(db.session)
+        job = batch_jobs.latest(db.session, event, (distribution.INVITATIONS,))
+        taken = huey.dequeue()  # by the worker that is about to die
+        assert taken.args == (job.id,)
+        with pytest.raises(WorkerKilled):
+            batch_jobs.run(db.session, job.id, clock)  # two batches, then killed in the third
+        db.session.rollback()
+        run_jobs()  # the messages the first batches queued go out
+        first = {m["To"] for m in messages(outbox)}
+        assert first == {p.candidate.email for p in people[:4]}
+        db.session.refresh(job)
+        assert (job.status, job.done, job.total) == (FileJobStatus.RUNNING, 4, 5)
+
+        # Nobody picks it up for a while: the sweep queues it again, and it finishes.
+        assert batch_jobs.stalled(db.session, AFTER + timedelta(minutes=1)) == []
+        assert batch_jobs.stalled(db.session, AFTER + timedelta(minutes=5)) == [job.id]
+    with time_machine.travel(AFTER + timedelta(minutes=5), tick=False), held_jobs(), app.test_request_context():
+        from app.jobs import resume_stalled_batch_jobs
+
+        resume_stalled_batch_jobs()
+        run_jobs()
+    db.session.refresh(job)
+    assert (job.status, job.done, job.counts) == (FileJobStatus.FINISHED, 5, {"sent": 5})
+    recipients = [m["To"] for m in messages(outbox)]
+    assert sorted(recipients) == sorted(p.candidate.email for p in people)  # each once
+    assert links_of(db) == sorted(p.id for p in people)
 
 
 def test_reminders_reach_invited_people_who_have_not_answered_at_most_daily(app, db, event, outbox):
-    answered, silent, never_invited = person(db, event), person(db, event), None
-    distribution.prepare_invitations(db.session, event, AFTER)
+    answered, silent = person(db, event), person(db, event)
+    invite(app, db, event)
     never_invited = person(db, event)
     surveys.answer_survey(db.session, surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.POST),
                           {"satisfaction": "5"}, AFTER, registration=answered)
 
-    too_soon = distribution.prepare_reminders(db.session, event, AFTER + timedelta(hours=2))
-    assert too_soon.letters == [] and too_soon.skipped == 2
+    too_soon = remind(app, db, event, AFTER + timedelta(hours=2))
+    assert too_soon.counts == {"sent": 0, "skipped": 2}
     with time_machine.travel(AFTER + timedelta(days=2), tick=False):
-        later = distribution.prepare_reminders(db.session, event, AFTER + timedelta(days=2))
-    assert [letter.registration_id for letter in later.letters] == [silent.id]
-    assert later.letters[0].purpose == SurveyLinkPurpose.REMINDER
-    assert never_invited.id not in [letter.registration_id for letter in later.letters]
-    with app.test_request_context():
-        distribution.send_letters(db.session, later.letters)
-        db.session.commit()
-        outbound.dispatch(db.session)
-    assert messages(outbox)[0]["Subject"].startswith("Reminder: tell us how")
+        later = remind(app, db, event, AFTER + timedelta(days=2))
+    assert later.counts == {"sent": 1, "skipped": 1}
+    assert links_of(db, SurveyLinkPurpose.REMINDER) == [silent.id]
+    assert never_invited.id not in links_of(db)
+    assert messages(outbox)[-1]["Subject"].startswith("Reminder: tell us how")
     # The invitation's link still works after the reminder's.
     links = db.session.scalars(select(SurveyLink).where(SurveyLink.registration_id == silent.id)).all()
     assert {link.purpose for link in links} == {SurveyLinkPurpose.INVITATION, SurveyLinkPurpose.REMINDER}
@@ -134,11 +201,13 @@ def test_reminders_reach_invited_people_who_have_not_answered_at_most_daily(app,
 
 def test_nothing_goes_out_while_the_survey_is_closed(db, event):
     person(db, event)
+    before = distribution.invite_attendees(db.session, event, event.starts_at - timedelta(days=1))
+    assert before == ("Post-event survey not sent: The post-event survey is not open yet; "
+                      "change its dates in the survey editor first.")
     with pytest.raises(DomainError, match="survey_not_open"):
-        distribution.prepare_invitations(db.session, event, event.starts_at - timedelta(days=1))
-    with pytest.raises(DomainError, match="survey_not_open"):
-        distribution.prepare_reminders(db.session, event, event.ends_at + timedelta(days=60))
+        distribution.remind_attendees(db.session, event, event.ends_at + timedelta(days=60))
     assert db.session.scalar(select(func.count()).select_from(SurveyLink)) == 0
+    assert db.session.scalar(select(func.count()).select_from(BatchJob)) == 0
 
 
 def test_a_badge_code_or_its_whole_link_opens_the_survey(db, event):
@@ -183,7 +252,7 @@ def test_closing_the_event_e_mails_the_post_survey(client, db, event, staff, log
         page = client.post("/staff/events/hh/status", data={"csrf_token": csrf_token(client, "/staff/events/hh/"),
                                                             "status": "closed"}, follow_redirects=True)
     assert event.status == EventStatus.CLOSED
-    assert "Post-event survey sent to 1 attendees" in page.get_data(as_text=True)
+    assert "Sending the post-event survey to attendees not invited yet" in page.get_data(as_text=True)
     assert [m["To"] for m in messages(outbox)] == [attendee.candidate.email]
 
 

@@ -13,14 +13,14 @@ from app.access import staff_required
 from app.database import writes, writing_from_here
 from app.extensions import db, limiter
 from app.formatting import current_locale, local_datetime
-from app.models import Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
+from app.models import BatchJob, Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
-from app.services import audit, badges, checkin, events, partner_import, referrals, reminders, retention
+from app.services import audit, badges, batch_jobs, checkin, events, partner_import, referrals, reminders, retention
 from app.services import registration as registrations
 from app.services.calendar import event_ics
 from app.services.contact import display_phone, masked_email
 from app.services.errors import DomainError, each_problem
-from app.services.registration_mail import Notice, cancel_and_notify, send_notice
+from app.services.registration_mail import cancel_and_notify, notice_for, send_notice
 from app.services.surveys import question_field
 from app.urls import badge_url, public_url
 
@@ -113,7 +113,7 @@ def register(slug: str):
                     # worker sends it (the person does not wait for the mail server).
                     # A repeat registration past its resend limit gets no new link, so no e-mail.
                     sent = outcome.manage_token is not None and send_notice(
-                        outcome.registration, _notice_for(outcome), outcome.manage_token)
+                        outcome.registration, notice_for(outcome), outcome.manage_token)
                     if outcome.created:
                         reminders.text_registered(db.session, outcome.registration, utcnow())
                     db.session.commit()
@@ -129,12 +129,6 @@ def _name_the_referrer(form: FlaskForm, event) -> None:
             "May we tell %(organization)s about job offers you receive: position, wage, start date?",
             organization=partnership.organization.name,
         )
-
-
-def _notice_for(outcome: registrations.RegistrationOutcome) -> Notice:
-    if not outcome.created:
-        return Notice.LINK
-    return Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED
 
 
 def _after_registering(outcome: registrations.RegistrationOutcome, sent: bool):
@@ -392,9 +386,20 @@ def import_candidates(slug: str):
         confirm = ImportConfirmForm(
             formdata=None, partnership_id=upload.partnership_id.data, csv_text=partner_import.decode(data)
         )
+    job = batch_jobs.latest(db.session, event, (partner_import.IMPORT,))
     return render_template(
-        "registration/staff_import.html", event=event, upload=upload, checked=checked, confirm=confirm
+        "registration/staff_import.html", event=event, upload=upload, checked=checked, confirm=confirm,
+        **_import_job(slug, job),
     )
+
+
+def _import_job(slug: str, job: BatchJob | None) -> dict:
+    """What the progress fragment of an import needs."""
+    if job is None:
+        return {"job": None}
+    return {"job": job, "label": batch_jobs.label(job), "summary": batch_jobs.summary(job),
+            "poll_url": url_for("registration.import_job", slug=slug, job_id=job.id),
+            "carry_on_url": url_for("registration.carry_on_import", slug=slug, job_id=job.id)}
 
 
 @bp.post("/staff/events/<slug>/import/confirm")
@@ -406,18 +411,41 @@ def confirm_import(slug: str):
     partnership = next((p for p in event.partnerships if str(p.id) == form.partnership_id.data), None)
     if not form.validate_on_submit() or partnership is None:
         abort(400)
-    checked = partner_import.preview(form.csv_text.data.encode())
-    result = partner_import.import_rows(db.session, event, partnership, checked, utcnow())
-    if form.send_email.data:
-        for outcome in result.created:
-            send_notice(outcome.registration, _notice_for(outcome), outcome.manage_token)
+    partner_import.start_import(db.session, event, partnership, form.csv_text.data, utcnow(),
+                                send_email=form.send_email.data, actor=current_user)
     db.session.commit()
-    flash(
-        f"Imported {len(result.created)} new registrations for {partnership.organization.name}; "
-        f"{result.merged} already registered (credited to the partner); "
-        f"{len(checked.rows) - len(checked.valid_rows)} rows skipped.",
-        "success",
-    )
+    flash(f"Importing the file for {partnership.organization.name}; this page shows how far it has got.", "info")
+    return redirect(url_for("registration.import_candidates", slug=slug))
+
+
+def _staff_import_job(slug: str, job_id: str) -> BatchJob:
+    event = events.event_by_slug(db.session, slug)
+    job = batch_jobs.find(db.session, event, job_id)
+    if job is None or job.kind != partner_import.IMPORT:
+        abort(404)
+    return job
+
+
+@bp.get("/staff/events/<slug>/import/jobs/<job_id>")
+@staff_required
+def import_job(slug: str, job_id: str):
+    """How far an import has got (the import page polls it)."""
+    return render_template("_layouts/_batch_job.html", **_import_job(slug, _staff_import_job(slug, job_id)))
+
+
+@bp.post("/staff/events/<slug>/import/jobs/<job_id>/carry-on")
+@staff_required
+def carry_on_import(slug: str, job_id: str):
+    job = _staff_import_job(slug, job_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        batch_jobs.carry_on(db.session, job)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
     return redirect(url_for("registration.import_candidates", slug=slug))
 
 

@@ -1,22 +1,26 @@
 """Importing a partner's list of pre-screened candidates from a CSV file.
 
 First a preview: every row is checked the way the registration form checks a person, and each
-problem is reported with its line, column and message. Then the import: the valid rows are
-registered in one transaction, credited to the partner; someone already registered is merged
-(the partner gets credit, nothing is doubled)."""
+problem is reported with its line, column and message. Then the import, on the job worker a batch
+of rows at a time with its progress on the page: the valid rows are registered, credited to the
+partner; someone already registered is merged (the partner gets credit, nothing is doubled). A
+worker restarted halfway carries on after the last batch it committed."""
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.models import Event, Language, Partnership, RegistrationSource
-from app.services import audit
+from app.models import BatchJob, Event, Language, Partnership, RegistrationSource, User
+from app.services import audit, batch_jobs
+from app.services.batch_jobs import Step
 from app.services.contact import normalize_email, normalize_phone, normalize_zip
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails, RegistrationOutcome, register
+from app.services.registration_mail import notice_for, send_notice
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -174,31 +178,78 @@ def _flag_repeat(row: ImportRow, seen: dict[str, int]) -> ImportRow:
     return row
 
 
-@dataclass
-class ImportResult:
-    created: list[RegistrationOutcome]
-    merged: int
+# --- The import, on the job worker (``services.batch_jobs``) ----------------------------------------
+
+IMPORT = "partner_import"
+#: Rows per batch: a batch's registrations (and their e-mails) commit together.
+BATCH = 100
+#: Files checked in this process, by job: a worker parses a job's file once, not once per batch.
+_PARSED = "hireday_partner_import_rows"
 
 
-def import_rows(
-    session: Session, event: Event, partnership: Partnership, checked: ImportPreview, now: datetime
-) -> ImportResult:
-    """Register the preview's valid rows for ``event``, credited to ``partnership``; flushes only,
-    so the caller's one commit makes it all-or-nothing."""
-    created: list[RegistrationOutcome] = []
-    merged = 0
-    for row in checked.valid_rows:
-        row.details.referral_code = partnership.referral_code
-        outcome = register(
-            session, event, row.details, now,
-            source=RegistrationSource.PARTNER_IMPORT, send_link_if_registered=False,
-        )
-        if outcome.created:
-            created.append(outcome)
-        else:
-            merged += 1
+def start_import(session: Session, event: Event, partnership: Partnership, csv_text: str, now: datetime, *,
+                 send_email: bool, actor: User | None = None) -> BatchJob:
+    """Start importing the file's valid rows for ``event``, credited to ``partnership`` (and, with
+    ``send_email``, e-mailing each new person their link and badge); the worker does it once the
+    caller commits. The file is checked again there, row by row as in the preview."""
+    return batch_jobs.start(session, event, IMPORT, now, actor=actor, payload=csv_text,
+                            options={"partnership_id": partnership.id, "send_email": send_email})
+
+
+def _rows(session: Session, job: BatchJob) -> list[ImportRow]:
+    parsed = session.info.setdefault(_PARSED, {})
+    if job.id not in parsed:
+        parsed[job.id] = preview((job.payload or "").encode()).rows
+    return parsed[job.id]
+
+
+def import_row(session: Session, event: Event, partnership: Partnership, row: ImportRow, now: datetime, *,
+               send_email: bool) -> RegistrationOutcome:
+    """Register one valid row credited to ``partnership``; someone already registered is merged
+    (the partner gets credit, nothing is doubled). Flushes only."""
+    row.details.referral_code = partnership.referral_code
+    outcome = register(session, event, row.details, now, source=RegistrationSource.PARTNER_IMPORT,
+                       send_link_if_registered=False)
+    if outcome.created and send_email:
+        send_notice(outcome.registration, notice_for(outcome), outcome.manage_token)
+    return outcome
+
+
+def _import_batch(session: Session, job: BatchJob, now: datetime) -> Step | None:
+    rows = _rows(session, job)[job.cursor:job.cursor + BATCH]
+    if not rows:
+        return None
+    event = session.get_one(Event, job.event_id)
+    partnership = session.get(Partnership, job.options["partnership_id"])
+    if partnership is None or partnership.event_id != event.id:
+        raise DomainError("no_partner", "The partner was removed from this event; nothing more was imported.")
+    counts: Counter[str] = Counter()
+    for row in rows:
+        if not row.ok:
+            counts["skipped"] += 1
+            continue
+        outcome = import_row(session, event, partnership, row, now, send_email=bool(job.options.get("send_email")))
+        counts["created" if outcome.created else "merged"] += 1
+    return Step(job.cursor + len(rows), len(rows), dict(counts))
+
+
+def _row_count(session: Session, job: BatchJob) -> int:
+    return len(_rows(session, job))
+
+
+def _finish(session: Session, job: BatchJob) -> None:
+    session.info.get(_PARSED, {}).pop(job.id, None)
     audit.record(
-        session, "registration.import", obj=partnership, event_id=event.id,
-        created=len(created), merged=merged, skipped=len(checked.rows) - len(checked.valid_rows),
+        session, "registration.import", actor_user=batch_jobs.actor_of(session, job),
+        obj=session.get(Partnership, job.options["partnership_id"]), event_id=job.event_id,
+        created=job.counts.get("created", 0), merged=job.counts.get("merged", 0), skipped=job.counts.get("skipped", 0),
     )
-    return ImportResult(created, merged)
+
+
+def import_summary(job: BatchJob) -> str:
+    counts = job.counts
+    return (f"Imported {counts.get('created', 0):,} new registrations; {counts.get('merged', 0):,} already registered "
+            f"(credited to the partner); {counts.get('skipped', 0):,} rows skipped.")
+
+
+IMPORT_JOB = batch_jobs.Kind(_row_count, _import_batch, _finish, import_summary, "Importing the partner's candidates")

@@ -32,6 +32,13 @@ class Notice(enum.StrEnum):
 _WITH_BADGE = (Notice.REGISTERED, Notice.PROMOTED, Notice.LINK, Notice.EVENT_CHANGED)
 
 
+def notice_for(outcome: registrations.RegistrationOutcome) -> Notice:
+    """What a person who just registered (or tried again) is told."""
+    if not outcome.created:
+        return Notice.LINK
+    return Notice.WAITLISTED if outcome.waitlisted else Notice.REGISTERED
+
+
 def _subject(notice: Notice, event_name: str) -> str:
     return {
         Notice.REGISTERED: _("You're registered: %(event)s", event=event_name),

@@ -7,7 +7,9 @@ was invited and reminded, so sending again only reaches people not invited yet. 
 links writes to the database (the caller commits); sending happens after the commit, in the
 person's own language."""
 
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import render_template
@@ -20,6 +22,7 @@ from weasyprint import HTML
 
 from app.models import (
     Audience,
+    BatchJob,
     Candidate,
     Event,
     Phase,
@@ -31,11 +34,12 @@ from app.models import (
     User,
     badge_code_is,
 )
-from app.services import audit, badges
+from app.services import audit, badges, batch_jobs
+from app.services.batch_jobs import Step
 from app.services.contact import normalize_email
 from app.services.errors import DomainError
 from app.services.mail import Mail, queue
-from app.services.surveys import audience, audience_size, event_survey, is_open, issue_link, survey_window
+from app.services.surveys import audience, audience_size, event_survey, issue_link, open_to_send
 from app.urls import public_url
 
 #: A reminder goes only to people whose last survey e-mail is at least this old.
@@ -51,90 +55,135 @@ class SurveyLetter:
     purpose: SurveyLinkPurpose
 
 
-@dataclass
-class Distribution:
-    letters: list[SurveyLetter] = field(default_factory=list)
-    #: Attendees without an e-mail address (they can use the exit poster or their badge).
-    without_email: int = 0
-    #: Invitations: already invited before. Reminders: answered already, or e-mailed recently.
-    skipped: int = 0
-
-    def invitation_summary(self) -> str:
-        """For staff, after invitations went out."""
-        return (f"Post-event survey sent to {len(self.letters):,} attendees ({self.skipped:,} invited before, "
-                f"{self.without_email:,} without an e-mail address).")
-
-
 def open_post_survey(session: Session, event: Event, now: datetime) -> Survey:
-    survey = event_survey(session, event, Audience.CANDIDATE, Phase.POST)
-    if survey is None:
-        raise DomainError("no_survey", "This event has no post-event survey for career seekers.")
-    if not is_open(survey, now):
-        _, closes = survey_window(survey)
-        when = "has closed" if closes and now >= closes else "is not open yet"
-        raise DomainError("survey_not_open", f"The post-event survey {when}; change its dates in the survey editor first.")
-    return survey
+    return open_to_send(event_survey(session, event, Audience.CANDIDATE, Phase.POST), now, "The post-event survey")
 
 
-def _attendees(session: Session, survey: Survey) -> list[Registration]:
-    """Whom the post-event survey is for (``surveys.audience``), each person's contact loaded at once."""
-    query = audience(session, survey).options(selectinload(Registration.candidate))
-    return list(session.scalars(query.order_by(Registration.id)))
+# --- Invitations and reminders, on the job worker (``services.batch_jobs``) -------------------------
+
+INVITATIONS = "survey_invitations"
+REMINDERS = "survey_reminders"
+#: Attendees per batch: a batch's links and e-mails commit together.
+BATCH = 100
 
 
-def _last_mailed(session: Session, survey: Survey) -> dict[int, datetime]:
-    """When each person was last e-mailed an invitation or reminder."""
+def invite_attendees(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> str:
+    """Start e-mailing every attendee not invited yet their personal link (staff pressing "send",
+    or closing the event); the worker sends once the caller commits. Returns what staff are told."""
+    try:
+        survey = open_post_survey(session, event, now)
+    except DomainError as error:
+        return f"Post-event survey not sent: {error.message}"
+    batch_jobs.start(session, event, INVITATIONS, now, actor=actor, options={"survey_id": survey.id})
+    return "Sending the post-event survey to attendees not invited yet; the surveys page shows how far it has got."
+
+
+def remind_attendees(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> BatchJob:
+    """Start reminding invited attendees who have not answered (at most once per ``REMINDER_GAP``)."""
+    survey = open_post_survey(session, event, now)
+    return batch_jobs.start(session, event, REMINDERS, now, actor=actor, options={"survey_id": survey.id})
+
+
+def _next_attendees(session: Session, job: BatchJob) -> tuple[Survey, list[Registration]]:
+    survey = session.get_one(Survey, job.options["survey_id"])
+    query = (audience(session, survey).where(Registration.id > job.cursor)
+             .options(selectinload(Registration.candidate)).order_by(Registration.id).limit(BATCH))
+    return survey, list(session.scalars(query))
+
+
+def _last_mailed(session: Session, survey: Survey, people: list[Registration]) -> dict[int, datetime]:
+    """When each of ``people`` was last e-mailed an invitation or reminder."""
     rows = session.execute(
         select(SurveyLink.registration_id, func.max(SurveyLink.created_at))
-        .where(SurveyLink.survey_id == survey.id,
+        .where(SurveyLink.survey_id == survey.id, SurveyLink.registration_id.in_([r.id for r in people]),
                SurveyLink.purpose.in_([SurveyLinkPurpose.INVITATION, SurveyLinkPurpose.REMINDER]))
         .group_by(SurveyLink.registration_id)
     )
     return {registration_id: last for registration_id, last in rows}
 
 
-def prepare_invitations(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> Distribution:
-    """A personal link for every attendee with an e-mail address who has not been invited yet."""
-    survey = open_post_survey(session, event, now)
-    invited = _last_mailed(session, survey)
-    result = Distribution()
-    for registration in _attendees(session, survey):
+def _letter(session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose,
+            now: datetime) -> SurveyLetter:
+    return SurveyLetter(registration.id, issue_link(session, survey, registration, purpose, now, flush=False), purpose)
+
+
+def _invitation_batch(session: Session, job: BatchJob, now: datetime) -> Step | None:
+    """The next attendees: a personal link for each with an e-mail address not invited yet."""
+    survey, people = _next_attendees(session, job)
+    if not people:
+        return None
+    invited = _last_mailed(session, survey, people)
+    counts: Counter[str] = Counter()
+    letters = []
+    for registration in people:
         if registration.id in invited:
-            result.skipped += 1
+            counts["skipped"] += 1
         elif not registration.candidate.email:
-            result.without_email += 1
+            counts["without_email"] += 1
         else:
-            secret = issue_link(session, survey, registration, SurveyLinkPurpose.INVITATION, now, flush=False)
-            result.letters.append(SurveyLetter(registration.id, secret, SurveyLinkPurpose.INVITATION))
+            letters.append(_letter(session, survey, registration, SurveyLinkPurpose.INVITATION, now))
     session.flush()
-    audit.record(session, "survey.invite", actor_user=actor, obj=survey, event_id=event.id,
-                 sent=len(result.letters), without_email=result.without_email)
-    return result
+    counts["sent"] = send_letters(session, letters)
+    return Step(people[-1].id, len(people), dict(counts))
 
 
-def prepare_reminders(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> Distribution:
-    """A fresh link for every invited attendee who has not answered and was not e-mailed about the
-    survey in the last ``REMINDER_GAP``."""
-    survey = open_post_survey(session, event, now)
-    mailed = _last_mailed(session, survey)
+def _reminder_batch(session: Session, job: BatchJob, now: datetime) -> Step | None:
+    """The next attendees: a fresh link for each invited one who has not answered and was not
+    e-mailed about the survey in the last ``REMINDER_GAP``."""
+    survey, people = _next_attendees(session, job)
+    if not people:
+        return None
+    mailed = _last_mailed(session, survey, people)
     answered = set(session.scalars(
-        select(Response.registration_id).where(Response.survey_id == survey.id, Response.registration_id.is_not(None))
+        select(Response.registration_id)
+        .where(Response.survey_id == survey.id, Response.registration_id.in_([r.id for r in people]))
     ))
-    result = Distribution()
-    for registration in _attendees(session, survey):
+    counts: Counter[str] = Counter()
+    letters = []
+    for registration in people:
         last = mailed.get(registration.id)
         if last is None:
             continue  # never invited: the invitation is what they need
         if registration.id in answered or last > now - REMINDER_GAP:
-            result.skipped += 1
+            counts["skipped"] += 1
         elif not registration.candidate.email:
-            result.without_email += 1
+            counts["without_email"] += 1
         else:
-            secret = issue_link(session, survey, registration, SurveyLinkPurpose.REMINDER, now, flush=False)
-            result.letters.append(SurveyLetter(registration.id, secret, SurveyLinkPurpose.REMINDER))
+            letters.append(_letter(session, survey, registration, SurveyLinkPurpose.REMINDER, now))
     session.flush()
-    audit.record(session, "survey.remind", actor_user=actor, obj=survey, event_id=event.id, sent=len(result.letters))
-    return result
+    counts["sent"] = send_letters(session, letters)
+    return Step(people[-1].id, len(people), dict(counts))
+
+
+def _attendee_count(session: Session, job: BatchJob) -> int:
+    return audience_size(session, session.get_one(Survey, job.options["survey_id"]))
+
+
+def _audited(action: str) -> Callable[[Session, BatchJob], None]:
+    def finish(session: Session, job: BatchJob) -> None:
+        survey = session.get(Survey, job.options["survey_id"])
+        audit.record(session, action, actor_user=batch_jobs.actor_of(session, job), obj=survey, event_id=job.event_id,
+                     sent=job.counts.get("sent", 0), without_email=job.counts.get("without_email", 0))
+
+    return finish
+
+
+def invitation_summary(job: BatchJob) -> str:
+    counts = job.counts
+    return (f"Post-event survey sent to {counts.get('sent', 0):,} attendees ({counts.get('skipped', 0):,} invited before, "
+            f"{counts.get('without_email', 0):,} without an e-mail address).")
+
+
+def reminder_summary(job: BatchJob) -> str:
+    counts = job.counts
+    return (f"Reminder sent to {counts.get('sent', 0):,} attendees who have not answered"
+            f" ({counts.get('skipped', 0):,} answered already or were e-mailed in the last day).")
+
+
+INVITATION_JOB = batch_jobs.Kind(_attendee_count, _invitation_batch, _audited("survey.invite"), invitation_summary,
+                                 "Sending the post-event survey")
+REMINDER_JOB = batch_jobs.Kind(_attendee_count, _reminder_batch, _audited("survey.remind"), reminder_summary,
+                               "Sending the survey reminder")
 
 
 def badge_code_of(raw: str) -> str:

@@ -489,20 +489,35 @@ def is_open(survey: Survey, now: datetime) -> bool:
     return (opens is None or opens <= now) and (closes is None or now < closes)
 
 
+def open_to_send(survey: Survey | None, now: datetime, name: str) -> Survey:
+    """``survey`` if it takes answers now, so that links to it may go out; else a ``DomainError``
+    telling staff why (``name`` is how they call it: "The post-event survey")."""
+    if survey is None:
+        raise DomainError("no_survey", f"{name} is not one of this event's surveys.")
+    if not is_open(survey, now):
+        closes = survey_window(survey)[1]
+        when = "has closed" if closes and now >= closes else "is not open yet"
+        raise DomainError("survey_not_open", f"{name} {when}; change its dates in the survey editor first.")
+    return survey
+
+
 def issue_link(
-    session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose,
+    session: Session, survey: Survey, respondent: Registration | Participation, purpose: SurveyLinkPurpose,
     now: datetime | None = None,
     *,
     flush: bool = True,
 ) -> str:
-    """A fresh personal link to ``survey`` for a career seeker; returns its secret (shown or
-    e-mailed once, stored only as a hash). Earlier links keep working. ``flush=False`` lets a
-    caller making hundreds of links flush them all at once."""
-    if survey.audience != Audience.CANDIDATE or registration.event_id != survey.event_id:
-        raise ValueError("a personal survey link is for a career seeker of the survey's event")
+    """A fresh personal link to ``survey`` for one of its respondents: a career seeker (their
+    registration) or an employer (its participation). Returns its secret (shown or e-mailed once,
+    stored only as a hash). Earlier links keep working. ``flush=False`` lets a caller making
+    hundreds of links flush them all at once."""
+    employer = isinstance(respondent, Participation)
+    if survey.audience != (Audience.EMPLOYER if employer else Audience.CANDIDATE) or respondent.event_id != survey.event_id:
+        raise ValueError("a personal survey link is for a respondent of the survey's event")
     secret = new_secret()
-    link = SurveyLink(survey_id=survey.id, registration_id=registration.id, token_hash=hash_secret(secret),
-                      purpose=purpose)
+    link = SurveyLink(survey_id=survey.id, token_hash=hash_secret(secret), purpose=purpose,
+                      participation_id=respondent.id if employer else None,
+                      registration_id=None if employer else respondent.id)
     if now is not None:
         link.created_at = now
     session.add(link)

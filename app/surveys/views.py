@@ -29,6 +29,7 @@ from app.extensions import db, limiter
 from app.formatting import current_locale
 from app.models import (
     Audience,
+    BatchJob,
     Event,
     Language,
     Participation,
@@ -42,7 +43,7 @@ from app.models import (
 )
 from app.services import events as event_service
 from app.services import registration as registrations
-from app.services import survey_distribution, survey_editor, survey_results, surveys
+from app.services import batch_jobs, employer_surveys, survey_distribution, survey_editor, survey_results, surveys
 from app.services.errors import DomainError
 from app.survey_form import add_question_fields, form_answers, form_data
 from app.surveys.forms import (
@@ -114,11 +115,12 @@ def _answer(survey: Survey, *, registration: Registration | None = None, partici
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def answer_by_link(token: str):
-    """A career seeker's personal survey link (e-mailed, or given at the exit poster's page)."""
+    """A personal survey link: a career seeker's (e-mailed, or given at the exit poster's page) or an
+    employer's (e-mailed to its contact)."""
     link = surveys.find_link(db.session, token)
     if link is None:
         abort(404)
-    return _answer(link.survey, registration=link.registration)
+    return _answer(link.survey, registration=link.registration, participation=link.participation)
 
 
 @bp.route("/r/<token>/survey", methods=["GET", "POST"])
@@ -200,6 +202,8 @@ def event_surveys(slug: str):
     return render_template(
         "surveys/staff/event_surveys.html", event=event, rows=rows,
         mailing=survey_distribution.mailing_counts(db.session, event),
+        employers_sent={s.id: employer_surveys.sent_count(db.session, s) for s in ordered if s.audience == Audience.EMPLOYER},
+        **_mailing_job(slug, batch_jobs.latest(db.session, event, MAILING_JOBS)),
         entry_url=survey_distribution.entry_url(event),
     )
 
@@ -406,19 +410,6 @@ def preview(slug: str, audience: str, phase: str):
 # --- Getting the post-event survey out: e-mails, the exit poster and its page ---------------------
 
 
-def send_invitations(event: Event) -> str:
-    """Invite every attendee not invited yet (also called when staff close the event). Commits;
-    returns what happened, for a flash message."""
-    try:
-        result = survey_distribution.prepare_invitations(db.session, event, utcnow(), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        return f"Post-event survey not sent: {error.message}"
-    survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
-    db.session.commit()
-    return result.invitation_summary()
-
-
 @bp.post("/staff/events/<slug>/surveys/send")
 @writes
 @staff_required
@@ -426,7 +417,8 @@ def send_survey(slug: str):
     event = event_service.event_by_slug(db.session, slug)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    flash(send_invitations(event), "info")
+    flash(survey_distribution.invite_attendees(db.session, event, utcnow(), actor=current_user), "info")
+    db.session.commit()
     return redirect(url_for("surveys.event_surveys", slug=slug))
 
 
@@ -438,15 +430,71 @@ def remind_survey(slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        result = survey_distribution.prepare_reminders(db.session, event, utcnow(), actor=current_user)
+        survey_distribution.remind_attendees(db.session, event, utcnow(), actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(f"No reminder sent: {error.message}", "error")
     else:
-        survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
         db.session.commit()
-        flash(f"Reminder sent to {len(result.letters):,} attendees who have not answered"
-              f" ({result.skipped:,} answered already or were e-mailed in the last day).", "info")
+        flash("Sending the reminder to attendees who have not answered.", "info")
+    return redirect(url_for("surveys.event_surveys", slug=slug))
+
+
+@bp.post("/staff/events/<slug>/surveys/employer/<phase>/send")
+@staff_required
+def send_employer_survey(slug: str, phase: str):
+    survey = _staff_survey(slug, Audience.EMPLOYER.value, phase)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        employer_surveys.invite_employers(db.session, survey.event, survey.phase, utcnow(), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"Employer survey not sent: {error.message}", "error")
+    else:
+        db.session.commit()
+        flash("Sending the employer survey to each employer's contact.", "info")
+    return redirect(url_for("surveys.event_surveys", slug=slug))
+
+
+#: The jobs the surveys page follows.
+MAILING_JOBS = (survey_distribution.INVITATIONS, survey_distribution.REMINDERS, employer_surveys.INVITATIONS)
+
+
+@bp.get("/staff/events/<slug>/surveys/jobs/<job_id>")
+@staff_required
+def mailing_job(slug: str, job_id: str):
+    """How far a survey mailing has got (the surveys page polls it)."""
+    event = event_service.event_by_slug(db.session, slug)
+    job = batch_jobs.find(db.session, event, job_id)
+    if job is None or job.kind not in MAILING_JOBS:
+        abort(404)
+    return render_template("_layouts/_batch_job.html", **_mailing_job(slug, job))
+
+
+def _mailing_job(slug: str, job: BatchJob | None) -> dict:
+    """What the progress fragment of a survey mailing needs."""
+    if job is None:
+        return {"job": None}
+    return {"job": job, "label": batch_jobs.label(job), "summary": batch_jobs.summary(job),
+            "poll_url": url_for("surveys.mailing_job", slug=slug, job_id=job.id),
+            "carry_on_url": url_for("surveys.carry_on_mailing", slug=slug, job_id=job.id)}
+
+
+@bp.post("/staff/events/<slug>/surveys/jobs/<job_id>/carry-on")
+@staff_required
+def carry_on_mailing(slug: str, job_id: str):
+    event = event_service.event_by_slug(db.session, slug)
+    job = batch_jobs.find(db.session, event, job_id)
+    if job is None or job.kind not in MAILING_JOBS or not FlaskForm().validate_on_submit():
+        abort(404)
+    try:
+        batch_jobs.carry_on(db.session, job)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
     return redirect(url_for("surveys.event_surveys", slug=slug))
 
 

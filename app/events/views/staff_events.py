@@ -185,21 +185,9 @@ def change_status(slug: str):
         flash(f"{event.name} is now {_STATUS_VERBS.get(event.status, event.status.value)}.", "success")
         if event.status == EventStatus.CLOSED:
             # The event is over: e-mail attendees their post-event survey link.
-            flash(_invite_to_post_survey(event), "info")
+            flash(survey_distribution.invite_attendees(db.session, event, utcnow(), actor=current_actor()), "info")
+            db.session.commit()
     return to_event_page(event)
-
-
-def _invite_to_post_survey(event: Event) -> str:
-    """E-mail each attendee not invited yet their personal post-event survey link (queued with the
-    links; the job worker sends them)."""
-    try:
-        result = survey_distribution.prepare_invitations(db.session, event, utcnow(), actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
-        return f"Post-event survey not sent: {error.message}"
-    survey_distribution.send_letters(db.session, result.letters)  # queued; the worker sends them
-    db.session.commit()
-    return result.invitation_summary()
 
 
 @bp.route("/staff/events/<slug>/copy", methods=["GET", "POST"])
