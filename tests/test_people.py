@@ -246,7 +246,7 @@ def test_moving_the_event_tells_everyone_in_their_language_with_an_updated_calen
     assert "Ben" in text_of(to_ben) and "image/png" not in {p.get_content_type() for p in to_ben.walk()}
     ics = next(p for p in to_ana.walk() if p.get_content_type() == "text/calendar").get_payload(decode=True)
     entry = Calendar.from_ical(ics).walk("VEVENT")[0]
-    assert entry["UID"] == f"event-{event.id}-moving@hireday" and int(entry["SEQUENCE"]) == 1
+    assert entry["UID"] == f"registration-{ana.id}@hireday" and int(entry["SEQUENCE"]) == 1
     assert entry.decoded("DTSTART") == event.starts_at
     assert client.get(link_in(to_ana)).status_code == 200
     assert ben.status == RegistrationStatus.WAITLISTED

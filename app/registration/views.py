@@ -17,7 +17,7 @@ from app.models import BatchJob, Candidate, Language, Registration, Registration
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
 from app.services import audit, badges, batch_jobs, checkin, events, partner_import, referrals, reminders, retention
 from app.services import registration as registrations
-from app.services.calendar import event_ics
+from app.services.calendar import person_ics
 from app.services.contact import display_phone, masked_email
 from app.services.errors import DomainError, each_problem
 from app.services.registration_mail import cancel_and_notify, notice_for, send_notice
@@ -340,7 +340,7 @@ def badge_pdf(token: str):
 def calendar_file(token: str):
     registration = _registration_for(token)
     event = registration.event
-    body = event_ics(event, public_url(url_for("registration.manage", token=token)), utcnow())
+    body = person_ics(registration, public_url(url_for("registration.manage", token=token)), utcnow())
     return send_file(io.BytesIO(body), "text/calendar", as_attachment=True, download_name=f"{event.slug}.ics")
 
 

@@ -43,6 +43,7 @@ from app.models import (
 )
 from app.models.registration import name_key
 from app.services import audit, bookings
+from app.services.calendar import entry_changed
 from app.services.contact import normalize_email, normalize_phone, normalize_zip
 from app.services.errors import DomainError, ProblemList, each_problem
 from app.services.surveys import EMPLOYMENT_STATUS_CHOICES, check_answers, record_response
@@ -397,6 +398,8 @@ def register(
         event=event, candidate=candidate, badge_code=new_badge_code(), created_at=now,
         checkin_number=next_checkin_number(session, event),
     )
+    if existing is not None:
+        entry_changed(existing)  # registering again after cancelling: their calendar takes the entry back
     registration.status = status
     registration.cancelled_at = None
     registration.source = source

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, object_session
 from app.models import Registration, RegistrationStatus, utcnow
 from app.services import badges
 from app.services import registration as registrations
-from app.services.calendar import event_ics
+from app.services.calendar import entry_changed, person_ics
 from app.services.mail import Attachment, Mail, inline_image_id, queue
 from app.urls import badge_url, public_url
 
@@ -50,6 +50,11 @@ def _subject(notice: Notice, event_name: str) -> str:
     }[notice]
 
 
+def calendar_attachment(registration: Registration, url: str) -> Attachment:
+    """The person's calendar entry as it stands (``services.calendar``), to attach to an e-mail."""
+    return Attachment(f"{registration.event.slug}.ics", "text/calendar", person_ics(registration, url, utcnow()))
+
+
 def send_notice(registration: Registration, notice: Notice, manage_token: str | None, *,
                 once_key: str | None = None) -> bool:
     """E-mail ``notice`` to the person in their language, with their badge, check-in number and the
@@ -70,8 +75,10 @@ def send_notice(registration: Registration, notice: Notice, manage_token: str | 
         qr_id = inline_image_id()
         attachments = [
             Attachment("badge-qr.png", "image/png", badges.qr_png(badge_url(registration.badge_code)), qr_id),
-            Attachment(f"{event.slug}.ics", "text/calendar", event_ics(event, manage_link or event_link, utcnow())),
+            calendar_attachment(registration, manage_link or event_link),
         ]
+    elif notice == Notice.CANCELLED:
+        attachments = [calendar_attachment(registration, event_link)]  # their calendar drops the entry
     with force_locale(registration.language.value):
         context = {
             "notice": notice.value, "registration": registration, "candidate": candidate, "event": event,
@@ -107,6 +114,7 @@ def cancel_and_notify(session: Session, registration: Registration, now: datetim
     from app.services import reminders
 
     promoted = registrations.cancel(session, registration, now)
+    entry_changed(registration)
     reminders.withdraw(session, registration)
     send_promotions(session, promoted, now)
     send_notice(registration, Notice.CANCELLED, None)

@@ -1,7 +1,8 @@
 """Reminders that lift the show rate: a text on registration (where the person agreed to texts),
 then an e-mail and a text two days before and on the morning of the event, at times staff set,
-in the person's language, each with a personal line (their name, their interviews, what to bring)
-and a short "I can't come" link. Nobody who cancelled or was checked in gets another.
+in the person's language, each with a personal line (their name, their interviews, what to bring),
+a short "I can't come" link and (by e-mail) their calendar entry as it stands. Nobody who
+cancelled or was checked in gets another.
 
 Each reminder is queued at most once per person and channel (``once_key``), so the periodic task
 may run as often as it likes, on as many workers as there are."""
@@ -32,6 +33,7 @@ from app.models import (
 )
 from app.services import bookings, checkin, outbound, sms
 from app.services.mail import Mail, queue
+from app.services.registration_mail import calendar_attachment
 from app.urls import public_url
 
 
@@ -217,7 +219,8 @@ def _queue_one(session: Session, registration: Registration, reminder: Reminder,
                        "bring": bring, "cant_come_link": link, "registration": registration}
             mail = Mail(to=candidate.email, subject=_reminder_subject(reminder, event),
                         text=render_template("registration/email/reminder.txt", **context),
-                        html=render_template("registration/email/reminder.html", **context))
+                        html=render_template("registration/email/reminder.html", **context),
+                        attachments=[calendar_attachment(registration, public_url(f"/events/{event.slug}/"))])
             if queue(session, mail, reminder.value, registration_id=registration.id,
                      once_key=_key(reminder, event.id, registration.id, "email")):
                 counts.emails += 1
