@@ -139,3 +139,29 @@ def test_volunteers_cannot_import(client, db, login, event):
     event, _ = event
     login(factories.make_user(db.session, Role.VOLUNTEER))
     assert client.get(f"/staff/events/{event.slug}/import").status_code == 403
+
+
+
+def test_an_import_whose_partner_was_removed_stops_and_its_file_goes_with_the_purge(app, db, event):
+    """A batch that cannot be done stops the job with its reason (the page shows it, with a button
+    to carry on); a stopped job keeps its file, with names in it, only until the retention purge."""
+    from app.services import retention
+
+    event, partner = event
+    with held_jobs(), app.test_request_context():
+        job = partner_import.start_import(db.session, event, partner, GOOD_AND_BAD, NOW, send_email=False)
+        db.session.commit()
+        batch_jobs.dispatch(db.session)
+        db.session.delete(partner)  # staff removed the partner before the worker got to it
+        db.session.commit()
+        run_jobs()
+    db.session.refresh(job)
+    assert job.status == FileJobStatus.FAILED and job.done == 0
+    assert job.error == "The partner was removed from this event; nothing more was imported."
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    assert job.payload == GOOD_AND_BAD
+
+    retention.purge(db.session, timedelta(days=30), event.ends_at + timedelta(days=31))
+    db.session.commit()
+    db.session.refresh(job)
+    assert job.payload is None

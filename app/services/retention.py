@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Answer,
+    BatchJob,
     Candidate,
     CheckIn,
     Event,
@@ -82,6 +83,8 @@ def purge(session: Session, older_than: timedelta, now: datetime) -> PurgeResult
     ))
     _clear_registrations(session, registration_ids)
     _remove_identity(session, candidate_ids, now)
+    # A stopped import still holds its file (names, contacts).
+    session.execute(update(BatchJob).where(BatchJob.event_id.in_(old_events)).values(payload=None))
     result = PurgeResult(
         events=session.scalar(select(func.count()).select_from(Event).where(Event.ends_at < cutoff)) or 0,
         registrations=len(registration_ids),
