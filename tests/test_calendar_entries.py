@@ -14,8 +14,7 @@ from icalendar import Calendar
 
 from app import jobs
 from app.models import RegistrationStatus
-from app.services import event_notices, events, outbound
-from app.services import registration as registrations
+from app.services import event_notices, events, outbound, registration as registrations
 from app.services.registration_mail import Notice, cancel_and_notify, notice_for, send_notice
 from tests import factories
 
@@ -37,9 +36,10 @@ def entries(outbox) -> list[tuple[str, object]]:
     found = []
     for path in sorted(outbox.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        for part in message.walk():
-            if part.get_content_type() == "text/calendar":
-                found.append((message["Subject"], Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]))
+        found.extend(
+            (message["Subject"], Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0])
+            for part in message.walk() if part.get_content_type() == "text/calendar"
+        )
     return found
 
 

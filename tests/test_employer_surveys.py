@@ -26,7 +26,8 @@ def outbox(app, tmp_path, monkeypatch):
 
 
 def messages(outbox) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))]
+    return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(outbox.glob("*.eml"))]
 
 
 @pytest.fixture
@@ -36,7 +37,8 @@ def event(db):
     for name, contact, address in (("Lakeshore Grand", "Dana Reyes", "dana@lakeshore.example"),
                                    ("Midway Movers", None, None),
                                    ("Pilsen Bakery", None, "jobs@pilsenbakery.example")):
-        organization = factories.make_organization(db.session, name=name, contact_name=contact, contact_email=address)
+        organization = factories.make_organization(db.session, name=name, contact_name=contact,
+                                                   contact_email=address)
         factories.make_participation(db.session, event, organization)
     db.session.commit()
     return event
@@ -48,7 +50,8 @@ def send(client, phase="post"):
                        follow_redirects=True).get_data(as_text=True)
 
 
-def test_staff_e_mail_employers_their_survey_and_an_employer_answers_by_the_link(client, db, event, login, outbox):
+def test_staff_e_mail_employers_their_survey_and_an_employer_answers_by_the_link(
+        client, db, event, login, outbox):
     staff = factories.make_user(db.session)
     db.session.commit()
     with time_machine.travel(AFTER, tick=True):
@@ -86,7 +89,8 @@ def test_staff_e_mail_employers_their_survey_and_an_employer_answers_by_the_link
         assert "Employer survey sent to 0 employers (2 sent it before, 1 without a contact e-mail" in again
     assert len(messages(outbox)) == 2
     survey = surveys.event_survey(db.session, event, Audience.EMPLOYER, Phase.POST)
-    assert db.session.scalar(select(func.count()).select_from(SurveyLink).where(SurveyLink.survey_id == survey.id)) == 2
+    links = select(func.count()).select_from(SurveyLink).where(SurveyLink.survey_id == survey.id)
+    assert db.session.scalar(links) == 2
 
 
 def test_nothing_goes_to_employers_while_the_survey_is_closed(client, db, event, login, outbox):

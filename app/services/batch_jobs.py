@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
-from sqlalchemy import event as sa_event
+from sqlalchemy import delete, event as sa_event, select
 from sqlalchemy.orm import Session
 
 from app.models import BatchJob, Event, FileJobStatus, User
@@ -69,11 +68,11 @@ def start(session: Session, event: Event, kind: str, now: datetime, *, actor: Us
           options: dict | None = None, payload: str | None = None) -> BatchJob:
     """Record a job (flushed); once the caller commits, ``dispatch`` puts it on the queue (the web
     layer does after each request)."""
-    session.execute(delete(BatchJob).where(BatchJob.created_at < now - KEEP_FOR,
-                                           BatchJob.status.in_((FileJobStatus.FINISHED, FileJobStatus.FAILED))))
-    job = BatchJob(id=secrets.token_urlsafe(15), kind=kind, event_id=event.id, actor_id=actor.id if actor else None,
-                   status=FileJobStatus.QUEUED, options=options or {}, payload=payload, cursor=0, done=0, total=0,
-                   counts={}, created_at=now)
+    ended = (FileJobStatus.FINISHED, FileJobStatus.FAILED)
+    session.execute(delete(BatchJob).where(BatchJob.created_at < now - KEEP_FOR, BatchJob.status.in_(ended)))
+    job = BatchJob(id=secrets.token_urlsafe(15), kind=kind, event_id=event.id,
+                   actor_id=actor.id if actor else None, status=FileJobStatus.QUEUED, options=options or {},
+                   payload=payload, cursor=0, done=0, total=0, counts={}, created_at=now)
     session.add(job)
     session.flush()
     job.total = kinds()[kind].size(session, job)
@@ -164,7 +163,8 @@ def run(session: Session, job_id: str, clock: Callable[[], datetime]) -> None:
             except Exception as error:
                 session.rollback()
                 current_app.logger.exception("batch job %s failed", job_id)
-                _stop(session, job_id, f"The job stopped ({type(error).__name__}). Carry on to finish it.", now)
+                _stop(session, job_id, f"The job stopped ({type(error).__name__}). Carry on to finish it.",
+                      now)
                 return
             job.heartbeat_at = now
             if step is None:

@@ -10,8 +10,7 @@ late changes nothing."""
 
 from datetime import datetime
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
+from icalendar import Calendar, Event as CalendarEvent
 
 from app.models import Registration, RegistrationStatus
 

@@ -8,8 +8,7 @@ from collections import Counter
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -106,8 +105,9 @@ def _finish(session: Session, job: BatchJob) -> None:
 
 def invitation_summary(job: BatchJob) -> str:
     counts = job.counts
-    return (f"Employer survey sent to {counts.get('sent', 0):,} employers ({counts.get('skipped', 0):,} sent it before, "
-            f"{counts.get('without_email', 0):,} without a contact e-mail: they can answer from their booth link).")
+    return (f"Employer survey sent to {counts.get('sent', 0):,} employers "
+            f"({counts.get('skipped', 0):,} sent it before, {counts.get('without_email', 0):,} "
+            "without a contact e-mail: they can answer from their booth link).")
 
 
 INVITATION_JOB = batch_jobs.Kind(_employer_count, _invitation_batch, _finish, invitation_summary,
@@ -116,6 +116,5 @@ INVITATION_JOB = batch_jobs.Kind(_employer_count, _invitation_batch, _finish, in
 
 def sent_count(session: Session, survey: Survey) -> int:
     """For the staff surveys page: employers e-mailed a link to ``survey``."""
-    return session.scalar(
-        select(func.count(func.distinct(SurveyLink.participation_id))).where(SurveyLink.survey_id == survey.id)
-    ) or 0
+    employers = func.count(func.distinct(SurveyLink.participation_id))
+    return session.scalar(select(employers).where(SurveyLink.survey_id == survey.id)) or 0
