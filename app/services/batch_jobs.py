@@ -204,8 +204,7 @@ def stalled(session: Session, now: datetime) -> list[str]:
     return list(session.scalars(
         select(BatchJob.id).where(
             BatchJob.status.in_((FileJobStatus.QUEUED, FileJobStatus.RUNNING)),
-            BatchJob.created_at < since,
-            (BatchJob.heartbeat_at.is_(None)) | (BatchJob.heartbeat_at < since),
+            (BatchJob.heartbeat_at < since) | (BatchJob.heartbeat_at.is_(None) & (BatchJob.created_at < since)),
         ).order_by(BatchJob.created_at).limit(100)
     ))
 

@@ -181,8 +181,9 @@ def _flag_repeat(row: ImportRow, seen: dict[str, int]) -> ImportRow:
 # --- The import, on the job worker (``services.batch_jobs``) ----------------------------------------
 
 IMPORT = "partner_import"
-#: Rows per batch: a batch's registrations (and their e-mails) commit together.
-BATCH = 100
+#: Rows per batch: a batch's registrations (and their e-mails) commit together. On SQLite a batch
+#: holds the write lock while it registers, so registrations and check-ins never wait long.
+BATCH = 50
 #: Files checked in this process, by job: a worker parses a job's file once, not once per batch.
 _PARSED = "hireday_partner_import_rows"
 
