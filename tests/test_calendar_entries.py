@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from app import jobs
 from app.models import RegistrationStatus
-from app.services import event_notices, events, outbound, registration as registrations
+from app.services import event_notices, event_setup, outbound, registration as registrations
 from app.services.registration_mail import Notice, cancel_and_notify, notice_for, send_notice
 from tests import factories
 
@@ -59,8 +59,8 @@ def test_one_uid_and_a_rising_sequence_through_every_change(app, client, db, out
         jobs.send_due_reminders.call_local()
     later = TWO_DAYS_BEFORE + timedelta(hours=1)
     with time_machine.travel(later, tick=False), app.test_request_context():
-        moved = dataclasses.replace(events.event_details_of(event), venue="Malcolm X College")
-        events.update_event(db.session, event, moved)
+        moved = dataclasses.replace(event_setup.event_details_of(event), venue="Malcolm X College")
+        event_setup.update_event(db.session, event, moved)
         db.session.commit()
         event_notices.start_notifying(event.id)
     with time_machine.travel(later + timedelta(hours=1), tick=False), app.test_request_context():
