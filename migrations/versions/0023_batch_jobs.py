@@ -1,7 +1,7 @@
 """batch jobs, employer survey links, calendar changes
 
-Revision ID: 0022_batch_jobs
-Revises: 0014
+Revision ID: 0023_batch_jobs
+Revises: 0022_partner_view
 Create Date: 2026-11-30 12:48:29.716870
 
 Survey e-mails and partner imports run on the job worker in batches (``batch_jobs``); an employer's
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_batch_jobs'
-down_revision = '0014'
+revision = '0023_batch_jobs'
+down_revision = '0022_partner_view'
 branch_labels = None
 depends_on = None
 
