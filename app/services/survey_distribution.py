@@ -3,9 +3,9 @@ event closes (or when staff press send), a reminder to those who have not answer
 for anyone who identifies themselves at the exit poster's page, and the poster itself.
 
 Each e-mail carries a fresh secret (``surveys.issue_link``) and the links are the record of who
-was invited and reminded, so sending again only reaches people not invited yet. Preparing the
-links writes to the database (the caller commits); sending happens after the commit, in the
-person's own language."""
+was invited and reminded, so sending again only reaches people not invited yet. Invitations and
+reminders run on the job worker a batch at a time (``services.batch_jobs``): a batch's links and
+e-mails, in each person's own language, commit together with the job's progress."""
 
 from collections import Counter
 from collections.abc import Callable
