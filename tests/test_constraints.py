@@ -22,6 +22,7 @@ from app.models import (
     Answer,
     Audience,
     Base,
+    BatchJob,
     Booking,
     Candidate,
     Channel,
@@ -261,6 +262,17 @@ def make_file_job(session: Session, **fields) -> FileJob:
     ))
 
 
+def make_batch_job(session: Session, **fields) -> BatchJob:
+    """Survey e-mails waiting for the worker."""
+    return _saved(session, BatchJob(
+        id=fields.pop("id", f"batch{next(_seq):04d}"),
+        kind=fields.pop("kind", "survey_invitations"),
+        event_id=_pop(fields, "event_id", lambda: make_event(session).id),
+        total=fields.pop("total", 10),
+        **fields,
+    ))
+
+
 def make_user_session(session: Session, **fields) -> UserSession:
     return _saved(session, UserSession(
         user_id=_pop(fields, "user_id", lambda: make_user(session).id),
@@ -283,6 +295,7 @@ ROWS: dict[str, Callable[..., Any]] = {
     "candidates": make_candidate,
     "checkins": make_check_in,
     "events": make_event,
+    "batch_jobs": make_batch_job,
     "file_jobs": make_file_job,
     "interview_slots": make_slot,
     "interviews": make_interview,
@@ -474,6 +487,11 @@ CHECK_CASES = [
     breaks("ck_outbound_messages_attempts_not_negative", "outbound_messages", {"attempts": -1},
            id="message tried -1 times"),
     breaks("ck_file_jobs_done_within_total", "file_jobs", {"done": 11}, id="job done past its total"),
+    breaks("ck_batch_jobs_done_within_total", "batch_jobs", {"done": 11}, id="batch job done past its total"),
+    breaks("ck_survey_links_exactly_one_respondent", "survey_links", {"registration": None},
+           id="survey link for nobody"),
+    breaks("ck_survey_links_exactly_one_respondent", "survey_links", _both_respondents,
+           id="survey link for a seeker and an employer at once"),
     breaks("ck_file_jobs_content_iff_finished", "file_jobs", {"status": FileJobStatus.FINISHED},
            id="finished job without its file"),
     breaks("ck_file_jobs_content_iff_finished", "file_jobs", {"content": b"%PDF"},
@@ -540,6 +558,7 @@ ENUM_CASES = [
     enum_value("ck_outbound_messages_channel", "outbound_messages", "channel", "fax", "sms"),
     enum_value("ck_outbound_messages_message_status", "outbound_messages", "status", "bounced", "withdrawn"),
     enum_value("ck_file_jobs_file_job_status", "file_jobs", "status", "paused", "running"),
+    enum_value("ck_batch_jobs_file_job_status", "batch_jobs", "status", "paused", "running"),
 ]
 
 
