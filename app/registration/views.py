@@ -434,6 +434,7 @@ def import_job(slug: str, job_id: str):
 
 
 @bp.post("/staff/events/<slug>/import/jobs/<job_id>/carry-on")
+@writes
 @staff_required
 def carry_on_import(slug: str, job_id: str):
     job = _staff_import_job(slug, job_id)

@@ -441,6 +441,7 @@ def remind_survey(slug: str):
 
 
 @bp.post("/staff/events/<slug>/surveys/employer/<phase>/send")
+@writes
 @staff_required
 def send_employer_survey(slug: str, phase: str):
     survey = _staff_survey(slug, Audience.EMPLOYER.value, phase)
@@ -482,6 +483,7 @@ def _mailing_job(slug: str, job: BatchJob | None) -> dict:
 
 
 @bp.post("/staff/events/<slug>/surveys/jobs/<job_id>/carry-on")
+@writes
 @staff_required
 def carry_on_mailing(slug: str, job_id: str):
     event = event_service.event_by_slug(db.session, slug)

@@ -1,7 +1,7 @@
 """batch jobs, employer survey links, calendar changes
 
-Revision ID: 0023_batch_jobs
-Revises: 0022_partner_view
+Revision ID: 012_batch_jobs
+Revises: 011_partner_view
 Create Date: 2026-11-30 12:48:29.716870
 
 Survey e-mails and partner imports run on the job worker in batches (``batch_jobs``); an employer's
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_batch_jobs'
-down_revision = '0022_partner_view'
+revision = '012_batch_jobs'
+down_revision = '011_partner_view'
 branch_labels = None
 depends_on = None
 
@@ -26,7 +26,7 @@ depends_on = None
 @contextlib.contextmanager
 def _survey_links_rebuilt():
     """SQLite's batch mode rebuilds ``survey_links``, reflecting ``registrations`` for its foreign key;
-    that reflection cannot see 0020's expression index and says so. Nothing of ``registrations``
+    that reflection cannot see 008's expression index and says so. Nothing of ``registrations``
     is rebuilt, so the index is untouched."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", sa.exc.SAWarning)
