@@ -2,8 +2,7 @@
 
 from wtforms import SelectChoice
 
-from app.models import OrganizationKind
-from app.services.surveys import SECTOR_LABELS
+from app.models import OrganizationKind, Sector
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -11,9 +10,6 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-SECTOR_CHOICES = [(sector.value, en) for sector, (en, _es) in SECTOR_LABELS.items()]
-OPTIONAL_SECTOR_CHOICES = [("", "Not set")] + SECTOR_CHOICES
-PARTNER_KIND_CHOICES = [
-    (OrganizationKind.JOB_CENTER.value, "Job center"),
-    (OrganizationKind.COMMUNITY_ORG.value, "Community organization"),
-]
+SECTOR_CHOICES = Sector.choices()
+OPTIONAL_SECTOR_CHOICES = [("", "Not set"), *SECTOR_CHOICES]
+PARTNER_KIND_CHOICES = [(kind.value, kind.label) for kind in OrganizationKind if kind.is_partner]

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from flask import Flask
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from app.models import WageUnit
 
@@ -48,8 +47,7 @@ def wage_range(low: int | None, high: int | None, unit: WageUnit | str | None) -
         amounts = f"{money(low, unit)}–{money(high, unit)}"
     if not unit:
         return amounts
-    per = _("an hour") if WageUnit(unit) == WageUnit.HOUR else _("a year")
-    return f"{amounts} {per}"
+    return f"{amounts} {WageUnit(unit).after_amount}"
 
 
 def current_locale() -> str:

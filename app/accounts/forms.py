@@ -12,7 +12,7 @@ class AccountForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
     role = SelectField(
-        "Role", choices=choices([(Role.VOLUNTEER.value, "Door volunteer"), (Role.STAFF.value, "Staff")]),
+        "Role", choices=choices([(role.value, role.label) for role in (Role.VOLUNTEER, Role.STAFF)]),
         default=Role.VOLUNTEER.value,
     )
     password = PasswordField("Password", validators=[DataRequired("Choose a password."), Length(max=200)])

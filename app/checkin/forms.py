@@ -15,13 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.formatting import current_locale
-from app.models import Language
+from app.models import CheckInKind, Language
 from app.services.surveys import EMPLOYMENT_STATUS_CHOICES
 
 #: The same two languages as the online form (the door speaks to volunteers in English).
-LANGUAGE_CHOICES = [SelectChoice(Language.EN.value, "English"), SelectChoice(Language.ES.value, "Español")]
+LANGUAGE_CHOICES = [SelectChoice(value, label) for value, label in Language.choices()]
 
-KIND_CHOICES = [SelectChoice("entry", _l("Entry")), SelectChoice("exit", _l("Exit"))]
+KIND_CHOICES = [SelectChoice(kind.value, kind.label) for kind in (CheckInKind.ENTRY, CheckInKind.EXIT)]
 
 
 class ScanForm(FlaskForm):
@@ -30,7 +30,7 @@ class ScanForm(FlaskForm):
     code = StringField(_l("Badge code"), validators=[InputRequired(_l("Scan a badge or type its code.")), Length(max=2000)])
     #: Made by the page for each scan (a fresh one is rendered for the no-JavaScript form).
     nonce = HiddenField(validators=[InputRequired(), Length(max=64)])
-    kind = RadioField(_l("Scan"), choices=KIND_CHOICES, default="entry")
+    kind = RadioField(_l("Scan"), choices=KIND_CHOICES, default=CheckInKind.ENTRY.value)
 
 
 class WalkInForm(FlaskForm):

@@ -6,12 +6,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.form_choices import OPTIONAL_SECTOR_CHOICES, PARTNER_KIND_CHOICES, choices
 
-#: For narrow table cells.
-SECTOR_SHORT_LABELS = {
-    "hospitality": "Hospitality", "it": "IT", "healthcare": "Healthcare", "tdl": "Transportation & logistics",
-    "construction": "Construction", "manufacturing": "Manufacturing", "clean_energy": "Clean energy",
-}
-
 
 class OrganizationForm(FlaskForm):
     """An employer in the directory."""

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 
 from app.access import staff_required
 from app.database import writing_from_here
-from app.directory.forms import SECTOR_SHORT_LABELS, OrganizationForm, PartnerForm
+from app.directory.forms import OrganizationForm, PartnerForm
 from app.extensions import db
 from app.models import OrganizationKind
 from app.services import organizations
@@ -47,8 +47,7 @@ def _organization_details(form: OrganizationForm) -> OrganizationDetails:
 def _list_organizations(directory: dict):
     query = request.args.get("q", "").strip()
     found = organizations.search_organizations(db.session, directory["kinds"], query)
-    context = {"directory": directory, "organizations": found, "q": query, "sector_labels": SECTOR_SHORT_LABELS,
-               "display_phone": display_phone}
+    context = {"directory": directory, "organizations": found, "q": query, "display_phone": display_phone}
     if request.headers.get("HX-Request"):
         response = make_response(render_template("directory/_organization_rows.html", **context))
     else:

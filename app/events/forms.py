@@ -35,8 +35,8 @@ TIMEZONE_CHOICES = [
     ("Pacific/Honolulu", "Hawaii time (Honolulu)"),
     ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
 ]
-EMPLOYMENT_TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in EmploymentType]
-WAGE_UNIT_CHOICES = [("", "No wage given"), (WageUnit.HOUR.value, "Per hour"), (WageUnit.YEAR.value, "Per year")]
+EMPLOYMENT_TYPE_CHOICES = EmploymentType.choices()
+WAGE_UNIT_CHOICES = [("", "No wage given"), *WageUnit.choices()]
 #: The browser sends ``HH:MM``, or ``HH:MM:SS`` when seconds are shown.
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 

@@ -30,13 +30,9 @@ class CheckboxListField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         pass
 
-WAGE_UNITS = [SelectChoice(WageUnit.HOUR.value, "per hour"), SelectChoice(WageUnit.YEAR.value, "per year")]
-#: What became of an offer, as the booth and staff choose it.
-HIRE_WORDS: list[tuple[str, str]] = [
-    (HireStatus.HIRED.value, "Hired"),
-    (HireStatus.DECLINED.value, "Declined"),
-    (HireStatus.PENDING.value, "Still pending"),
-]
+WAGE_UNITS = [SelectChoice(value, label) for value, label in WageUnit.choices()]
+#: What became of an offer, in the order the booth and staff choose it.
+HIRE_WORDS = [(status.value, status.label) for status in (HireStatus.HIRED, HireStatus.DECLINED, HireStatus.PENDING)]
 HIRE_CHOICES = [SelectChoice(value, label) for value, label in HIRE_WORDS]
 
 

@@ -20,7 +20,6 @@ from app.models.interview import (
     Interview,
     InterviewSlot,
     InterviewSource,
-    OUTCOME_KINDS,
     Outcome,
     OutcomeKind,
 )
@@ -82,7 +81,6 @@ __all__ = [
     "MessageStatus",
     "Organization",
     "OrganizationKind",
-    "OUTCOME_KINDS",
     "OutboundMessage",
     "Outcome",
     "OutcomeKind",

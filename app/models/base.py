@@ -3,8 +3,10 @@
 import enum
 import re
 from datetime import UTC, datetime
+from typing import Self
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 #: Stable constraint names, so Alembic migrations name the same thing the same way on every database.
@@ -42,6 +44,26 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """An enum whose members are the rows of a small table: the value stored, then the label every
+    page, export and report shows (Indico's ``RichEnum`` and its ``__titles__``), e.g.
+    ``DRAFT = "draft", _l("Draft")``. The label is translated when it is shown."""
+
+    _value_: str
+    label: LazyString | str
+
+    def __new__(cls, value: str, label: LazyString | str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, LazyString | str]]:
+        """``(value, label)`` for each member, in order: what a form's select or radio offers."""
+        return [(member.value, member.label) for member in cls]
 
 
 def _snake(name: str) -> str:

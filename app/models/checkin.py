@@ -1,20 +1,21 @@
 """What happened at the door: an append-only log of every scan. "Checked in" is derived from it."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, enum_type, utcnow
+from flask_babel import lazy_gettext as _l
+
+from app.models.base import Base, LabelledEnum, enum_type, utcnow
 from app.models.registration import Registration
 
 
-class CheckInKind(enum.StrEnum):
-    ENTRY = "entry"
-    EXIT = "exit"
+class CheckInKind(LabelledEnum):
+    ENTRY = "entry", _l("Entry")
+    EXIT = "exit", _l("Exit")
     #: Cancels an earlier scan (``undoes_id``); nothing is ever deleted.
-    UNDO = "undo"
+    UNDO = "undo", _l("Undo")
 
 
 class CheckIn(Base):

@@ -7,7 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_type
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type
 from app.models.organization import Organization, Sector
 
 
@@ -20,24 +23,40 @@ class EventKind(enum.StrEnum):
     BLANK = "blank"
 
 
-class EventStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CLOSED = "closed", _l("Closed")
+    ARCHIVED = "archived", _l("Archived")
+
+    @property
+    def is_public(self) -> bool:
+        """Its page is up for everyone (a closed event's page stays up, off the home page)."""
+        return self in (EventStatus.PUBLISHED, EventStatus.CLOSED)
 
 
-class WageUnit(enum.StrEnum):
-    HOUR = "hour"
-    YEAR = "year"
+class WageUnit(LabelledEnum):
+    """A wage's unit: the label a form offers ("per hour"), and what follows an amount ("an hour")."""
+
+    after_amount: LazyString
+
+    def __new__(cls, value: str, label: LazyString, after_amount: LazyString) -> "WageUnit":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.after_amount = after_amount
+        return member
+
+    HOUR = "hour", _l("per hour"), _l("an hour")
+    YEAR = "year", _l("per year"), _l("a year")
 
 
-class EmploymentType(enum.StrEnum):
-    FULL_TIME = "full_time"
-    PART_TIME = "part_time"
-    SEASONAL = "seasonal"
-    TEMPORARY = "temporary"
-    CONTRACT = "contract"
+class EmploymentType(LabelledEnum):
+    FULL_TIME = "full_time", _l("Full time")
+    PART_TIME = "part_time", _l("Part time")
+    SEASONAL = "seasonal", _l("Seasonal")
+    TEMPORARY = "temporary", _l("Temporary")
+    CONTRACT = "contract", _l("Contract")
 
 
 class Event(TimestampMixin, Base):

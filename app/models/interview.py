@@ -1,14 +1,16 @@
 """Interviews at employer booths: bookable slots, bookings, and each interview with its outcome,
 offer terms and, later, whether the person was hired."""
 
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_type, utcnow
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type, utcnow
 from app.models.event import Participation, Position, WageUnit
 from app.models.registration import Registration
 
@@ -88,41 +90,17 @@ class Booking(TimestampMixin, Base):
     registration: Mapped[Registration] = relationship()
 
 
-class InterviewSource(enum.StrEnum):
-    BOOKED = "booked"
-    WALK_UP = "walk_up"
-
-
-class Outcome(enum.StrEnum):
-    """How an interview ended. What each outcome means for the funnel lives in ``OUTCOME_KINDS``."""
-
-    NO_SHOW = "no_show"
-    NOT_SELECTED = "not_selected"
-    SECOND_INTERVIEW = "second_interview"
-    CONDITIONAL_OFFER = "conditional_offer"
-    HIRED_ON_THE_SPOT = "hired_on_the_spot"
-    #: Started at the booth, but the event day ended before anyone recorded how it went.
-    NOT_RECORDED = "not_recorded"
-
-    @property
-    def kind(self) -> "OutcomeKind":
-        return OUTCOME_KINDS[self]
-
-    @property
-    def label(self) -> str:
-        return self.kind.label
-
-    @classmethod
-    def where(cls, **categories: bool | str | None) -> tuple["Outcome", ...]:
-        """The outcomes whose kind has every category given, e.g. ``Outcome.where(offer=True)``."""
-        return tuple(o for o in cls if all(getattr(o.kind, name) == value for name, value in categories.items()))
+class InterviewSource(LabelledEnum):
+    BOOKED = "booked", _l("Booked interview")
+    WALK_UP = "walk_up", _l("Walk-up interview")
 
 
 @dataclass(frozen=True)
 class OutcomeKind:
-    """What an outcome means, the one place every count, check constraint, page and button asks."""
+    """What an outcome means: the one place every count, check constraint, page, export and button
+    asks. A new kind of outcome is one more row of ``Outcome`` (with its migration and its Spanish)."""
 
-    label: str
+    label: LazyString
     #: The interview took place (it counts as "interviewed").
     held: bool
     #: The person left with an offer (it counts as "offered").
@@ -135,37 +113,66 @@ class OutcomeKind:
     booth_choice: bool = True
     #: What the booth asks for before saving it: ``"second"`` (date, time, place) or ``"offer"``
     #: (position, wage, start date); None saves with one tap.
-    details: str | None = None
+    details: Literal["second", "offer"] | None = None
+    #: The offer may come with conditions (background check, drug screen…) the booth ticks.
+    conditions: bool = False
+    #: How its pill looks on every page: ``quiet`` (grey), ``next_step`` (blue), ``offer`` (green).
+    tone: Literal["quiet", "next_step", "offer"] = "quiet"
 
     @property
     def needs_terms(self) -> bool:
         """Saved with offer terms: a position, a wage and its unit."""
         return self.details == "offer"
 
+    @property
+    def second_interview(self) -> bool:
+        """It sets up a second interview (counted as such on the report and the partner page)."""
+        return self.details == "second"
 
-OUTCOME_KINDS: dict[Outcome, OutcomeKind] = {
-    Outcome.NO_SHOW: OutcomeKind("No-show", held=False, offer=False, hire_path=False),
-    Outcome.NOT_SELECTED: OutcomeKind("Not selected", held=True, offer=False, hire_path=True),
-    Outcome.SECOND_INTERVIEW: OutcomeKind("Second interview", held=True, offer=False, hire_path=True,
-                                          details="second"),
-    Outcome.CONDITIONAL_OFFER: OutcomeKind("Conditional offer", held=True, offer=True, hire_path=True,
-                                           details="offer"),
-    Outcome.HIRED_ON_THE_SPOT: OutcomeKind("Hired on the spot", held=True, offer=True, hire_path=True,
-                                           hired=True, details="offer"),
-    Outcome.NOT_RECORDED: OutcomeKind("Interviewed, no outcome recorded", held=True, offer=False, hire_path=True,
-                                      booth_choice=False),
-}
+
+class Outcome(LabelledEnum):
+    """How an interview ended. Each member is one row of the table of outcome kinds: the value
+    stored, then what it means (``OutcomeKind``, with its label)."""
+
+    kind: OutcomeKind
+
+    def __new__(cls, value: str, kind: OutcomeKind) -> "Outcome":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = kind.label
+        member.kind = kind
+        return member
+
+    NO_SHOW = "no_show", OutcomeKind(_l("No-show"), held=False, offer=False, hire_path=False)
+    NOT_SELECTED = "not_selected", OutcomeKind(_l("Not selected"), held=True, offer=False, hire_path=True)
+    SECOND_INTERVIEW = "second_interview", OutcomeKind(
+        _l("Second interview"), held=True, offer=False, hire_path=True, details="second", tone="next_step")
+    CONDITIONAL_OFFER = "conditional_offer", OutcomeKind(
+        _l("Conditional offer"), held=True, offer=True, hire_path=True, details="offer", conditions=True,
+        tone="offer")
+    HIRED_ON_THE_SPOT = "hired_on_the_spot", OutcomeKind(
+        _l("Hired on the spot"), held=True, offer=True, hire_path=True, hired=True, details="offer", tone="offer")
+    #: Started at the booth, but the event day ended before anyone recorded how it went.
+    NOT_RECORDED = "not_recorded", OutcomeKind(
+        _l("Interviewed, no outcome recorded"), held=True, offer=False, hire_path=True, booth_choice=False)
+
+    @classmethod
+    def where(cls, **categories: bool | str | None) -> tuple["Outcome", ...]:
+        """The outcomes whose kind has every category given, e.g. ``Outcome.where(offer=True)``."""
+        return tuple(o for o in cls if all(getattr(o.kind, name) == value for name, value in categories.items()))
 
 
 def outcome_in(column: str, outcomes: tuple[Outcome, ...], *, negate: bool = False) -> str:
-    """SQL for "``column`` is (not) one of ``outcomes``", for check constraints made from ``OUTCOME_KINDS``."""
+    """SQL for "``column`` is (not) one of ``outcomes``", for check constraints made from the outcome kinds."""
     return f"{column} {'NOT IN' if negate else 'IN'} ({', '.join(repr(o.value) for o in outcomes)})"
 
 
-class HireStatus(enum.StrEnum):
-    PENDING = "pending"
-    HIRED = "hired"
-    DECLINED = "declined"
+class HireStatus(LabelledEnum):
+    """What became of an offer."""
+
+    PENDING = "pending", _l("Still pending")
+    HIRED = "hired", _l("Hired")
+    DECLINED = "declined", _l("Declined")
 
 
 class Interview(TimestampMixin, Base):
@@ -244,6 +251,11 @@ class Interview(TimestampMixin, Base):
     def held(self) -> bool:
         """The interview took place."""
         return self.outcome is not None and self.outcome.kind.held
+
+    @property
+    def second_interview(self) -> bool:
+        """The booth set up a second interview."""
+        return self.outcome is not None and self.outcome.kind.second_interview
 
     @property
     def offered(self) -> bool:

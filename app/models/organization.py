@@ -1,29 +1,47 @@
 """Employers and referring partners, kept once and reused across events."""
 
-import enum
 import re
 import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from app.models.base import Base, TimestampMixin, enum_type
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type
 
 
-class OrganizationKind(enum.StrEnum):
-    EMPLOYER = "employer"
-    JOB_CENTER = "job_center"
-    COMMUNITY_ORG = "community_org"
+class OrganizationKind(LabelledEnum):
+    EMPLOYER = "employer", _l("Employer")
+    JOB_CENTER = "job_center", _l("Job center")
+    COMMUNITY_ORG = "community_org", _l("Community organization")
+
+    @property
+    def is_partner(self) -> bool:
+        """A referring partner (a job center or a community organization), not an employer."""
+        return self != OrganizationKind.EMPLOYER
 
 
-class Sector(enum.StrEnum):
-    HOSPITALITY = "hospitality"
-    IT = "it"
-    HEALTHCARE = "healthcare"
-    TDL = "tdl"  #: transportation, distribution and logistics
-    CONSTRUCTION = "construction"
-    MANUFACTURING = "manufacturing"
-    CLEAN_ENERGY = "clean_energy"
+class Sector(LabelledEnum):
+    """An industry, with its full label and a short one for narrow table cells and charts."""
+
+    short_label: LazyString
+
+    def __new__(cls, value: str, label: LazyString, short_label: LazyString) -> "Sector":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.short_label = short_label
+        return member
+
+    HOSPITALITY = "hospitality", _l("Hospitality (hotels, restaurants, food service)"), _l("Hospitality")
+    IT = "it", _l("Information technology"), _l("IT")
+    HEALTHCARE = "healthcare", _l("Healthcare"), _l("Healthcare")
+    TDL = "tdl", _l("Transportation, distribution and logistics"), _l("Transportation & logistics")
+    CONSTRUCTION = "construction", _l("Construction"), _l("Construction")
+    MANUFACTURING = "manufacturing", _l("Manufacturing"), _l("Manufacturing")
+    CLEAN_ENERGY = "clean_energy", _l("Clean energy"), _l("Clean energy")
 
 
 def name_key(name: str) -> str:

@@ -7,19 +7,23 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.models.base import Base, TimestampMixin, enum_type, utcnow
+from flask_babel import lazy_gettext as _l
+
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type, utcnow
 from app.models.event import Event, Partnership, Position
 
 
-class Language(enum.StrEnum):
-    EN = "en"
-    ES = "es"
+class Language(LabelledEnum):
+    """A language pages, e-mails and badges come in, labelled in itself (never translated)."""
+
+    EN = "en", "English"
+    ES = "es", "Español"
 
 
-class RegistrationStatus(enum.StrEnum):
-    REGISTERED = "registered"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
+class RegistrationStatus(LabelledEnum):
+    REGISTERED = "registered", _l("Registered")
+    WAITLISTED = "waitlisted", _l("On the waitlist")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class RegistrationSource(enum.StrEnum):
@@ -162,15 +166,15 @@ class Registration(TimestampMixin, Base):
     )
 
 
-class ManageLinkReason(enum.StrEnum):
+class ManageLinkReason(LabelledEnum):
     """Why a link was made (shown on the person's page, so they can tell their links apart)."""
 
-    REGISTERED = "registered"
+    REGISTERED = "registered", _l("when you registered")
     #: They (or someone with their contact) asked again: sent to the contact on file.
-    RESENT = "resent"
-    PROMOTED = "promoted"
-    EVENT_CHANGED = "event_changed"
-    STAFF = "staff"
+    RESENT = "resent", _l("after someone asked again with your e-mail or phone")
+    PROMOTED = "promoted", _l("when you got a place")
+    EVENT_CHANGED = "event_changed", _l("when the event changed")
+    STAFF = "staff", _l("by staff")
 
 
 class ManageLink(Base):

@@ -6,29 +6,36 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_type, utcnow
+from flask_babel import lazy_gettext as _l
+
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type, utcnow
 from app.models.event import Event, Participation
 from app.models.registration import Language, Registration
 
 
-class Audience(enum.StrEnum):
-    CANDIDATE = "candidate"
-    EMPLOYER = "employer"
+class Audience(LabelledEnum):
+    CANDIDATE = "candidate", _l("Career seekers")
+    EMPLOYER = "employer", _l("Employers")
 
 
-class Phase(enum.StrEnum):
-    PRE = "pre"
-    POST = "post"
+class Phase(LabelledEnum):
+    PRE = "pre", _l("before the event")
+    POST = "post", _l("after the event")
 
 
-class QuestionKind(enum.StrEnum):
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    SCALE_5 = "scale_5"
+class QuestionKind(LabelledEnum):
+    SINGLE_CHOICE = "single_choice", _l("Single choice (pick one)")
+    MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice (pick any)")
+    SCALE_5 = "scale_5", _l("Scale from 1 to 5")
     #: 0–10 likelihood to recommend.
-    RECOMMEND = "recommend"
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
+    RECOMMEND = "recommend", _l("Likelihood to recommend, 0 to 10")
+    SHORT_TEXT = "short_text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+
+    @property
+    def is_number(self) -> bool:
+        """Answered with a number on a scale (shown as buttons from its lowest to its highest)."""
+        return self in (QuestionKind.SCALE_5, QuestionKind.RECOMMEND)
 
 
 class Survey(TimestampMixin, Base):

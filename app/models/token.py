@@ -1,22 +1,22 @@
 """Access tokens: the secret links that open a booth tablet, a partner's page or a scanner device."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_type
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type
 from app.models.event import Event, Participation
 from app.models.organization import Organization
 
 
-class TokenScope(enum.StrEnum):
-    BOOTH = "booth"
-    PARTNER = "partner"
-    DEVICE = "device"
+class TokenScope(LabelledEnum):
+    BOOTH = "booth", _l("Booth")
+    PARTNER = "partner", _l("Partner")
+    DEVICE = "device", _l("Scanner")
     #: A partner's own systems reading its referrals through ``/api/v1/partner/…`` (a Bearer token).
-    PARTNER_API = "partner_api"
+    PARTNER_API = "partner_api", _l("Partner API")
 
 
 def usable(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:

@@ -1,6 +1,5 @@
 """Staff and volunteers: the people who sign in with a password."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,12 +7,14 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models.base import Base, TimestampMixin, enum_type, utcnow
+from flask_babel import lazy_gettext as _l
+
+from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type, utcnow
 
 
-class Role(enum.StrEnum):
-    STAFF = "staff"
-    VOLUNTEER = "volunteer"
+class Role(LabelledEnum):
+    STAFF = "staff", _l("Staff")
+    VOLUNTEER = "volunteer", _l("Door volunteer")
 
 
 class User(TimestampMixin, UserMixin, Base):

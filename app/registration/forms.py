@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.models import Language, Question
 from app.survey_form import CheckboxListField, add_question_fields
 
-LANGUAGE_CHOICES = [SelectChoice(Language.EN.value, "English"), SelectChoice(Language.ES.value, "Español")]
+LANGUAGE_CHOICES = [SelectChoice(value, label) for value, label in Language.choices()]
 
 
 class ContactFields(FlaskForm):

@@ -194,13 +194,6 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
         qr_svg=badge,
         waitlist_position=registrations.waitlist_position(db.session, registration),
         links=registrations.live_links(registration),
-        link_reasons={
-            "registered": _("when you registered"),
-            "resent": _("after someone asked again with your e-mail or phone"),
-            "promoted": _("when you got a place"),
-            "event_changed": _("when the event changed"),
-            "staff": _("by staff"),
-        },
         this_link=registrations.find_manage_link(db.session, token),
         referrals=referrals.person_referrals(db.session, registration),
     ), status

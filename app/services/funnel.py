@@ -8,7 +8,7 @@ say. Beside the people, the funnel keeps **counts** of interviews, offers and hi
 have several): those are labelled as counts wherever they are shown.
 
 What makes an interview "held", an "offer" or a "hire" is the outcome's kind on the model
-(``app.models.interview.OUTCOME_KINDS``), never a list kept here."""
+(``app.models.interview.Outcome``, one row per kind), never a list kept here."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass

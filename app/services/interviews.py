@@ -34,6 +34,7 @@ from app.models import (
     Position,
     Registration,
     RegistrationStatus,
+    Sector,
     User,
     WageUnit,
     badge_code_is,
@@ -44,7 +45,6 @@ from app.services.errors import DomainError
 from app.services.event_time import event_day, local_to_utc
 from app.services.name_search import registrations_named
 from app.services.registration import checkin_number_in
-from app.services.surveys import SECTOR_LABELS
 
 #: Conditions a conditional offer may carry, with how the booth shows them.
 OFFER_CONDITIONS: dict[str, str] = {
@@ -55,8 +55,6 @@ OFFER_CONDITIONS: dict[str, str] = {
     "license_or_certification": "License or certification",
 }
 OFFERS = Outcome.where(offer=True)
-#: How the booth names each outcome (from the outcome kinds on the model).
-OUTCOME_LABELS: dict[Outcome, str] = {outcome: outcome.label for outcome in Outcome}
 
 
 # --- What the booth sees of a person -----------------------------------------------------------
@@ -68,7 +66,7 @@ class BoothCandidate:
 
     registration_id: int
     name: str
-    #: Sectors they said they are interested in (English labels).
+    #: Sectors they said they are interested in (their labels).
     interests: tuple[str, ...]
     #: This employer's positions they picked when registering.
     positions: tuple[str, ...]
@@ -78,9 +76,7 @@ def booth_candidate(registration: Registration, participation: Participation) ->
     return BoothCandidate(
         registration_id=registration.id,
         name=registration.candidate.full_name,
-        interests=tuple(
-            SECTOR_LABELS[s][0] for s in SECTOR_LABELS if s.value in (registration.sectors_of_interest or [])
-        ),
+        interests=tuple(str(s.label) for s in Sector if s.value in (registration.sectors_of_interest or [])),
         positions=tuple(p.title for p in registration.positions_of_interest if p.participation_id == participation.id),
     )
 
@@ -452,9 +448,9 @@ def record_outcome(
         interview.offer_wage_cents = details.wage_cents
         interview.offer_wage_unit = WageUnit(details.wage_unit)
         interview.offer_start_date = details.start_date
-        if outcome == Outcome.CONDITIONAL_OFFER:
+        if outcome.kind.conditions:
             interview.offer_conditions = [c for c in OFFER_CONDITIONS if c in details.conditions]
-    elif outcome == Outcome.SECOND_INTERVIEW:
+    elif outcome.kind.second_interview:
         if details.second_interview_on is None:
             raise DomainError("second_interview_date_required", "Give the date of the second interview.",
                               field="second_date")

@@ -14,7 +14,7 @@ from app.services import audit
 from app.services.contact import normalize_email, normalize_phone
 from app.services.errors import DomainError
 
-PARTNER_KINDS = (OrganizationKind.JOB_CENTER, OrganizationKind.COMMUNITY_ORG)
+PARTNER_KINDS = tuple(kind for kind in OrganizationKind if kind.is_partner)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from app.models import (
     Registration,
     RegistrationSource,
     RegistrationStatus,
+    Sector,
     WageUnit,
 )
 from app.services import checkin
@@ -168,6 +169,8 @@ class EventNumbers:
     wages: list[WageSummary]
     partners: list[GroupRow]
     zip_codes: list[GroupRow]
+    #: Every kind of outcome, in the table's order, with how many interviews ended so (zeros too).
+    outcomes: list[tuple[Outcome, int]]
 
 
 def _registrations(session: Session, event: Event) -> list[tuple[int, RegistrationSource, RegistrationStatus, str | None]]:
@@ -195,7 +198,7 @@ def event_numbers(session: Session, event: Event, now: datetime) -> EventNumbers
     walk_ins = {rid for rid, source, _, _ in registrations if source == RegistrationSource.WALK_IN}
     pre_registered = live - walk_ins
     offers = [i for i in interviews if i.offered]
-    second = [i for i in interviews if i.outcome == Outcome.SECOND_INTERVIEW]
+    second = [i for i in interviews if i.second_interview]
     participations = session.scalars(
         select(Participation)
         .where(Participation.event_id == event.id)
@@ -227,7 +230,13 @@ def event_numbers(session: Session, event: Event, now: datetime) -> EventNumbers
         wages=_wage_summaries(offers),
         partners=_partner_rows(session, event, registrations, first_entries, interviews),
         zip_codes=_zip_rows(registrations, funnel),
+        outcomes=_outcome_counts(interviews),
     )
+
+
+def _outcome_counts(interviews: list[Interview]) -> list[tuple[Outcome, int]]:
+    counts = Counter(i.outcome for i in interviews if i.outcome is not None)
+    return [(outcome, counts[outcome]) for outcome in Outcome]
 
 
 def _arrivals(event: Event, entries) -> list[tuple[str, int]]:
@@ -273,7 +282,7 @@ def _employer_rows(session: Session, event: Event, participations, interviews) -
             booked=booked.get(p.id, 0),
             queue=sum(1 for i in mine if i.started_at is None and i.outcome is None),
             interviews=sum(1 for i in mine if i.held),
-            second_interviews=sum(1 for i in mine if i.outcome == Outcome.SECOND_INTERVIEW),
+            second_interviews=sum(1 for i in mine if i.second_interview),
             offers=sum(1 for i in mine if i.offered),
             hires=sum(1 for i in mine if i.hired),
         ))
@@ -426,17 +435,17 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
     from weasyprint import HTML
 
     from app.services import charts, show_rate, survey_results
-    from app.services.surveys import SECTOR_LABELS
 
     numbers = event_numbers(session, event, now)
     previous = previous_in_series(session, event, now)
     comparison = Comparison(previous, event_numbers(session, previous, now).headline) if previous else None
-    sector_names = {sector.value: english for sector, (english, _) in SECTOR_LABELS.items()} | {"other": "Other"}
+    sector_names = {sector.value: sector.label for sector in Sector} | {"other": "Other"}
+    short_names = {sector.value: sector.short_label for sector in Sector} | {"other": "Other"}
     drawn = {
         "funnel": charts.horizontal_bars(numbers.funnel, title="From registration to hire"),
         "arrivals": charts.columns(numbers.arrivals, title="Arrivals per 15 minutes"),
         "sectors": charts.horizontal_bars(
-            [(sector_names.get(row.label, row.label).split(" (")[0], row.values["offers"]) for row in numbers.sectors],
+            [(str(short_names.get(row.label, row.label)), row.values["offers"]) for row in numbers.sectors],
             title="Conditional offers by sector",
         ),
     }

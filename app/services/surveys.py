@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -44,7 +45,7 @@ class QuestionSpec:
     prompt_en: str
     prompt_es: str
     required: bool = False
-    choices: tuple[dict[str, str], ...] = ()
+    choices: tuple[dict[str, str | LazyString], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,20 +57,15 @@ class SurveySpec:
     questions: tuple[QuestionSpec, ...] = ()
 
 
-def _choice(value: str, en: str, es: str) -> dict[str, str]:
+def _choice(value: str, en: str | LazyString, es: str | LazyString) -> dict[str, str | LazyString]:
+    """A choice of a default question; a label from an enum (``Sector.label``) is given for both
+    languages and written in each from the catalogue when the survey is made."""
     return {"value": value, "en": en, "es": es}
 
 
-#: Readable names of the sectors, also used by registration forms and reports.
-SECTOR_LABELS: dict[Sector, tuple[str, str]] = {
-    Sector.HOSPITALITY: ("Hospitality (hotels, restaurants, food service)", "Hotelería y restaurantes"),
-    Sector.IT: ("Information technology", "Tecnología de la información"),
-    Sector.HEALTHCARE: ("Healthcare", "Salud"),
-    Sector.TDL: ("Transportation, distribution and logistics", "Transporte, distribución y logística"),
-    Sector.CONSTRUCTION: ("Construction", "Construcción"),
-    Sector.MANUFACTURING: ("Manufacturing", "Manufactura"),
-    Sector.CLEAN_ENERGY: ("Clean energy", "Energía limpia"),
-}
+def _written_in(language: str, text: str | LazyString) -> str:
+    with force_locale(language):
+        return str(text)
 
 EMPLOYMENT_STATUS_CHOICES = (
     _choice("unemployed", "Not working and looking for work", "Sin trabajo y buscando empleo"),
@@ -88,7 +84,7 @@ EDUCATION_CHOICES = (
     _choice("graduate", "Graduate degree", "Posgrado"),
 )
 
-SECTOR_CHOICES = tuple(_choice(sector.value, en, es) for sector, (en, es) in SECTOR_LABELS.items())
+SECTOR_CHOICES = tuple(_choice(sector.value, sector.label, sector.label) for sector in Sector)
 
 BARRIER_CHOICES = (
     _choice("transportation", "Transportation", "Transporte"),
@@ -172,7 +168,7 @@ def _q(
     prompt_es: str,
     *,
     required: bool = False,
-    choices: tuple[dict[str, str], ...] = (),
+    choices: tuple[dict[str, str | LazyString], ...] = (),
 ) -> QuestionSpec:
     return QuestionSpec(key, kind, prompt_en, prompt_es, required, choices)
 
@@ -321,7 +317,8 @@ def add_default_surveys(session: Session, event: Event) -> list[Survey]:
                 prompt_en=q.prompt_en,
                 prompt_es=q.prompt_es,
                 required=q.required,
-                choices=[dict(c) for c in q.choices],
+                choices=[{"value": c["value"], "en": _written_in("en", c["en"]), "es": _written_in("es", c["es"])}
+                         for c in q.choices],
             )
             for position, q in enumerate(spec.questions)
         ]

@@ -17,19 +17,11 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from app.models import QuestionKind
 
-KIND_LABELS = {
-    QuestionKind.SINGLE_CHOICE: "Single choice (pick one)",
-    QuestionKind.MULTIPLE_CHOICE: "Multiple choice (pick any)",
-    QuestionKind.SCALE_5: "Scale from 1 to 5",
-    QuestionKind.RECOMMEND: "Likelihood to recommend, 0 to 10",
-    QuestionKind.SHORT_TEXT: "Short text",
-    QuestionKind.LONG_TEXT: "Long text",
-}
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField("Type", choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField("Type", choices=[SelectChoice(value, label) for value, label in QuestionKind.choices()])
     prompt_en = TextAreaField("Question in English", validators=[InputRequired("Write the question in English."),
                                                                   Length(max=500)], render_kw={"rows": 2})
     prompt_es = TextAreaField("Question in Spanish", validators=[InputRequired("Write the question in Spanish."),

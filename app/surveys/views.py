@@ -47,7 +47,6 @@ from app.services import batch_jobs, employer_surveys, survey_distribution, surv
 from app.services.errors import DomainError
 from app.survey_form import add_question_fields, form_answers, form_data
 from app.surveys.forms import (
-    KIND_LABELS,
     BadgeEntryForm,
     EmailEntryForm,
     MoveForm,
@@ -157,14 +156,10 @@ def post_survey_open(event) -> bool:
 
 # --- Staff: the event's surveys and their results -------------------------------------------------
 
-AUDIENCE_NAMES = {Audience.CANDIDATE: "Career seekers", Audience.EMPLOYER: "Employers"}
-PHASE_NAMES = {Phase.PRE: "before the event", Phase.POST: "after the event"}
-
-
 @bp.app_template_filter()
 def survey_name(survey: Survey) -> str:
     """"Career seekers, after the event": how staff pages name a survey."""
-    return f"{AUDIENCE_NAMES[survey.audience]}, {PHASE_NAMES[survey.phase]}"
+    return f"{survey.audience.label}, {survey.phase.label}"
 
 
 def _staff_survey(slug: str, audience: str, phase: str) -> Survey:
@@ -259,7 +254,7 @@ def _editor_page(survey: Survey, question_form: QuestionForm | None = None,
     opens, closes = surveys.survey_window(survey)
     return render_template(
         "surveys/staff/editor.html", survey=survey, event=survey.event,
-        locked=survey_editor.has_answers(db.session, survey), kind_labels=KIND_LABELS,
+        locked=survey_editor.has_answers(db.session, survey),
         question_form=question_form or QuestionForm(formdata=None), settings_form=settings_form,
         window=(opens, closes), move_form=MoveForm(formdata=None),
     ), status

@@ -76,7 +76,7 @@
       el.hidden = (el.getAttribute("data-save") || el.getAttribute("data-title")) !== outcome;
     });
     form.querySelectorAll("[data-only]").forEach(function (el) {
-      el.hidden = el.getAttribute("data-only") !== outcome;
+      el.hidden = el.getAttribute("data-only").split(" ").indexOf(outcome) < 0;
     });
     form.querySelectorAll("[data-reveal]").forEach(function (button) {
       button.setAttribute("aria-expanded", button.value === outcome ? "true" : "false");

@@ -161,13 +161,6 @@ def _send_change_notices(event: Event) -> None:
               "unreachable. Ask your administrator to check the job worker.", "warning")
 
 
-_STATUS_VERBS = {
-    EventStatus.PUBLISHED: "published",
-    EventStatus.CLOSED: "closed",
-    EventStatus.ARCHIVED: "archived",
-}
-
-
 @bp.post("/staff/events/<slug>/status")
 @writes
 @staff_required
@@ -182,7 +175,7 @@ def change_status(slug: str):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(f"{event.name} is now {_STATUS_VERBS.get(event.status, event.status.value)}.", "success")
+        flash(f"{event.name} is now {str(event.status.label).lower()}.", "success")
         if event.status == EventStatus.CLOSED:
             # The event is over: e-mail attendees their post-event survey link.
             flash(survey_distribution.invite_attendees(db.session, event, utcnow(), actor=current_actor()), "info")

@@ -15,7 +15,7 @@ from app.interviews.views.base import bp, done, fail
 from app.models import Booking, HireStatus, Outcome, Participation, TokenScope, utcnow
 from app.services import badges, interviews
 from app.services.errors import DomainError
-from app.services.interviews import OFFER_CONDITIONS, OUTCOME_LABELS
+from app.services.interviews import OFFER_CONDITIONS
 
 
 def _nonce() -> str:
@@ -66,7 +66,7 @@ def booth():
     offers = interviews.offers_to_confirm(db.session, participation) if context["phase"] == "after" else []
     return render_template(
         "interviews/booth.html", token=token, found=found, results=results, by_badge=by_badge,
-        offers=offers, hire_form=HireForm(), hire_choices=HIRE_WORDS, outcome_labels=OUTCOME_LABELS,
+        offers=offers, hire_form=HireForm(), hire_choices=HIRE_WORDS,
         pre_survey=_survey_link("pre"), post_survey=_survey_link("post"), **context,
     )
 
@@ -76,7 +76,7 @@ def booth():
 def board_partial():
     """The board alone, for the tablet's periodic refresh."""
     return render_template("interviews/_board.html", token=request.view_args["token"],
-                           outcome_labels=OUTCOME_LABELS, **_board_context(_booth()))
+                           **_board_context(_booth()))
 
 
 @bp.post("/booth/<token>/start")
@@ -213,7 +213,7 @@ def _interview_page(participation, interview, form, chosen: str | None, status: 
         "interviews/interview.html", token=request.view_args["token"], participation=participation,
         event=participation.event, interview=interview,
         person=interviews.booth_candidate(interview.registration, participation), form=form, chosen=chosen,
-        outcome_labels=OUTCOME_LABELS, outcomes=[o for o in Outcome if o.kind.booth_choice], conditions=OFFER_CONDITIONS,
+        outcomes=Outcome.where(booth_choice=True), conditions=OFFER_CONDITIONS,
         editable=interviews.outcomes_editable(participation, utcnow()),
         ask_wage=ask_wage,
     ), status
@@ -246,8 +246,9 @@ def record_outcome(interview_id: int):
     if choose:  # picked an outcome that needs details (without JavaScript): show its form
         return _interview_page(participation, found, form, choose)
     outcome = request.form.get("outcome", "")
-    if outcome not in OUTCOME_LABELS or not form.validate_on_submit():
-        if outcome not in OUTCOME_LABELS:
+    known = outcome in {o.value for o in Outcome}
+    if not known or not form.validate_on_submit():
+        if not known:
             form.form_errors.append("Choose an outcome.")
         return _interview_page(participation, found, form, outcome or None, status=422)
     try:
@@ -276,7 +277,7 @@ def record_outcome(interview_id: int):
         return _interview_page(participation, found, form, outcome, status=422,
                                ask_wage=error.code == "wage_unusual")
     db.session.commit()
-    flash(f"Saved: {found.registration.candidate.full_name} — {OUTCOME_LABELS[Outcome(outcome)].lower()}.", "success")
+    flash(f"Saved: {found.registration.candidate.full_name} — {str(Outcome(outcome).label).lower()}.", "success")
     return done(url_for("interviews.booth", token=token))
 
 

@@ -23,7 +23,6 @@ from app.models import (
 from app.interviews.views.base import bp, fail
 from app.services import bookings, events, interviews
 from app.services.errors import DomainError
-from app.services.interviews import OUTCOME_LABELS
 
 
 def _staff_participation(slug: str, participation_id: int) -> Participation:
@@ -158,7 +157,7 @@ def staff_pending_offers(slug: str):
     event = events.event_by_slug(db.session, slug)
     return render_template("interviews/staff_hires.html", event=event, participation=None,
                            groups=interviews.offers_pending(db.session, event), form=StaffHireForm(formdata=None),
-                           hire_choices=HIRE_WORDS, outcome_labels=OUTCOME_LABELS)
+                           hire_choices=HIRE_WORDS)
 
 
 @bp.get("/staff/events/<slug>/employers/<int:participation_id>/hires")
@@ -168,8 +167,7 @@ def staff_booth_hires(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
     return render_template("interviews/staff_hires.html", event=participation.event, participation=participation,
                            groups=[(participation, interviews.hire_candidates(db.session, participation))],
-                           form=StaffHireForm(formdata=None), hire_choices=HIRE_WORDS,
-                           outcome_labels=OUTCOME_LABELS)
+                           form=StaffHireForm(formdata=None), hire_choices=HIRE_WORDS)
 
 
 @bp.post("/staff/events/<slug>/interviews/<int:interview_id>/hire")
