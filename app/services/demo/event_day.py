@@ -202,20 +202,27 @@ def _interview_row(
     }
 
 
+#: How often the recruiters in the demo record each outcome of an interview that took place; a kind
+#: not named here (a new one) still shows up, now and then. No-shows come from the bookings.
+OUTCOME_WEIGHTS: dict[Outcome, int] = {
+    Outcome.NOT_SELECTED: 42, Outcome.SECOND_INTERVIEW: 30, Outcome.CONDITIONAL_OFFER: 22, Outcome.HIRED_ON_THE_SPOT: 4,
+}
+OUTCOME_WEIGHTS |= {o: 2 for o in Outcome.where(booth_choice=True, held=True) if o not in OUTCOME_WEIGHTS}
+
+
 def _record_outcome(
     rng: random.Random, row: dict, booth: Booth, done: datetime, day: date, now: datetime, event_end: datetime,
     *, confirm_hires: bool = True,
 ) -> None:
     """What the recruiter recorded after an interview, and (for offers) whether the person was hired
     (``confirm_hires``: the event is over and employers have answered; else offers are pending)."""
-    outcome = weighted(rng, {Outcome.NOT_SELECTED: 42, Outcome.SECOND_INTERVIEW: 30,
-                              Outcome.CONDITIONAL_OFFER: 22, Outcome.HIRED_ON_THE_SPOT: 4})
+    outcome = weighted(rng, OUTCOME_WEIGHTS)
     row.update(outcome=outcome, recorded_at=done + timedelta(seconds=rng.randint(20, 150)))
     if rng.random() < 0.8 or outcome.kind.needs_terms:
         row["position_id"] = rng.choice(booth.positions).id
     if rng.random() < 0.35:
         row["notes"] = rng.choice(INTERVIEW_NOTES)
-    if outcome == Outcome.SECOND_INTERVIEW:
+    if outcome.kind.second_interview:
         row.update(second_interview_at=chicago_time(day + timedelta(days=rng.randint(2, 9)), rng.choice((9, 10, 13, 14))),
                    second_interview_place=rng.choice(SECOND_INTERVIEW_PLACES))
         return
@@ -226,15 +233,16 @@ def _record_outcome(
     wage = rng.randrange(position.wage_min_cents, position.wage_max_cents + 1, step)
     start_date = day + timedelta(days=rng.choice((7, 14, 14, 21, 28)))
     row.update(offer_wage_cents=wage, offer_wage_unit=position.wage_unit, offer_start_date=start_date)
-    if outcome == Outcome.CONDITIONAL_OFFER:
+    if outcome.kind.conditions:
         row["offer_conditions"] = weighted(rng, {("background_check",): 6, ("background_check", "drug_screen"): 2,
                                                   ("background_check", "reference_check"): 1, (): 1})
         row["offer_conditions"] = list(row["offer_conditions"])
+    if outcome.kind.hired:
+        status = weighted(rng, {HireStatus.HIRED: 9, HireStatus.DECLINED: 1}) if confirm_hires else HireStatus.HIRED
+    else:
         status = weighted(rng, {HireStatus.HIRED: 55, HireStatus.PENDING: 30, HireStatus.DECLINED: 15})
         if not confirm_hires:
             status = HireStatus.PENDING
-    else:
-        status = weighted(rng, {HireStatus.HIRED: 9, HireStatus.DECLINED: 1}) if confirm_hires else HireStatus.HIRED
     row["hire_status"] = status
     if outcome.kind.hired and not confirm_hires:
         row["hire_confirmed_at"] = row["recorded_at"]
