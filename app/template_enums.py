@@ -19,12 +19,13 @@ from app.models import (
     RegistrationStatus,
     Role,
     Sector,
+    TokenScope,
     WageUnit,
 )
 
 TEMPLATE_ENUMS: tuple[type[Enum], ...] = (
     Audience, EventStatus, HireStatus, InterviewSource, Language, OrganizationKind, Outcome, Phase, QuestionKind,
-    RegistrationStatus, Role, Sector, WageUnit,
+    RegistrationStatus, Role, Sector, TokenScope, WageUnit,
 )
 
 
