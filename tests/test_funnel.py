@@ -149,7 +149,7 @@ def test_no_view_ever_shows_more_at_a_later_step(db, history_people, history_int
 @pytest.mark.parametrize("outcome", list(Outcome))
 def test_every_outcome_kind_is_a_step_of_the_funnel(outcome):
     kind = outcome.kind
-    assert kind.label
+    assert outcome.label
     assert not kind.offer or kind.held  # an offer was an interview
     assert not kind.hired or kind.offer  # a hire was an offer
     assert not kind.offer or kind.hire_path

@@ -3,7 +3,7 @@
 import enum
 import re
 from datetime import UTC, datetime
-from typing import Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import sqlalchemy as sa
 from flask_babel import LazyString
@@ -49,16 +49,22 @@ class UTCDateTime(sa.types.TypeDecorator):
 class LabelledEnum(enum.StrEnum):
     """An enum whose members are the rows of a small table: the value stored, then the label every
     page, export and report shows (Indico's ``RichEnum`` and its ``__titles__``), e.g.
-    ``DRAFT = "draft", _l("Draft")``. The label is translated when it is shown."""
+    ``DRAFT = "draft", _l("Draft")``. The label is translated when it is shown. An enum that needs
+    more columns names them in ``__columns__``; each row then gives them after its label."""
 
     _value_: str
     label: LazyString | str
+    __columns__: ClassVar[tuple[str, ...]] = ()
 
-    def __new__(cls, value: str, label: LazyString | str) -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    if not TYPE_CHECKING:  # a member is looked up by its value alone, which is all type checkers should see
+
+        def __new__(cls, value: str, label: LazyString | str, *columns: object) -> Self:
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label = label
+            for name, column in zip(cls.__columns__, columns, strict=True):
+                setattr(member, name, column)
+            return member
 
     @classmethod
     def choices(cls) -> list[tuple[str, LazyString | str]]:

@@ -3,9 +3,8 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, LabelledEnum, enum_type, utcnow
 from app.models.registration import Registration

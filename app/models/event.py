@@ -5,10 +5,9 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
-
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type
 from app.models.organization import Organization, Sector
@@ -38,14 +37,8 @@ class EventStatus(LabelledEnum):
 class WageUnit(LabelledEnum):
     """A wage's unit: the label a form offers ("per hour"), and what follows an amount ("an hour")."""
 
+    __columns__ = ("after_amount",)
     after_amount: LazyString
-
-    def __new__(cls, value: str, label: LazyString, after_amount: LazyString) -> "WageUnit":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        member.after_amount = after_amount
-        return member
 
     HOUR = "hour", _l("per hour"), _l("an hour")
     YEAR = "year", _l("per year"), _l("a year")

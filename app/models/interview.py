@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Literal
 
 import sqlalchemy as sa
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,7 +99,6 @@ class OutcomeKind:
     """What an outcome means: the one place every count, check constraint, page, export and button
     asks. A new kind of outcome is one more row of ``Outcome`` (with its migration and its Spanish)."""
 
-    label: LazyString
     #: The interview took place (it counts as "interviewed").
     held: bool
     #: The person left with an offer (it counts as "offered").
@@ -132,29 +130,22 @@ class OutcomeKind:
 
 class Outcome(LabelledEnum):
     """How an interview ended. Each member is one row of the table of outcome kinds: the value
-    stored, then what it means (``OutcomeKind``, with its label)."""
+    stored, its label, then what it means (``OutcomeKind``)."""
 
+    __columns__ = ("kind",)
     kind: OutcomeKind
 
-    def __new__(cls, value: str, kind: OutcomeKind) -> "Outcome":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = kind.label
-        member.kind = kind
-        return member
-
-    NO_SHOW = "no_show", OutcomeKind(_l("No-show"), held=False, offer=False, hire_path=False)
-    NOT_SELECTED = "not_selected", OutcomeKind(_l("Not selected"), held=True, offer=False, hire_path=True)
-    SECOND_INTERVIEW = "second_interview", OutcomeKind(
-        _l("Second interview"), held=True, offer=False, hire_path=True, details="second", tone="next_step")
-    CONDITIONAL_OFFER = "conditional_offer", OutcomeKind(
-        _l("Conditional offer"), held=True, offer=True, hire_path=True, details="offer", conditions=True,
-        tone="offer")
-    HIRED_ON_THE_SPOT = "hired_on_the_spot", OutcomeKind(
-        _l("Hired on the spot"), held=True, offer=True, hire_path=True, hired=True, details="offer", tone="offer")
+    NO_SHOW = "no_show", _l("No-show"), OutcomeKind(held=False, offer=False, hire_path=False)
+    NOT_SELECTED = "not_selected", _l("Not selected"), OutcomeKind(held=True, offer=False, hire_path=True)
+    SECOND_INTERVIEW = "second_interview", _l("Second interview"), OutcomeKind(
+        held=True, offer=False, hire_path=True, details="second", tone="next_step")
+    CONDITIONAL_OFFER = "conditional_offer", _l("Conditional offer"), OutcomeKind(
+        held=True, offer=True, hire_path=True, details="offer", conditions=True, tone="offer")
+    HIRED_ON_THE_SPOT = "hired_on_the_spot", _l("Hired on the spot"), OutcomeKind(
+        held=True, offer=True, hire_path=True, hired=True, details="offer", tone="offer")
     #: Started at the booth, but the event day ended before anyone recorded how it went.
-    NOT_RECORDED = "not_recorded", OutcomeKind(
-        _l("Interviewed, no outcome recorded"), held=True, offer=False, hire_path=True, booth_choice=False)
+    NOT_RECORDED = "not_recorded", _l("Interviewed, no outcome recorded"), OutcomeKind(
+        held=True, offer=False, hire_path=True, booth_choice=False)
 
     @classmethod
     def where(cls, **categories: bool | str | None) -> tuple["Outcome", ...]:

@@ -4,10 +4,9 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, validates
-
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type
 
@@ -26,14 +25,8 @@ class OrganizationKind(LabelledEnum):
 class Sector(LabelledEnum):
     """An industry, with its full label and a short one for narrow table cells and charts."""
 
+    __columns__ = ("short_label",)
     short_label: LazyString
-
-    def __new__(cls, value: str, label: LazyString, short_label: LazyString) -> "Sector":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        member.short_label = short_label
-        return member
 
     HOSPITALITY = "hospitality", _l("Hospitality (hotels, restaurants, food service)"), _l("Hospitality")
     IT = "it", _l("Information technology"), _l("IT")

@@ -5,9 +5,8 @@ import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type, utcnow
 from app.models.event import Event, Partnership, Position

@@ -3,11 +3,10 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
-
-from flask_babel import lazy_gettext as _l
 
 from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type, utcnow
 
