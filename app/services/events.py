@@ -22,7 +22,7 @@ from app.services import audit
 from app.services.errors import DomainError
 
 #: Statuses a career seeker may see.
-PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
+PUBLIC_STATUSES = tuple(status for status in EventStatus if status.is_public)
 
 
 def upcoming_events(session: Session, now: datetime) -> list[Event]:

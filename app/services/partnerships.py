@@ -12,7 +12,6 @@ from app.models import (
     AccessToken,
     Event,
     Organization,
-    OrganizationKind,
     Partnership,
     Referral,
     TokenScope,
@@ -26,7 +25,6 @@ from app.services.events import refuse_if_archived
 #: No 0/O or 1/I, so a code read aloud over the phone or copied from paper survives.
 REFERRAL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERRAL_CODE_LENGTH = 8
-PARTNER_KINDS = (OrganizationKind.JOB_CENTER, OrganizationKind.COMMUNITY_ORG)
 
 
 def new_referral_code() -> str:
@@ -47,7 +45,7 @@ def add_partner(
     """Make a job center or community organization a referring partner of an event, with a fresh
     referral code for its link."""
     refuse_if_archived(event)
-    if organization.kind not in PARTNER_KINDS:
+    if not organization.kind.is_partner:
         raise DomainError("not_a_partner", "Pick a job center or community organization.", field="organization")
     for _attempt in range(5):
         partnership = Partnership(

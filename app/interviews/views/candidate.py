@@ -11,7 +11,7 @@ from app.extensions import db
 from app.formatting import local_time
 from app.interviews.forms import BookingForm
 from app.interviews.views.base import bp
-from app.models import Booking, InterviewSlot, Registration, utcnow
+from app.models import Booking, InterviewSlot, Registration, RegistrationStatus, utcnow
 from app.services import bookings, interviews
 from app.services import registration as registrations
 from app.services.booking_mail import interviews_ics, send_bookings_update
@@ -33,7 +33,7 @@ def interview_summary(registration: Registration) -> dict:
     return {
         "bookings": bookings.live_bookings(db.session, registration),
         "queues": interviews.queue_places(db.session, registration, now),
-        "can_book": registration.status.value == "registered" and registration.event.ends_at > now,
+        "can_book": registration.status == RegistrationStatus.REGISTERED and registration.event.ends_at > now,
     }
 
 
@@ -57,7 +57,7 @@ def candidate_bookings(token: str):
         limit=event.max_bookings_per_candidate,
         # Said before a time is tapped, not after: at the limit only a move is possible.
         at_limit=moving is None and len(mine) >= event.max_bookings_per_candidate,
-        can_book=registration.status.value == "registered" and event.ends_at > now,
+        can_book=registration.status == RegistrationStatus.REGISTERED and event.ends_at > now,
     )
 
 

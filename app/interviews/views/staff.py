@@ -192,7 +192,7 @@ def staff_confirm_hire(slug: str, interview_id: int):
     except DomainError as error:
         return fail(error, to)
     db.session.commit()
-    said = {"hired": "hired", "declined": "offer declined", "pending": "offer still pending", "no_offer": "no offer"}
-    flash(f"Saved: {found.registration.candidate.full_name} at {found.participation.organization.name} — "
-          f"{said[form.status.data]}.", "success")
+    said = "no offer" if form.status.data == "no_offer" else str(HireStatus(form.status.data).label).lower()
+    flash(f"Saved: {found.registration.candidate.full_name} at {found.participation.organization.name} — {said}.",
+          "success")
     return redirect(to, code=303)
