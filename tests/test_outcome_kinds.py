@@ -40,7 +40,8 @@ def day(client, db):
     now = utcnow()
     event = factories.make_event(db.session, slug="kinds", starts_at=now - timedelta(hours=2),
                                  ends_at=now + timedelta(hours=3), timezone="UTC")
-    booth = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Loop Logic"))
+    employer = factories.make_organization(db.session, name="Loop Logic")
+    booth = factories.make_participation(db.session, event, employer)
     position = factories.make_position(db.session, booth, title="Help Desk")
     partnership = factories.make_partnership(db.session, event)
     _, booth_secret = issue_token(db.session, TokenScope.BOOTH, "Booth", participation=booth,
@@ -81,7 +82,8 @@ def test_the_database_keeps_every_kind_with_what_its_kind_records(db, day):
         assert interview.offered == outcome.kind.offer
         assert (interview.offer_wage_cents is not None) == outcome.kind.needs_terms
         assert bool(interview.offer_conditions) == outcome.kind.conditions
-        assert interview.second_interview == (interview.second_interview_at is not None) == outcome.kind.second_interview
+        assert interview.second_interview == outcome.kind.second_interview
+        assert (interview.second_interview_at is not None) == outcome.kind.second_interview
         assert interview.hired == outcome.kind.hired
 
 
@@ -89,7 +91,8 @@ def test_the_booth_offers_every_booth_kind_and_shows_every_kind_recorded(client,
     board = client.get(day["booth_page"]).get_data(as_text=True)
     for outcome in Outcome:
         assert f'pill--{outcome.kind.tone}">{escape(str(outcome.label))}</span>' in board, outcome
-    choice = client.get(f"{day['booth_page']}/interviews/{day['people'][Outcome.NO_SHOW].id}").get_data(as_text=True)
+    no_show = day["people"][Outcome.NO_SHOW]
+    choice = client.get(f"{day['booth_page']}/interviews/{no_show.id}").get_data(as_text=True)
     for outcome in Outcome:
         assert (f'value="{outcome.value}"' in choice) == outcome.kind.booth_choice, outcome
         if outcome.kind.details:
@@ -100,7 +103,8 @@ def test_staff_confirm_hires_for_every_kind_on_the_hire_path(client, day, staff)
     booth = day["booth"]
     page = client.get(f"/staff/events/kinds/employers/{booth.id}/hires").get_data(as_text=True)
     for outcome in Outcome:
-        assert (f'pill--{outcome.kind.tone}">{escape(str(outcome.label))}</span>' in page) == outcome.kind.hire_path
+        pill = f'pill--{outcome.kind.tone}">{escape(str(outcome.label))}</span>'
+        assert (pill in page) == outcome.kind.hire_path
 
 
 def test_the_dashboard_and_the_report_count_every_kind_once(client, day, staff, tmp_path):
@@ -109,7 +113,8 @@ def test_the_dashboard_and_the_report_count_every_kind_once(client, day, staff, 
         assert (f'{escape(str(outcome.label))}</span></th><td class="num">1</td>') in dashboard, outcome
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(client.get("/staff/events/kinds/report.pdf", follow_redirects=True).data)
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(printed.split())
     outcomes = text.split("Interview outcomes", 1)[1]
     for outcome in Outcome:
         assert f"{outcome.label} 1" in outcomes, outcome
@@ -121,21 +126,24 @@ def test_the_interviews_export_names_every_kind_and_reads_it_as_the_funnel_does(
     by_outcome = {Outcome(row["outcome"]): row for row in rows}
     assert set(by_outcome) == set(Outcome)
     for outcome, row in by_outcome.items():
-        assert (row["held"], row["offered"], row["hired"]) == tuple(
-            "yes" if flag else "no" for flag in (outcome.kind.held, outcome.kind.offer, outcome.kind.hired)), outcome
+        flags = (outcome.kind.held, outcome.kind.offer, outcome.kind.hired)
+        expected = tuple("yes" if flag else "no" for flag in flags)
+        assert (row["held"], row["offered"], row["hired"]) == expected, outcome
 
 
 def test_the_partner_page_and_the_report_agree_on_every_kind(client, db, day):
     numbers = reports.event_numbers(db.session, day["event"], utcnow())
     [referrals] = placements.partner_results(db.session, day["partnership"].organization)
     assert referrals.funnel.stages == numbers.funnel
-    assert referrals.second_interviews == numbers.headline.second_interviews == len(Outcome.where(second_interview=True))
+    second_interviews = len(Outcome.where(second_interview=True))
+    assert referrals.second_interviews == numbers.headline.second_interviews == second_interviews
     assert numbers.funnel[2:] == [("Interviewed", len(Outcome.where(held=True))),
                                   ("Offered a job", len(Outcome.where(offer=True))),
                                   ("Hired", len(Outcome.where(hired=True)))]
     page = client.get(day["partner_page"]).get_data(as_text=True)
     for label, people in numbers.funnel:
-        assert f'<span class="stat__value">{people}</span>\n    <span class="stat__label">{label}</span>' in page
+        stat = f'<span class="stat__value">{people}</span>\n    <span class="stat__label">{label}</span>'
+        assert stat in page
 
 
 @pytest.mark.parametrize("outcome", list(Outcome))
