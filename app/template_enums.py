@@ -24,8 +24,8 @@ from app.models import (
 )
 
 TEMPLATE_ENUMS: tuple[type[Enum], ...] = (
-    Audience, EventStatus, HireStatus, InterviewSource, Language, OrganizationKind, Outcome, Phase, QuestionKind,
-    RegistrationStatus, Role, Sector, TokenScope, WageUnit,
+    Audience, EventStatus, HireStatus, InterviewSource, Language, OrganizationKind, Outcome, Phase,
+    QuestionKind, RegistrationStatus, Role, Sector, TokenScope, WageUnit,
 )
 
 

@@ -32,7 +32,9 @@ class CheckboxListField(SelectMultipleField):
 
 WAGE_UNITS = [SelectChoice(value, label) for value, label in WageUnit.choices()]
 #: What became of an offer, in the order the booth and staff choose it.
-HIRE_WORDS = [(status.value, status.label) for status in (HireStatus.HIRED, HireStatus.DECLINED, HireStatus.PENDING)]
+HIRE_WORDS = [
+    (status.value, status.label) for status in (HireStatus.HIRED, HireStatus.DECLINED, HireStatus.PENDING)
+]
 HIRE_CHOICES = [SelectChoice(value, label) for value, label in HIRE_WORDS]
 
 

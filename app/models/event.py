@@ -5,8 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type

@@ -150,11 +150,13 @@ class Outcome(LabelledEnum):
     @classmethod
     def where(cls, **categories: bool | str | None) -> tuple["Outcome", ...]:
         """The outcomes whose kind has every category given, e.g. ``Outcome.where(offer=True)``."""
-        return tuple(o for o in cls if all(getattr(o.kind, name) == value for name, value in categories.items()))
+        return tuple(
+            o for o in cls if all(getattr(o.kind, name) == value for name, value in categories.items())
+        )
 
 
 def outcome_in(column: str, outcomes: tuple[Outcome, ...], *, negate: bool = False) -> str:
-    """SQL for "``column`` is (not) one of ``outcomes``", for check constraints made from the outcome kinds."""
+    """SQL for "``column`` is (not) one of ``outcomes``", for check constraints made from outcome kinds."""
     return f"{column} {'NOT IN' if negate else 'IN'} ({', '.join(repr(o.value) for o in outcomes)})"
 
 

@@ -4,8 +4,7 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.models.base import Base, LabelledEnum, TimestampMixin, enum_type

@@ -317,8 +317,10 @@ def add_default_surveys(session: Session, event: Event) -> list[Survey]:
                 prompt_en=q.prompt_en,
                 prompt_es=q.prompt_es,
                 required=q.required,
-                choices=[{"value": c["value"], "en": _written_in("en", c["en"]), "es": _written_in("es", c["es"])}
-                         for c in q.choices],
+                choices=[
+                    {"value": c["value"], "en": _written_in("en", c["en"]), "es": _written_in("es", c["es"])}
+                    for c in q.choices
+                ],
             )
             for position, q in enumerate(spec.questions)
         ]

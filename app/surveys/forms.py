@@ -21,7 +21,7 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField("Type", choices=[SelectChoice(value, label) for value, label in QuestionKind.choices()])
+    kind = SelectField("Type", choices=[SelectChoice(v, label) for v, label in QuestionKind.choices()])
     prompt_en = TextAreaField("Question in English", validators=[InputRequired("Write the question in English."),
                                                                   Length(max=500)], render_kw={"rows": 2})
     prompt_es = TextAreaField("Question in Spanish", validators=[InputRequired("Write the question in Spanish."),

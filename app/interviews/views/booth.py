@@ -277,7 +277,8 @@ def record_outcome(interview_id: int):
         return _interview_page(participation, found, form, outcome, status=422,
                                ask_wage=error.code == "wage_unusual")
     db.session.commit()
-    flash(f"Saved: {found.registration.candidate.full_name} — {str(Outcome(outcome).label).lower()}.", "success")
+    label = str(Outcome(outcome).label).lower()
+    flash(f"Saved: {found.registration.candidate.full_name} — {label}.", "success")
     return done(url_for("interviews.booth", token=token))
 
 

@@ -193,6 +193,6 @@ def staff_confirm_hire(slug: str, interview_id: int):
         return fail(error, to)
     db.session.commit()
     said = "no offer" if form.status.data == "no_offer" else str(HireStatus(form.status.data).label).lower()
-    flash(f"Saved: {found.registration.candidate.full_name} at {found.participation.organization.name} — {said}.",
-          "success")
+    employer = found.participation.organization.name
+    flash(f"Saved: {found.registration.candidate.full_name} at {employer} — {said}.", "success")
     return redirect(to, code=303)

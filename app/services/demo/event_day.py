@@ -205,7 +205,8 @@ def _interview_row(
 #: How often the recruiters in the demo record each outcome of an interview that took place; a kind
 #: not named here (a new one) still shows up, now and then. No-shows come from the bookings.
 OUTCOME_WEIGHTS: dict[Outcome, int] = {
-    Outcome.NOT_SELECTED: 42, Outcome.SECOND_INTERVIEW: 30, Outcome.CONDITIONAL_OFFER: 22, Outcome.HIRED_ON_THE_SPOT: 4,
+    Outcome.NOT_SELECTED: 42, Outcome.SECOND_INTERVIEW: 30,
+    Outcome.CONDITIONAL_OFFER: 22, Outcome.HIRED_ON_THE_SPOT: 4,
 }
 OUTCOME_WEIGHTS |= {o: 2 for o in Outcome.where(booth_choice=True, held=True) if o not in OUTCOME_WEIGHTS}
 
@@ -238,7 +239,9 @@ def _record_outcome(
                                                   ("background_check", "reference_check"): 1, (): 1})
         row["offer_conditions"] = list(row["offer_conditions"])
     if outcome.kind.hired:
-        status = weighted(rng, {HireStatus.HIRED: 9, HireStatus.DECLINED: 1}) if confirm_hires else HireStatus.HIRED
+        status = HireStatus.HIRED
+        if confirm_hires:
+            status = weighted(rng, {HireStatus.HIRED: 9, HireStatus.DECLINED: 1})
     else:
         status = weighted(rng, {HireStatus.HIRED: 55, HireStatus.PENDING: 30, HireStatus.DECLINED: 15})
         if not confirm_hires:
