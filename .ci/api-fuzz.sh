@@ -15,9 +15,13 @@ export DATABASE_URL="${API_FUZZ_DATABASE_URL:-sqlite:///$work/api.sqlite3}" SECR
 .venv/bin/flask --app wsgi db upgrade >/dev/null
 .venv/bin/flask --app wsgi demo >/dev/null
 HIREDAY_DEVICE_TOKEN=$(.venv/bin/flask --app wsgi device-token hospitality-hires-chicago --name "API fuzz" | tail -1)
-export HIREDAY_DEVICE_TOKEN
-PORT=8091 WEB_CONCURRENCY=2 .venv/bin/gunicorn -c python:app.gunicorn_config wsgi:app >"$work/server.log" 2>&1 &
+# The partner API's routes read a demo partner's referrals (see [[operations]] in schemathesis.toml).
+HIREDAY_PARTNER_TOKEN=$(.venv/bin/flask --app wsgi partner-api-token "American Job Center – Pilsen" --name "API fuzz" | tail -1)
+export HIREDAY_DEVICE_TOKEN HIREDAY_PARTNER_TOKEN PARTNER_API_RATE_LIMIT=1000000/minute
+# API_FUZZ_PORT: where the server listens (several checkouts may fuzz on one machine).
+port=${API_FUZZ_PORT:-8091}
+PORT=$port WEB_CONCURRENCY=2 .venv/bin/gunicorn -c python:app.gunicorn_config wsgi:app >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 50); do curl -sf http://127.0.0.1:8091/healthz >/dev/null && break; sleep 0.2; done
-"$work/st/bin/st" --config-file .ci/schemathesis.toml run http://127.0.0.1:8091/api/v1/openapi.json \
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+"$work/st/bin/st" --config-file .ci/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --checks all

@@ -67,6 +67,28 @@ def bearer_secret() -> str:
     return secret.strip() if scheme.lower() == "bearer" else ""
 
 
+def _unauthorized():
+    response = jsonify(status="unauthorized", error="invalid_token")
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="hireday"'
+    return response
+
+
+def partner_api_token_required(view: Callable) -> Callable:
+    """For the partner API: ``Authorization: Bearer <a partner API token>``; the token (and so its
+    organization) is in ``g.access_token``. A missing or dead token gets a 401 JSON."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = find_usable_token(db.session, bearer_secret(), TokenScope.PARTNER_API, utcnow())
+        if token is None:
+            return _unauthorized()
+        g.access_token = token
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def device_token_required(view: Callable) -> Callable:
     """For the JSON API: ``Authorization: Bearer <a scanner device's token>``; the device is in
     ``g.device``. A missing or dead token gets a 401 JSON."""
@@ -76,10 +98,7 @@ def device_token_required(view: Callable) -> Callable:
         with reads_before_writing(db.session):
             device = find_device(db.session, bearer_secret(), utcnow())
         if device is None:
-            response = jsonify(status="unauthorized", error="invalid_token")
-            response.status_code = 401
-            response.headers["WWW-Authenticate"] = 'Bearer realm="hireday"'
-            return response
+            return _unauthorized()
         g.device = device
         return view(*args, **kwargs)
 

@@ -16,8 +16,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.database import writes, writing
 from app.extensions import db
-from app.models import AccessToken, Event, TokenScope, User, utcnow
-from app.services import audit, tokens
+from app.models import AccessToken, Event, Organization, TokenScope, User, utcnow
+from app.models.organization import name_key as organization_name_key
+from app.services import audit, partner_api, tokens
+from app.services.organizations import PARTNER_KINDS
 from app.services.errors import DomainError
 from app.services.users import create_user
 from app.urls import public_url
@@ -116,6 +118,26 @@ def device_token_command(event_slug: str, name: str) -> None:
     click.echo(f"Open the scanner on the device: {public_url(f'/door/device#{secret}')}")
     click.echo("The token alone, for scanner apps (Authorization: Bearer …):")
     click.echo(secret)
+
+@click.command("partner-api-token")
+@with_appcontext
+@click.argument("organization")
+@click.option("--name", required=True, help='A label staff recognise, e.g. "Case system".')
+def partner_api_token_command(organization: str, name: str) -> None:
+    """Issue a partner API token for a referring partner (its name, in any case) and print it once."""
+    _database_ready()
+    partner = db.session.scalar(select(Organization).where(
+        Organization.name_key == organization_name_key(organization), Organization.kind.in_(PARTNER_KINDS)))
+    if partner is None:
+        raise click.ClickException(f"No referring partner is called {organization!r}. Nothing was issued.")
+    try:
+        _, secret = partner_api.issue_api_token(db.session, partner, name)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    db.session.commit()
+    click.echo(f"Partner API token for {partner.name} (Authorization: Bearer …; works until staff revoke it):")
+    click.echo(secret)
+
 
 
 @click.command("links")
@@ -261,6 +283,6 @@ def worker_command(workers: int, periodic: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (demo_command, create_user_command, device_token_command, links_command, backup_command,
-                    purge_command, worker_command):
+    for command in (demo_command, create_user_command, device_token_command, partner_api_token_command,
+                    links_command, backup_command, purge_command, worker_command):
         app.cli.add_command(command)

@@ -80,6 +80,7 @@ def from_environment() -> dict:
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20/minute;300/hour"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
         "CHECKIN_RATE_LIMIT": os.environ.get("CHECKIN_RATE_LIMIT", "120/minute"),
+        "PARTNER_API_RATE_LIMIT": os.environ.get("PARTNER_API_RATE_LIMIT", "120/minute"),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # The job queue: Redis when REDIS_URL is set (several hosts), else SQLite in instance/.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),

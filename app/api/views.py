@@ -102,3 +102,6 @@ def _batch_answer(item: checkin.BatchItem) -> dict:
         "status": "error", "nonce": item.nonce, "error": item.error.code,
         "message": str(item.error.message), "http_status": _error_status(item.error),
     }
+
+
+from app.api import partners  # noqa: E402, F401  (the partner API's routes, on this blueprint)
