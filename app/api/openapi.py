@@ -40,14 +40,13 @@ _FILTERS = [
     _query("updated_since", "Only referrals whose `updated_at` is at or after this time (with its UTC offset). "
            "Poll with the latest `updated_at` you have seen: nothing is missed, a referral may come again.",
            {"type": "string", "format": "date-time"}),
+    _query("after_id", "With `updated_since`: of the referrals changed exactly then, only those with a larger id "
+           "(where the previous page ended; the `next` link sets both).",
+           {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}),
 ]
-_PAGING = [
-    _query("limit", "Referrals per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
-    _query("cursor", "Where the previous page ended: take it from `next` (or `next_cursor`) as it came.",
-           {"type": "string", "maxLength": 100}),
-]
+_PAGING = [_query("limit", "Referrals per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
 _PARTNER_REFUSALS = {
-    "400": _error_response("`invalid_parameter`: `field` names the query parameter that cannot be read"),
+    "400": _error_response("`invalid_parameter`: `field` names the query parameter that cannot be read (a date that is not one, a time without its offset, a `limit` out of range)"),
     "401": _error_response("Missing, revoked or unknown partner API token"),
     "429": _retry_later("Too many requests with this token"),
     "503": _retry_later("`database_unavailable`: retry after `Retry-After` seconds"),
@@ -109,12 +108,11 @@ def _partner_paths() -> dict[str, Any]:
             "responses": {
                 "200": {"description": "A page of referrals; `next` is the link to the following page, null on the last",
                         "content": {"application/json": {"schema": {
-                            "type": "object", "required": ["status", "referrals", "next", "next_cursor"],
+                            "type": "object", "required": ["status", "referrals", "next"],
                             "properties": {
                                 "status": {"const": "ok"},
                                 "referrals": {"type": "array", "items": _ref("Referral")},
                                 "next": {"type": ["string", "null"]},
-                                "next_cursor": {"type": ["string", "null"]},
                             },
                         }}}},
                 **_PARTNER_REFUSALS,
@@ -125,7 +123,7 @@ def _partner_paths() -> dict[str, Any]:
             "operationId": "getPartnerReferral",
             "security": security,
             "parameters": [{"name": "referral_id", "in": "path", "required": True,
-                            "schema": {"type": "integer", "minimum": 0}}],
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}],
             "responses": {
                 "200": {"description": "The referral", "content": {"application/json": {"schema": {
                     "type": "object", "required": ["status", "referral"],

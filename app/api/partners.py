@@ -2,6 +2,8 @@
 (``Authorization: Bearer …``), as JSON pages or one CSV. What each referral carries is
 ``services.partner_view``'s; a token reads only its own organization's referrals."""
 
+from datetime import datetime
+
 from flask import current_app, g, jsonify, request, url_for
 
 from app.access import bearer_secret, partner_api_token_required
@@ -9,7 +11,7 @@ from app.api.views import bp
 from app.extensions import db, limiter
 from app.services import partner_api
 from app.services.errors import DomainError
-from app.services.partner_view import as_json
+from app.services.partner_view import as_json, utc_iso
 from app.services.tokens import hash_secret
 
 #: Requests per partner API token; ``PARTNER_API_RATE_LIMIT`` overrides it.
@@ -33,9 +35,12 @@ def _bad_parameter(error: DomainError):
     return jsonify(status="error", error=error.code, field=error.field, message=str(error.message)), 400
 
 
-def _next_link(cursor: str) -> str:
-    kept = {name: request.args[name] for name in (*partner_api.FILTERS, "limit") if request.args.get(name)}
-    return url_for("api.partner_referrals", _external=True, **kept, cursor=cursor)
+def _next_link(start: tuple[datetime, int]) -> str:
+    """This request's link, starting after its last referral (``updated_since`` and ``after_id``)."""
+    kept = {name: request.args[name] for name in (*partner_api.FILTERS, "limit") if name in request.args}
+    updated_since, after_id = start
+    kept |= {"updated_since": utc_iso(updated_since), "after_id": str(after_id)}
+    return url_for("api.partner_referrals", _external=True, **kept)
 
 
 @bp.get("/partner/referrals")
@@ -50,8 +55,7 @@ def partner_referrals():
     return jsonify(
         status="ok",
         referrals=[as_json(status) for status in page.referrals],
-        next_cursor=page.next_cursor,
-        next=_next_link(page.next_cursor) if page.next_cursor else None,
+        next=_next_link(page.next_start) if page.next_start else None,
     )
 
 

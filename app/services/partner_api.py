@@ -1,16 +1,20 @@
 """The partner API's reading of a partner's referrals: filters, ``updated_since`` polling and
-cursor paging over ``services.partner_view`` (the one definition of what a partner sees), and the
-same rows as a CSV. A partner's own systems call it with a ``partner_api`` token.
+paging over ``services.partner_view`` (the one definition of what a partner sees), and the same
+rows as a CSV. A partner's own systems call it with a ``partner_api`` token.
 
-Referrals come oldest change first (``updated_at``, then id), so a partner that polls with the
-latest ``updated_at`` it has seen as ``updated_since`` misses nothing; it may see a referral again
-(the bound is inclusive) and keeps the newest copy by ``id``."""
+Referrals come oldest change first (``updated_at``, then id). A page ends where the next begins,
+by those two values: the ``next`` link asks for ``updated_since`` = the last ``updated_at`` and
+``after_id`` = the last id, so a referral changed while a partner pages moves to the end and is
+read there, never skipped. A partner that polls with the latest ``updated_at`` it has seen misses
+nothing; it may see a referral again (the bound is inclusive) and keeps the newest copy by id.
 
-import base64
-import binascii
+Every value the OpenAPI document allows means something (a date before any event, a time in
+year 0 or 9999: nothing earlier or later); anything else is a clear 400 naming the parameter."""
+
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,35 +26,43 @@ from app.services.partner_view import ReferralFilter, ReferralStatus, referral_s
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-#: Query parameters the list and the CSV read; anything else is ignored.
-FILTERS = ("event", "event_from", "event_to", "updated_since")
+#: The largest id a referral can have (a 64-bit column), and so the largest ``after_id``.
+MAX_ID = 2**63 - 1
+#: Query parameters the list and the CSV read (the list also reads ``limit``); others are ignored.
+FILTERS = ("event", "event_from", "event_to", "updated_since", "after_id")
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+#: RFC 3339, as the OpenAPI ``date-time`` format means it (``datetime.fromisoformat`` takes more).
+_INSTANT = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))", re.ASCII
+)
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class ReferralQuery:
     only: ReferralFilter
+    #: Referrals changed at or after this time (after ``(updated_since, after_id)`` with ``after_id``).
     updated_since: datetime | None = None
-    #: Start after this ``(updated_at, id)``: where the previous page ended.
-    after: tuple[datetime, int] | None = None
+    after_id: int | None = None
     limit: int = DEFAULT_LIMIT
 
 
 @dataclass(frozen=True)
 class ReferralPage:
     referrals: list[ReferralStatus]
-    #: Where the next page starts, or None when this is the last.
-    next_cursor: str | None
+    #: Where the next page starts, as ``(updated_since, after_id)``; None on the last page.
+    next_start: tuple[datetime, int] | None
 
 
 def _invalid(field: str, message: str) -> DomainError:
     return DomainError("invalid_parameter", message, field=field)
 
 
-def _text(args: Mapping[str, str], name: str, max_length: int = 200) -> str | None:
+def _text(args: Mapping[str, str], name: str, max_length: int) -> str | None:
     value = args.get(name)
-    if value is None or value == "":
-        return None
-    if len(value) > max_length or "\x00" in value:
+    if value is not None and (len(value) > max_length or "\x00" in value):
         raise _invalid(name, f"`{name}` is too long or not text.")
     return value
 
@@ -59,88 +71,88 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     value = _text(args, name, 10)
     if value is None:
         return None
+    match = _DATE.fullmatch(value)
     try:
-        return date.fromisoformat(value)
+        if match is None:
+            raise ValueError(value)
+        year, month, day = (int(part) for part in match.groups())
+        return date(max(year, 1), month, day)
     except ValueError:
         raise _invalid(name, f"`{name}` must be a date like 2026-11-30.") from None
 
 
 def _instant(args: Mapping[str, str], name: str) -> datetime | None:
-    value = _text(args, name, 40)
+    value = _text(args, name, 64)
     if value is None:
         return None
+    match = _INSTANT.fullmatch(value)
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        if match is None:
+            raise ValueError(value)
+        return _utc(*match.groups())
     except ValueError:
         raise _invalid(name, f"`{name}` must be a date-time with its UTC offset, like 2026-11-30T15:00:00Z.") from None
-    if moment.tzinfo is None:
-        raise _invalid(name, f"`{name}` needs its UTC offset (Z or +hh:mm).")
+
+
+def _utc(year, month, day, hour, minute, second, fraction, sign, offset_hours, offset_minutes) -> datetime:
+    """The instant in UTC; one beyond what a datetime holds (year 0, or 9999 west of UTC) is the
+    earliest or latest there is. A leap second (``:60``) is the second after ``:59``."""
+    leap = second == "60"
+    local = datetime(max(int(year), 1), int(month), int(day), int(hour), int(minute), 59 if leap else int(second),
+                     int((fraction or "0")[:6].ljust(6, "0")))
+    if int(year) == 0:
+        return _EARLIEST
+    offset = timedelta(hours=int(offset_hours or 0), minutes=int(offset_minutes or 0)) * (-1 if sign == "-" else 1)
+    if offset >= timedelta(days=1):
+        raise ValueError("offset")
     try:
-        return moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        raise _invalid(name, f"`{name}` is out of range.") from None
+        return (local - offset + timedelta(seconds=leap)).replace(tzinfo=UTC)
+    except OverflowError:
+        return _EARLIEST if offset > timedelta(0) else _LATEST
 
 
-def _limit(args: Mapping[str, str]) -> int:
-    value = _text(args, "limit", 10)
+def _whole_number(args: Mapping[str, str], name: str, low: int, high: int | None = None) -> int | None:
+    value = _text(args, name, 20)
     if value is None:
-        return DEFAULT_LIMIT
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise _invalid("limit", f"`limit` must be a whole number from 1 to {MAX_LIMIT}.")
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) < low or (high is not None and int(value) > high):
+        limits = f"from {low} to {high}" if high is not None else f"of {low} or more"
+        raise _invalid(name, f"`{name}` must be a whole number {limits}.")
     return int(value)
 
 
-def encode_cursor(status: ReferralStatus) -> str:
-    raw = f"{status.updated_at.astimezone(UTC).isoformat()}|{status.referral_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _cursor(args: Mapping[str, str]) -> tuple[datetime, int] | None:
-    value = _text(args, "cursor", 100)
-    if value is None:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        moment, referral_id = raw.split("|")
-        after = datetime.fromisoformat(moment)
-        if after.tzinfo is None or not referral_id.isdigit():
-            raise ValueError(raw)
-        return after.astimezone(UTC), int(referral_id)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise _invalid("cursor", "`cursor` is not one this API gave: use the `next` link as it came.") from None
-
-
 def parse_query(args: Mapping[str, str], *, paged: bool = True) -> ReferralQuery:
-    """The filters (and for a page, ``limit`` and ``cursor``) from query parameters. Raises
+    """The filters (and for a page, ``limit``) from query parameters. Raises
     ``DomainError("invalid_parameter", field=…)`` for a value that cannot mean anything."""
     only = ReferralFilter(
-        event_slug=_text(args, "event"),
+        event_slug=_text(args, "event", 200) or None,
         starts_from=_date(args, "event_from"),
         starts_until=_date(args, "event_to"),
     )
-    if only.starts_from and only.starts_until and only.starts_from > only.starts_until:
-        raise _invalid("event_to", "`event_to` is before `event_from`.")
-    updated_since = _instant(args, "updated_since")
-    if not paged:
-        return ReferralQuery(only, updated_since)
-    return ReferralQuery(only, updated_since, _cursor(args), _limit(args))
+    updated_since, after_id = _instant(args, "updated_since"), _whole_number(args, "after_id", 0, MAX_ID)
+    limit = _whole_number(args, "limit", 1, MAX_LIMIT) if paged else None
+    return ReferralQuery(only, updated_since, after_id, limit or DEFAULT_LIMIT)
+
+
+def _changed_since(status: ReferralStatus, query: ReferralQuery) -> bool:
+    if query.updated_since is None:
+        return True
+    if query.after_id is None:
+        return status.updated_at >= query.updated_since
+    return (status.updated_at, status.referral_id) > (query.updated_since, query.after_id)
 
 
 def _ordered(session: Session, organization: Organization, query: ReferralQuery) -> list[ReferralStatus]:
-    found = referral_statuses(session, organization, query.only)
-    if query.updated_since is not None:
-        found = [s for s in found if s.updated_at >= query.updated_since]
+    found = [s for s in referral_statuses(session, organization, query.only) if _changed_since(s, query)]
     return sorted(found, key=lambda s: (s.updated_at, s.referral_id))
 
 
 def referral_page(session: Session, organization: Organization, query: ReferralQuery) -> ReferralPage:
     """One page of ``organization``'s referrals matching ``query``, oldest change first."""
     found = _ordered(session, organization, query)
-    if query.after is not None:
-        found = [s for s in found if (s.updated_at, s.referral_id) > query.after]
     page = found[:query.limit]
-    more = len(found) > query.limit
-    return ReferralPage(page, encode_cursor(page[-1]) if more else None)
+    last = page[-1] if len(found) > query.limit else None
+    return ReferralPage(page, (last.updated_at, last.referral_id) if last else None)
 
 
 def find_referral(session: Session, organization: Organization, referral_id: int) -> ReferralStatus | None:

@@ -351,14 +351,15 @@ def _change_times(
     return (t for t in times if t is not None)
 
 
-def _time(value: datetime | None) -> str | None:
+def utc_iso(value: datetime | None) -> str | None:
+    """A time as the partner API and webhooks write it: UTC, ``Z``, microseconds when there are any."""
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def _offer_json(offer: Offer) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "employer": offer.employer, "offered_at": _time(offer.offered_at),
-        "hired": offer.hired, "hired_at": _time(offer.hired_at),
+        "employer": offer.employer, "offered_at": utc_iso(offer.offered_at),
+        "hired": offer.hired, "hired_at": utc_iso(offer.hired_at),
     }
     if offer.terms is not None:
         terms = offer.terms
@@ -376,22 +377,22 @@ def as_json(status: ReferralStatus) -> dict[str, Any]:
     when the person consented to share offer terms with this partner."""
     return {
         "id": status.referral_id,
-        "event": {"slug": status.event.slug, "name": status.event.name, "starts_at": _time(status.event.starts_at)},
+        "event": {"slug": status.event.slug, "name": status.event.name, "starts_at": utc_iso(status.event.starts_at)},
         "name": status.name,
         "registration_status": status.registration_status.value,
         "stage": status.stage.value,
-        "referred_at": _time(status.referred_at),
-        "registered_at": _time(status.registered_at),
-        "cancelled_at": _time(status.cancelled_at),
-        "checked_in_at": _time(status.checked_in_at),
-        "interviewed_at": _time(status.interviewed_at),
-        "offered_at": _time(status.offered_at),
-        "hired_at": _time(status.hired_at),
-        "survey_completed_at": _time(status.survey_completed_at),
+        "referred_at": utc_iso(status.referred_at),
+        "registered_at": utc_iso(status.registered_at),
+        "cancelled_at": utc_iso(status.cancelled_at),
+        "checked_in_at": utc_iso(status.checked_in_at),
+        "interviewed_at": utc_iso(status.interviewed_at),
+        "offered_at": utc_iso(status.offered_at),
+        "hired_at": utc_iso(status.hired_at),
+        "survey_completed_at": utc_iso(status.survey_completed_at),
         "interviews": status.interviews,
         "second_interview": status.second_interview,
         "offers": [_offer_json(offer) for offer in status.offers],
         "shares_offers": status.shares_offers,
         "shared_credit": status.shared,
-        "updated_at": _time(status.updated_at),
+        "updated_at": utc_iso(status.updated_at),
     }
