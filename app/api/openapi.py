@@ -46,6 +46,8 @@ _FILTERS = [
 ]
 _PAGING = [_query("limit", "Referrals per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
 _PARTNER_REFUSALS = {
+    "414": {"description": "The request line is longer than the server reads (4,094 bytes); nothing was read",
+            "content": {"text/html": {"schema": {"type": "string"}}}},
     "400": _error_response("`invalid_parameter`: `field` names the query parameter that cannot be read (a date that is not one, a time without its offset, a `limit` out of range)"),
     "401": _error_response("Missing, revoked or unknown partner API token"),
     "429": _retry_later("Too many requests with this token"),

@@ -12,7 +12,7 @@ Every value the OpenAPI document allows means something (a date before any event
 year 0 or 9999: nothing earlier or later); anything else is a clear 400 naming the parameter."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.models import AccessToken, Organization, TokenScope, User
 from app.services import audit, spreadsheet, tokens
 from app.services.errors import DomainError
-from app.services.partner_view import ReferralFilter, ReferralStatus, referral_statuses
+from app.services.partner_view import OfferTerms, ReferralFilter, ReferralStatus, referral_statuses
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -94,7 +94,10 @@ def _instant(args: Mapping[str, str], name: str) -> datetime | None:
         raise _invalid(name, f"`{name}` must be a date-time with its UTC offset, like 2026-11-30T15:00:00Z.") from None
 
 
-def _utc(year, month, day, hour, minute, second, fraction, sign, offset_hours, offset_minutes) -> datetime:
+def _utc(
+    year: str, month: str, day: str, hour: str, minute: str, second: str,
+    fraction: str | None, sign: str | None, offset_hours: str | None, offset_minutes: str | None,
+) -> datetime:
     """The instant in UTC; one beyond what a datetime holds (year 0, or 9999 west of UTC) is the
     earliest or latest there is. A leap second (``:60``) is the second after ``:59``."""
     leap = second == "60"
@@ -168,11 +171,11 @@ CSV_HEADER = (
 )
 
 
-def _terms_column(status: ReferralStatus, cell) -> str:
+def _terms_column(status: ReferralStatus, cell: Callable[[OfferTerms], str]) -> str:
     return "; ".join(cell(o.terms) for o in status.offers if o.terms is not None)
 
 
-def _wage(terms) -> str:
+def _wage(terms: OfferTerms) -> str:
     if terms.wage_cents is None:
         return ""
     return f"{terms.wage_cents / 100:.2f}" + (f" per {terms.wage_unit.value}" if terms.wage_unit else "")
