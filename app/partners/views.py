@@ -4,6 +4,7 @@ partner API tokens staff issue and revoke for it."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from app.access import link_token_required, staff_required
+from app.database import writes
 from app.extensions import db
 from app.models import TokenScope, utcnow
 from app.partners.forms import ApiTokenForm
@@ -44,6 +45,7 @@ def api_tokens(organization_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/api-tokens")
+@writes
 @staff_required
 def issue_api_token(organization_id: int):
     organization = _partner(organization_id)
@@ -62,6 +64,7 @@ def issue_api_token(organization_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/api-tokens/<int:token_id>/revoke")
+@writes
 @staff_required
 def revoke_api_token(organization_id: int, token_id: int):
     organization = _partner(organization_id)
