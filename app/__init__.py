@@ -39,10 +39,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, formatting, security, static_files, template_enums
+    from app import cli, errors, formatting, security, static_files, template_enums, template_globals
 
     formatting.init_app(app)
     template_enums.init_app(app)
+    template_globals.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
     errors.init_app(app)

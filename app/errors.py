@@ -5,7 +5,7 @@ import logging
 import time
 
 import sqlalchemy as sa
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from app.extensions import db, login_manager
 from app.services.errors import DomainError
+from app.web import json_error, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +24,11 @@ DATABASE_RETRY_AFTER_S = 5
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
 def _render(error: HTTPException):
     code = error.code or 500
     # Keep the headers the error carries (``Allow`` on a 405, ``Retry-After`` on a 429, …).
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    if _wants_json():
+    if wants_json():
         key = (error.name or "error").lower().replace(" ", "_")
         return jsonify(status="error", error=key, message=error.description), code, headers
     if code >= 500:
@@ -48,7 +45,7 @@ def _plain_page(code: int) -> str:
 
 
 def _csrf_failed(error: CSRFError):
-    if _wants_json():
+    if wants_json():
         return jsonify(status="error", error="csrf_failed", message=error.description), 400
     return render_template("_layouts/error.html", error=error, code=400, csrf=True), 400
 
@@ -58,8 +55,8 @@ def _domain_error(error: DomainError):
     with the service's message. Never a 500."""
     if error.code.endswith("not_found"):
         return _render(NotFound())
-    if _wants_json():
-        return jsonify(status="error", error=error.code, message=str(error.message)), 400
+    if wants_json():
+        return json_error(error)
     return _render(BadRequest(description=str(error.message)))
 
 
@@ -94,7 +91,7 @@ def _database_unavailable(error: Exception):
     except SQLAlchemyError:
         pass  # the connection is gone; the pool replaces it once the database is back
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
-    if _wants_json():
+    if wants_json():
         body = jsonify(status="error", error="database_unavailable",
                        message="The database is unreachable; nothing was saved. Retry shortly.")
         return body, 503, headers

@@ -96,7 +96,7 @@ def test_the_tablet_script_gets_where_to_go_next(client, setup):
     booth = setup["booth"]
     token = csrf_token(client, booth + "?find=gom")
     response = client.post(booth + "/queue", data={"csrf_token": token, "registration_id": setup["maria"].id, "nonce": "q"},
-                           headers={"X-Requested-With": "fetch"})
+                           headers={"Accept": "application/json"})
     assert response.status_code == 200
     assert response.json["redirect"].endswith("#queue")
     assert "Number 1: </span>María Gómez" in client.get(booth).get_data(as_text=True)

@@ -281,6 +281,21 @@ def test_editing_an_event_keeps_the_local_times_and_a_new_slug_moves_the_page(cl
     assert event.slug == "techapalooza-fall-26" and event.starts_at == datetime(2026, 12, 10, 16, 0, tzinfo=UTC)
 
 
+def test_a_refusal_that_names_no_field_stands_above_the_form_with_everything_typed(client, db, staff):
+    """An archived event cannot change: the reason heads the form's error summary (as on every other
+    form; it used to be a banner only on the event pages) and what staff typed is still there."""
+    event = factories.make_event(db.session, slug="techapalooza-spring-2025", name="Techapalooza Spring 2025",
+                                 status=EventStatus.ARCHIVED)
+    response = post(client, f"/staff/events/{event.slug}/edit",
+                    new_event_form(name="Techapalooza Renamed", slug=event.slug))
+    page = page_text(response)
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "This event is archived; it can no longer be changed." in summary
+    assert 'value="Techapalooza Renamed"' in page
+    db.session.refresh(event)
+    assert event.name == "Techapalooza Spring 2025"
+
+
 def test_status_buttons_move_the_event_along(client, db, staff):
     event = factories.make_event(db.session, status=EventStatus.DRAFT)
     page_path = f"/staff/events/{event.slug}/"

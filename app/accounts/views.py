@@ -12,7 +12,7 @@ from app.models import Role, User
 from app.services import users
 from app.services.errors import DomainError
 from app.services.users import create_user
-from app.web import current_actor, show_error
+from app.web import current_actor, flash_error, get_or_404, show_error
 
 
 bp = Blueprint("accounts", __name__)
@@ -47,15 +47,13 @@ def new_account():
 @writes
 @staff_required
 def set_account_active(user_id: int, action: str):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(User, user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
         users.set_active(db.session, user, action == "reactivate", by=current_actor())
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
         state = "can sign in again" if user.is_active else "is signed out and can no longer sign in"

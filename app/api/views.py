@@ -11,6 +11,7 @@ from app.models import utcnow
 from app.services import checkin
 from app.services.errors import DomainError
 from app.services.tokens import hash_secret
+from app.web import json_error, undo_refused_writes
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,7 +38,7 @@ def _error_status(error: DomainError) -> int:
 
 
 def _error(error: DomainError):
-    return jsonify(status="error", error=error.code, message=str(error.message), field=error.field), _error_status(error)
+    return json_error(error, _error_status(error), field=error.field)
 
 
 def _for_this_event(slug: str) -> bool:
@@ -66,7 +67,7 @@ def create_checkin(slug: str):
         scan = checkin.scan_from_json(request.get_json(silent=True), now)
         result = checkin.check_in(db.session, g.device.event_id, scan, checkin.Scanner.of_device(g.device), now)
     except DomainError as error:
-        db.session.rollback()
+        undo_refused_writes()
         return _error(error)
     body = result.as_json()  # before committing: reading it afterwards would query everything again
     db.session.commit()
@@ -88,7 +89,7 @@ def create_checkin_batch(slug: str):
             db.session, g.device.event_id, scans, checkin.Scanner.of_device(g.device), now
         )
     except DomainError as error:
-        db.session.rollback()
+        undo_refused_writes()
         return _error(error)
     results = [_batch_answer(item) for item in items]
     db.session.commit()

@@ -53,6 +53,7 @@ from app.services.registration import RegistrationDetails
 from app.services.registration_mail import Notice, send_notice
 from app.services.tokens import find_usable_token
 from app.urls import badge_url, public_url
+from app.web import flash_error, json_error, or_404, show_error, undo_refused_writes, wants_json
 
 #: Door pages live under /door/; the staff badge sheets under /staff/events/<slug>/ (DESIGN.md).
 bp = Blueprint("checkin", __name__)
@@ -151,10 +152,6 @@ def scanner():
     return _scanner_page()
 
 
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
 @bp.post("/door/events/<slug>/scan")
 @writes
 @scanner_required
@@ -163,7 +160,7 @@ def scan():
     itself; without JavaScript the form posts here and the page comes back with the answer."""
     form = ScanForm()
     if not form.validate_on_submit():
-        if _wants_json():
+        if wants_json():
             return jsonify(status="error", error="invalid_scan", message=_("Scan a badge or type its code.")), 400
         return _scanner_page(form, status=422)
     now = utcnow()
@@ -174,14 +171,14 @@ def scan():
             g.scanner, now,
         )
     except DomainError as error:
-        db.session.rollback()
-        if _wants_json():
-            return jsonify(status="error", error=error.code, message=str(error.message)), 400
+        undo_refused_writes()
+        if wants_json():
+            return json_error(error)
         form.code.errors = [str(error.message)]
         return _scanner_page(form, status=422)
     body = result.as_json()  # before committing, so it needs no second round of queries
     db.session.commit()
-    if _wants_json():
+    if wants_json():
         if result.undoable:
             body["undo_url"] = url_for("checkin.undo", slug=g.event.slug, checkin_id=result.checkin.id)
         return jsonify(body), result.http_status
@@ -198,8 +195,8 @@ def batch():
     try:
         items = checkin.check_in_batch(db.session, g.event.id, scans, g.scanner, utcnow())
     except DomainError as error:
-        db.session.rollback()
-        return jsonify(status="error", error=error.code, message=str(error.message)), 400
+        undo_refused_writes()
+        return json_error(error)
     results = [
         {**item.result.as_json(), "http_status": item.result.http_status} if item.result
         else {"status": "error", "nonce": item.nonce, "error": item.error.code, "http_status": 400}
@@ -220,12 +217,12 @@ def undo(checkin_id: int):
     try:
         checkin.undo(db.session, g.event, checkin_id, nonce, g.scanner, utcnow())
     except DomainError as error:
-        db.session.rollback()
-        if _wants_json():
-            return jsonify(status="error", error=error.code, message=str(error.message)), 409
+        undo_refused_writes()
+        if wants_json():
+            return json_error(error, 409)
         abort(409)
     db.session.commit()
-    if _wants_json():
+    if wants_json():
         return jsonify(status="undone", checkin_id=checkin_id)
     flash(_("The scan is undone."), "info")
     return redirect(url_for("checkin.scanner", slug=g.event.slug))
@@ -286,12 +283,7 @@ def walk_in():
             try:
                 outcome = checkin.walk_in(db.session, g.event, details, form.nonce.data, g.scanner, utcnow())
             except DomainError as error:
-                db.session.rollback()
-                field = form._fields.get(error.field or "")
-                if field is not None:
-                    field.errors = [*field.errors, str(error.message)]
-                else:
-                    form.form_errors.append(str(error.message))
+                show_error(form, error)
             else:
                 # Their confirmation, in their language, with the link to their own page and badge:
                 # queued with the registration, sent by the worker once it commits.
@@ -322,8 +314,7 @@ def admit(registration_id: int):
             current_user._get_current_object(), utcnow(),
         )
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
         return redirect(url_for("checkin.scanner", slug=g.event.slug))
     db.session.commit()
     return _scanner_page(result=result)
@@ -418,7 +409,7 @@ def badge_sheets_page(slug: str):
         try:
             badge_sheets.check_sheet(holding, start_at)
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_error(error)
         else:
             # The QR codes hold this address, as the request that asked for them sees it.
             with writing_from_here(db.session):
@@ -442,9 +433,7 @@ def badge_sheets_page(slug: str):
 def badge_sheet_progress(slug: str, job_id: str):
     """The progress of a sheet, polled every second by the page (htmx)."""
     event = events.event_by_slug(db.session, slug)
-    job = file_jobs.find(db.session, event, job_id, utcnow())
-    if job is None:
-        abort(404)
+    job = or_404(file_jobs.find, db.session, event, job_id, utcnow())
     return render_template("checkin/_badge_job.html", event=event, job=job)
 
 
@@ -452,7 +441,7 @@ def badge_sheet_progress(slug: str, job_id: str):
 @staff_required
 def badge_sheet_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
-    job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
+    job = or_404(file_jobs.finished, db.session, event, job_id, utcnow())
     return send_file(io.BytesIO(job.content), mimetype="application/pdf", as_attachment=True,
                      download_name=job.filename, max_age=0)
 

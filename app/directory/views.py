@@ -1,6 +1,6 @@
 """The directory: employers and referring partners, kept once and reused across events."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from app.access import staff_required
 from app.database import writing_from_here
@@ -11,7 +11,7 @@ from app.services import organizations
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.organizations import PARTNER_KINDS, OrganizationDetails
-from app.web import current_actor, show_error
+from app.web import current_actor, or_404, show_error
 
 
 bp = Blueprint("directory", __name__)
@@ -75,10 +75,7 @@ def _new_organization(directory: dict):
 
 
 def _edit_organization(directory: dict, organization_id: int):
-    try:
-        organization = organizations.get_organization(db.session, organization_id, directory["kinds"])
-    except DomainError:
-        abort(404)
+    organization = or_404(organizations.get_organization, db.session, organization_id, directory["kinds"])
     if request.method == "GET":
         data = {
             "name": organization.name, "website": organization.website, "contact_name": organization.contact_name,

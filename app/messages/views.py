@@ -10,10 +10,10 @@ from app.access import staff_required
 from app.database import writes, writing_from_here
 from app.extensions import csrf, db
 from app.messages.forms import ReminderPlanForm
-from app.models import utcnow
 from app.services import events, outbound, reminders, sms
 from app.services.errors import DomainError
 from app.urls import public_url
+from app.web import flash_error
 
 bp = Blueprint("messages", __name__)
 
@@ -35,8 +35,7 @@ def send_again(message_id: int):
     try:
         outbound.send_again(db.session, message_id)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
         flash("Queued again: the job worker sends it now.", "success")

@@ -19,30 +19,17 @@ from app.services import audit, badges, batch_jobs, checkin, events, partner_imp
 from app.services import registration as registrations
 from app.services.calendar import person_ics
 from app.services.contact import display_phone, masked_email
-from app.services.errors import DomainError, each_problem
+from app.services.errors import DomainError
 from app.services.registration_mail import cancel_and_notify, notice_for, send_notice
 from app.services.surveys import question_field
 from app.urls import badge_url, public_url
+from app.web import flash_error, or_404, show_error
 
 bp = Blueprint("registration", __name__)
 
 
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put each of a service's complaints next to the field it is about (or above the form); a
-    field the form itself already found wrong keeps that one message."""
-    for problem in each_problem(error):
-        field = form._fields.get(problem.field or "")
-        if field is None:
-            form.form_errors.append(str(problem.message))
-        elif not field.errors:
-            field.errors = [str(problem.message)]
-
-
 def _registration_for(token: str) -> Registration:
-    registration = registrations.find_by_manage_token(db.session, token)
-    if registration is None:
-        abort(404)
-    return registration
+    return or_404(registrations.find_by_manage_token, db.session, token)
 
 
 #: Where the "already registered" page finds what to say (kept in the signed session cookie, so
@@ -53,10 +40,7 @@ _ALREADY_KEY = "already_registered"
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug: str):
-    try:
-        event = events.public_event(db.session, slug)
-    except DomainError:
-        abort(404)
+    event = or_404(events.public_event, db.session, slug)
     if not registrations.registration_open(event, utcnow()):
         return render_template("registration/closed.html", event=event)
 
@@ -97,7 +81,7 @@ def register(slug: str):
     if form.is_submitted() and not form.validate():
         # Everything at once: the service's checks too, so three mistakes need one submit, not three.
         for problem in registrations.registration_problems(db.session, event, details):
-            _show_error(form, problem)
+            show_error(form, problem)
     elif form.is_submitted():
         if form.website.data:
             form.website.errors = [_("Leave this field empty.")]
@@ -106,8 +90,7 @@ def register(slug: str):
                 try:
                     outcome = registrations.register(db.session, event, details, utcnow())
                 except DomainError as error:
-                    db.session.rollback()
-                    _show_error(form, error)
+                    show_error(form, error)
                 else:
                     # The confirmation is queued with the registration, in one transaction; the job
                     # worker sends it (the person does not wait for the mail server).
@@ -154,10 +137,7 @@ def _after_registering(outcome: registrations.RegistrationOutcome, sent: bool):
 
 @bp.get("/events/<slug>/register/already")
 def already_registered(slug: str):
-    try:
-        event = events.public_event(db.session, slug)
-    except DomainError:
-        abort(404)
+    event = or_404(events.public_event, db.session, slug)
     said = session.get(_ALREADY_KEY) or {}
     return render_template(
         "registration/already.html", event=event, sent_to=said.get("sent_to"), limited=said.get("limited", False)
@@ -229,7 +209,7 @@ def update_details(token: str):
             email=registration.candidate.email or "", phone=form.phone.data or "", zip_code=form.zip_code.data or "",
         )
         for problem in registrations.contact_problems(typed):
-            _show_error(form, problem)
+            show_error(form, problem)
     elif form.is_submitted():
         update = registrations.DetailsUpdate(
             first_name=form.first_name.data,
@@ -244,8 +224,7 @@ def update_details(token: str):
         try:
             registrations.update_details(db.session, registration, update)
         except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Your details are saved."), "success")
@@ -305,9 +284,7 @@ def revoke_link(token: str, link_id: int):
 def cant_come(token: str):
     """The "I can't come" link of a reminder: a page with one button. Only the POST cancels, so a
     mail scanner that follows links cancels nobody."""
-    registration = reminders.registration_for_cant_come(db.session, token)
-    if registration is None:
-        abort(404)
+    registration = or_404(reminders.registration_for_cant_come, db.session, token)
     form = FlaskForm()
     done = registration.status == RegistrationStatus.CANCELLED
     if not done and form.validate_on_submit():
@@ -353,12 +330,6 @@ def badge_landing(code: str):
         checked_in_at=checkin.presence(db.session, registration.id).first_entry if at_the_door else None,
         scan_nonce=secrets.token_urlsafe(16),
     )
-
-
-@bp.app_template_global()
-def can_register(event) -> bool:
-    """For event pages: show the Register button?"""
-    return registrations.registration_open(event, utcnow())
 
 
 # --- Staff: importing a partner's candidates ------------------------------------------------------
@@ -436,8 +407,7 @@ def carry_on_import(slug: str, job_id: str):
     try:
         batch_jobs.carry_on(db.session, job)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
     return redirect(url_for("registration.import_candidates", slug=slug))
@@ -484,8 +454,7 @@ def merge_person(candidate_id: int):
     try:
         registrations.merge_people(db.session, candidate, other, actor=current_user._get_current_object())
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
         flash("Merged: the registrations are now this person's.", "success")

@@ -1,5 +1,5 @@
 import io
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.access import staff_required
@@ -7,6 +7,7 @@ from app.database import writes, writing_from_here
 from app.extensions import db
 from app.models import Event, FileJobStatus, utcnow
 from app.services import audit, charts, events, exports, file_jobs, interviews, reports, show_rate
+from app.web import or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/events/<slug>")
 
@@ -69,9 +70,7 @@ def report_pdf(slug: str):
 def report_job(slug: str, job_id: str):
     """Where the report is; once made, its file (the page reloads itself until then)."""
     event = events.event_by_slug(db.session, slug)
-    job = file_jobs.find(db.session, event, job_id, utcnow())
-    if job is None:
-        abort(404)
+    job = or_404(file_jobs.find, db.session, event, job_id, utcnow())
     if job.status == FileJobStatus.FINISHED:
         return redirect(url_for("reports.report_file", slug=slug, job_id=job.id))
     return render_template("reports/report_job.html", event=event, job=job)
@@ -81,7 +80,7 @@ def report_job(slug: str, job_id: str):
 @staff_required
 def report_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
-    job = file_jobs.finished(db.session, event, job_id, utcnow()) or abort(404)
+    job = or_404(file_jobs.finished, db.session, event, job_id, utcnow())
     with writing_from_here(db.session):
         audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
         db.session.commit()
@@ -108,6 +107,3 @@ def export(slug: str, kind: str, file_format: str):
         db.session.commit()
     return send_file(io.BytesIO(body), _MEDIA_TYPES[file_format], as_attachment=True,
                      download_name=f"{event.slug}-{kind}.{file_format}")
-
-
-bp.add_app_template_filter(reports.suppressed, "suppressed")

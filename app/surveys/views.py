@@ -53,16 +53,10 @@ from app.surveys.forms import (
     QuestionForm,
     SurveySettingsForm,
 )
+from app.template_globals import survey_url
+from app.web import flash_error, or_404, show_error
 
 bp = Blueprint("surveys", __name__)
-
-
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    field = form._fields.get(error.field or "")
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def survey_form(survey: Survey, spanish: bool, **kwargs) -> FlaskForm:
@@ -96,8 +90,7 @@ def _answer(survey: Survey, *, registration: Registration | None = None, partici
                         language=Language.ES if spanish else Language.EN,
                     )
                 except DomainError as error:
-                    db.session.rollback()
-                    _show_error(form, error)
+                    show_error(form, error)
                 else:
                     db.session.commit()
                     flash(_("Thank you! Your answers are saved."), "success")
@@ -116,21 +109,15 @@ def _answer(survey: Survey, *, registration: Registration | None = None, partici
 def answer_by_link(token: str):
     """A personal survey link: a career seeker's (e-mailed, or given at the exit poster's page) or an
     employer's (e-mailed to its contact)."""
-    link = surveys.find_link(db.session, token)
-    if link is None:
-        abort(404)
+    link = or_404(surveys.find_link, db.session, token)
     return _answer(link.survey, registration=link.registration, participation=link.participation)
 
 
 @bp.route("/r/<token>/survey", methods=["GET", "POST"])
 def answer_from_registration(token: str):
     """The post-event survey from the person's own registration page."""
-    registration = registrations.find_by_manage_token(db.session, token)
-    if registration is None:
-        abort(404)
-    survey = surveys.event_survey(db.session, registration.event, Audience.CANDIDATE, Phase.POST)
-    if survey is None:
-        abort(404)
+    registration = or_404(registrations.find_by_manage_token, db.session, token)
+    survey = or_404(surveys.event_survey, db.session, registration.event, Audience.CANDIDATE, Phase.POST)
     return _answer(survey, registration=registration)
 
 
@@ -141,26 +128,11 @@ def employer_survey(phase: str):
     if phase not in (Phase.PRE.value, Phase.POST.value):
         abort(404)
     participation = g.access_token.participation
-    survey = surveys.event_survey(db.session, participation.event, Audience.EMPLOYER, Phase(phase))
-    if survey is None:
-        abort(404)
+    survey = or_404(surveys.event_survey, db.session, participation.event, Audience.EMPLOYER, Phase(phase))
     return _answer(survey, participation=participation)
 
 
-@bp.app_template_global()
-def post_survey_open(event) -> bool:
-    """For the career seeker's own page: offer the post-event survey?"""
-    survey = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.POST)
-    return survey is not None and surveys.is_open(survey, utcnow())
-
-
 # --- Staff: the event's surveys and their results -------------------------------------------------
-
-@bp.app_template_filter()
-def survey_name(survey: Survey) -> str:
-    """"Career seekers, after the event": how staff pages name a survey."""
-    return f"{survey.audience.label}, {survey.phase.label}"
-
 
 def _staff_survey(slug: str, audience: str, phase: str) -> Survey:
     event = event_service.event_by_slug(db.session, slug)
@@ -168,19 +140,7 @@ def _staff_survey(slug: str, audience: str, phase: str) -> Survey:
         key = (Audience(audience), Phase(phase))
     except ValueError:
         abort(404)
-    survey = surveys.event_survey(db.session, event, *key)
-    if survey is None:
-        abort(404)
-    return survey
-
-
-def _survey_args(survey: Survey) -> dict[str, str]:
-    return {"slug": survey.event.slug, "audience": survey.audience.value, "phase": survey.phase.value}
-
-
-@bp.app_template_global()
-def survey_url(endpoint: str, survey: Survey, **kwargs) -> str:
-    return url_for(endpoint, **_survey_args(survey), **kwargs)
+    return or_404(surveys.event_survey, db.session, event, *key)
 
 
 @bp.get("/staff/events/<slug>/surveys")
@@ -276,8 +236,7 @@ def add_question(slug: str, audience: str, phase: str):
         try:
             question = survey_editor.add_question(db.session, survey, _draft(form), actor=current_user)
         except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Question added: {question.prompt_en}", "success")
@@ -308,8 +267,7 @@ def edit_question(slug: str, audience: str, phase: str, question_id: int):
             try:
                 survey_editor.update_question(db.session, question, _draft(form), actor=current_user)
             except DomainError as error:
-                db.session.rollback()
-                _show_error(form, error)
+                show_error(form, error)
             else:
                 db.session.commit()
                 flash("Question saved.", "success")
@@ -333,8 +291,7 @@ def move_question(slug: str, audience: str, phase: str, question_id: int):
     try:
         survey_editor.move_question(db.session, question, -1 if form.direction.data == "up" else 1, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
     return redirect(survey_url("surveys.editor", survey) + f"#question-{question.key}")
@@ -352,8 +309,7 @@ def remove_question(slug: str, audience: str, phase: str, question_id: int):
     try:
         survey_editor.remove_question(db.session, question, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
         flash(f"Question removed: {prompt}", "success")
@@ -375,8 +331,7 @@ def survey_settings(slug: str, audience: str, phase: str):
                 actor=current_user,
             )
         except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Survey settings saved.", "success")
@@ -427,8 +382,7 @@ def remind_survey(slug: str):
     try:
         survey_distribution.remind_attendees(db.session, event, utcnow(), actor=current_user)
     except DomainError as error:
-        db.session.rollback()
-        flash(f"No reminder sent: {error.message}", "error")
+        flash_error(error, "No reminder sent: ")
     else:
         db.session.commit()
         flash("Sending the reminder to attendees who have not answered.", "info")
@@ -445,8 +399,7 @@ def send_employer_survey(slug: str, phase: str):
     try:
         employer_surveys.invite_employers(db.session, survey.event, survey.phase, utcnow(), actor=current_user)
     except DomainError as error:
-        db.session.rollback()
-        flash(f"Employer survey not sent: {error.message}", "error")
+        flash_error(error, "Employer survey not sent: ")
     else:
         db.session.commit()
         flash("Sending the employer survey to each employer's contact.", "info")
@@ -488,8 +441,7 @@ def carry_on_mailing(slug: str, job_id: str):
     try:
         batch_jobs.carry_on(db.session, job)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
     return redirect(url_for("surveys.event_surveys", slug=slug))
@@ -504,10 +456,7 @@ def poster(slug: str):
 
 
 def _public_event(slug: str) -> Event:
-    try:
-        return event_service.public_event(db.session, slug)
-    except DomainError:
-        abort(404)
+    return or_404(event_service.public_event, db.session, slug)
 
 
 def _entry_page(event: Event, badge_form: BadgeEntryForm, email_form: EmailEntryForm, status: int = 200):
@@ -537,8 +486,7 @@ def entry_by_badge(slug: str):
         try:
             secret = survey_distribution.entry_by_badge(db.session, event, form.badge_code.data, utcnow())
         except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             return redirect(url_for("surveys.answer_by_link", token=secret))
@@ -555,8 +503,7 @@ def entry_by_email(slug: str):
         try:
             letter = survey_distribution.entry_by_email(db.session, event, form.email.data, utcnow())
         except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             if letter is not None:
                 survey_distribution.send_letters(db.session, [letter])

@@ -134,7 +134,7 @@
     say("Saving…", "saving");
     fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch", "Accept": "application/json" },
+      headers: { Accept: "application/json" },
     }).then(function (response) {
       if (response.status >= 500 || response.status === 408 || response.status === 429) throw new Error("server");
       if (response.ok) {

@@ -1,12 +1,12 @@
 """The events blueprint and what its staff pages share: the event a URL names, and the way back
 to its page."""
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 
 from app.extensions import db
 from app.models import Event
 from app.services import events
-from app.services.errors import DomainError
+from app.web import or_404
 
 
 bp = Blueprint("events", __name__)
@@ -19,10 +19,7 @@ def flash_warnings(warnings: list[str]) -> None:
 
 
 def event_or_404(slug: str) -> Event:
-    try:
-        return events.staff_event(db.session, slug)
-    except DomainError:
-        abort(404)
+    return or_404(events.staff_event, db.session, slug)
 
 
 def to_event_page(event: Event, anchor: str | None = None):

@@ -14,7 +14,7 @@ from app.models import OrganizationKind
 from app.services import organizations, participations
 from app.services.errors import DomainError
 from app.services.organizations import OrganizationDetails
-from app.web import current_actor, find_or_404, show_error
+from app.web import current_actor, find_or_404, flash_error, show_error
 
 
 def _booth_settings(form: BoothForm) -> participations.BoothSettings:
@@ -100,7 +100,7 @@ def remove_employer(slug: str, participation_id: int):
             try:
                 participations.remove_participation(db.session, participation, actor=current_actor())
             except DomainError as error:
-                flash(str(error.message), "error")
+                flash_error(error)
             else:
                 db.session.commit()
                 flash(f"{name} is no longer at {event.name}.", "success")

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Event
 from app.services import job_orders
 from app.services.errors import DomainError
-from app.web import current_actor, find_or_404, show_error
+from app.web import current_actor, find_or_404, flash_error, show_error
 
 
 def _positions(event: Event):
@@ -111,7 +111,7 @@ def remove_position(slug: str, position_id: int):
             try:
                 job_orders.remove_position(db.session, position, actor=current_actor())
             except DomainError as error:
-                flash(str(error.message), "error")
+                flash_error(error)
             else:
                 db.session.commit()
                 flash(f"{title} is removed.", "success")

@@ -13,7 +13,7 @@ from app.services import booth_mail
 from app.services import links
 from app.services.errors import DomainError
 from app.urls import public_url
-from app.web import current_actor, find_or_404, show_error
+from app.web import current_actor, find_or_404, flash_error
 
 
 def _issued(event: Event, token, url: str | None, secret: str | None = None):
@@ -49,7 +49,7 @@ def issue_booth_link(slug: str, participation_id: int):
             actor=current_actor(),
         )
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_error(error)
         return to_event_page(event)  # no anchor: the message is at the top
     db.session.commit()
     return _issued(event, token, public_url(f"/booth/{secret}"))
@@ -70,7 +70,7 @@ def issue_booth_links(slug: str):
             db.session, event, valid_days=current_app.config["BOOTH_LINK_DAYS"], now=utcnow(), actor=current_actor(),
         )
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_error(error)
         return to_event_page(event)
     send = request.form.get("email") == "1"
     rows = []
@@ -92,7 +92,7 @@ def issue_device_token(slug: str):
         try:
             token, secret = links.issue_device_token(db.session, event, form.name.data, now=utcnow(), actor=current_actor())
         except DomainError as error:
-            show_error(form, error)
+            flash_error(error)
         else:
             db.session.commit()
             return _issued(event, token, None, secret)

@@ -12,7 +12,7 @@ from app.models import utcnow
 from app.services import organizations, partnerships
 from app.services.errors import DomainError
 from app.services.organizations import PARTNER_KINDS, OrganizationDetails
-from app.web import current_actor, find_or_404, show_error
+from app.web import current_actor, find_or_404, flash_error, show_error
 
 
 @bp.route("/staff/events/<slug>/partners/add", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def remove_partner(slug: str, partnership_id: int):
             try:
                 partnerships.remove_partnership(db.session, partnership, now=utcnow(), actor=current_actor())
             except DomainError as error:
-                flash(str(error.message), "error")
+                flash_error(error)
             else:
                 db.session.commit()
                 flash(f"{name} is no longer a partner of {event.name}.", "success")

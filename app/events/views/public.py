@@ -1,13 +1,12 @@
 """The public's event pages: the list of events and one event's page."""
 
-from flask import abort, render_template
+from flask import render_template
 
+from app.events.views.base import bp
 from app.extensions import db
 from app.models import utcnow
 from app.services import events
-from app.services.errors import DomainError
-
-from app.events.views.base import bp
+from app.web import or_404
 
 
 @bp.get("/")
@@ -20,8 +19,5 @@ def home():
 
 @bp.get("/events/<slug>/")
 def event_page(slug: str):
-    try:
-        event = events.public_event(db.session, slug)
-    except DomainError:
-        abort(404)
+    event = or_404(events.public_event, db.session, slug)
     return render_template("events/event.html", event=event, over=event.has_ended(utcnow()))

@@ -19,7 +19,7 @@ from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
 from app.services.registration_mail import send_promotions
 from app.urls import public_url
-from app.web import current_actor, show_error
+from app.web import current_actor, flash_error, show_error
 
 
 @bp.get("/staff/")
@@ -172,7 +172,7 @@ def change_status(slug: str):
     try:
         events.change_status(db.session, event, form.status.data, actor=current_actor())
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_error(error)
     else:
         db.session.commit()
         flash(f"{event.name} is now {str(event.status.label).lower()}.", "success")

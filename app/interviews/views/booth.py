@@ -3,7 +3,7 @@ walk-up queue, recording outcomes and, after the event, confirming hires."""
 
 import uuid
 
-from flask import abort, current_app, flash, g, render_template, request, url_for
+from flask import abort, flash, g, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from app.access import link_token_required
@@ -13,9 +13,10 @@ from app.formatting import wage_range
 from app.interviews.forms import HIRE_WORDS, HireForm, NonceForm, OutcomeForm, PersonForm
 from app.interviews.views.base import bp, done, fail
 from app.models import Booking, HireStatus, Outcome, Participation, TokenScope, utcnow
-from app.services import badges, interviews
+from app.services import interviews
 from app.services.errors import DomainError
 from app.services.interviews import OFFER_CONDITIONS
+from app.web import get_or_404, or_404, show_error
 
 
 def _nonce() -> str:
@@ -43,9 +44,7 @@ def _board_context(participation: Participation, now=None) -> dict:
     }
 
 
-def _survey_link(phase: str) -> str | None:
-    if "surveys.employer_survey" not in current_app.view_functions:
-        return None
+def _survey_link(phase: str) -> str:
     return url_for("surveys.employer_survey", token=request.view_args["token"], phase=phase)
 
 
@@ -119,10 +118,7 @@ def queue():
 
 
 def _booking_here(participation: Participation, booking_id: int) -> Booking:
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.slot.participation_id != participation.id:
-        abort(404)
-    return booking
+    return get_or_404(Booking, booking_id, lambda b: b.slot.participation_id == participation.id)
 
 
 @bp.post("/booth/<token>/bookings/<int:booking_id>/<any(start, no_show):action>")
@@ -223,10 +219,7 @@ def _interview_page(participation, interview, form, chosen: str | None, status: 
 @link_token_required(TokenScope.BOOTH)
 def interview(interview_id: int):
     participation = _booth()
-    try:
-        found = interviews.booth_interview(db.session, participation, interview_id)
-    except DomainError:
-        abort(404)
+    found = or_404(interviews.booth_interview, db.session, participation, interview_id)
     chosen = request.args.get("outcome") or (found.outcome.value if found.outcome else None)
     return _interview_page(participation, found, _outcome_form(participation, found, formdata=False), chosen)
 
@@ -237,10 +230,7 @@ def interview(interview_id: int):
 def record_outcome(interview_id: int):
     token = request.view_args["token"]
     participation = _booth()
-    try:
-        found = interviews.booth_interview(db.session, participation, interview_id)
-    except DomainError:
-        abort(404)
+    found = or_404(interviews.booth_interview, db.session, participation, interview_id)
     form = _outcome_form(participation, found)
     choose = request.form.get("choose")
     if choose:  # picked an outcome that needs details (without JavaScript): show its form
@@ -268,12 +258,7 @@ def record_outcome(interview_id: int):
         )
         interviews.record_outcome(db.session, found, details, utcnow(), token=g.access_token)
     except DomainError as error:
-        db.session.rollback()
-        field = form._fields.get(error.field or "")
-        if field is not None:
-            field.errors = [*field.errors, str(error.message)]
-        else:
-            form.form_errors.append(str(error.message))
+        show_error(form, error)
         return _interview_page(participation, found, form, outcome, status=422,
                                ask_wage=error.code == "wage_unusual")
     db.session.commit()
@@ -289,10 +274,7 @@ def confirm_hire(interview_id: int):
     token = request.view_args["token"]
     participation = _booth()
     form = HireForm()
-    try:
-        found = interviews.booth_interview(db.session, participation, interview_id)
-    except DomainError:
-        abort(404)
+    found = or_404(interviews.booth_interview, db.session, participation, interview_id)
     if not form.validate_on_submit():
         flash("Choose hired, declined or still pending.", "error")
         return done(url_for("interviews.booth", token=token, _anchor="hires"))
@@ -304,9 +286,3 @@ def confirm_hire(interview_id: int):
     db.session.commit()
     flash(f"Saved: {found.registration.candidate.full_name} — {form.status.data}.", "success")
     return done(url_for("interviews.booth", token=token, _anchor=f"offer-{found.id}"))
-
-
-@bp.app_template_global()
-def link_qr_svg(url: str) -> str:
-    """A booth link as a QR code, for staff to show when they issue it (scanned by the tablet at set-up)."""
-    return badges.qr_svg(url)

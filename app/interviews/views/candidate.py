@@ -17,24 +17,11 @@ from app.services import registration as registrations
 from app.services.booking_mail import interviews_ics, send_bookings_update
 from app.services.errors import DomainError
 from app.urls import public_url
+from app.web import flash_error, get_or_404, or_404
 
 
 def _registration(token: str) -> Registration:
-    registration = registrations.find_by_manage_token(db.session, token)
-    if registration is None:
-        abort(404)
-    return registration
-
-
-@bp.app_template_global()
-def interview_summary(registration: Registration) -> dict:
-    """For the person's own page (``/r/<token>``): their booked interviews and queue places."""
-    now = utcnow()
-    return {
-        "bookings": bookings.live_bookings(db.session, registration),
-        "queues": interviews.queue_places(db.session, registration, now),
-        "can_book": registration.status == RegistrationStatus.REGISTERED and registration.event.ends_at > now,
-    }
+    return or_404(registrations.find_by_manage_token, db.session, token)
 
 
 @bp.get("/r/<token>/interviews")
@@ -68,15 +55,13 @@ def book(token: str):
     form = BookingForm()
     if not form.validate_on_submit():
         abort(400)
-    slot = db.session.get(InterviewSlot, form.slot_id.data)
-    replacing = db.session.get(Booking, form.replacing.data) if form.replacing.data else None
-    if slot is None or (replacing is not None and replacing.registration_id != registration.id):
-        abort(404)
+    slot = get_or_404(InterviewSlot, form.slot_id.data)
+    replacing = (get_or_404(Booking, form.replacing.data, lambda b: b.registration_id == registration.id)
+                 if form.replacing.data else None)
     try:
         booking = bookings.book(db.session, registration, slot, utcnow(), replacing=replacing)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
         return redirect(url_for("interviews.candidate_bookings", token=token, employer=slot.participation_id,
                                 move=replacing.id if replacing else None))
     send_bookings_update(registration, bookings.live_bookings(db.session, registration), token,
@@ -93,9 +78,7 @@ def book(token: str):
 def cancel_booking(token: str, booking_id: int):
     """Asks first: "Cancel" sits next to "Change time", and each change sends an e-mail."""
     registration = _registration(token)
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.registration_id != registration.id:
-        abort(404)
+    booking = get_or_404(Booking, booking_id, lambda b: b.registration_id == registration.id)
     if booking.cancelled_at is not None:  # a second tap, or the back button after cancelling
         return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
     if request.method == "GET" or request.form.get("confirmed") != "1":
@@ -117,8 +100,7 @@ def cancel_booking(token: str, booking_id: int):
         try:
             bookings.cancel(db.session, booking, utcnow())
         except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
+            flash_error(error)
             return redirect(url_for("registration.manage", token=token, _anchor="interviews"))
         send_bookings_update(registration, bookings.live_bookings(db.session, registration), token,
                              cancelled=[booking])

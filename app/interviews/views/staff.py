@@ -23,13 +23,11 @@ from app.models import (
 from app.interviews.views.base import bp, fail
 from app.services import bookings, events, interviews
 from app.services.errors import DomainError
+from app.web import flash_error, get_or_404
 
 
 def _staff_participation(slug: str, participation_id: int) -> Participation:
-    participation = db.session.get(Participation, participation_id)
-    if participation is None or participation.event.slug != slug:
-        abort(404)
-    return participation
+    return get_or_404(Participation, participation_id, lambda p: p.event.slug == slug)
 
 
 def _find_person(participation: Participation, typed: str) -> Registration:
@@ -88,9 +86,7 @@ def generate_slots(slug: str, participation_id: int):
 @staff_required
 def block_slot(slug: str, participation_id: int, slot_id: int, action: str):
     participation = _staff_participation(slug, participation_id)
-    slot = db.session.get(InterviewSlot, slot_id)
-    if slot is None or slot.participation_id != participation.id:
-        abort(404)
+    slot = get_or_404(InterviewSlot, slot_id, lambda s: s.participation_id == participation.id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     held = bookings.set_blocked(db.session, slot, action == "block", actor=current_user)
@@ -111,16 +107,13 @@ def staff_book(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    slot = db.session.get(InterviewSlot, request.form.get("slot_id", type=int) or 0)
+    slot = get_or_404(InterviewSlot, request.form.get("slot_id", type=int), lambda s: s.participation_id == participation.id)
     typed = request.form.get("person", "")[:200]
-    if slot is None or slot.participation_id != participation.id:
-        abort(404)
     try:
         registration = _find_person(participation, typed)
         bookings.book(db.session, registration, slot, utcnow(), actor=current_user)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        flash_error(error)
         return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id,
                                 person=typed, _anchor=f"slot-{slot.id}"))
     db.session.commit()
@@ -133,9 +126,7 @@ def staff_book(slug: str, participation_id: int):
 @staff_required
 def staff_cancel(slug: str, participation_id: int, booking_id: int):
     participation = _staff_participation(slug, participation_id)
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.slot.participation_id != participation.id:
-        abort(404)
+    booking = get_or_404(Booking, booking_id, lambda b: b.slot.participation_id == participation.id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
@@ -175,9 +166,7 @@ def staff_booth_hires(slug: str, participation_id: int):
 @staff_required
 def staff_confirm_hire(slug: str, interview_id: int):
     event = events.event_by_slug(db.session, slug)
-    found = db.session.get(Interview, interview_id)
-    if found is None or found.participation.event_id != event.id:
-        abort(404)
+    found = get_or_404(Interview, interview_id, lambda i: i.participation.event_id == event.id)
     back = request.form.get("back") == "booth"
     to = (url_for("interviews.staff_booth_hires", slug=slug, participation_id=found.participation_id,
                   _anchor=f"interview-{found.id}") if back else url_for("interviews.staff_pending_offers", slug=slug))
