@@ -23,7 +23,7 @@ from app.services.errors import DomainError
 from app.services.registration_mail import cancel_and_notify, notice_for, send_notice
 from app.services.surveys import question_field
 from app.urls import badge_url, public_url
-from app.web import flash_error, or_404, show_error
+from app.web import flash_error, or_404, show_error, undo_refused_writes
 
 bp = Blueprint("registration", __name__)
 
@@ -188,7 +188,7 @@ def share_offers(token: str, referral_id: int):
     try:
         referrals.set_offer_sharing(db.session, registration, referral_id, share, utcnow())
     except DomainError:
-        db.session.rollback()
+        undo_refused_writes()
         abort(404)
     db.session.commit()
     if share:
