@@ -42,6 +42,7 @@ def clock():
 @pytest.fixture
 def staff(db, login):
     user = factories.make_user(db.session, Role.STAFF)
+    db.session.commit()
     login(user)
     return user
 
@@ -55,6 +56,7 @@ def setup(db):
     )
     position = factories.make_position(db.session, booth, title="Help Desk Technician")
     partnership = factories.make_partnership(db.session, event, referral_code="K7PX3MQA")
+    db.session.commit()  # saved before any request, as in real use: a refused request undoes only its own writes
     return {"event": event, "booth": booth, "position": position, "partnership": partnership}
 
 
@@ -286,6 +288,7 @@ def test_a_refusal_that_names_no_field_stands_above_the_form_with_everything_typ
     form; it used to be a banner only on the event pages) and what staff typed is still there."""
     event = factories.make_event(db.session, slug="techapalooza-spring-2025", name="Techapalooza Spring 2025",
                                  status=EventStatus.ARCHIVED)
+    db.session.commit()
     response = post(client, f"/staff/events/{event.slug}/edit",
                     new_event_form(name="Techapalooza Renamed", slug=event.slug))
     page = page_text(response)
@@ -390,7 +393,7 @@ def test_removing_an_employer_asks_first_and_is_refused_once_it_interviewed(clie
     assert "Remove Midwest Cloud Co. from Techapalooza Fall 2026?" in page_text(client.get(path))
     db.session.add(Interview(registration=factories.make_registration(db.session, event), participation=booth,
                              source=InterviewSource.WALK_UP))
-    db.session.flush()
+    db.session.commit()
 
     response = post(client, path, {}, follow_redirects=True)
     assert "Midwest Cloud Co. cannot be removed: 1 interview with it" in page_text(response)
