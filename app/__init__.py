@@ -80,7 +80,9 @@ def _init_extensions(app: Flask) -> None:
         # count people, not the proxy.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
+            app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1
+        )
 
     from app import queue
 
@@ -107,7 +109,7 @@ def _select_locale() -> str:
         return "en"
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         session["lang"] = chosen
         return chosen
     if session.get("lang") in languages:

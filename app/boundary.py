@@ -15,8 +15,7 @@ from datetime import date, datetime
 
 from flask import Flask, abort, flash, g, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Form
@@ -64,7 +63,7 @@ def _clean_request():
         if form is not None:
             request.form = form
             g.input_cleaned = True
-    return None
+    return
 
 
 def _say_what_was_cleaned(response):

@@ -214,6 +214,8 @@ def backup_command(destination: str | None) -> None:
     if target.exists():
         raise click.ClickException(f"{target} already exists; choose another name.")
     if sqlite:
+        if not engine.url.database:
+            raise click.ClickException("An in-memory SQLite database has nothing to back up.")
         source = sqlite3.connect(engine.url.database)
         copy = sqlite3.connect(target)
         try:
@@ -267,7 +269,7 @@ def worker_command(workers: int, periodic: bool) -> None:
     """Run the job worker: e-mail and texts, badge sheets, reports, reminders, the purge."""
     import logging
 
-    from app import jobs, queue  # noqa: F401  (importing jobs registers the tasks)
+    from app import jobs, queue
 
     _database_ready()
     # Starting (again): first queue what a dead worker or an unreachable queue left unsent.

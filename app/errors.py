@@ -1,14 +1,14 @@
 """Error pages (HTML) and error bodies (JSON under /api/) for every HTTP error, and what a request
 answers while the database is unreachable."""
 
+import contextlib
 import logging
 import time
 
 import sqlalchemy as sa
 from flask import Flask, g, jsonify, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError, TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from app.extensions import db, login_manager
@@ -86,10 +86,8 @@ def _database_unavailable(error: Exception):
     """``503 {"status":"error","error":"database_unavailable"}`` with ``Retry-After`` on the API, a
     plain page elsewhere. Nothing was committed, so a retry is safe."""
     _Outage.failed(error)
-    try:
+    with contextlib.suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
         db.session.rollback()
-    except SQLAlchemyError:
-        pass  # the connection is gone; the pool replaces it once the database is back
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
     if wants_json():
         body = jsonify(status="error", error="database_unavailable",

@@ -32,7 +32,7 @@ class SweepingMemoryStorage(MemoryStorage):
     request starts a thread: 10-20 % of a worker's CPU in a check-in rush, measured with py-spy.
     Counters read after they expired already count as zero; the sweep only frees memory."""
 
-    STORAGE_SCHEME = ["hireday-memory"]
+    STORAGE_SCHEME = ["hireday-memory"]  # noqa: RUF012  (limits' Storage declares it so)
     SWEEP_EVERY_S = 1.0
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
@@ -44,7 +44,7 @@ class SweepingMemoryStorage(MemoryStorage):
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + self.SWEEP_EVERY_S
-            self._MemoryStorage__expire_events()
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]  # the base class's private sweep
 
 
 #: Rate limits keyed by client address; storage from RATELIMIT_STORAGE_URI (see ``app.rate_limits``:

@@ -54,7 +54,10 @@ def on_starting(server) -> None:
     """No ``Server: gunicorn/<version>`` header: it only tells a scanner which bugs to try."""
     from gunicorn.http import wsgi
 
-    wsgi.Response.default_headers = _default_headers_without_server(wsgi.Response.default_headers)
+    # gunicorn has no setting for it: its method is replaced, once, before the first worker starts.
+    wsgi.Response.default_headers = _default_headers_without_server(  # type: ignore[method-assign]
+        wsgi.Response.default_headers
+    )
 
 
 def _default_headers_without_server(default_headers):

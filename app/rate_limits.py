@@ -14,6 +14,7 @@ import math
 import os
 import threading
 import time
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Flask, request
@@ -24,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.models.rate_limit import RateLimitCounter
 
-_COUNTERS = RateLimitCounter.__table__
+_COUNTERS = cast(sa.Table, RateLimitCounter.__table__)
 
 
 def _upsert(dialect_module):
@@ -60,7 +61,7 @@ class DatabaseStorage(Storage):
     count at once: a count never joins the request's transaction, is never rolled back with it,
     and never holds SQLite's write lock for longer than its one statement."""
 
-    STORAGE_SCHEME = ["hireday-database"]
+    STORAGE_SCHEME = ["hireday-database"]  # noqa: RUF012  (limits' Storage declares it so)
     #: Expired counters are deleted at most this often per process.
     SWEEP_EVERY_S = 60.0
 

@@ -97,7 +97,7 @@ def smtp_sink(delay_s: float):
     received: list[bytes] = []
 
     class Slow:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        async def handle_DATA(self, server, session, envelope):
             await asyncio.sleep(delay_s)
             received.append(envelope.content)
             return "250 OK"

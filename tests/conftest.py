@@ -16,11 +16,10 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 # the worker itself start real worker processes with this turned off).
 os.environ["JOBS_IMMEDIATE"] = "1"
 
-from app import create_app  # noqa: E402
+from app import create_app
 from app.extensions import db as _db
 from app.models import Base, User
 from tests import factories
-
 
 # Rate-limit counts stay in this process's memory, for every app a test makes: the limiter is one
 # object shared by all apps in a process (it keeps the storage of the app bound last), and counting

@@ -30,8 +30,10 @@ def _rules():
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            found.append(pytest.param(rule.rule, method, rule.endpoint, id=f"{method} {rule.rule}"))
+        found.extend(
+            pytest.param(rule.rule, method, rule.endpoint, id=f"{method} {rule.rule}")
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        )
     return found
 
 

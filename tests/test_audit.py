@@ -28,7 +28,7 @@ def test_personal_data_is_refused(db, value):
 
 
 def test_non_scalar_details_are_refused(db):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be an id, number or code"):
         audit.record(db.session, "registration.update", fields=["email"])
 
 

@@ -1,10 +1,9 @@
 """Signing in and out, roles, and the idle / absolute session limits."""
 
 import re
-
-import time_machine
 from datetime import UTC, datetime, timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from app.models import AuditEntry, Role

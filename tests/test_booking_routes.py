@@ -95,7 +95,7 @@ def test_a_taken_slot_says_pick_another_in_spanish(client, db, setup, outbox):
 def test_the_own_page_shows_the_place_in_a_walk_up_queue(client, db, setup):
     hotel = setup["hotel"]
     on_the_day = setup["event"].starts_at + timedelta(minutes=30)  # booths take walk-ups on the event's day
-    for n in range(2):
+    for _ in range(2):
         interviews.queue_walk_up(db.session, hotel, factories.make_registration(db.session, setup["event"]), on_the_day)
     interviews.queue_walk_up(db.session, hotel, setup["maria"], on_the_day + timedelta(seconds=1))
     db.session.commit()

@@ -6,7 +6,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AccessToken, AuditEntry, CheckIn, HireStatus, Interview, Outcome, Role, TokenScope, utcnow
+from app.models import (
+    AccessToken,
+    AuditEntry,
+    CheckIn,
+    HireStatus,
+    Interview,
+    Outcome,
+    Role,
+    TokenScope,
+    utcnow,
+)
 from app.services import bookings, interviews, reports
 from app.services.tokens import issue_token, revoke_token
 from tests import factories

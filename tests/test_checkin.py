@@ -18,8 +18,7 @@ from app.models import (
     Role,
     TokenScope,
 )
-from app.services import checkin
-from app.services import registration as registrations
+from app.services import checkin, registration as registrations
 from app.services.checkin import Scan, Scanner, ScanStatus
 from app.services.errors import DomainError
 from app.services.registration import RegistrationDetails
@@ -29,6 +28,11 @@ from tests.races import at_once, pausing_after, postgresql_only, without_row_loc
 
 NOW = factories.EVENT_START + timedelta(minutes=55)  # 10:55 in Chicago
 URL = "https://hireday.test/b/"
+
+
+def minutes_before_now(minutes: int) -> str:
+    """A device clock reading, as an offline scanner sends it."""
+    return (NOW - timedelta(minutes=minutes)).isoformat()
 
 
 @pytest.fixture
@@ -187,21 +191,20 @@ def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
     """Two offline devices scanned the same person; one device also scanned a stranger's card."""
     maria, jose = factories.make_registration(db.session, event), factories.make_registration(db.session, event)
     door3 = Scanner.of_device(issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)[0])
-    at = lambda minutes: (NOW - timedelta(minutes=minutes)).isoformat()
     first = checkin.check_in_batch(db.session, event.id, [
-        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},
-        {"code": jose.badge_code, "nonce": "d2-2", "scanned_at": at(8)},
-        {"code": "NoSuchBadgeCode1234567", "nonce": "d2-3", "scanned_at": at(7)},
-        {"code": maria.badge_code, "nonce": "", "scanned_at": at(6)},
+        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": minutes_before_now(9)},
+        {"code": jose.badge_code, "nonce": "d2-2", "scanned_at": minutes_before_now(8)},
+        {"code": "NoSuchBadgeCode1234567", "nonce": "d2-3", "scanned_at": minutes_before_now(7)},
+        {"code": maria.badge_code, "nonce": "", "scanned_at": minutes_before_now(6)},
     ], door2, NOW)
     assert [(i.result.status if i.result else i.error.code) for i in first] == [
         "checked_in", "checked_in", "unknown_code", "invalid_nonce"
     ]
     second = checkin.check_in_batch(db.session, event.id, [
-        {"code": maria.badge_code, "nonce": "d3-1", "scanned_at": at(5)},
+        {"code": maria.badge_code, "nonce": "d3-1", "scanned_at": minutes_before_now(5)},
     ], door3, NOW)
     retried = checkin.check_in_batch(db.session, event.id, [
-        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},  # Door 2 uploads again
+        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": minutes_before_now(9)},  # Door 2 uploads again
     ], door2, NOW)
     assert [(i.result.status, i.result.replayed) for i in second + retried] == [
         ("already_checked_in", False), ("checked_in", True)
@@ -217,10 +220,9 @@ def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
 def test_a_batch_takes_one_badge_in_any_case_in_the_order_it_was_scanned(db, event, door2):
     """Offline, a badge was scanned, then again with Caps Lock on: the first scan is the check-in."""
     maria = factories.make_registration(db.session, event)
-    at = lambda minutes: (NOW - timedelta(minutes=minutes)).isoformat()
     answers = checkin.check_in_batch(db.session, event.id, [
-        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": at(9)},
-        {"code": maria.badge_code.upper(), "nonce": "d2-2", "scanned_at": at(8)},
+        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": minutes_before_now(9)},
+        {"code": maria.badge_code.upper(), "nonce": "d2-2", "scanned_at": minutes_before_now(8)},
     ], door2, NOW)
     assert [i.result.status for i in answers] == ["checked_in", "already_checked_in"]
 
@@ -238,8 +240,8 @@ def test_a_household_walking_in_on_one_phone_gets_a_badge_each_even_when_the_eve
     event.capacity = 1
     factories.make_registration(db.session, event)
     volunteer = Scanner.of_user(factories.make_user(db.session, Role.VOLUNTEER))
-    family = dict(last_name="Núñez", phone="312-555-0142", email="nunez.familia@example.com", zip_code="60623",
-                  consent_share_profile=True)
+    family = {"last_name": "Núñez", "phone": "312-555-0142", "email": "nunez.familia@example.com",
+              "zip_code": "60623", "consent_share_profile": True}
     jose = checkin.walk_in(db.session, event, RegistrationDetails(first_name="José", **family), "w-j", volunteer, NOW)
     lupe = checkin.walk_in(db.session, event, RegistrationDetails(first_name="Guadalupe", **family), "w-g", volunteer, NOW)
 
@@ -366,7 +368,7 @@ def test_without_the_row_lock_twenty_simultaneous_scans_check_one_badge_in_many_
     that wait for a connection read the log after the first ones have committed)."""
     engine = committed.engine
     with without_row_locks(engine), pausing_after(engine, r"FROM checkins .*checkins\.is_duplicate IS false"):
-        event_id, statuses, errors = twenty_scans_of_one_badge_at_once(app, committed)
+        _event_id, statuses, errors = twenty_scans_of_one_badge_at_once(app, committed)
 
     assert errors == []
     assert statuses.count("checked_in") > 1

@@ -1,10 +1,10 @@
 """The ``flask --app wsgi …`` commands: they work, and bad input gets one clear line, not a traceback."""
 
 import re
-from datetime import timedelta
 import shutil
 import sqlite3
 import subprocess
+from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade

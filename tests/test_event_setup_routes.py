@@ -27,7 +27,6 @@ from app.services.tokens import find_usable_token, hash_secret
 from tests import factories
 from tests.conftest import csrf_token
 
-
 #: Before the test event (10 December 2026), so its links are still issuable whenever the suite runs.
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -182,10 +181,10 @@ def test_the_staff_event_page_shows_counts_employers_positions_and_referral_link
     assert "Midwest Cloud Co." in page and "Help Desk Technician" in page
     assert "$18.00–$22.00 an hour" in page
     assert "https://hireday.test/events/techapalooza-fall-2026/register?ref=K7PX3MQA" in page
-    numbers = dict(
-        (label, value) for value, label in
+    numbers = {
+        label: value for value, label in
         re.findall(r'stat__value">([^<]+)</span>\s*<span class="stat__label">([^<]+)<', page)
-    )
+    }
     assert numbers == {"Registered": "1", "Waitlist": "1", "Employers": "1", "Job orders": "1", "Openings": "1"}
     assert f'href="/staff/events/{event.slug}/edit"' in page
 

@@ -9,11 +9,11 @@ offered >= hired, and they all say the same numbers."""
 
 import csv
 import io
+import itertools
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app.models import (
     CheckIn,
@@ -96,7 +96,7 @@ def _write_history(session, history_people, history_interviews):
 
 
 def _non_increasing(values: list[int]) -> bool:
-    return all(a >= b for a, b in zip(values, values[1:]))
+    return all(a >= b for a, b in itertools.pairwise(values))
 
 
 def _csv_rows(body: bytes) -> list[dict]:
@@ -107,7 +107,7 @@ def _csv_rows(body: bytes) -> list[dict]:
 @given(people, interviews)
 def test_no_view_ever_shows_more_at_a_later_step(db, history_people, history_interviews):
     session = db.session
-    event, registrations = _write_history(session, history_people, history_interviews)
+    event, _registrations = _write_history(session, history_people, history_interviews)
     numbers = reports.event_numbers(session, event, START + timedelta(days=30))
 
     # The dashboard and the report: people at each step, and the counts behind them.

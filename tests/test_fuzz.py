@@ -5,8 +5,7 @@ import string
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
 from app.models import Registration, TokenScope
@@ -43,12 +42,7 @@ def open_event(db):
 @given(
     st.fixed_dictionaries(
         {},
-        optional={
-            name: field_values
-            for name in ("first_name", "last_name", "email", "phone", "zip_code", "language", "referral_code",
-                         "accessibility_needs", "consent_share_profile", "q_employment_status", "q_sectors",
-                         "position_ids", "website")
-        },
+        optional=dict.fromkeys(("first_name", "last_name", "email", "phone", "zip_code", "language", "referral_code", "accessibility_needs", "consent_share_profile", "q_employment_status", "q_sectors", "position_ids", "website"), field_values),
     )
 )
 def test_the_registration_form_never_fails_on_any_input(client, open_event, data):
@@ -153,10 +147,7 @@ def test_the_booking_form_never_fails_on_any_id(client, booking_page, slot_id, r
 
 
 @FUZZ
-@given(st.fixed_dictionaries({}, optional={
-    name: field_values for name in ("capacity", "max_bookings_per_candidate", "day", "start", "end",
-                                    "registration_opens", "registration_closes", "name", "venue", "description")
-}))
+@given(st.fixed_dictionaries({}, optional=dict.fromkeys(("capacity", "max_bookings_per_candidate", "day", "start", "end", "registration_opens", "registration_closes", "name", "venue", "description"), field_values)))
 def test_the_staff_event_form_never_fails_on_any_number_or_date(client, db, login, data):
     from app.models import Role
 

@@ -8,7 +8,17 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Booking, Candidate, CheckIn, Event, InterviewSlot, Registration, Role, TokenScope, utcnow
+from app.models import (
+    Booking,
+    Candidate,
+    CheckIn,
+    Event,
+    InterviewSlot,
+    Registration,
+    Role,
+    TokenScope,
+    utcnow,
+)
 from app.services.tokens import issue_token
 from tests import factories
 from tests.conftest import csrf_token
@@ -141,7 +151,7 @@ def test_nul_bytes_in_the_registration_form_are_removed_and_the_person_is_regist
     # Invalid UTF-8 (an encoded lone surrogate and a stray byte), as a broken keyboard app sends it.
     body = urlencode(form).replace("BROKEN", "%ED%A0%80%FF")
     response = client.post("/events/hh/register", data=body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 302, [l for l in response.get_data(as_text=True).splitlines() if "error" in l]
+    assert response.status_code == 302, [line for line in response.get_data(as_text=True).splitlines() if "error" in line]
     person = db.session.scalar(select(Candidate))
     assert (person.first_name, person.last_name, person.email) == ("María", "López", "maria@example.com")
     registration = db.session.scalar(select(Registration))
@@ -180,7 +190,7 @@ def booking_page(db, event):
     return page
 
 
-@pytest.mark.parametrize("field,value", [
+@pytest.mark.parametrize(("field", "value"), [
     ("slot_id", str(2**31)), ("slot_id", str(2**63)), ("slot_id", "9" * 30), ("replacing", str(2**63)),
 ])
 def test_ids_no_row_can_have_are_refused_on_the_booking_form(client, db, booking_page, field, value):
@@ -209,7 +219,7 @@ def test_urls_with_ids_beyond_the_database_integers_are_not_found(client, db, ev
         assert client.get(f"/staff/people/{big}").status_code == 404
 
 
-@pytest.mark.parametrize("overrides,field", [
+@pytest.mark.parametrize(("overrides", "field"), [
     ({"capacity": "99999999999"}, "capacity"),
     ({"registration_opens": "9999-12-31T23:59"}, "registration_opens"),
     ({"day": "9999-12-31"}, "day"),

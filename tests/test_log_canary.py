@@ -59,7 +59,7 @@ def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_erro
             raise failed.value
         except DBAPIError:
             app.log_exception(sys.exc_info())
-    logging.getLogger("gunicorn.error").exception("Error handling request %s", f"/b/{person.badge_code}")
+            logging.getLogger("gunicorn.error").exception("Error handling request %s", f"/b/{person.badge_code}")
 
     text = _all_log_text(caplog.records)
     assert "Exception on /r/…/details [POST]" in text  # the error was logged, without its secret

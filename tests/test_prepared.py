@@ -105,7 +105,7 @@ def test_the_engines_cursor_listeners_see_each_statement(db, event):
 def test_a_database_error_arrives_as_sqlalchemys_and_the_session_rolls_back(db, event):
     db.session.commit()
     log = Prepared(LOG)
-    with pytest.raises(sa.exc.IntegrityError, match="nonce_not_empty|CHECK"):
+    with pytest.raises(sa.exc.IntegrityError, match=r"nonce_not_empty|CHECK"):
         log.first(db.session, _scan(event.id, ""))
     db.session.rollback()
 

@@ -5,8 +5,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

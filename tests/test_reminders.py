@@ -15,7 +15,6 @@ from twilio.request_validator import RequestValidator
 
 from app import jobs
 from app.models import (
-    Channel,
     CheckIn,
     CheckInKind,
     Language,

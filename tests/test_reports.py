@@ -2,13 +2,13 @@
 
 import csv
 import io
+import itertools
 import re
 import subprocess
 from datetime import timedelta
 
 import pytest
 import time_machine
-
 from sqlalchemy import select
 
 from app.models import (
@@ -116,10 +116,10 @@ def tiles(layout_text: str) -> dict[str, str]:
     """The "at a glance" tiles of a ``pdftotext -layout`` page: a row of values over a row of labels."""
     lines = [line for line in layout_text.splitlines() if line.strip()]
     found = {}
-    for above, line in zip(lines, lines[1:]):
+    for above, line in itertools.pairwise(lines):
         values, labels = re.split(r"\s{2,}", above.strip()), re.split(r"\s{2,}", line.strip())
         if len(values) == len(labels) == 4 and all(re.fullmatch(r"[\d,%/ –]+", v) for v in values):
-            found |= dict(zip(labels, values))
+            found |= dict(zip(labels, values, strict=True))
     return found
 
 
@@ -156,7 +156,7 @@ def test_survey_answers_in_the_report_hide_small_counts(client, db, login, event
 
     add_default_surveys(db.session, event)
     pre = db.session.query(Survey).filter_by(event_id=event.id, audience=Audience.CANDIDATE, phase=Phase.PRE).one()
-    people = [r for r in event_registrations(db, event)][:6]
+    people = list(event_registrations(db, event))[:6]
     for n, person in enumerate(people):
         status = "student" if n == 0 else "unemployed"  # 1 student, 5 unemployed
         record_response(db.session, pre, {"employment_status": status}, registration=person)

@@ -7,12 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Answer, AuditEntry, Candidate, ManageLinkReason, Registration
-from app.services import registration as registrations
-from app.services import reports, retention
+from app.services import registration as registrations, reports, retention
 from app.services.errors import DomainError
 from app.services.surveys import add_default_surveys, record_response
-from tests.test_reports import START, event  # noqa: F401  (the report fixture: a finished event)
 from tests import factories
+from tests.test_reports import START, event  # noqa: F401  (the report fixture: a finished event)
 
 LATER = START + timedelta(days=400)
 
@@ -77,10 +76,10 @@ def cli_runner(app, db):
     return lambda *args: runner.invoke(args=list(args))
 
 
-def event_surveys(session, event):
+def event_surveys(session, of_event):
     from app.models import Survey
 
-    return session.scalars(select(Survey).where(Survey.event_id == event.id)).all()
+    return session.scalars(select(Survey).where(Survey.event_id == of_event.id)).all()
 
 
 def test_staff_find_export_and_remove_a_person(client, db, login, event):  # noqa: F811

@@ -5,6 +5,7 @@ import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs
 
 import pytest
@@ -18,12 +19,12 @@ TOKEN = "fake-auth-token"
 
 
 class FakeTwilio(BaseHTTPRequestHandler):
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
     #: Numbers that texted STOP (Twilio answers 21610), and how many 503s to give first.
-    unsubscribed: set[str] = set()
+    unsubscribed: ClassVar[set[str]] = set()
     outages = 0
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         expected = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
         if self.path != f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json" or self.headers["Authorization"] != expected:
             return self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})

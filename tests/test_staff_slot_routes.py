@@ -44,7 +44,7 @@ def test_staff_make_block_and_book_slots(client, db, staff, booth):
     assert "No slots yet" in client.get(path).get_data(as_text=True)
     assert client.get("/staff/events/tp/").get_data(as_text=True).count(path) == 1  # the "Slots" link
     client.post(path + "/generate", data={"csrf_token": csrf_token(client, path)})
-    first, second, third = slots(db, booth)
+    first, second, _third = slots(db, booth)
 
     response = client.post(f"{path}/{first.id}/block", data={"csrf_token": csrf_token(client, path)}, follow_redirects=True)
     assert "Blocked" in response.get_data(as_text=True)

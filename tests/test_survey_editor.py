@@ -6,8 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app.models import Audience, Phase, QuestionKind
-from app.services import survey_editor as editor
-from app.services import surveys
+from app.services import survey_editor as editor, surveys
 from app.services.errors import DomainError
 from tests import factories
 

@@ -18,8 +18,7 @@ from app.models import (
     Phase,
     RegistrationStatus,
 )
-from app.services import survey_results as results
-from app.services import surveys
+from app.services import survey_results as results, surveys
 from tests import factories
 
 AFTER = factories.EVENT_START + timedelta(days=1)

@@ -8,8 +8,7 @@ import pytest
 import time_machine
 
 from app.models import Audience, ManageLinkReason, Phase, Role, SurveyLinkPurpose, TokenScope, utcnow
-from app.services import registration as registrations
-from app.services import surveys
+from app.services import registration as registrations, surveys
 from app.services.tokens import issue_token
 from tests import factories
 from tests.conftest import csrf_token

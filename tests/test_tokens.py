@@ -31,7 +31,7 @@ def test_a_token_opens_only_its_own_scope(db):
 
 def test_expired_and_revoked_tokens_stop_working(db):
     event = factories.make_event(db.session)
-    expiring, expiring_secret = tokens.issue_token(
+    _expiring, expiring_secret = tokens.issue_token(
         db.session, TokenScope.DEVICE, "Door 1", event=event, expires_at=NOW + timedelta(hours=1)
     )
     assert tokens.find_usable_token(db.session, expiring_secret, TokenScope.DEVICE, NOW) is not None

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 
 

@@ -99,9 +99,10 @@ def create_checkin_batch(slug: str):
 def _batch_answer(item: checkin.BatchItem) -> dict:
     if item.result is not None:
         return {**item.result.as_json(), "http_status": item.result.http_status}
+    error = item.error or DomainError("invalid_scan", "This scan was not logged.")  # an item has one or the other
     return {
-        "status": "error", "nonce": item.nonce, "error": item.error.code,
-        "message": str(item.error.message), "http_status": _error_status(item.error),
+        "status": "error", "nonce": item.nonce, "error": error.code,
+        "message": str(error.message), "http_status": _error_status(error),
     }
 
 

@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.formatting import current_locale

@@ -15,6 +15,7 @@ from app.models.event import (
     WageUnit,
 )
 from app.models.interview import (
+    OUTCOME_KINDS,
     Booking,
     HireStatus,
     Interview,
@@ -25,6 +26,7 @@ from app.models.interview import (
 )
 from app.models.organization import Organization, OrganizationKind, Sector
 from app.models.outbound import Channel, FileJob, FileJobStatus, MessageStatus, OutboundMessage
+from app.models.rate_limit import RateLimitCounter
 from app.models.registration import (
     Candidate,
     Language,
@@ -50,10 +52,10 @@ from app.models.survey import (
     SurveyLinkPurpose,
 )
 from app.models.token import AccessToken, TokenScope
-from app.models.rate_limit import RateLimitCounter
 from app.models.user import Role, User, UserSession
 
 __all__ = [
+    "OUTCOME_KINDS",
     "AccessToken",
     "Answer",
     "Audience",
@@ -90,13 +92,13 @@ __all__ = [
     "Position",
     "Question",
     "QuestionKind",
+    "RateLimitCounter",
     "Referral",
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",
     "ReminderPlan",
     "Response",
-    "RateLimitCounter",
     "Role",
     "Sector",
     "Survey",

@@ -1,12 +1,13 @@
 """Writing the audit trail. Details may hold ids, counts and codes, never a person's data."""
 
 import re
-
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from app.database import Session
 from app.models import (
     AccessToken,
     AuditEntry,
@@ -80,7 +81,7 @@ def recent(
         query = query.where(AuditEntry.event_id == event_id)
     if action_prefix:
         query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
-    return [tuple(row) for row in session.execute(query).all()]
+    return list(session.execute(query).tuples())
 
 
 def _person(candidate: Candidate) -> str:
@@ -89,7 +90,7 @@ def _person(candidate: Candidate) -> str:
 
 #: How the audit page names an entry's object, per ``object_type``: the model, what to load with
 #: it, and the label. Names are looked up when the page is shown; the trail itself keeps only ids.
-_NAMES: dict[str, tuple[type, tuple, Callable[[object], str]]] = {
+_NAMES: dict[str, tuple[type[Any], tuple[Any, ...], Callable[[Any], str]]] = {
     "Event": (Event, (), lambda e: e.name),
     "Registration": (Registration, (joinedload(Registration.candidate),), lambda r: _person(r.candidate)),
     "Candidate": (Candidate, (), _person),
@@ -119,7 +120,7 @@ def object_names(session: Session, entries: Iterable[AuditEntry]) -> dict[tuple[
     for entry in entries:
         if entry.object_type in _NAMES and entry.object_id is not None:
             wanted.setdefault(entry.object_type, set()).add(entry.object_id)
-    names = {}
+    names: dict[tuple[str, int], str] = {}
     for kind, ids in wanted.items():
         model, options, label = _NAMES[kind]
         for obj in session.scalars(select(model).where(model.id.in_(ids)).options(*options)).unique():

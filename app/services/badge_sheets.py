@@ -19,8 +19,8 @@ import qrcode
 from flask import render_template
 from PIL import Image
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Candidate, Event, Registration, RegistrationStatus
 from app.services.badges import QR_MASK, name_lines, name_size
 from app.services.errors import DomainError

@@ -4,12 +4,10 @@ every interview they hold (in their own language)."""
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-from sqlalchemy.orm import object_session
+from flask_babel import force_locale, gettext as _
+from icalendar import Calendar, Event as CalendarEvent
 
+from app.database import session_of
 from app.models import Booking, Registration, utcnow
 from app.services.mail import Attachment, Mail, queue
 from app.urls import public_url
@@ -66,5 +64,5 @@ def send_bookings_update(
             attachments=[Attachment("interviews.ics", "text/calendar",
                                     interviews_ics(registration, bookings, cancelled, manage_link, utcnow()))],
         )
-    queue(object_session(registration), mail, "bookings", registration_id=registration.id)
+    queue(session_of(registration), mail, "bookings", registration_id=registration.id)
     return True

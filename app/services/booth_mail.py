@@ -4,8 +4,8 @@ paste 60 links into 60 messages."""
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy.orm import object_session
 
+from app.database import session_of
 from app.models import Participation
 from app.services.mail import Mail, queue
 
@@ -19,7 +19,7 @@ def send_booth_link(participation: Participation, url: str, works_until: datetim
     event = participation.event
     context = {"participation": participation, "organization": organization, "event": event, "url": url,
                "works_until": works_until}
-    queue(object_session(participation), Mail(
+    queue(session_of(participation), Mail(
         to=organization.contact_email,
         subject=f"Your booth link for {event.name}",
         text=render_template("events/email/booth_link.txt", **context),

@@ -11,8 +11,9 @@ and change (``once_key``): a worker restarted halfway runs the job again and que
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from app.database import Session
 from app.models import Event, ManageLinkReason, OutboundMessage, Registration, RegistrationStatus
 from app.services import audit
 from app.services.registration import issue_manage_link

@@ -121,6 +121,6 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
 def template_for(kind: EventKind | str | None) -> EventTemplate:
     """The template of ``kind``; an unknown or missing kind gets the blank one."""
     try:
-        return TEMPLATES[EventKind(kind)]
+        return TEMPLATES[EventKind(kind or EventKind.BLANK)]
     except ValueError:
         return TEMPLATES[EventKind.BLANK]

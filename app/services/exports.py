@@ -5,13 +5,15 @@ file that no spreadsheet runs as a formula, with every time in the event's zone,
 Contact columns respect consent: an e-mail address is exported only for people who agreed to be
 e-mailed, a phone number only for people who agreed to text messages."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.database import Session
 from app.models import AccessToken, CheckIn, Event, Interview, Participation, Referral, Registration, User
 from app.services import checkin, spreadsheet
 from app.services.spreadsheet import Cell, day
@@ -26,7 +28,7 @@ FORMATS = ("csv", "xlsx")
 @dataclass
 class Table:
     header: list[str]
-    rows: list[list[Cell]]
+    rows: Sequence[Sequence[Cell]]
 
 
 def _local(value, zone: ZoneInfo) -> str:
@@ -105,7 +107,7 @@ def _interviews(session: Session, event: Event, offers_only: bool) -> list[Inter
     )
     if offers_only:
         query = query.where(Interview.offered_clause())
-    return session.scalars(query).all()
+    return list(session.scalars(query))
 
 
 def interviews_table(session: Session, event: Event, *, offers_only: bool = False) -> Table:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Event, FileJob, FileJobStatus
 from app.services.errors import DomainError
 
@@ -68,7 +68,7 @@ def run(session: Session, job_id: str, now: datetime) -> None:
     if job is None or job.status == FileJobStatus.FINISHED:
         session.rollback()
         return
-    kind, event, options = job.kind, session.get(Event, job.event_id), dict(job.options)
+    kind, event, options = job.kind, session.get_one(Event, job.event_id), dict(job.options)
     _set(session, job_id, status=FileJobStatus.RUNNING, started_at=now, error=None)
     try:
         content = _make(session, kind, event, options, job_id, now)

@@ -14,12 +14,14 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.database import Session
 from app.models import (
     AccessToken,
     Booking,
@@ -481,7 +483,7 @@ def record_outcome(
         interview.started_at = now
     session.flush()
     # A correction says which fields it changed (names only: never the old text of the notes).
-    correction = {"changed": ".".join(name for name, value in _recorded_fields(interview).items()
+    correction: dict[str, Any] = {"changed": ".".join(name for name, value in _recorded_fields(interview).items()
                                       if before[name] != value)} if before["outcome"] is not None else {}
     audit.record(session, "interview.outcome", actor_token=token, obj=interview,
                  event_id=participation.event_id, outcome=outcome.value, **correction)
@@ -661,10 +663,9 @@ def board(session: Session, participation: Participation, now: datetime) -> Boar
         BoardItem(booth_candidate(i.registration, participation), interview=i)
         for i in interviews if i.outcome is None and i.started_at is not None
     ]
-    finished = sorted(
-        (BoardItem(booth_candidate(i.registration, participation), interview=i) for i in interviews if i.outcome),
-        key=lambda item: item.interview.recorded_at, reverse=True,
-    )
+    # An interview with an outcome has its recorded_at (the database checks it).
+    done = sorted((i for i in interviews if i.outcome), key=lambda i: i.recorded_at or i.queued_at, reverse=True)
+    finished = [BoardItem(booth_candidate(i.registration, participation), interview=i) for i in done]
     return Board(booked, queue, in_progress, finished)
 
 
@@ -714,8 +715,8 @@ def offers_to_confirm(session: Session, participation: Participation) -> list[Bo
                  joinedload(Interview.position))
     ).unique()
     order = {HireStatus.PENDING: 0, HireStatus.HIRED: 1, HireStatus.DECLINED: 2, None: 3}
-    items = [BoardItem(booth_candidate(i.registration, participation), interview=i) for i in interviews]
-    return sorted(items, key=lambda item: (order[item.interview.hire_status], item.person.name))
+    items = [(i.hire_status, BoardItem(booth_candidate(i.registration, participation), interview=i)) for i in interviews]
+    return [item for _, item in sorted(items, key=lambda pair: (order[pair[0]], pair[1].person.name))]
 
 
 def local_date_of(value: datetime | None, participation: Participation) -> date | None:

@@ -12,10 +12,11 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formataddr, make_msgid
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Channel, OutboundMessage
 from app.services import outbound
 
@@ -55,7 +56,7 @@ def _message(mail: Mail) -> EmailMessage:
     message.set_content(mail.text)
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html")
-        html_part = message.get_payload()[-1]
+        html_part = cast(list[EmailMessage], message.get_payload())[-1]
         for image in (a for a in mail.attachments if a.content_id):
             maintype, subtype = image.content_type.split("/")
             html_part.add_related(image.data, maintype=maintype, subtype=subtype, cid=f"<{image.content_id}>")

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Organization, OrganizationKind, Sector, User
 from app.models.organization import name_key
 from app.services import audit

@@ -9,10 +9,12 @@ sending leaves the message queued, and ``requeue_stalled`` (every minute) puts i
 import functools
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import CursorResult
 
+from app.database import Session
 from app.models import Channel, MessageStatus, OutboundMessage
 from app.services.errors import DomainError
 
@@ -187,7 +189,7 @@ def send_again(session: Session, message_id: int) -> OutboundMessage:
 
 def withdraw_for_registration(session: Session, registration_id: int, purposes: tuple[str, ...]) -> int:
     """Reminders not sent yet to someone who cancelled or came: they are not sent."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result has a rowcount
         update(OutboundMessage).where(
             OutboundMessage.registration_id == registration_id,
             OutboundMessage.status == MessageStatus.QUEUED,

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.boundary import fits_stored_int
+from app.database import Session
 from app.models import (
     Audience,
     Candidate,
@@ -30,10 +30,10 @@ from app.models import (
     Language,
     ManageLink,
     ManageLinkReason,
+    Participation,
     Partnership,
     Phase,
     Position,
-    Participation,
     Referral,
     Registration,
     RegistrationSource,
@@ -616,10 +616,10 @@ def find_people(session: Session, query: str, limit: int = 25) -> list[Candidate
         if len(digits) >= 4:
             either.append(Candidate.phone.contains(digits, autoescape=True))
         matches_every_word.append(or_(*either))
-    return session.scalars(
+    return list(session.scalars(
         select(Candidate).where(and_(*matches_every_word), Candidate.purged_at.is_(None))
         .order_by(Candidate.last_name, Candidate.first_name).limit(limit)
-    ).all()
+    ))
 
 
 def household(session: Session, candidate: Candidate) -> list[Candidate]:
@@ -631,10 +631,10 @@ def household(session: Session, candidate: Candidate) -> list[Candidate]:
         conditions.append(Candidate.phone == candidate.phone)
     if not conditions:
         return []
-    return session.scalars(
+    return list(session.scalars(
         select(Candidate).where(or_(*conditions), Candidate.id != candidate.id)
         .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
-    ).all()
+    ))
 
 
 def merge_people(session: Session, keep: Candidate, other: Candidate, *, actor: User) -> None:

@@ -16,11 +16,11 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.database import Session
 from app.models import (
     Candidate,
     Event,
@@ -169,10 +169,10 @@ def queue_batch(session: Session, event_id: int, reminder: Reminder, registratio
     """Queue ``reminder`` to each of ``registration_ids`` not sent it yet (e-mail, and text where
     they agreed). Run again, it adds nothing."""
     counts = QueuedReminders()
-    event = session.get(Event, event_id)
+    event = session.get_one(Event, event_id)
     plan = plan_for(session, event)
     keys = [_key(reminder, event_id, rid, channel) for rid in registration_ids for channel in ("email", "sms")]
-    sent = set(session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys))))
+    sent = {key for key in session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys))) if key}
     people = session.scalars(select(Registration).options(selectinload(Registration.candidate))
                              .where(Registration.id.in_(registration_ids)).order_by(Registration.id))
     for registration in people:

@@ -8,10 +8,11 @@ about them (interview notes), and every link that opened their records."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import (
     Answer,
     BatchJob,
@@ -26,9 +27,9 @@ from app.models import (
     Response,
     SurveyLink,
 )
+from app.models.registration import name_key
 from app.services import audit
 from app.services.errors import DomainError
-from app.models.registration import name_key
 
 #: What a removed person's name becomes.
 REMOVED = "Removed"
@@ -101,7 +102,7 @@ def person_data(session: Session, candidate: Candidate) -> dict:
     registrations = session.scalars(
         select(Registration).where(Registration.candidate_id == candidate.id).order_by(Registration.created_at)
     ).all()
-    data = {
+    data: dict[str, Any] = {
         "first_name": candidate.first_name, "last_name": candidate.last_name, "email": candidate.email,
         "phone": candidate.phone, "zip_code": candidate.zip_code, "language": candidate.language.value,
         "registrations": [],

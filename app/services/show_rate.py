@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Candidate, Event, Registration, RegistrationSource, RegistrationStatus
 from app.services import funnel
 

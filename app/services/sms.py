@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Candidate, Channel, MessageStatus, OutboundMessage, Registration
 from app.services import outbound
 from app.services.contact import normalize_phone
@@ -105,11 +105,12 @@ def queue_text(session: Session, registration: Registration, text: str, purpose:
                once_key: str | None = None) -> OutboundMessage | None:
     """Queue ``text`` to the person, if they agreed to texts; outside the quiet hours of the event's
     time zone (a text written at night waits for the morning)."""
-    if not can_text(registration):
+    phone = registration.candidate.phone
+    if not can_text(registration) or phone is None:
         return None
     if segments(text) > MAX_SEGMENTS:
         raise ValueError(f"a {purpose} text takes {segments(text)} segments; compose it with sms.fit")
-    return outbound.queue_message(session, Channel.SMS, registration.candidate.phone, text.encode(), purpose,
+    return outbound.queue_message(session, Channel.SMS, phone, text.encode(), purpose,
                                   registration_id=registration.id, once_key=once_key,
                                   send_after=quiet_until(now, registration.event.timezone))
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 from weasyprint import HTML
 
+from app.database import Session
 from app.models import (
     Audience,
     BatchJob,
@@ -99,7 +98,7 @@ def _last_mailed(session: Session, survey: Survey, people: list[Registration]) -
                SurveyLink.purpose.in_([SurveyLinkPurpose.INVITATION, SurveyLinkPurpose.REMINDER]))
         .group_by(SurveyLink.registration_id)
     )
-    return {registration_id: last for registration_id, last in rows}
+    return dict(rows.tuples())
 
 
 def _letter(session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose,

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Question, QuestionKind, Response, Survey, User
 from app.services import audit
 from app.services.errors import DomainError

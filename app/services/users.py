@@ -3,9 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.database import Session
 from app.models import Role, User, UserSession
 from app.services import audit
 from app.services.contact import normalize_email
@@ -87,7 +87,7 @@ def start_session(session: Session, user: User, now: datetime) -> str:
 
 def session_user(session: Session, session_id: str) -> User | None:
     """The active user a live session id (from ``start_session``) belongs to, or None."""
-    user_id, generation, secret = (session_id.split(":", 2) + ["", ""])[:3]
+    user_id, generation, secret = [*session_id.split(":", 2), "", ""][:3]
     if not user_id.isdigit() or not generation.isdigit() or not secret or len(secret) > 100:
         return None
     user = session.scalar(

@@ -5,9 +5,8 @@ Revises: 001_initial_schema
 Create Date: 2026-11-21 06:50:27.610922
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '002_survey_links'

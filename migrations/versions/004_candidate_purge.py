@@ -5,9 +5,8 @@ Revises: 003_one_open_interview_per_booth
 Create Date: 2026-11-21 07:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '004_candidate_purge'

@@ -11,9 +11,8 @@ Both directions alter the tables in place (recreate='never': ALTER TABLE ADD/DRO
 SQLite has had since 3.35). Batch mode's copy-and-rename would drop ``events`` with foreign keys
 enforced, and ON DELETE CASCADE would take every registration with it.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '005_spanish_text'

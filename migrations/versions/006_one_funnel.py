@@ -13,9 +13,8 @@ Create Date: 2026-11-30 09:00:00
 import re
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '006_one_funnel'

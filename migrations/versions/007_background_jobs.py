@@ -5,9 +5,8 @@ Revises: 006_one_funnel
 Create Date: 2026-11-30 09:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '007_background_jobs'

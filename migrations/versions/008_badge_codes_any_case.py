@@ -13,9 +13,8 @@ Revises: 007_background_jobs
 Create Date: 2026-11-30 09:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '008_badge_codes_any_case'

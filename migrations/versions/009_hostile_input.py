@@ -7,9 +7,8 @@ Create Date: 2026-11-30 09:00:00
 The column is added and dropped in place (recreate='never'), as in 005_spanish_text: a copy-and-rename of
 ``checkins`` is never needed for it.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '009_hostile_input'

@@ -14,9 +14,8 @@ import hashlib
 import secrets
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '010_people'

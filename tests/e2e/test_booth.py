@@ -4,7 +4,6 @@ through a dropped connection, reloads and still sees it; axe finds nothing serio
 from datetime import timedelta
 
 from playwright.sync_api import Browser, expect
-
 from sqlalchemy import select
 
 from app.models import Interview, Outcome, TokenScope, utcnow

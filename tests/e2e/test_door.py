@@ -10,13 +10,19 @@ import secrets
 import urllib.request
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
+from sqlalchemy import event as sa_event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.models import (
-    Candidate, CheckIn, OrganizationKind, Referral, Registration, RegistrationStatus, Role, TokenScope,
+    Candidate,
+    CheckIn,
+    OrganizationKind,
+    Referral,
+    Registration,
+    RegistrationStatus,
+    Role,
+    TokenScope,
 )
 from app.services.tokens import issue_token
 from tests import factories
@@ -506,7 +512,7 @@ def test_camera_scanning_reads_a_badge(browser, live_server, committed, tmp_path
         expect(phone.locator("#scan-result")).to_contain_text("Checked in — María Gómez", timeout=15000)
         # The preview is at the top of the screen with the answer over it: aim and read in one place.
         video, answer = phone.locator("#camera-view").bounding_box(), phone.locator("#scan-result").bounding_box()
-        assert 0 <= video["y"] and video["y"] + video["height"] <= 740
+        assert video["y"] >= 0 and video["y"] + video["height"] <= 740
         assert video["y"] < answer["y"] and answer["y"] + answer["height"] <= video["y"] + video["height"] + 1
         phone.screenshot(path=str(tmp_path / "door-camera-360.png"))
         phone.screenshot(path="/tmp/door-camera-360.png")

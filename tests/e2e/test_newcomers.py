@@ -17,8 +17,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from app.models import ManageLinkReason, utcnow
-from app.services import bookings
-from app.services import registration as registrations
+from app.services import bookings, registration as registrations
 from app.services.surveys import add_default_surveys
 from tests import factories
 from tests.e2e.conftest import axe_violations
