@@ -69,7 +69,9 @@ def _clean_request():
 def _say_what_was_cleaned(response):
     """A form that lost an invisible character says so on the page that follows."""
     if g.get("input_cleaned") and response.status_code in (200, 302, 303):
-        flash(_("We removed an invisible control character (NUL) from what you typed. Please check it."), "info")
+        flash(
+            _("We removed an invisible control character (NUL) from what you typed. Please check it."), "info"
+        )
     return response
 
 
@@ -131,7 +133,9 @@ def within_database_range(form: Form, field) -> None:
     if isinstance(field.data, datetime | date) or (
         isinstance(field.data, list | tuple) and field.data and isinstance(field.data[0], datetime | date)
     ):
-        raise StopValidation(_l("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR, last=LATEST_YEAR))
+        raise StopValidation(
+            _l("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
     raise StopValidation(_l("Enter a smaller number."))
 
 

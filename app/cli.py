@@ -64,7 +64,9 @@ def demo_command(if_empty: bool) -> None:
         db.session.commit()
         for line in summary["lines"]:
             click.echo(line)
-    demo_accounts = set(db.session.scalars(select(User.email).where(User.email.in_([e for e, _, _ in DEMO_LOGINS]))))
+    demo_accounts = set(
+        db.session.scalars(select(User.email).where(User.email.in_([e for e, _, _ in DEMO_LOGINS])))
+    )
     if demo_accounts:
         click.echo("Demo logins:")
         for email, password, role in DEMO_LOGINS:
@@ -163,7 +165,10 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
             select(AccessToken).where(
                 AccessToken.revoked_at.is_(None),
                 (AccessToken.participation_id.in_(participation_ids))
-                | ((AccessToken.scope == TokenScope.PARTNER) & AccessToken.organization_id.in_(organization_ids)),
+                | (
+                    (AccessToken.scope == TokenScope.PARTNER)
+                    & AccessToken.organization_id.in_(organization_ids)
+                ),
             )
         )
         for token in previous:
@@ -173,7 +178,9 @@ def links_command(event_slug: str, revoke_previous: bool) -> None:
     click.echo(f"{event.name} ({event.slug})")
     click.echo("Booth links:")
     if booth_expiry <= now:
-        click.echo(f"  none: booth links for this event ended {booth_expiry:%Y-%m-%d} (BOOTH_LINK_DAYS after it).")
+        click.echo(
+            f"  none: booth links for this event ended {booth_expiry:%Y-%m-%d} (BOOTH_LINK_DAYS after it)."
+        )
     for participation in event.participations if booth_expiry > now else []:
         token, secret = tokens.issue_token(
             db.session, TokenScope.BOOTH, participation.organization.name,
@@ -226,7 +233,9 @@ def backup_command(destination: str | None) -> None:
             source.close()
     else:
         if shutil.which("pg_dump") is None:
-            raise click.ClickException("pg_dump is not installed; install the PostgreSQL client (apt-get install postgresql-client).")
+            raise click.ClickException(
+                "pg_dump is not installed; install the PostgreSQL client (apt-get install postgresql-client)."
+            )
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         # A fixed argument list (no shell); pg_dump is the operator's PostgreSQL client, found on PATH.
         finished = subprocess.run(  # nosec B603 B607
@@ -234,12 +243,17 @@ def backup_command(destination: str | None) -> None:
         )
         if finished.returncode != 0:
             target.unlink(missing_ok=True)
-            raise click.ClickException(f"pg_dump failed: {finished.stderr.strip().splitlines()[-1] if finished.stderr else finished.returncode}")
+            raise click.ClickException(
+                "pg_dump failed: "
+                f"{finished.stderr.strip().splitlines()[-1] if finished.stderr else finished.returncode}"
+            )
     click.echo(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
 
 
 @click.command("purge")
-@click.option("--older-than", "days", type=int, required=True, help="Events that ended more than DAYS days ago.")
+@click.option(
+    "--older-than", "days", type=int, required=True, help="Events that ended more than DAYS days ago."
+)
 @with_appcontext
 def purge_command(days: int) -> None:
     """Remove the personal data of past events' career seekers; every report number stays."""
@@ -253,7 +267,8 @@ def purge_command(days: int) -> None:
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc
     click.echo(
-        f"Purged {result.events} events older than {days} days: {result.registrations} registrations cleared, "
+        f"Purged {result.events} events older than {days} days: {result.registrations} registrations "
+        "cleared, "
         f"{result.people} people's names and contact details removed."
     )
 
@@ -261,9 +276,13 @@ def purge_command(days: int) -> None:
 @click.command("worker")
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True,
               help="Jobs run at the same time (threads).")
-@click.option("--periodic/--no-periodic", default=True, show_default=True,
-              help="Also run the scheduled jobs (reminders, the nightly purge, retries). With several workers "
-                   "sharing one Redis, leave it on for one of them.")
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Also run the scheduled jobs (reminders, the nightly purge, retries). With several workers "
+    "sharing one Redis, leave it on for one of them.",
+)
 @with_appcontext
 def worker_command(workers: int, periodic: bool) -> None:
     """Run the job worker: e-mail and texts, badge sheets, reports, reminders, the purge."""
@@ -276,7 +295,11 @@ def worker_command(workers: int, periodic: bool) -> None:
     jobs.requeue_stalled_messages.call_local()
     db.session.remove()  # each job opens its own session
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(name)s: %(message)s")
-    storage = "Redis" if current_app.config.get("REDIS_URL") else f"SQLite ({current_app.config['JOBS_SQLITE_PATH']})"
+    storage = (
+        "Redis"
+        if current_app.config.get("REDIS_URL")
+        else f"SQLite ({current_app.config['JOBS_SQLITE_PATH']})"
+    )
     click.echo(f"HireDay job worker: {workers} threads, queue in {storage}"
                f"{', scheduled jobs on' if periodic else ''}. Ctrl-C stops it.")
     # An idle worker polls SQLite at most a second apart (Huey's default backs off to 10 s, which a

@@ -72,7 +72,9 @@ class _Outage:
             cls.since = time.monotonic()
             # The driver's own first line ("connection refused", "database is locked"): no SQL, no values.
             cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
-            log.error("database unavailable (%s: %s); answering 503 until it is back", type(error).__name__, cause)
+            log.error(
+                "database unavailable (%s: %s); answering 503 until it is back", type(error).__name__, cause
+            )
 
     @classmethod
     def connected(cls, *_connection_details) -> None:
@@ -120,5 +122,6 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         sa.event.listen(db.engine, "checkout", _Outage.connected)
     app.teardown_appcontext_funcs[:] = [
-        _tolerant_teardown(f) if getattr(f, "__self__", None) is db else f for f in app.teardown_appcontext_funcs
+        _tolerant_teardown(f) if getattr(f, "__self__", None) is db else f
+        for f in app.teardown_appcontext_funcs
     ]

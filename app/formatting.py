@@ -21,7 +21,9 @@ def local_datetime(value: datetime, timezone: str, fmt: str = "EEEE, MMMM d, y '
 
 
 def local_time(value: datetime, timezone: str) -> str:
-    return format_time(value, "h:mm a" if _locale() == "en" else "HH:mm", tzinfo=ZoneInfo(timezone), locale=_locale())
+    return format_time(
+        value, "h:mm a" if _locale() == "en" else "HH:mm", tzinfo=ZoneInfo(timezone), locale=_locale()
+    )
 
 
 def local_date(value: datetime, timezone: str) -> str:

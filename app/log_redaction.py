@@ -1,7 +1,9 @@
-"""Secret links and the values of a failed database row never reach a log line: booth, partner, manage, badge and survey links carry their
-secret in the path (``/booth/<token>``, ``/partner/<token>``, ``/r/<token>``, ``/b/<code>``,
-``/s/<token>``, and the "I can't come" links of reminders, ``/c/<token>``). Every log record made in the process, by the app, Flask, SQLAlchemy or gunicorn
-(access and error lines alike), has that segment replaced before any handler sees it.
+"""Secret links and the values of a failed database row never reach a log line: booth, partner,
+manage, badge and survey links carry their secret in the path (``/booth/<token>``,
+``/partner/<token>``, ``/r/<token>``, ``/b/<code>``, ``/s/<token>``, and the "I can't come" links
+of reminders, ``/c/<token>``). Every log record made in the process, by the app, Flask,
+SQLAlchemy or gunicorn (access and error lines alike), has that segment replaced before any
+handler sees it.
 
 PostgreSQL's DETAIL lines, which quote a failed row's values, are cut the same way. Personal data
 in SQL parameters is kept out at the source: the engine hides parameters (``hide_parameters`` in

@@ -90,7 +90,9 @@ def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, writes: bool =
                 outbound.dispatch(db.session)
                 return result
             if _app is None:
-                raise RuntimeError("the job queue has no app: start the worker with `flask --app wsgi worker`")
+                raise RuntimeError(
+                    "the job queue has no app: start the worker with `flask --app wsgi worker`"
+                )
             with _app.app_context():
                 try:
                     with states:

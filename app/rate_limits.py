@@ -44,7 +44,9 @@ def _upsert(dialect_module):
 
 
 _INCR = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
-_GET = sa.select(_COUNTERS.c.hits).where(_COUNTERS.c.key == sa.bindparam("key"), _COUNTERS.c.expires_at > sa.bindparam("now"))
+_GET = sa.select(_COUNTERS.c.hits).where(
+    _COUNTERS.c.key == sa.bindparam("key"), _COUNTERS.c.expires_at > sa.bindparam("now")
+)
 _EXPIRY = sa.select(_COUNTERS.c.expires_at).where(_COUNTERS.c.key == sa.bindparam("key"))
 _SWEEP = sa.delete(_COUNTERS).where(_COUNTERS.c.expires_at <= sa.bindparam("now"))
 
@@ -101,7 +103,8 @@ class DatabaseStorage(Storage):
         engine = self.engine()
         with engine.begin() as connection:
             hits = connection.execute(
-                _INCR[engine.dialect.name], {"key": key, "amount": amount, "expires_at": now + expiry, "now": now}
+                _INCR[engine.dialect.name],
+                {"key": key, "amount": amount, "expires_at": now + expiry, "now": now},
             ).scalar_one()
             if now >= self._next_sweep:
                 self._next_sweep = now + self.SWEEP_EVERY_S

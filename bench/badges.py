@@ -34,7 +34,9 @@ def _measure(workers: int) -> dict:
         event = db.session.scalar(select(Event).where(Event.slug == EVENT))
         started, cpu = time.perf_counter(), _cpu_s()
         people = badge_sheets.badges_for(db.session, event, badge_url)
-        heading = badge_sheets.SheetHeading(event.name, local_date(event.starts_at, event.timezone), app.config["BOARD_NAME"])
+        heading = badge_sheets.SheetHeading(
+            event.name, local_date(event.starts_at, event.timezone), app.config["BOARD_NAME"]
+        )
         read_s = time.perf_counter() - started
         pdf = badge_sheets.badge_sheet_pdf(people, heading, start_at=1, workers=workers)
         wall = time.perf_counter() - started
@@ -69,9 +71,17 @@ def main() -> None:
 
     env, result = demo_environment()
     for workers in (2, 1):
-        out = subprocess.run([sys.executable, "-m", "bench.badges", "--measure", str(workers)], env=env, cwd=ROOT,
-                             check=True, capture_output=True, text=True).stdout
-        result[f"badge_sheet_{workers}_process{'es' if workers > 1 else ''}"] = json.loads(out.strip().splitlines()[-1])
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.badges", "--measure", str(workers)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        result[f"badge_sheet_{workers}_process{'es' if workers > 1 else ''}"] = json.loads(
+            out.strip().splitlines()[-1]
+        )
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, indent=2))
 

@@ -73,7 +73,9 @@ def median_round(rounds: list[dict]) -> dict:
 
 def main() -> None:
     if shutil.which("wrk") is None:
-        raise SystemExit("bench/checkin.py needs wrk: run `make bench` (it installs it) or `sudo apt-get install wrk`.")
+        raise SystemExit(
+            "bench/checkin.py needs wrk: run `make bench` (it installs it) or `sudo apt-get install wrk`."
+        )
     env, result = demo_environment(CHECKIN_RATE_LIMIT="100000000/minute")
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as codes_file:
         codes_file.write("\n".join(badge_codes(env)) + "\n")
@@ -89,7 +91,10 @@ def main() -> None:
             wrk(checkins, 8, 2, scans)
             for clients in LEVELS:
                 pairs = [
-                    (wrk(f"{base}/healthz", clients, SECONDS_PER_ROUND), wrk(checkins, clients, SECONDS_PER_ROUND, scans))
+                    (
+                        wrk(f"{base}/healthz", clients, SECONDS_PER_ROUND),
+                        wrk(checkins, clients, SECONDS_PER_ROUND, scans),
+                    )
                     for _ in range(ROUNDS)
                 ]
                 ratios = [checkin["req_per_s"] / healthz["req_per_s"] for healthz, checkin in pairs]

@@ -88,7 +88,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _opener():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+    )
 
 
 def _status(opener, url: str, data: bytes | None = None, headers: dict | None = None) -> int:
@@ -105,7 +107,9 @@ def _setup(env: dict) -> dict:
         printed = subprocess.run([*FLASK, "device-token", SLUG, "--name", f"Door {n + 1}"], cwd=ROOT, env=env,
                                  check=True, capture_output=True, text=True).stdout
         devices.append(printed.strip().splitlines()[-1])
-    links = subprocess.run([*FLASK, "links", SLUG], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    links = subprocess.run(
+        [*FLASK, "links", SLUG], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
     booths = re.findall(r"/booth/([A-Za-z0-9_-]+)", links)[:BOOTHS]
     engine = sa.create_engine(env["DATABASE_URL"])
     with engine.connect() as connection:
@@ -120,8 +124,13 @@ def _door(base, recorder, device, codes):
     headers = {"Authorization": f"Bearer {device}", "Content-Type": "application/json"}
     opener = _opener()
     for n, code in enumerate(codes):
-        body = json.dumps({"code": code, "nonce": uuid.uuid4().hex, "scanned_at": datetime.now(UTC).isoformat()})
-        recorder.timed("checkin", lambda: _status(opener, f"{base}/api/v1/events/{SLUG}/checkins", body.encode(), headers))
+        body = json.dumps(
+            {"code": code, "nonce": uuid.uuid4().hex, "scanned_at": datetime.now(UTC).isoformat()}
+        )
+        recorder.timed(
+            "checkin",
+            lambda: _status(opener, f"{base}/api/v1/events/{SLUG}/checkins", body.encode(), headers),
+        )
         _pause(2.5)  # the next person in line steps up
         if n % 10 == 9:
             _pause(random.uniform(10, 40))  # a line at the door comes in bursts
@@ -160,8 +169,11 @@ def _booth(base, recorder, token, registration_ids):
         if match:
             outcome = urllib.parse.urlencode({"csrf_token": csrf.group(1), "outcome": "not_selected",
                                               "nonce": uuid.uuid4().hex}).encode()
-            recorder.timed("booth_outcome", lambda: _status(opener, f"{base}/booth/{token}/interviews/{match.group(1)}", outcome),
-                           ok=lambda status: status in (200, 302, 303))
+            recorder.timed(
+                "booth_outcome",
+                lambda: _status(opener, f"{base}/booth/{token}/interviews/{match.group(1)}", outcome),
+                ok=lambda status: status in (200, 302, 303),
+            )
         _pause(random.uniform(50, 150))  # the recruiter talks to the person
 
 
@@ -169,7 +181,9 @@ def _signed_in_staff(base):
     opener = _opener()
     with opener.open(f"{base}/login", timeout=30) as response:
         csrf = TOKEN.search(response.read().decode()).group(1)
-    body = urllib.parse.urlencode({"csrf_token": csrf, "email": "staff@demo.hireday.org", "password": "hireday-staff"}).encode()
+    body = urllib.parse.urlencode(
+        {"csrf_token": csrf, "email": "staff@demo.hireday.org", "password": "hireday-staff"}
+    ).encode()
     try:
         opener.open(f"{base}/login", data=body, timeout=30).close()
     except urllib.error.HTTPError as redirect:
@@ -208,7 +222,9 @@ def _dashboard(base, recorder, stop, opener):
     (ten of them polling in step would be a coincidence, not an event day)."""
     stop.wait(random.uniform(0, 5))
     while not stop.is_set():
-        recorder.timed("dashboard_poll", lambda: _status(opener, f"{base}/staff/events/{SLUG}/dashboard/live"))
+        recorder.timed(
+            "dashboard_poll", lambda: _status(opener, f"{base}/staff/events/{SLUG}/dashboard/live")
+        )
         stop.wait(5)  # the dashboard page polls every 5 s
 
 
@@ -219,11 +235,19 @@ def _registrations(base, recorder, stop):
     n = 0
     while not stop.is_set():
         n += 1
-        body = urllib.parse.urlencode({
-            "csrf_token": csrf, "first_name": "Walk", "last_name": f"Up{n}", "email": f"trickle.{n}@example.com",
-            "zip_code": "60608", "language": "en", "q_employment_status": "unemployed",
-            "consent_share_profile": "y", "referral_code": "",
-        }).encode()
+        body = urllib.parse.urlencode(
+            {
+                "csrf_token": csrf,
+                "first_name": "Walk",
+                "last_name": f"Up{n}",
+                "email": f"trickle.{n}@example.com",
+                "zip_code": "60608",
+                "language": "en",
+                "q_employment_status": "unemployed",
+                "consent_share_profile": "y",
+                "referral_code": "",
+            }
+        ).encode()
 
         def post():
             try:
@@ -238,7 +262,9 @@ def _registrations(base, recorder, stop):
 
 
 def main() -> None:
-    env, result = demo_environment(REGISTRATION_RATE_LIMIT="100000/minute", CHECKIN_RATE_LIMIT="100000/minute")
+    env, result = demo_environment(
+        REGISTRATION_RATE_LIMIT="100000/minute", CHECKIN_RATE_LIMIT="100000/minute"
+    )
     result["speedup"] = SPEEDUP or "none: as fast as the clients can send"
     world = _setup(env)
     people = world["people"]
@@ -250,13 +276,24 @@ def main() -> None:
         _warm_up(base, world)
         # Staff signed in before the doors opened (signing in is deliberately slow: password hashing).
         staff = [_signed_in_staff(base) for _ in range(DASHBOARDS)]
-        background = [threading.Thread(target=_dashboard, args=(base, recorder, stop, opener)) for opener in staff]
+        background = [
+            threading.Thread(target=_dashboard, args=(base, recorder, stop, opener)) for opener in staff
+        ]
         background.append(threading.Thread(target=_registrations, args=(base, recorder, stop)))
         work = [threading.Thread(target=_door, args=(base, recorder, device, codes[n::DOORS]))
                 for n, device in enumerate(world["devices"])]
-        work += [threading.Thread(target=_booth, args=(base, recorder, token,
-                                                       interviewees[n * INTERVIEWS_PER_BOOTH:(n + 1) * INTERVIEWS_PER_BOOTH]))
-                 for n, token in enumerate(world["booths"])]
+        work += [
+            threading.Thread(
+                target=_booth,
+                args=(
+                    base,
+                    recorder,
+                    token,
+                    interviewees[n * INTERVIEWS_PER_BOOTH : (n + 1) * INTERVIEWS_PER_BOOTH],
+                ),
+            )
+            for n, token in enumerate(world["booths"])
+        ]
         started = time.perf_counter()
         for thread in background + work:
             thread.start()

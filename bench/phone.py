@@ -37,7 +37,9 @@ class Phone:
         self.cdp.send("Network.enable")
         self.transferred: dict[str, tuple[str, int]] = {}  # request id -> (url, bytes)
         urls: dict[str, str] = {}
-        self.cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+        self.cdp.on(
+            "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
+        )
         self.cdp.on("Network.loadingFinished", lambda e: self.transferred.__setitem__(
             e["requestId"], (urls.get(e["requestId"], ""), int(e["encodedDataLength"]))))
 
@@ -122,13 +124,19 @@ def roster_size(base: str) -> dict:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
     login = opener.open(base + "/login").read().decode()
     token = login.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    form = urllib.parse.urlencode({"email": VOLUNTEER[0], "password": VOLUNTEER[1], "csrf_token": token}).encode()
+    form = urllib.parse.urlencode(
+        {"email": VOLUNTEER[0], "password": VOLUNTEER[1], "csrf_token": token}
+    ).encode()
     opener.open(base + "/login", data=form).read()
     url = f"{base}/door/events/{EVENT}/roster.json"
     plain = opener.open(urllib.request.Request(url, headers={"Accept": "application/json"})).read()
     gzipped = opener.open(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})).read()
     people = json.loads(plain)["people"]
-    return {"people": len(people), "uncompressed_kB": round(len(plain) / 1024, 1), "gzip_kB": round(len(gzipped) / 1024, 1)}
+    return {
+        "people": len(people),
+        "uncompressed_kB": round(len(plain) / 1024, 1),
+        "gzip_kB": round(len(gzipped) / 1024, 1),
+    }
 
 
 def main() -> None:
@@ -136,8 +144,13 @@ def main() -> None:
     with gunicorn(env) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
-        result["throttling"] = {"round_trip_ms": SLOW_3G["latency"], "down_kB_per_s": 50, "cpu_slowdown": CPU_SLOWDOWN,
-                                "viewport": "360x740", "runs": RUNS}
+        result["throttling"] = {
+            "round_trip_ms": SLOW_3G["latency"],
+            "down_kB_per_s": 50,
+            "cpu_slowdown": CPU_SLOWDOWN,
+            "viewport": "360x740",
+            "runs": RUNS,
+        }
         result["roster"] = roster_size(base)
         result["event_page"] = event_page(browser, base)
         result["door_scanner"] = scanner(browser, base)

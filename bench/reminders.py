@@ -47,7 +47,9 @@ def main() -> None:
     try:
         with app.app_context():
             while time.perf_counter() - started < 900:
-                waiting = db.session.scalar(select(func.count()).where(OutboundMessage.status == MessageStatus.QUEUED))
+                waiting = db.session.scalar(
+                    select(func.count()).where(OutboundMessage.status == MessageStatus.QUEUED)
+                )
                 db.session.rollback()
                 if not waiting:
                     break

@@ -31,7 +31,13 @@ def demo_environment(**extra: str) -> tuple[dict, dict]:
     demo; returns it with the set-up timings."""
     workdir = tempfile.mkdtemp(prefix="hireday-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite3"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "OUTBOX_PATH": f"{workdir}/outbox", **extra}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench",
+        "OUTBOX_PATH": f"{workdir}/outbox",
+        **extra,
+    }
     if url.startswith("postgresql"):
         import psycopg
 

@@ -144,7 +144,9 @@ def run_migrations_online():
             # Also when a migration refuses (010_people's downgrade, with households): the connection
             # goes back to the pool, and must not keep foreign keys off.
             if sqlite:
-                broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+                broken = connection.connection.driver_connection.execute(
+                    "PRAGMA foreign_key_check"
+                ).fetchall()
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
         if sqlite and broken:
             raise RuntimeError(f"the migration left {len(broken)} rows pointing at nothing: {broken[:5]}")

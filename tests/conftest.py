@@ -112,8 +112,9 @@ def client(app: Flask, db) -> Iterator[FlaskClient]:
 
 @pytest.fixture
 def committed(app: Flask) -> Iterator:
-    """The database for data another connection must see (a live server, concurrent threads): writes are committed, and every table is
-    emptied after the test so the rolled-back tests start clean."""
+    """The database for data another connection must see (a live server, concurrent threads):
+    writes are committed, and every table is emptied after the test so the rolled-back tests
+    start clean."""
     with app.app_context():
         yield _db
         _db.session.rollback()

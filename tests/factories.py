@@ -45,7 +45,10 @@ def _n() -> int:
 def make_user(session: Session, role: Role = Role.STAFF, **fields) -> User:
     n = _n()
     user = User(
-        email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"), role=role, **fields
+        email=fields.pop("email", f"user{n}@example.org"),
+        name=fields.pop("name", f"User {n}"),
+        role=role,
+        **fields,
     )
     user.password_hash = _password_hash()  # hashing is slow on purpose: once per test run
     session.add(user)
@@ -71,14 +74,18 @@ def make_event(session: Session, **fields) -> Event:
     return event
 
 
-def make_organization(session: Session, kind: OrganizationKind = OrganizationKind.EMPLOYER, **fields) -> Organization:
+def make_organization(
+    session: Session, kind: OrganizationKind = OrganizationKind.EMPLOYER, **fields
+) -> Organization:
     organization = Organization(name=fields.pop("name", f"Organization {_n()}"), kind=kind, **fields)
     session.add(organization)
     session.flush()
     return organization
 
 
-def make_participation(session: Session, event: Event, organization: Organization | None = None, **fields) -> Participation:
+def make_participation(
+    session: Session, event: Event, organization: Organization | None = None, **fields
+) -> Participation:
     participation = Participation(
         event=event, organization=organization or make_organization(session), **fields
     )
@@ -104,7 +111,8 @@ def make_position(session: Session, participation: Participation, **fields) -> P
 def make_partnership(session: Session, event: Event, **fields) -> Partnership:
     partnership = Partnership(
         event=event,
-        organization=fields.pop("organization", None) or make_organization(session, OrganizationKind.JOB_CENTER),
+        organization=fields.pop("organization", None)
+        or make_organization(session, OrganizationKind.JOB_CENTER),
         referral_code=fields.pop("referral_code", f"REF{_n():05d}"),
         **fields,
     )
@@ -128,12 +136,16 @@ def make_candidate(session: Session, **fields) -> Candidate:
     return candidate
 
 
-def make_registration(session: Session, event: Event, candidate: Candidate | None = None, **fields) -> Registration:
+def make_registration(
+    session: Session, event: Event, candidate: Candidate | None = None, **fields
+) -> Registration:
     registration = Registration(
         event=event,
         candidate=candidate or make_candidate(session),
         badge_code=fields.pop("badge_code", None) or new_badge_code(),
-        checkin_number=fields.pop("checkin_number") if "checkin_number" in fields else next_checkin_number(session, event),
+        checkin_number=fields.pop("checkin_number")
+        if "checkin_number" in fields
+        else next_checkin_number(session, event),
         consent_share_profile=fields.pop("consent_share_profile", True),
         **fields,
     )
@@ -147,8 +159,14 @@ def make_booking_page(session: Session, event: Event) -> str:
     that person's own page (``/r/<manage token>``)."""
     from app.services import bookings
 
-    hotel = make_participation(session, event, make_organization(session), interview_minutes=15,
-                               interview_starts_at=event.starts_at, interview_ends_at=event.starts_at + timedelta(hours=1))
+    hotel = make_participation(
+        session,
+        event,
+        make_organization(session),
+        interview_minutes=15,
+        interview_starts_at=event.starts_at,
+        interview_ends_at=event.starts_at + timedelta(hours=1),
+    )
     bookings.generate_slots(session, hotel)
     return f"/r/{make_manage_link(session, make_registration(session, event))}"
 

@@ -80,5 +80,6 @@ def _test_database_is_postgresql() -> bool:
 #: write lock for the whole database up front, so there the guarded tests prove what they can alone.
 postgresql_only = pytest.mark.skipif(
     not _test_database_is_postgresql(),
-    reason="a control for a race only PostgreSQL lets happen; set TEST_DATABASE_URL to a PostgreSQL database to run it",
+    reason="a control for a race only PostgreSQL lets happen; set TEST_DATABASE_URL to a PostgreSQL database "
+           "to run it",
 )

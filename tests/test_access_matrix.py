@@ -63,12 +63,20 @@ def world(db):
     _, secrets["partner"] = tokens.issue_token(session, TokenScope.PARTNER, "Partner", event=event,
                                                organization=partnership.organization)
     _, secrets["device"] = tokens.issue_token(session, TokenScope.DEVICE, "Door 1", event=event)
-    revoked, secrets["revoked_booth"] = tokens.issue_token(session, TokenScope.BOOTH, "Old", participation=participation)
+    revoked, secrets["revoked_booth"] = tokens.issue_token(
+        session, TokenScope.BOOTH, "Old", participation=participation
+    )
     tokens.revoke_token(session, revoked, NOW - timedelta(days=2))
     _, secrets["expired_booth"] = tokens.issue_token(
-        session, TokenScope.BOOTH, "Expired", participation=participation, expires_at=NOW - timedelta(days=400)
+        session,
+        TokenScope.BOOTH,
+        "Expired",
+        participation=participation,
+        expires_at=NOW - timedelta(days=400),
     )
-    revoked_device, secrets["revoked_device"] = tokens.issue_token(session, TokenScope.DEVICE, "Lost", event=event)
+    revoked_device, secrets["revoked_device"] = tokens.issue_token(
+        session, TokenScope.DEVICE, "Lost", event=event
+    )
     tokens.revoke_token(session, revoked_device, NOW - timedelta(days=2))
     db.session.commit()
     return {"event": event, "secrets": secrets, "staff": factories.make_user(session, Role.STAFF),
@@ -91,7 +99,9 @@ def _is_sign_in(response) -> bool:
     return response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize(("rule", "method", "endpoint"), [r for r in RULES if r.values[0].startswith("/staff/")])
+@pytest.mark.parametrize(
+    ("rule", "method", "endpoint"), [r for r in RULES if r.values[0].startswith("/staff/")]
+)
 def test_staff_pages_admit_only_staff(client, login, world, rule, method, endpoint):
     url = _url(rule, "x", "matrix")
     secrets = world["secrets"]
@@ -111,7 +121,9 @@ def test_staff_pages_admit_only_staff(client, login, world, rule, method, endpoi
     ("rule", "method", "endpoint"),
     [r for r in RULES if r.values[0].startswith("/door/") and r.values[2] not in PUBLIC_DOOR],
 )
-def test_door_pages_admit_volunteers_staff_and_the_events_devices(client, login, world, rule, method, endpoint):
+def test_door_pages_admit_volunteers_staff_and_the_events_devices(
+    client, login, world, rule, method, endpoint
+):
     url = _url(rule, "x", "matrix")
     assert _is_sign_in(_request(client, method, url)), "anonymous"
     booth = _request(client, method, url, headers={"Authorization": f"Bearer {world['secrets']['booth']}"})
@@ -151,10 +163,14 @@ def test_api_writes_need_a_live_device_token(client, world, rule, method, endpoi
     url = _url(rule, "x", "matrix")
     secrets = world["secrets"]
     for name in ("booth", "partner", "revoked_device"):
-        response = client.open(url, method=method, json={}, headers={"Authorization": f"Bearer {secrets[name]}"})
+        response = client.open(
+            url, method=method, json={}, headers={"Authorization": f"Bearer {secrets[name]}"}
+        )
         assert response.status_code == 401, name
     assert client.open(url, method=method, json={}).status_code == 401
-    response = client.open(url, method=method, json={}, headers={"Authorization": f"Bearer {secrets['device']}"})
+    response = client.open(
+        url, method=method, json={}, headers={"Authorization": f"Bearer {secrets['device']}"}
+    )
     assert response.status_code != 401
 
 

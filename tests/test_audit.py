@@ -11,7 +11,9 @@ def test_an_entry_names_the_actor_and_the_object(db):
     staff = factories.make_user(db.session, Role.STAFF)
     event = factories.make_event(db.session)
     registration = factories.make_registration(db.session, event)
-    entry = audit.record(db.session, "registration.cancel", actor_user=staff, obj=registration, reason="duplicate")
+    entry = audit.record(
+        db.session, "registration.cancel", actor_user=staff, obj=registration, reason="duplicate"
+    )
     assert (entry.actor_user_id, entry.object_type, entry.object_id, entry.event_id) == (
         staff.id, "Registration", registration.id, event.id,
     )
@@ -19,7 +21,8 @@ def test_an_entry_names_the_actor_and_the_object(db):
 
 
 @pytest.mark.parametrize(
-    "value", ["maria.lopez@example.com", "Maria Lopez", "+13125550100", "3125550100", "called her back; she said yes"]
+    "value",
+    ["maria.lopez@example.com", "Maria Lopez", "+13125550100", "3125550100", "called her back; she said yes"],
 )
 def test_personal_data_is_refused(db, value):
     with pytest.raises(ValueError, match="personal data"):
@@ -47,4 +50,6 @@ def test_staff_read_the_trail_filtered_by_event_and_action(client, db, login):
     # Staff see who it was about, looked up as the page is shown; the stored entry holds only ids.
     assert registration.candidate.full_name in page and f"Registration #{registration.id}" not in page
     stored = db.session.query(AuditEntry).filter_by(action="checkin.create").one()
-    assert registration.candidate.last_name not in repr((stored.object_type, stored.object_id, stored.details))
+    assert registration.candidate.last_name not in repr(
+        (stored.object_type, stored.object_id, stored.details)
+    )

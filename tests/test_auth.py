@@ -28,7 +28,8 @@ def test_email_is_matched_regardless_of_case(client, db, login):
     factories.make_user(db.session, Role.STAFF, email="ana.ruiz@example.org")
     token = csrf_token(client, "/login")
     response = client.post(
-        "/login", data={"email": "  Ana.Ruiz@Example.org ", "password": factories.PASSWORD, "csrf_token": token}
+        "/login",
+        data={"email": "  Ana.Ruiz@Example.org ", "password": factories.PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 302
 
@@ -68,10 +69,15 @@ def test_volunteers_may_not_open_staff_pages(client, db, login):
 
 def test_next_parameter_only_redirects_within_the_site(client, db):
     staff = factories.make_user(db.session, Role.STAFF)
-    for target, expected in [("/door/", "/door/"), ("https://evil.example/", "/staff/"), ("//evil.example", "/staff/")]:
+    for target, expected in [
+        ("/door/", "/door/"),
+        ("https://evil.example/", "/staff/"),
+        ("//evil.example", "/staff/"),
+    ]:
         token = csrf_token(client, "/login")
         response = client.post(
-            f"/login?next={target}", data={"email": staff.email, "password": factories.PASSWORD, "csrf_token": token}
+            f"/login?next={target}",
+            data={"email": staff.email, "password": factories.PASSWORD, "csrf_token": token},
         )
         assert response.headers["Location"] == expected
         client.post("/logout", data={"csrf_token": csrf_token(client, "/door/")})
@@ -137,7 +143,11 @@ def test_password_guessing_is_slowed_down(client, db, app, login, monkeypatch):
     codes = []
     for _ in range(4):
         token = csrf_token(client, "/login")
-        codes.append(client.post("/login", data={"email": staff.email, "password": "guess", "csrf_token": token}).status_code)
+        codes.append(
+            client.post(
+                "/login", data={"email": staff.email, "password": "guess", "csrf_token": token}
+            ).status_code
+        )
     limiter.reset()
     assert codes == [200, 200, 200, 429]
 

@@ -13,7 +13,9 @@ from app.services.errors import DomainError
 from tests import factories
 from tests.conftest import csrf_token
 
-HEADING = badge_sheets.SheetHeading("Hospitality Hires Chicago", "December 10, 2026", "Chicago Cook Workforce Partnership")
+HEADING = badge_sheets.SheetHeading(
+    "Hospitality Hires Chicago", "December 10, 2026", "Chicago Cook Workforce Partnership"
+)
 
 
 def _pages(tmp_path, pdf: bytes, resolution: int = 150) -> list[Image.Image]:
@@ -37,7 +39,9 @@ def _decoded_by_position(image: Image.Image) -> list[tuple[int, int, str]]:
 def test_badges_are_sorted_by_last_name_and_hold_a_place(db):
     event = factories.make_event(db.session)
     for first, last in (("Zoe", "Adams"), ("ana", "zapata"), ("Luis", "García"), ("Bea", "adams")):
-        factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name=first, last_name=last))
+        factories.make_registration(
+            db.session, event, factories.make_candidate(db.session, first_name=first, last_name=last)
+        )
     factories.make_registration(db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=utcnow())
     factories.make_registration(db.session, event, status=RegistrationStatus.WAITLISTED)
     people = badge_sheets.badges_for(db.session, event, lambda code: f"https://hireday.test/b/{code}")
@@ -47,21 +51,32 @@ def test_badges_are_sorted_by_last_name_and_hold_a_place(db):
 
 
 def test_start_at_label_five_leaves_four_blank_and_every_qr_decodes(app, tmp_path):
-    people = [badge_sheets.SheetBadge(f"Person{n}", f"Last{n:02d}", f"https://hireday.test/b/code{n:02d}xxxxxxxxxxxxxxxx", n + 1)
-              for n in range(8)]
+    people = [
+        badge_sheets.SheetBadge(
+            f"Person{n}", f"Last{n:02d}", f"https://hireday.test/b/code{n:02d}xxxxxxxxxxxxxxxx", n + 1
+        )
+        for n in range(8)
+    ]
     with app.test_request_context():
         pdf = badge_sheets.badge_sheet_pdf(people, HEADING, start_at=5)
     first, second = _pages(tmp_path, pdf)
     # Labels 1–4 of the first sheet stay blank; 5 and 6 (the bottom row) get the first two people.
     assert _decoded_by_position(first) == [(2, 0, people[0].url), (2, 1, people[1].url)]
     assert [text for *_, text in _decoded_by_position(second)] == [p.url for p in people[2:]]
-    text = subprocess.run(["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     assert "Person0" in text and "Last07" in text and text.count("Hospitality Hires Chicago") == 8
 
 
 def test_long_sheets_render_in_parallel_pieces_merged_in_order(app, tmp_path, monkeypatch):
     monkeypatch.setattr(badge_sheets, "CHUNK", 6)
-    people = [badge_sheets.SheetBadge("Ana", f"Ruiz{n:02d}", f"https://hireday.test/b/parallel{n:02d}xxxxxxxxxxxx", n + 1) for n in range(20)]
+    people = [
+        badge_sheets.SheetBadge(
+            "Ana", f"Ruiz{n:02d}", f"https://hireday.test/b/parallel{n:02d}xxxxxxxxxxxx", n + 1
+        )
+        for n in range(20)
+    ]
     seen = []
     with app.test_request_context():
         pdf = badge_sheets.badge_sheet_pdf(people, HEADING, workers=2, on_progress=seen.append)
@@ -85,7 +100,9 @@ def test_staff_make_a_sheet_on_the_job_queue_and_download_it(app, client, db, lo
     worker process and downloads it from another web process."""
     event = factories.make_event(db.session, slug="hh", name="Hospitality Hires Chicago")
     for n in range(3):
-        factories.make_registration(db.session, event, factories.make_candidate(db.session, last_name=f"Zed{n}"))
+        factories.make_registration(
+            db.session, event, factories.make_candidate(db.session, last_name=f"Zed{n}")
+        )
     staff = factories.make_user(db.session, Role.STAFF)
     db.session.commit()
     login(staff)
@@ -94,7 +111,10 @@ def test_staff_make_a_sheet_on_the_job_queue_and_download_it(app, client, db, lo
     page = client.get("/staff/events/hh/badges").get_data(as_text=True)
     assert "Every one of the 3 people holding a place" in page
 
-    started = client.post("/staff/events/hh/badges", data={"csrf_token": csrf_token(client, "/staff/events/hh/badges"), "start_at": "2"})
+    started = client.post(
+        "/staff/events/hh/badges",
+        data={"csrf_token": csrf_token(client, "/staff/events/hh/badges"), "start_at": "2"},
+    )
     job_id = started.headers["Location"].split("job=")[1]
     assert db.session.get(FileJob, job_id).content.startswith(b"%PDF")  # kept in the database
     done = client.get(f"/staff/events/hh/badges/jobs/{job_id}").get_data(as_text=True)

@@ -23,16 +23,26 @@ def outbox(app, tmp_path, monkeypatch):
 
 
 def mails(outbox):
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))
+    ]
 
 
 @pytest.fixture
 def setup(db):
     starts = utcnow() + timedelta(days=7)
-    event = factories.make_event(db.session, starts_at=starts, ends_at=starts + timedelta(hours=4), timezone="UTC")
-    hotel = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"),
-                                         interview_minutes=15, table_number="7",
-                                         interview_starts_at=starts, interview_ends_at=starts + timedelta(hours=1))
+    event = factories.make_event(
+        db.session, starts_at=starts, ends_at=starts + timedelta(hours=4), timezone="UTC"
+    )
+    hotel = factories.make_participation(
+        db.session,
+        event,
+        factories.make_organization(db.session, name="Lakeshore Grand Hotel"),
+        interview_minutes=15,
+        table_number="7",
+        interview_starts_at=starts,
+        interview_ends_at=starts + timedelta(hours=1),
+    )
     bookings.generate_slots(db.session, hotel)
     maria = factories.make_registration(db.session, event)
     token = issue_manage_link(db.session, maria, ManageLinkReason.REGISTERED, utcnow())
@@ -46,7 +56,9 @@ def test_book_an_interview_and_get_a_calendar_file(client, db, setup, outbox):
     listing = client.get(f"{page}/interviews?employer={setup['hotel'].id}").get_data(as_text=True)
     assert "Lakeshore Grand Hotel (4 times open)" in listing
     slot = setup["slots"][1]
-    response = client.post(f"{page}/interviews", data={"csrf_token": csrf_token(client, page), "slot_id": slot.id})
+    response = client.post(
+        f"{page}/interviews", data={"csrf_token": csrf_token(client, page), "slot_id": slot.id}
+    )
     # The top of the page, where the green "Booked" message is, not scrolled down past it.
     assert response.status_code == 302 and response.headers["Location"].endswith(page)
     own_page = client.get(page).get_data(as_text=True)
@@ -64,12 +76,17 @@ def test_move_then_cancel_updates_the_calendar(client, db, setup, outbox):
     page, (first, second, *_) = setup["page"], setup["slots"]
     booking = bookings.book(db.session, setup["maria"], first, utcnow())
     db.session.commit()
-    response = client.post(f"{page}/interviews", data={"csrf_token": csrf_token(client, page), "slot_id": second.id,
-                                                      "replacing": booking.id})
+    response = client.post(
+        f"{page}/interviews",
+        data={"csrf_token": csrf_token(client, page), "slot_id": second.id, "replacing": booking.id},
+    )
     assert response.status_code == 302
     (moved,) = bookings.live_bookings(db.session, setup["maria"])
     assert moved.slot_id == second.id
-    client.post(f"{page}/interviews/{moved.id}/cancel", data={"csrf_token": csrf_token(client, page), "confirmed": "1"})
+    client.post(
+        f"{page}/interviews/{moved.id}/cancel",
+        data={"csrf_token": csrf_token(client, page), "confirmed": "1"},
+    )
     assert bookings.live_bookings(db.session, setup["maria"]) == []
     last = mails(outbox)[-1]
     body = last.get_body(("plain",)).get_content()
@@ -86,8 +103,11 @@ def test_a_taken_slot_says_pick_another_in_spanish(client, db, setup, outbox):
     db.session.commit()
     page = setup["page"]
     client.get(f"{page}/interviews?lang=es")
-    response = client.post(f"{page}/interviews", data={"csrf_token": csrf_token(client, page), "slot_id": slot.id},
-                           follow_redirects=True)
+    response = client.post(
+        f"{page}/interviews",
+        data={"csrf_token": csrf_token(client, page), "slot_id": slot.id},
+        follow_redirects=True,
+    )
     assert "alguien acaba de tomar ese horario" in response.get_data(as_text=True)
     assert "Reservar entrevistas" in response.get_data(as_text=True)
 
@@ -96,15 +116,26 @@ def test_the_own_page_shows_the_place_in_a_walk_up_queue(client, db, setup):
     hotel = setup["hotel"]
     on_the_day = setup["event"].starts_at + timedelta(minutes=30)  # booths take walk-ups on the event's day
     for _ in range(2):
-        interviews.queue_walk_up(db.session, hotel, factories.make_registration(db.session, setup["event"]), on_the_day)
+        interviews.queue_walk_up(
+            db.session, hotel, factories.make_registration(db.session, setup["event"]), on_the_day
+        )
     interviews.queue_walk_up(db.session, hotel, setup["maria"], on_the_day + timedelta(seconds=1))
     db.session.commit()
-    assert "Number 3 in line at Lakeshore Grand Hotel (table 7)" in client.get(setup["page"]).get_data(as_text=True)
+    assert "Number 3 in line at Lakeshore Grand Hotel (table 7)" in client.get(setup["page"]).get_data(
+        as_text=True
+    )
 
 
 def test_another_persons_booking_cannot_be_cancelled(client, db, setup):
-    other = bookings.book(db.session, factories.make_registration(db.session, setup["event"]), setup["slots"][0], utcnow())
+    other = bookings.book(
+        db.session, factories.make_registration(db.session, setup["event"]), setup["slots"][0], utcnow()
+    )
     db.session.commit()
     page = setup["page"]
-    assert client.post(f"{page}/interviews/{other.id}/cancel", data={"csrf_token": csrf_token(client, page)}).status_code == 404
+    assert (
+        client.post(
+            f"{page}/interviews/{other.id}/cancel", data={"csrf_token": csrf_token(client, page)}
+        ).status_code
+        == 404
+    )
     assert other.cancelled_at is None

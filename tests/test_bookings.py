@@ -127,8 +127,13 @@ def test_booking_the_same_slot_twice_is_one_booking(db, booth):
 
 
 def test_overlapping_slots_at_two_booths_are_refused(db, booth):
-    other = factories.make_participation(db.session, booth.event, interview_minutes=10,
-                                         interview_starts_at=START, interview_ends_at=START + timedelta(hours=1))
+    other = factories.make_participation(
+        db.session,
+        booth.event,
+        interview_minutes=10,
+        interview_starts_at=START,
+        interview_ends_at=START + timedelta(hours=1),
+    )
     bookings.generate_slots(db.session, booth)
     bookings.generate_slots(db.session, other)
     maria = person(db, booth.event)
@@ -199,13 +204,21 @@ def test_a_booking_that_was_interviewed_cannot_be_cancelled(db, booth):
         bookings.cancel(db.session, booking, slot.starts_at)
 
 
-def ten_people_booking_one_seat_at_once(app, committed) -> tuple[list[int], list[tuple[str, str]], list[Exception]]:
+def ten_people_booking_one_seat_at_once(
+    app, committed
+) -> tuple[list[int], list[tuple[str, str]], list[Exception]]:
     """Ten people book the one seat of a slot at the same moment, each in their own session.
     Returns who got it, the refusals (code, message), and whatever was raised instead of an answer."""
     session = committed.session
     event = factories.make_event(session)
-    booth = factories.make_participation(session, event, interview_minutes=15, interviewers=1,
-                                         interview_starts_at=START, interview_ends_at=START + timedelta(minutes=15))
+    booth = factories.make_participation(
+        session,
+        event,
+        interview_minutes=15,
+        interviewers=1,
+        interview_starts_at=START,
+        interview_ends_at=START + timedelta(minutes=15),
+    )
     bookings.generate_slots(session, booth)
     people = [factories.make_registration(session, event).id for _ in range(10)]
     slot_id = slots_of(committed, booth)[0].id

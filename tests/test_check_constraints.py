@@ -55,5 +55,9 @@ def test_the_migrated_database_has_the_models_check_constraints(app, tmp_path):
     assert declared, "the models declare CHECK constraints; none were read back"
     missing = {key: text for key, text in declared.items() if key not in migrated}
     extra = {key: text for key, text in migrated.items() if key not in declared}
-    changed = {key: (migrated[key], text) for key, text in declared.items() if key in migrated and migrated[key] != text}
+    changed = {
+        key: (migrated[key], text)
+        for key, text in declared.items()
+        if key in migrated and migrated[key] != text
+    }
     assert (missing, extra, changed) == ({}, {}, {}), "a migration is missing for these CHECK constraints"

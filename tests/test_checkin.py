@@ -52,7 +52,9 @@ def scan(db, event, code, nonce, scanner, *, at=NOW, **fields):
 
 def test_a_badge_matches_whatever_case_a_handheld_scanner_types(db, event, door2):
     today = factories.make_registration(db.session, event)  # lower-case base32, case carries nothing
-    earlier = factories.make_registration(db.session, event, badge_code="Qx7_kP2-aZ9mWb4tLr8sYe")  # base64, as codes once were
+    earlier = factories.make_registration(
+        db.session, event, badge_code="Qx7_kP2-aZ9mWb4tLr8sYe"
+    )  # base64, as codes once were
     assert scan(db, event, today.badge_code.upper(), "n1", door2).status == ScanStatus.CHECKED_IN
     caps_lock = f"HTTPS://HIREDAY.TEST/B/{earlier.badge_code.upper()}"
     result = scan(db, event, caps_lock, "n2", door2)
@@ -67,7 +69,11 @@ def rows(db) -> list[CheckIn]:
 def test_first_scan_checks_in_and_a_second_says_when_and_where(db, event, door2):
     registration = factories.make_registration(db.session, event)
     first = scan(db, event, registration.badge_code, "n-1", door2, at=NOW - timedelta(minutes=1))
-    assert (first.status, first.http_status, first.person.registration_id) == (ScanStatus.CHECKED_IN, 201, registration.id)
+    assert (first.status, first.http_status, first.person.registration_id) == (
+        ScanStatus.CHECKED_IN,
+        201,
+        registration.id,
+    )
     assert first.as_json()["registration"]["name"] == registration.candidate.full_name
 
     second = scan(db, event, registration.badge_code, "n-2", door2)
@@ -98,7 +104,12 @@ def test_another_events_badge_is_logged_by_its_code(db, event, door2):
     assert (result.status, result.http_status) == (ScanStatus.WRONG_EVENT, 409)
     assert "registration" not in result.as_json()  # nothing about someone of another event
     [row] = rows(db)
-    assert (row.registration_id, row.raw_code, row.error_code, row.event_id) == (None, other.badge_code, "wrong_event", event.id)
+    assert (row.registration_id, row.raw_code, row.error_code, row.event_id) == (
+        None,
+        other.badge_code,
+        "wrong_event",
+        event.id,
+    )
 
 
 def test_unknown_code_is_logged_and_anything_not_code_shaped_only_as_a_hash(db, event, door2):
@@ -106,7 +117,11 @@ def test_unknown_code_is_logged_and_anything_not_code_shaped_only_as_a_hash(db, 
     licence = "@ANSI 636014 DAQ D1234567 DCS LOPEZ DAC MARIA DBB 01011990"
     assert scan(db, event, licence, "n-2", door2).status == ScanStatus.UNKNOWN_CODE
     first, second = rows(db)
-    assert (first.raw_code, first.error_code, first.successful) == ("NoSuchBadgeCode1234567", "unknown_code", False)
+    assert (first.raw_code, first.error_code, first.successful) == (
+        "NoSuchBadgeCode1234567",
+        "unknown_code",
+        False,
+    )
     assert second.raw_code.startswith("sha256:") and "LOPEZ" not in second.raw_code
 
 
@@ -142,10 +157,14 @@ def test_a_nonce_from_another_event_is_refused(db, event, door2):
 
 @pytest.mark.parametrize(
     ("fields", "code"),
-    [({"code": "x", "nonce": ""}, "invalid_nonce"), ({"code": "x", "nonce": "a" * 65}, "invalid_nonce"),
-     ({"code": "", "nonce": "n"}, "code_required"), ({"code": "x", "nonce": "n", "scanned_at": "10:55"}, "invalid_scanned_at"),
-     ({"code": "x", "nonce": "n", "scanned_at": "2026-12-10T10:55:00"}, "invalid_scanned_at"),
-     ({"code": "x", "nonce": "n", "kind": "undo"}, "invalid_kind")],
+    [
+        ({"code": "x", "nonce": ""}, "invalid_nonce"),
+        ({"code": "x", "nonce": "a" * 65}, "invalid_nonce"),
+        ({"code": "", "nonce": "n"}, "code_required"),
+        ({"code": "x", "nonce": "n", "scanned_at": "10:55"}, "invalid_scanned_at"),
+        ({"code": "x", "nonce": "n", "scanned_at": "2026-12-10T10:55:00"}, "invalid_scanned_at"),
+        ({"code": "x", "nonce": "n", "kind": "undo"}, "invalid_kind"),
+    ],
 )
 def test_malformed_scans_are_refused_with_a_code(fields, code):
     with pytest.raises(DomainError) as error:
@@ -154,7 +173,9 @@ def test_malformed_scans_are_refused_with_a_code(fields, code):
 
 
 def test_device_time_with_offset_is_kept_in_utc():
-    scan_ = checkin.scan_from_json({"code": "x", "nonce": "n", "scanned_at": "2026-12-10T10:55:00-06:00"}, NOW)
+    scan_ = checkin.scan_from_json(
+        {"code": "x", "nonce": "n", "scanned_at": "2026-12-10T10:55:00-06:00"}, NOW
+    )
     assert scan_.scanned_at == NOW
 
 
@@ -163,7 +184,10 @@ def test_exit_and_reentry_and_undo_are_derived_from_the_log(db, event, door2):
     code = registration.badge_code
     assert scan(db, event, code, "exit-0", door2, kind=CheckInKind.EXIT).status == ScanStatus.NOT_CHECKED_IN
     entered = scan(db, event, code, "in-1", door2, at=NOW - timedelta(minutes=30))
-    assert scan(db, event, code, "out-1", door2, at=NOW - timedelta(minutes=20), kind=CheckInKind.EXIT).status == ScanStatus.CHECKED_OUT
+    assert (
+        scan(db, event, code, "out-1", door2, at=NOW - timedelta(minutes=20), kind=CheckInKind.EXIT).status
+        == ScanStatus.CHECKED_OUT
+    )
     assert not checkin.presence(db.session, registration.id).inside
     back = scan(db, event, code, "in-2", door2, at=NOW - timedelta(minutes=10))
     assert (back.status, back.first_checked_in_at) == (ScanStatus.CHECKED_IN, entered.checkin.scanned_at)
@@ -189,7 +213,10 @@ def test_undoing_the_only_entry_means_not_checked_in(db, event, door2):
 
 def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
     """Two offline devices scanned the same person; one device also scanned a stranger's card."""
-    maria, jose = factories.make_registration(db.session, event), factories.make_registration(db.session, event)
+    maria, jose = (
+        factories.make_registration(db.session, event),
+        factories.make_registration(db.session, event),
+    )
     door3 = Scanner.of_device(issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)[0])
     first = checkin.check_in_batch(db.session, event.id, [
         {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": minutes_before_now(9)},
@@ -203,9 +230,19 @@ def test_batch_answers_per_item_with_duplicates_and_unknowns(db, event, door2):
     second = checkin.check_in_batch(db.session, event.id, [
         {"code": maria.badge_code, "nonce": "d3-1", "scanned_at": minutes_before_now(5)},
     ], door3, NOW)
-    retried = checkin.check_in_batch(db.session, event.id, [
-        {"code": URL + maria.badge_code, "nonce": "d2-1", "scanned_at": minutes_before_now(9)},  # Door 2 uploads again
-    ], door2, NOW)
+    retried = checkin.check_in_batch(
+        db.session,
+        event.id,
+        [
+            {
+                "code": URL + maria.badge_code,
+                "nonce": "d2-1",
+                "scanned_at": minutes_before_now(9),
+            },  # Door 2 uploads again
+        ],
+        door2,
+        NOW,
+    )
     assert [(i.result.status, i.result.replayed) for i in second + retried] == [
         ("already_checked_in", False), ("checked_in", True)
     ]
@@ -242,17 +279,29 @@ def test_a_household_walking_in_on_one_phone_gets_a_badge_each_even_when_the_eve
     volunteer = Scanner.of_user(factories.make_user(db.session, Role.VOLUNTEER))
     family = {"last_name": "Núñez", "phone": "312-555-0142", "email": "nunez.familia@example.com",
               "zip_code": "60623", "consent_share_profile": True}
-    jose = checkin.walk_in(db.session, event, RegistrationDetails(first_name="José", **family), "w-j", volunteer, NOW)
-    lupe = checkin.walk_in(db.session, event, RegistrationDetails(first_name="Guadalupe", **family), "w-g", volunteer, NOW)
+    jose = checkin.walk_in(
+        db.session, event, RegistrationDetails(first_name="José", **family), "w-j", volunteer, NOW
+    )
+    lupe = checkin.walk_in(
+        db.session, event, RegistrationDetails(first_name="Guadalupe", **family), "w-g", volunteer, NOW
+    )
 
     assert (jose.created, lupe.created) == (True, True)
     assert [o.scan.status for o in (jose, lupe)] == ["checked_in", "checked_in"]
-    assert [o.registration.status for o in (jose, lupe)] == [RegistrationStatus.REGISTERED] * 2  # full, yet in
+    assert [o.registration.status for o in (jose, lupe)] == [
+        RegistrationStatus.REGISTERED
+    ] * 2  # full, yet in
     assert jose.registration.badge_code != lupe.registration.badge_code
     assert [o.scan.person.full_name for o in (jose, lupe)] == ["José Núñez", "Guadalupe Núñez"]
     # José's second tap of the form finds José, not his wife.
-    again = checkin.walk_in(db.session, event, RegistrationDetails(first_name="jose", **family), "w-j2", volunteer, NOW)
-    assert (again.created, again.registration, again.scan.status) == (False, jose.registration, "already_checked_in")
+    again = checkin.walk_in(
+        db.session, event, RegistrationDetails(first_name="jose", **family), "w-j2", volunteer, NOW
+    )
+    assert (again.created, again.registration, again.scan.status) == (
+        False,
+        jose.registration,
+        "already_checked_in",
+    )
 
 
 def test_walk_in_registers_checks_in_and_matches_someone_already_registered(db, event):
@@ -260,14 +309,29 @@ def test_walk_in_registers_checks_in_and_matches_someone_already_registered(db, 
     details = RegistrationDetails(first_name="Ana", last_name="Ruiz", phone="312-555-0199", zip_code="60608",
                                   consent_share_profile=True)
     new = checkin.walk_in(db.session, event, details, "w-1", volunteer, NOW)
-    assert (new.created, new.registration.source, new.scan.status) == (True, RegistrationSource.WALK_IN, "checked_in")
+    assert (new.created, new.registration.source, new.scan.status) == (
+        True,
+        RegistrationSource.WALK_IN,
+        "checked_in",
+    )
 
     pre = factories.make_registration(db.session, event, factories.make_candidate(
         db.session, first_name="Li", last_name="Wei", email="li@example.com"))
     link = registrations.issue_manage_link(db.session, pre, ManageLinkReason.REGISTERED, NOW)
-    again = checkin.walk_in(db.session, event, RegistrationDetails(
-        first_name="Li", last_name="Wei", email="LI@example.com", zip_code="60616", consent_share_profile=True,
-    ), "w-2", volunteer, NOW)
+    again = checkin.walk_in(
+        db.session,
+        event,
+        RegistrationDetails(
+            first_name="Li",
+            last_name="Wei",
+            email="LI@example.com",
+            zip_code="60616",
+            consent_share_profile=True,
+        ),
+        "w-2",
+        volunteer,
+        NOW,
+    )
     assert (again.created, again.registration, again.scan.status) == (False, pre, "checked_in")
     assert registrations.find_by_manage_token(db.session, link) == pre  # their own link keeps working
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
@@ -287,17 +351,27 @@ def test_live_counts_come_from_the_log(db, event, door2):
 def test_search_by_name_email_and_last_four_digits(db, event, door2):
     maria = factories.make_registration(db.session, event, factories.make_candidate(
         db.session, first_name="María", last_name="Gómez", email="maria.g@example.com", phone="+13125550142"))
-    factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Mark", last_name="Li"))
-    factories.make_registration(factories_session := db.session, factories.make_event(db.session),
-                                factories.make_candidate(factories_session, first_name="María", last_name="Gómez Other"))
+    factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="Mark", last_name="Li")
+    )
+    factories.make_registration(
+        factories_session := db.session,
+        factories.make_event(db.session),
+        factories.make_candidate(factories_session, first_name="María", last_name="Gómez Other"),
+    )
     scan(db, event, maria.badge_code, "n", door2)
 
     assert [f.registration for f in checkin.search(db.session, event, "maría gó")] == [maria]
-    assert [f.registration for f in checkin.search(db.session, event, "GOMEZ mar")] == [maria]  # no accents typed
+    assert [f.registration for f in checkin.search(db.session, event, "GOMEZ mar")] == [
+        maria
+    ]  # no accents typed
     assert [f.registration for f in checkin.search(db.session, event, "MARIA.G@")] == [maria]
     found = checkin.search(db.session, event, "0142")
     assert [f.registration for f in found] == [maria] and found[0].checked_in_at == NOW
-    assert {f.registration.candidate.first_name for f in checkin.search(db.session, event, "ma")} == {"María", "Mark"}
+    assert {f.registration.candidate.first_name for f in checkin.search(db.session, event, "ma")} == {
+        "María",
+        "Mark",
+    }
     assert checkin.search(db.session, event, "m") == []
     assert checkin.search(db.session, event, "100%_") == []
 
@@ -306,15 +380,25 @@ def test_roster_holds_hashes_and_first_name_last_initial_only(db, event, door2):
     maria = factories.make_registration(db.session, event, factories.make_candidate(
         db.session, first_name="María", last_name="Gómez", email="maria.g@example.com"))
     scan(db, event, maria.badge_code, "n", door2)
-    ana = factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Ana", last_name="Ruiz"))
-    cancelled = factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Li", last_name="Wei"))
+    ana = factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="Ana", last_name="Ruiz")
+    )
+    cancelled = factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="Li", last_name="Wei")
+    )
     registrations.cancel(db.session, cancelled, NOW)
     entries = checkin.roster(db.session, event)
-    # [hash, first name + last initial, status letter, first check-in]: the last two only when they say something.
+    # [hash, first name + last initial, status letter, first check-in]: the last two only when they
+    # say something.
     assert sorted(entries, key=lambda e: e[1]) == [
         [checkin.code_hash(ana.badge_code), "Ana R."],
         [checkin.code_hash(cancelled.badge_code), "Li W.", "x"],
-        [checkin.code_hash(maria.badge_code), "María G.", "", int(datetime(2026, 12, 10, 16, 55, tzinfo=UTC).timestamp())],
+        [
+            checkin.code_hash(maria.badge_code),
+            "María G.",
+            "",
+            int(datetime(2026, 12, 10, 16, 55, tzinfo=UTC).timestamp()),
+        ],
     ]
     assert maria.badge_code not in str(entries)
     # The device hashes what it reads in lower case: a code typed in capitals finds the same person.
@@ -353,7 +437,10 @@ def test_twenty_simultaneous_scans_of_one_badge_give_one_check_in(app, committed
     assert sorted(statuses) == ["already_checked_in"] * 19 + ["checked_in"]
     with Session(committed.engine) as session:
         assert session.scalar(select(func.count()).select_from(CheckIn)) == 20
-        assert session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.is_duplicate.is_(False))) == 1
+        assert (
+            session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.is_duplicate.is_(False)))
+            == 1
+        )
         assert checkin.checked_in_count(session, event_id) == 1
 
 
@@ -373,7 +460,9 @@ def test_without_the_row_lock_twenty_simultaneous_scans_check_one_badge_in_many_
     assert errors == []
     assert statuses.count("checked_in") > 1
     with Session(engine) as session:
-        first_entries = session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.is_duplicate.is_(False)))
+        first_entries = session.scalar(
+            select(func.count()).select_from(CheckIn).where(CheckIn.is_duplicate.is_(False))
+        )
         assert first_entries == statuses.count("checked_in")
 
 
@@ -388,7 +477,9 @@ def test_the_same_nonce_sent_twenty_times_at_once_is_logged_once(app, committed)
     def scan_once(_: int):
         with app.test_request_context(), writing(), Session(engine) as session:
             try:
-                result = checkin.check_in(session, event_id, Scan("NoSuchBadgeCode1234567", "one"), Scanner(), NOW)
+                result = checkin.check_in(
+                    session, event_id, Scan("NoSuchBadgeCode1234567", "one"), Scanner(), NOW
+                )
                 session.commit()
                 ids.append(result.checkin.id)
             except Exception as exc:  # collected and asserted below

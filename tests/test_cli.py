@@ -30,7 +30,9 @@ def cli(app, db):
 
 
 def test_create_user_makes_an_account_that_can_sign_in(cli, db, client):
-    result = cli("create-user", "Door.Lead@Example.org", "--role", "volunteer", "--password", "long enough pw")
+    result = cli(
+        "create-user", "Door.Lead@Example.org", "--role", "volunteer", "--password", "long enough pw"
+    )
     assert result.exit_code == 0, result.output
     assert "Created volunteer account door.lead@example.org" in result.output
     user = db.session.query(User).filter_by(email="door.lead@example.org").one()
@@ -98,9 +100,14 @@ def test_device_token_needs_a_name(cli, db):
 def test_links_prints_a_booth_link_per_employer_and_links_per_partner(cli, db):
     event = factories.make_event(db.session, slug="hh")
     hotel = factories.make_participation(
-        db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"), table_number="12"
+        db.session,
+        event,
+        factories.make_organization(db.session, name="Lakeshore Grand Hotel"),
+        table_number="12",
     )
-    factories.make_participation(db.session, event, factories.make_organization(db.session, name="Windy City Catering"))
+    factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Windy City Catering")
+    )
     partner = factories.make_partnership(
         db.session, event,
         organization=factories.make_organization(db.session, OrganizationKind.JOB_CENTER, name="AJC Pilsen"),
@@ -116,18 +123,27 @@ def test_links_prints_a_booth_link_per_employer_and_links_per_partner(cli, db):
     assert "Windy City Catering (no table)" in result.output
     assert "https://hireday.test/events/hh/register?ref=PILSEN26" in result.output
     partner_secret = re.search(r"https://hireday\.test/partner/(\S+)", result.output).group(1)
-    assert find_usable_token(db.session, partner_secret, TokenScope.PARTNER, NOW).organization_id == partner.organization_id
+    assert (
+        find_usable_token(db.session, partner_secret, TokenScope.PARTNER, NOW).organization_id
+        == partner.organization_id
+    )
 
     again = cli("links", "hh", "--revoke-previous")
     assert again.exit_code == 0
     assert find_usable_token(db.session, booth.group(1), TokenScope.BOOTH, NOW) is None
-    new_booth = re.search(r"Lakeshore Grand Hotel \(table 12\): https://hireday\.test/booth/(\S+)", again.output)
+    new_booth = re.search(
+        r"Lakeshore Grand Hotel \(table 12\): https://hireday\.test/booth/(\S+)", again.output
+    )
     assert find_usable_token(db.session, new_booth.group(1), TokenScope.BOOTH, NOW) is not None
 
 
 def test_commands_say_when_the_database_is_not_set_up(tmp_path):
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        }
     )
     result = app.test_cli_runner().invoke(args=["device-token", "any", "--name", "Door 1"])
     assert result.exit_code == 1
@@ -197,12 +213,16 @@ def test_backup_of_the_test_database_is_complete(cli, app, tmp_path):
     with app.app_context():
         dialect = app.extensions["sqlalchemy"].engine.dialect.name
     if dialect == "postgresql":
-        listing = subprocess.run(["pg_restore", "--list", str(copy)], capture_output=True, text=True, check=True).stdout
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(copy)], capture_output=True, text=True, check=True
+        ).stdout
         assert "TABLE public registrations" in listing and "TABLE public checkins" in listing
     else:
         connection = sqlite3.connect(copy)
         try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
         finally:
             connection.close()
         assert {"registrations", "checkins", "alembic_version"} <= tables
@@ -212,7 +232,9 @@ def test_links_for_a_long_past_event_print_no_dead_booth_links(cli, db, app):
     import time_machine
 
     event = factories.make_event(db.session, slug="past")
-    factories.make_participation(db.session, event, factories.make_organization(db.session, name="Gone Hotel"))
+    factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Gone Hotel")
+    )
     with time_machine.travel(event.ends_at + timedelta(days=app.config["BOOTH_LINK_DAYS"] + 1)):
         result = cli("links", "past")
     assert result.exit_code == 0

@@ -89,7 +89,9 @@ def test_the_lock_is_given_back_when_a_write_fails(engine):
 
     assert _in_threads(write_then_fail, WRITERS) == []
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT step, count(*) FROM scans GROUP BY step")).all() == [(1, WRITERS)]
+        assert connection.execute(sa.text("SELECT step, count(*) FROM scans GROUP BY step")).all() == [
+            (1, WRITERS)
+        ]
 
 
 def test_page_views_read_while_a_writer_holds_the_lock(engine):

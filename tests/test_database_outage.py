@@ -34,9 +34,15 @@ def lost(request, tmp_path):
 def test_the_api_answers_503_database_unavailable_with_retry_after(lost):
     client = lost.test_client()
     for path in ("/api/v1/events/hh/checkins", "/api/v1/events/hh/checkins/batch"):
-        response = client.post(path, json={"code": "abc", "nonce": "n1"}, headers={"Authorization": "Bearer x" * 3})
+        response = client.post(
+            path, json={"code": "abc", "nonce": "n1"}, headers={"Authorization": "Bearer x" * 3}
+        )
         assert response.status_code == 503
-        assert response.json == {"status": "error", "error": "database_unavailable", "message": response.json["message"]}
+        assert response.json == {
+            "status": "error",
+            "error": "database_unavailable",
+            "message": response.json["message"],
+        }
         assert int(response.headers["Retry-After"]) > 0
 
 
@@ -75,12 +81,21 @@ def test_the_outage_ends_with_one_line_and_nothing_was_lost(tmp_path, caplog):
     assert client.get("/healthz").status_code == 503
     assert client.get("/").status_code == 503
     folder.mkdir()
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
-                   capture_output=True, env={**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'hireday.sqlite3'}"})
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'hireday.sqlite3'}"},
+    )
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 200
     messages = [r.getMessage() for r in caplog.records if r.name == "app.errors"]
-    assert len(messages) == 2 and messages[0].startswith("database unavailable") and "reachable again" in messages[1]
+    assert (
+        len(messages) == 2
+        and messages[0].startswith("database unavailable")
+        and "reachable again" in messages[1]
+    )
     with app.app_context():
         from app.extensions import db
 

@@ -95,8 +95,13 @@ def test_loading_the_demo_again_adds_nothing(db):
 def test_the_demo_is_the_same_every_time(db):
     def snapshot() -> list[tuple]:
         people = db.session.execute(
-            select(Candidate.first_name, Candidate.last_name, Candidate.email, Candidate.phone, Candidate.zip_code)
-            .order_by(Candidate.email)
+            select(
+                Candidate.first_name,
+                Candidate.last_name,
+                Candidate.email,
+                Candidate.phone,
+                Candidate.zip_code,
+            ).order_by(Candidate.email)
         ).all()
         outcomes = db.session.execute(
             select(Candidate.email, Interview.outcome, Interview.offer_wage_cents, Interview.hire_status)
@@ -121,7 +126,9 @@ def test_techapalooza_has_check_ins_offers_hires_and_survey_answers(db):
     session = db.session
     load_demo(session, now=NOW)
 
-    event = session.scalar(select(Event).where(Event.series == "techapalooza", Event.status == EventStatus.CLOSED))
+    event = session.scalar(
+        select(Event).where(Event.series == "techapalooza", Event.status == EventStatus.CLOSED)
+    )
     assert event.ends_at < NOW
     assert event.slug == "techapalooza-fall-2026"  # the Thursday 12 to 18 days before NOW: September 3
     # Recent enough that its booth links still confirm hires (BOOTH_LINK_DAYS = 30).
@@ -134,7 +141,10 @@ def test_techapalooza_has_check_ins_offers_hires_and_survey_answers(db):
     walk_ins = _count(session, registrations.where(Registration.source == RegistrationSource.WALK_IN))
     assert walk_ins == 8
     scans = select(CheckIn).where(CheckIn.event_id == event.id)
-    assert _count(session, scans.where(CheckIn.error_code == "unknown_code", CheckIn.registration_id.is_(None))) > 0
+    assert (
+        _count(session, scans.where(CheckIn.error_code == "unknown_code", CheckIn.registration_id.is_(None)))
+        > 0
+    )
     assert _count(session, scans.where(CheckIn.is_duplicate)) == 1
 
     interviews = session.scalars(
@@ -172,15 +182,21 @@ def test_an_event_is_happening_today_with_arrivals_lines_and_outcomes(db):
     assert event.status == EventStatus.PUBLISHED and event.starts_at < NOW < event.ends_at
     assert interviews.booth_phase(event.participations[0], NOW) == "open"
     arrived = set(checkin.first_entries_for_event(session, event.id))
-    assert len(arrived) >= 20 and all(at <= NOW for at in checkin.first_entries_for_event(session, event.id).values())
-    rows = session.scalars(select(Interview).join(Registration).where(Registration.event_id == event.id)).all()
+    assert len(arrived) >= 20 and all(
+        at <= NOW for at in checkin.first_entries_for_event(session, event.id).values()
+    )
+    rows = session.scalars(
+        select(Interview).join(Registration).where(Registration.event_id == event.id)
+    ).all()
     waiting = [i for i in rows if i.outcome is None and i.started_at is None]
     talking = [i for i in rows if i.outcome is None and i.started_at is not None]
     done = [i for i in rows if i.outcome is not None]
     assert waiting and talking and done, (len(waiting), len(talking), len(done))
     assert all(i.registration_id in arrived for i in rows if i.started_at)  # every interview has an arrival
     assert all(i.recorded_at <= NOW for i in done) and all(i.queued_at <= NOW for i in rows)
-    assert all(i.hire_status in (None, HireStatus.PENDING) or i.outcome == Outcome.HIRED_ON_THE_SPOT for i in done)
+    assert all(
+        i.hire_status in (None, HireStatus.PENDING) or i.outcome == Outcome.HIRED_ON_THE_SPOT for i in done
+    )
     # The report compares it with the series' last completed event, the one two weeks ago.
     previous = reports.previous_in_series(session, event, NOW)
     assert previous is not None and previous.slug == "techapalooza-fall-2026"

@@ -185,7 +185,13 @@ def test_the_staff_event_page_shows_counts_employers_positions_and_referral_link
         label: value for value, label in
         re.findall(r'stat__value">([^<]+)</span>\s*<span class="stat__label">([^<]+)<', page)
     }
-    assert numbers == {"Registered": "1", "Waitlist": "1", "Employers": "1", "Job orders": "1", "Openings": "1"}
+    assert numbers == {
+        "Registered": "1",
+        "Waitlist": "1",
+        "Employers": "1",
+        "Job orders": "1",
+        "Openings": "1",
+    }
     assert f'href="/staff/events/{event.slug}/edit"' in page
 
 
@@ -212,10 +218,20 @@ def test_the_template_prefills_the_form(client, db, staff):
 
 def new_event_form(**overrides) -> dict:
     return {
-        "name": "Techapalooza Winter 2027", "slug": "", "sectors": ["it"], "venue": "Harold Washington Library",
-        "address": "400 S. State St., Chicago, IL 60605", "day": "2027-02-11", "start": "16:00", "end": "19:00",
-        "timezone": "America/Chicago", "registration_opens": "", "registration_closes": "2027-02-11T16:00",
-        "capacity": "150", "description": "Evening IT job fair.", "max_bookings_per_candidate": "3",
+        "name": "Techapalooza Winter 2027",
+        "slug": "",
+        "sectors": ["it"],
+        "venue": "Harold Washington Library",
+        "address": "400 S. State St., Chicago, IL 60605",
+        "day": "2027-02-11",
+        "start": "16:00",
+        "end": "19:00",
+        "timezone": "America/Chicago",
+        "registration_opens": "",
+        "registration_closes": "2027-02-11T16:00",
+        "capacity": "150",
+        "description": "Evening IT job fair.",
+        "max_bookings_per_candidate": "3",
     } | overrides
 
 
@@ -279,7 +295,9 @@ def test_editing_an_event_keeps_the_local_times_and_a_new_slug_moves_the_page(cl
                                                  registration_closes=""))
     assert response.headers["Location"] == "/staff/events/techapalooza-fall-26/"
     db.session.refresh(event)
-    assert event.slug == "techapalooza-fall-26" and event.starts_at == datetime(2026, 12, 10, 16, 0, tzinfo=UTC)
+    assert event.slug == "techapalooza-fall-26" and event.starts_at == datetime(
+        2026, 12, 10, 16, 0, tzinfo=UTC
+    )
 
 
 def test_a_refusal_that_names_no_field_stands_above_the_form_with_everything_typed(client, db, staff):
@@ -304,7 +322,9 @@ def test_status_buttons_move_the_event_along(client, db, staff):
     page = page_text(client.get(page_path))
     assert 'name="status" value="published"' in page and 'value="archived"' not in page
 
-    response = post(client, f"/staff/events/{event.slug}/status", {"status": "published"}, form_page=page_path)
+    response = post(
+        client, f"/staff/events/{event.slug}/status", {"status": "published"}, form_page=page_path
+    )
     assert response.headers["Location"] == page_path
     assert event.status == EventStatus.PUBLISHED
     assert "is now published" in page_text(client.get(page_path))
@@ -334,14 +354,32 @@ def test_adding_a_directory_employer_with_its_table_and_interviews(client, db, s
     page = page_text(client.get(path))
     assert f'<option value="{employer.id}">Lakeshore Grand Hotel</option>' in page
     assert "Midwest Cloud Co.</option>" not in page  # already there
-    assert 'value="10"' in page and 'name="interviewers" type="number" value="1"' in page.replace("required ", "")
+    assert 'value="10"' in page and 'name="interviewers" type="number" value="1"' in page.replace(
+        "required ", ""
+    )
 
-    response = post(client, path, {"organization": employer.id, "new_name": "", "table_number": "8",
-                                   "interview_minutes": "15", "interview_start": "10:30", "interview_end": "14:00",
-                                   "interviewers": "2"})
-    participation = db.session.scalar(select(Participation).where(Participation.organization_id == employer.id))
+    response = post(
+        client,
+        path,
+        {
+            "organization": employer.id,
+            "new_name": "",
+            "table_number": "8",
+            "interview_minutes": "15",
+            "interview_start": "10:30",
+            "interview_end": "14:00",
+            "interviewers": "2",
+        },
+    )
+    participation = db.session.scalar(
+        select(Participation).where(Participation.organization_id == employer.id)
+    )
     assert response.headers["Location"] == f"/staff/events/{event.slug}/#employer-{participation.id}"
-    assert (participation.table_number, participation.interview_minutes, participation.interviewers) == ("8", 15, 2)
+    assert (participation.table_number, participation.interview_minutes, participation.interviewers) == (
+        "8",
+        15,
+        2,
+    )
     assert participation.interview_starts_at == datetime(2026, 12, 10, 16, 30, tzinfo=UTC)
 
 
@@ -356,16 +394,36 @@ def test_adding_a_new_employer_inline_puts_it_in_the_directory(client, db, staff
 
 def test_a_taken_table_keeps_everything_typed_and_adds_no_employer(client, db, staff, setup):
     path = f"/staff/events/{setup['event'].slug}/employers/add"
-    response = post(client, path, {"organization": "0", "new_name": "Windy City Logistics", "new_sector": "tdl",
-                                   "table_number": "7", "interview_minutes": "20", "interviewers": "3"})
+    response = post(
+        client,
+        path,
+        {
+            "organization": "0",
+            "new_name": "Windy City Logistics",
+            "new_sector": "tdl",
+            "table_number": "7",
+            "interview_minutes": "20",
+            "interviewers": "3",
+        },
+    )
     assert response.status_code == 200
     assert field_error(response, "table_number") == "Midwest Cloud Co. already has table 7 at this event."
     page = page_text(response)
     assert 'value="Windy City Logistics"' in page and 'value="20"' in page and 'value="3"' in page
     # The inline employer was not kept without its table (it can be added again, once fixed).
     assert db.session.scalar(select(Organization).where(Organization.name == "Windy City Logistics")) is None
-    response = post(client, path, {"organization": "0", "new_name": "Windy City Logistics", "new_sector": "tdl",
-                                   "table_number": "9", "interview_minutes": "20", "interviewers": "3"})
+    response = post(
+        client,
+        path,
+        {
+            "organization": "0",
+            "new_name": "Windy City Logistics",
+            "new_sector": "tdl",
+            "table_number": "9",
+            "interview_minutes": "20",
+            "interviewers": "3",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -380,7 +438,10 @@ def test_an_interview_window_outside_the_event_is_refused(client, db, staff, set
     path = f"/staff/events/{setup['event'].slug}/employers/{booth.id}/edit"
     response = post(client, path, {"table_number": "7", "interview_minutes": "10", "interview_start": "08:00",
                                    "interview_end": "11:00", "interviewers": "1"})
-    assert field_error(response, "interview_start") == "Interviews must fall within the event's hours (10:00–15:00)."
+    assert (
+        field_error(response, "interview_start")
+        == "Interviews must fall within the event's hours (10:00–15:00)."
+    )
     assert 'value="08:00"' in page_text(response)
 
 
@@ -421,7 +482,11 @@ def test_a_job_order_with_a_wage_in_dollars(client, db, staff, setup):
                         "wage_max": "61000.50", "wage_unit": "year", "employment_type": "full_time",
                         "sector": "it", "requirements": "AWS Cloud Practitioner"})
     position = db.session.scalar(select(Position).where(Position.title == "Cloud Support Associate"))
-    assert (position.wage_min_cents, position.wage_max_cents, position.wage_unit) == (5_200_000, 6_100_050, "year")
+    assert (position.wage_min_cents, position.wage_max_cents, position.wage_unit) == (
+        5_200_000,
+        6_100_050,
+        "year",
+    )
 
 
 @pytest.mark.parametrize(
@@ -436,11 +501,23 @@ def test_a_job_order_with_a_wage_in_dollars(client, db, staff, setup):
          "Enter an amount in dollars, e.g. 18.50."),
     ],
 )
-def test_a_bad_wage_is_explained_and_the_job_order_form_keeps_its_values(client, db, staff, setup, wages, field, message):
+def test_a_bad_wage_is_explained_and_the_job_order_form_keeps_its_values(
+    client, db, staff, setup, wages, field, message
+):
     booth = setup["booth"]
     path = f"/staff/events/{setup['event'].slug}/employers/{booth.id}/positions/new"
-    response = post(client, path, {"title": "Cloud Support Associate", "openings": "2", "employment_type": "contract",
-                                   "sector": "it", "requirements": "AWS"} | wages)
+    response = post(
+        client,
+        path,
+        {
+            "title": "Cloud Support Associate",
+            "openings": "2",
+            "employment_type": "contract",
+            "sector": "it",
+            "requirements": "AWS",
+        }
+        | wages,
+    )
     assert field_error(response, field) == message
     page = page_text(response)
     assert 'value="Cloud Support Associate"' in page and '<option selected value="contract">' in page
@@ -452,9 +529,25 @@ def test_editing_a_job_order_shows_dollars(client, db, staff, setup):
     path = f"/staff/events/{setup['event'].slug}/positions/{position.id}/edit"
     page = page_text(client.get(path))
     assert 'value="18.00"' in page and 'value="22.00"' in page
-    post(client, path, {"title": "Help Desk Technician II", "openings": "3", "wage_min": "24", "wage_max": "28",
-                        "wage_unit": "hour", "employment_type": "full_time", "sector": "", "requirements": ""})
-    assert (position.title, position.openings, position.wage_min_cents) == ("Help Desk Technician II", 3, 2400)
+    post(
+        client,
+        path,
+        {
+            "title": "Help Desk Technician II",
+            "openings": "3",
+            "wage_min": "24",
+            "wage_max": "28",
+            "wage_unit": "hour",
+            "employment_type": "full_time",
+            "sector": "",
+            "requirements": "",
+        },
+    )
+    assert (position.title, position.openings, position.wage_min_cents) == (
+        "Help Desk Technician II",
+        3,
+        2400,
+    )
 
 
 # --- Partners and links ---------------------------------------------------------------------------
@@ -462,9 +555,14 @@ def test_editing_a_job_order_shows_dollars(client, db, staff, setup):
 
 def test_adding_a_partner_gives_it_a_referral_link(client, db, staff, setup):
     event = setup["event"]
-    partner = factories.make_organization(db.session, OrganizationKind.COMMUNITY_ORG, name="Code Forward Chicago")
-    response = post(client, f"/staff/events/{event.slug}/partners/add", {"organization": partner.id,
-                                                                         "new_name": "", "new_kind": "job_center"})
+    partner = factories.make_organization(
+        db.session, OrganizationKind.COMMUNITY_ORG, name="Code Forward Chicago"
+    )
+    response = post(
+        client,
+        f"/staff/events/{event.slug}/partners/add",
+        {"organization": partner.id, "new_name": "", "new_kind": "job_center"},
+    )
     assert response.headers["Location"] == f"/staff/events/{event.slug}/#partners"
     partnership = db.session.scalar(select(Partnership).where(Partnership.organization_id == partner.id))
     page = page_text(client.get(f"/staff/events/{event.slug}/"))
@@ -505,8 +603,13 @@ def test_a_booth_link_for_a_long_past_event_is_refused_with_the_reason(client, d
     event = factories.make_event(db.session, starts_at=NOW - timedelta(days=60), status=EventStatus.CLOSED)
     booth = factories.make_participation(db.session, event)
     page_path = f"/staff/events/{event.slug}/"
-    response = post(client, f"/staff/events/{event.slug}/employers/{booth.id}/booth-link", {}, form_page=page_path,
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/staff/events/{event.slug}/employers/{booth.id}/booth-link",
+        {},
+        form_page=page_path,
+        follow_redirects=True,
+    )
     assert "This event is too long over: a new booth link would not work anymore." in page_text(response)
     assert db.session.scalar(select(func.count()).select_from(AccessToken)) == 0
 
@@ -549,8 +652,14 @@ def test_the_employer_directory_search_ignores_case_and_works_with_and_without_h
 
 
 def test_creating_an_employer_with_bad_contact_details_keeps_what_was_typed(client, db, staff):
-    form = {"name": "Hilton Chicago", "sector": "hospitality", "website": "hilton.com", "contact_name": "Ana Ruiz",
-            "contact_email": "ana.ruiz@", "contact_phone": "(312) 555-0147"}
+    form = {
+        "name": "Hilton Chicago",
+        "sector": "hospitality",
+        "website": "hilton.com",
+        "contact_name": "Ana Ruiz",
+        "contact_email": "ana.ruiz@",
+        "contact_phone": "(312) 555-0147",
+    }
     response = post(client, "/staff/employers/new", form)
     assert field_error(response, "contact_email") == "Enter an email address like name@example.com."
     page = page_text(response)
@@ -562,7 +671,9 @@ def test_creating_an_employer_with_bad_contact_details_keeps_what_was_typed(clie
     assert (employer.contact_email, employer.contact_phone) == ("ana.ruiz@hilton.com", "+13125550147")
 
     response = post(client, "/staff/employers/new", form | {"name": "HILTON CHICAGO", "contact_email": ""})
-    assert "already has Hilton Chicago; pick it instead" in field_error(response, "name")  # names the entry to pick
+    assert "already has Hilton Chicago; pick it instead" in field_error(
+        response, "name"
+    )  # names the entry to pick
 
 
 def test_a_bad_phone_number_is_explained(client, db, staff):
@@ -594,8 +705,11 @@ def test_staff_create_a_volunteer_account(client, db, staff):
 
 
 def test_a_short_password_or_a_taken_email_is_explained(client, db, staff):
-    response = post(client, "/staff/accounts/new", {"name": "Dee", "email": "dee@example.org", "role": "volunteer",
-                                                    "password": "short"})
+    response = post(
+        client,
+        "/staff/accounts/new",
+        {"name": "Dee", "email": "dee@example.org", "role": "volunteer", "password": "short"},
+    )
     assert "at least 10 characters" in field_error(response, "password")
     assert 'value="dee@example.org"' in page_text(response)
     response = post(client, "/staff/accounts/new", {"name": "Me again", "email": staff.email, "role": "staff",

@@ -41,4 +41,6 @@ def test_times_show_in_the_event_time_zone(app):
         assert local_datetime(ten_am_chicago, "America/Chicago").startswith("Wednesday, December 16, 2026")
     with app.test_request_context("/?lang=es"):
         assert local_time(ten_am_chicago, "America/Chicago") == "10:00"
-        assert local_datetime(ten_am_chicago, "America/Chicago").startswith("miércoles 16 de diciembre de 2026")
+        assert local_datetime(ten_am_chicago, "America/Chicago").startswith(
+            "miércoles 16 de diciembre de 2026"
+        )

@@ -54,7 +54,9 @@ interviews = st.lists(
 
 
 def _write_history(session, history_people, history_interviews):
-    event = factories.make_event(session, name="Property fair", starts_at=START, ends_at=START + timedelta(hours=4))
+    event = factories.make_event(
+        session, name="Property fair", starts_at=START, ends_at=START + timedelta(hours=4)
+    )
     booths = [factories.make_participation(session, event) for _ in range(2)]
     partners = [factories.make_partnership(session, event) for _ in range(2)]
     registrations = []
@@ -130,8 +132,12 @@ def test_no_view_ever_shows_more_at_a_later_step(db, history_people, history_int
     report_rows = {row.label: row.values for row in numbers.partners}
     for partnership in event.partnerships:
         row = report_rows[partnership.organization.name]
-        assert _non_increasing([row["referred"], row["attended"], row["interviewed"], row["offers"], row["hires"]])
-        page = next(r for r in placements.partner_results(session, partnership.organization) if r.event.id == event.id)
+        assert _non_increasing(
+            [row["referred"], row["attended"], row["interviewed"], row["offers"], row["hires"]]
+        )
+        page = next(
+            r for r in placements.partner_results(session, partnership.organization) if r.event.id == event.id
+        )
         stages = [people for _, people in page.funnel.stages]
         assert _non_increasing(stages)
         assert stages[1:] == [row["attended"], row["interviewed"], row["offers"], row["hires"]]

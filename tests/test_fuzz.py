@@ -22,7 +22,9 @@ huge_numbers = st.one_of(
     st.sampled_from([str(2**31), str(2**63), "9" * 30, "-" + "9" * 30, "99999999999"]),
 )
 #: Dates at the ends of the calendar, which overflow when moved between time zones.
-far_dates = st.sampled_from(["9999-12-31", "0001-01-01", "9999-12-31T23:59", "0001-01-01T00:00", "2026-02-30"])
+far_dates = st.sampled_from(
+    ["9999-12-31", "0001-01-01", "9999-12-31T23:59", "0001-01-01T00:00", "2026-02-30"]
+)
 field_values = st.one_of(
     text, huge_numbers, far_dates,
     st.sampled_from(["", " ", "0", "-1", "<script>", "a@b", "+1", "60608", "ü" * 120, "a\x00b", "\x00"]),
@@ -42,15 +44,36 @@ def open_event(db):
 @given(
     st.fixed_dictionaries(
         {},
-        optional=dict.fromkeys(("first_name", "last_name", "email", "phone", "zip_code", "language", "referral_code", "accessibility_needs", "consent_share_profile", "q_employment_status", "q_sectors", "position_ids", "website"), field_values),
+        optional=dict.fromkeys(
+            (
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "zip_code",
+                "language",
+                "referral_code",
+                "accessibility_needs",
+                "consent_share_profile",
+                "q_employment_status",
+                "q_sectors",
+                "position_ids",
+                "website",
+            ),
+            field_values,
+        ),
     )
 )
 def test_the_registration_form_never_fails_on_any_input(client, open_event, data):
-    before = client.application.extensions["sqlalchemy"].session.scalar(select(func.count()).select_from(Registration))
+    before = client.application.extensions["sqlalchemy"].session.scalar(
+        select(func.count()).select_from(Registration)
+    )
     data = {**data, "csrf_token": csrf_token(client, "/events/fuzz/register")}
     response = client.post("/events/fuzz/register", data=data)
     assert response.status_code in (200, 302), response.status_code
-    after = client.application.extensions["sqlalchemy"].session.scalar(select(func.count()).select_from(Registration))
+    after = client.application.extensions["sqlalchemy"].session.scalar(
+        select(func.count()).select_from(Registration)
+    )
     if response.status_code == 200:  # refused: the page says why, and nothing was written
         assert after == before
         page = response.get_data(as_text=True)
@@ -66,17 +89,24 @@ json_values = st.recursive(
 #: .NET and Go clients, year 9999 west of Greenwich, …).
 device_clocks = st.one_of(
     st.sampled_from(["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]),
-    st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))]))
-    .map(datetime.isoformat),
+    st.datetimes(
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))])
+    ).map(datetime.isoformat),
 )
 scan_bodies = st.one_of(
     json_values,
-    st.fixed_dictionaries({}, optional={"code": json_values, "nonce": json_values, "scanned_at": json_values}),
-    st.fixed_dictionaries({
-        "code": st.one_of(text, st.just("https://hireday.test/b/" + "x" * 22)),
-        "nonce": st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=70),
-        "scanned_at": st.one_of(text, st.just("2026-12-10T16:00:00Z"), st.just("2026-12-10T16:00:00"), device_clocks),
-    }),
+    st.fixed_dictionaries(
+        {}, optional={"code": json_values, "nonce": json_values, "scanned_at": json_values}
+    ),
+    st.fixed_dictionaries(
+        {
+            "code": st.one_of(text, st.just("https://hireday.test/b/" + "x" * 22)),
+            "nonce": st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=70),
+            "scanned_at": st.one_of(
+                text, st.just("2026-12-10T16:00:00Z"), st.just("2026-12-10T16:00:00"), device_clocks
+            ),
+        }
+    ),
 )
 
 
@@ -122,9 +152,23 @@ def test_an_offline_batch_answers_every_scan_whatever_its_clock(client, device, 
 
 
 @FUZZ
-@given(path=st.sampled_from(["/events/{}/", "/events/fuzz/?ref={}", "/events/fuzz/register?ref={}", "/b/{}", "/r/{}",
-                             "/r/{}/badge.pdf", "/s/{}", "/booth/{}", "/partner/{}", "/staff/people/{}"]),
-       value=st.one_of(text, huge_numbers, st.sampled_from(["%00", "a%00b", "%ED%A0%80", "%FF", "%C0%AF"])))
+@given(
+    path=st.sampled_from(
+        [
+            "/events/{}/",
+            "/events/fuzz/?ref={}",
+            "/events/fuzz/register?ref={}",
+            "/b/{}",
+            "/r/{}",
+            "/r/{}/badge.pdf",
+            "/s/{}",
+            "/booth/{}",
+            "/partner/{}",
+            "/staff/people/{}",
+        ]
+    ),
+    value=st.one_of(text, huge_numbers, st.sampled_from(["%00", "a%00b", "%ED%A0%80", "%FF", "%C0%AF"])),
+)
 def test_no_address_answers_500(client, open_event, path, value):
     from urllib.parse import quote
 
@@ -147,14 +191,41 @@ def test_the_booking_form_never_fails_on_any_id(client, booking_page, slot_id, r
 
 
 @FUZZ
-@given(st.fixed_dictionaries({}, optional=dict.fromkeys(("capacity", "max_bookings_per_candidate", "day", "start", "end", "registration_opens", "registration_closes", "name", "venue", "description"), field_values)))
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional=dict.fromkeys(
+            (
+                "capacity",
+                "max_bookings_per_candidate",
+                "day",
+                "start",
+                "end",
+                "registration_opens",
+                "registration_closes",
+                "name",
+                "venue",
+                "description",
+            ),
+            field_values,
+        ),
+    )
+)
 def test_the_staff_event_form_never_fails_on_any_number_or_date(client, db, login, data):
     from app.models import Role
 
     if not client.get_cookie("session"):
         login(factories.make_user(db.session, Role.STAFF))
     path = "/staff/events/new?template=techapalooza"
-    base = {"name": "Fair", "venue": "Library", "address": "400 S. State St.", "day": "2027-02-11", "start": "16:00",
-            "end": "19:00", "timezone": "America/Chicago", "max_bookings_per_candidate": "3"}
+    base = {
+        "name": "Fair",
+        "venue": "Library",
+        "address": "400 S. State St.",
+        "day": "2027-02-11",
+        "start": "16:00",
+        "end": "19:00",
+        "timezone": "America/Chicago",
+        "max_bookings_per_candidate": "3",
+    }
     response = client.post(path, data=base | data | {"csrf_token": csrf_token(client, path)})
     assert response.status_code in (200, 302)

@@ -48,11 +48,15 @@ def scan(client, device, body, path="/api/v1/events/hh/checkins"):
 # --- 1 and 2: a scanner's clock at year 1 or 9999 -------------------------------------------------
 
 
-@pytest.mark.parametrize("sent", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+@pytest.mark.parametrize(
+    "sent", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
+)
 def test_a_scan_from_a_broken_clock_is_logged_at_the_receive_time_with_the_time_as_sent(
     client, db, event, device, login, sent
 ):
-    person = factories.make_registration(db.session, event, candidate=factories.make_candidate(db.session, first_name="Ana"))
+    person = factories.make_registration(
+        db.session, event, candidate=factories.make_candidate(db.session, first_name="Ana")
+    )
     db.session.commit()
     response = scan(client, device, {"code": person.badge_code, "nonce": "n-1", "scanned_at": sent})
     assert response.status_code == 201, response.json
@@ -78,11 +82,21 @@ def test_a_time_days_away_from_the_event_is_flagged_but_one_within_it_is_trusted
     door = checkin.Scanner.of_device(issue_token(db.session, TokenScope.DEVICE, "Door 1", event=event)[0])
     now = utcnow()
     offline = checkin.scan_from_json(
-        {"code": person.badge_code, "nonce": "a", "scanned_at": (event.starts_at + timedelta(minutes=5)).isoformat()}, now
+        {
+            "code": person.badge_code,
+            "nonce": "a",
+            "scanned_at": (event.starts_at + timedelta(minutes=5)).isoformat(),
+        },
+        now,
     )
     assert checkin.check_in(db.session, event.id, offline, door, now).checkin.scanned_at == offline.scanned_at
     stale = checkin.scan_from_json(
-        {"code": person.badge_code, "nonce": "b", "scanned_at": (event.ends_at + timedelta(days=3)).isoformat()}, now
+        {
+            "code": person.badge_code,
+            "nonce": "b",
+            "scanned_at": (event.ends_at + timedelta(days=3)).isoformat(),
+        },
+        now,
     )
     result = checkin.check_in(db.session, event.id, stale, door, now)
     assert result.checkin.scanned_at == now
@@ -111,7 +125,9 @@ def test_one_bad_time_in_an_offline_batch_does_not_cost_the_good_scans(client, d
 
 def test_json_nested_thousands_deep_is_a_clear_error(client, db, event, device):
     body = "[" * 5000 + "]" * 5000
-    response = client.post("/api/v1/events/hh/checkins", data=body, headers={**device, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/events/hh/checkins", data=body, headers={**device, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and response.json["error"] == "invalid_body"
 
 
@@ -143,15 +159,24 @@ def test_nul_bytes_in_the_registration_form_are_removed_and_the_person_is_regist
     event.capacity = None
     db.session.commit()
     form = {
-        "csrf_token": csrf_token(client, "/events/hh/register"), "first_name": "Ma\x00ría", "last_name": "Ló\x00pez",
-        "email": "maria\x00@example.com", "phone": "", "zip_code": "60608", "language": "en",
-        "accessibility_needs": "wheel\x00chair BROKEN", "q_employment_status": "unemployed", "referral_code": "",
+        "csrf_token": csrf_token(client, "/events/hh/register"),
+        "first_name": "Ma\x00ría",
+        "last_name": "Ló\x00pez",
+        "email": "maria\x00@example.com",
+        "phone": "",
+        "zip_code": "60608",
+        "language": "en",
+        "accessibility_needs": "wheel\x00chair BROKEN",
+        "q_employment_status": "unemployed",
+        "referral_code": "",
         "consent_share_profile": "y",
     }
     # Invalid UTF-8 (an encoded lone surrogate and a stray byte), as a broken keyboard app sends it.
     body = urlencode(form).replace("BROKEN", "%ED%A0%80%FF")
     response = client.post("/events/hh/register", data=body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 302, [line for line in response.get_data(as_text=True).splitlines() if "error" in line]
+    assert response.status_code == 302, [
+        line for line in response.get_data(as_text=True).splitlines() if "error" in line
+    ]
     person = db.session.scalar(select(Candidate))
     assert (person.first_name, person.last_name, person.email) == ("María", "López", "maria@example.com")
     registration = db.session.scalar(select(Registration))
@@ -161,8 +186,17 @@ def test_nul_bytes_in_the_registration_form_are_removed_and_the_person_is_regist
     assert "invisible control character" in page
 
 
-@pytest.mark.parametrize("path", ["/events/hh/?ref=%00", "/events/hh/register?ref=%00", "/events/%00/", "/b/a%00b",
-                                  "/r/a%00b", "/events/hh/?lang=%ED%A0%80"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/hh/?ref=%00",
+        "/events/hh/register?ref=%00",
+        "/events/%00/",
+        "/b/a%00b",
+        "/r/a%00b",
+        "/events/hh/?lang=%ED%A0%80",
+    ],
+)
 def test_nul_bytes_in_addresses_never_answer_500(client, db, event, path):
     assert client.get(path).status_code in (200, 404)
 
@@ -203,9 +237,15 @@ def test_ids_no_row_can_have_are_refused_on_the_booking_form(client, db, booking
 
 def test_a_30_digit_position_id_is_a_form_error(client, db, event):
     form = {
-        "csrf_token": csrf_token(client, "/events/hh/register"), "first_name": "Ana", "last_name": "Ruiz",
-        "email": "ana@example.com", "zip_code": "60608", "language": "en", "q_employment_status": "unemployed",
-        "position_ids": "1" * 30, "referral_code": "",
+        "csrf_token": csrf_token(client, "/events/hh/register"),
+        "first_name": "Ana",
+        "last_name": "Ruiz",
+        "email": "ana@example.com",
+        "zip_code": "60608",
+        "language": "en",
+        "q_employment_status": "unemployed",
+        "position_ids": "1" * 30,
+        "referral_code": "",
     }
     response = client.post("/events/hh/register", data=form)
     assert response.status_code == 200
@@ -225,7 +265,9 @@ def test_urls_with_ids_beyond_the_database_integers_are_not_found(client, db, ev
     ({"day": "9999-12-31"}, "day"),
     ({"day": "0001-01-01"}, "day"),
 ])
-def test_staff_numbers_and_dates_out_of_range_are_explained_next_to_the_field(client, db, login, overrides, field):
+def test_staff_numbers_and_dates_out_of_range_are_explained_next_to_the_field(
+    client, db, login, overrides, field
+):
     login(factories.make_user(db.session, Role.STAFF))
     path = "/staff/events/new?template=techapalooza"
     response = client.post(path, data=new_event_form(**overrides) | {"csrf_token": csrf_token(client, path)})
@@ -238,7 +280,11 @@ def test_staff_numbers_and_dates_out_of_range_are_explained_next_to_the_field(cl
 def test_a_huge_position_id_beside_another_mistake_is_explained_not_a_500(client, db, event):
     """Found by the property test: a form with a mistake still has the service check every field
     (so one submit shows every problem), and an id past 2^63 must not reach the database there."""
-    form = {"csrf_token": csrf_token(client, "/events/hh/register"), "first_name": "", "position_ids": str(2**63)}
+    form = {
+        "csrf_token": csrf_token(client, "/events/hh/register"),
+        "first_name": "",
+        "position_ids": str(2**63),
+    }
     response = client.post("/events/hh/register", data=form)
     assert response.status_code == 200
     assert "Enter a smaller number." in response.get_data(as_text=True)

@@ -23,7 +23,9 @@ def _all_log_text(records) -> str:
     return "\n".join(formatter.format(r) for r in records)
 
 
-def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_errors(app, client, db, caplog, login):
+def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_errors(
+    app, client, db, caplog, login
+):
     caplog.set_level(logging.DEBUG)
     event = factories.make_event(db.session, slug="canary", capacity=None)
     person = factories.make_registration(db.session, event, candidate=factories.make_candidate(
@@ -33,10 +35,22 @@ def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_erro
     db.session.commit()
 
     # Bad input everywhere, with the canary values in it.
-    client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": EMAIL + "\x00", "password": "x\x00"})
-    client.post("/events/canary/register", data={"csrf_token": csrf_token(client, "/events/canary/register"),
-                                                "first_name": NAME + "\x00", "last_name": "X", "email": EMAIL,
-                                                "phone": PHONE, "zip_code": "9" * 30, "position_ids": "9" * 30})
+    client.post(
+        "/login",
+        data={"csrf_token": csrf_token(client, "/login"), "email": EMAIL + "\x00", "password": "x\x00"},
+    )
+    client.post(
+        "/events/canary/register",
+        data={
+            "csrf_token": csrf_token(client, "/events/canary/register"),
+            "first_name": NAME + "\x00",
+            "last_name": "X",
+            "email": EMAIL,
+            "phone": PHONE,
+            "zip_code": "9" * 30,
+            "position_ids": "9" * 30,
+        },
+    )
     client.post(f"/r/{manage}/details", data={"first_name": NAME + "\x00", "email": EMAIL})
     client.post(f"/r/{manage}/interviews", data={"slot_id": str(2**63)})
     client.get(f"/r/{manage}/nothing-here")
@@ -51,15 +65,25 @@ def test_no_personal_data_or_secret_link_in_the_logs_of_a_run_that_provokes_erro
     # PostgreSQL's message then quotes the whole failing row), logged the way Flask logs an
     # unhandled error under a secret link (and gunicorn its "Error handling request" line).
     with pytest.raises(DBAPIError) as failed, db.session.begin_nested():
-        db.session.execute(insert(Candidate.__table__).values(
-            first_name=NAME, last_name="X", name_key="canary x", email=EMAIL, phone=PHONE[2:], zip_code="60608",
-            language="en"))
+        db.session.execute(
+            insert(Candidate.__table__).values(
+                first_name=NAME,
+                last_name="X",
+                name_key="canary x",
+                email=EMAIL,
+                phone=PHONE[2:],
+                zip_code="60608",
+                language="en",
+            )
+        )
     with app.test_request_context(f"/r/{manage}/details", method="POST"):
         try:
             raise failed.value
         except DBAPIError:
             app.log_exception(sys.exc_info())
-            logging.getLogger("gunicorn.error").exception("Error handling request %s", f"/b/{person.badge_code}")
+            logging.getLogger("gunicorn.error").exception(
+                "Error handling request %s", f"/b/{person.badge_code}"
+            )
 
     text = _all_log_text(caplog.records)
     assert "Exception on /r/…/details [POST]" in text  # the error was logged, without its secret

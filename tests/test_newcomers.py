@@ -56,7 +56,9 @@ def outbox(app, tmp_path, monkeypatch):
 
 
 def mails(outbox: Path) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))
+    ]
 
 
 @pytest.fixture
@@ -65,7 +67,10 @@ def event(db):
                                  description="Walk-ins welcome. Bring your resume.",
                                  description_es="Puede llegar sin registro. Traiga su currículum.")
     hotel = factories.make_participation(
-        db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"), table_number="23"
+        db.session,
+        event,
+        factories.make_organization(db.session, name="Lakeshore Grand Hotel"),
+        table_number="23",
     )
     factories.make_position(db.session, hotel, title="Room Attendant", title_es="Camarista")
     factories.make_position(db.session, hotel, title="Night Auditor")
@@ -133,8 +138,16 @@ def test_every_problem_with_a_registration_is_found_at_once(db, event):
 
 
 def test_three_mistakes_show_after_one_submit(client, db, event):
-    data = {"csrf_token": csrf_token(client, "/events/hh/register"), "first_name": "", "last_name": "Hernández",
-            "email": "lucia@", "phone": "12", "zip_code": "606", "language": "es", "referral_code": ""}
+    data = {
+        "csrf_token": csrf_token(client, "/events/hh/register"),
+        "first_name": "",
+        "last_name": "Hernández",
+        "email": "lucia@",
+        "phone": "12",
+        "zip_code": "606",
+        "language": "es",
+        "referral_code": "",
+    }
     page = client.post("/events/hh/register", data=data).get_data(as_text=True)
     summary = page.split('class="error-summary"')[1].split("</div>")[0]
     for field in ("first_name", "email", "phone", "zip_code", "q_employment_status", "consent_share_profile"):
@@ -212,7 +225,9 @@ def test_the_spanish_interview_calendar_says_mesa(app, db, event):
     registration = factories.make_registration(db.session, event, language=Language.ES)
     bookings.generate_slots(db.session, hotel)
     db.session.flush()
-    booking = bookings.book(db.session, registration, bookings.open_slots(db.session, hotel, BEFORE)[0].slot, BEFORE)
+    booking = bookings.book(
+        db.session, registration, bookings.open_slots(db.session, hotel, BEFORE)[0].slot, BEFORE
+    )
     with app.test_request_context("/?lang=en"):
         ics = interviews_ics(registration, [booking], [], "https://hireday.test/r/x", BEFORE).decode()
     assert "mesa 23" in ics and "table 23" not in ics
@@ -247,7 +262,10 @@ def test_staff_are_warned_but_the_event_is_saved(db, event):
     assert "dated in the past" in text
     assert "3 people are registered, more than the capacity of 2" in text and "keeps their place" in text
     assert "post-event survey closes" in text
-    assert db.session.scalar(select(Registration.id).where(Registration.status == RegistrationStatus.WAITLISTED)) is None
+    assert (
+        db.session.scalar(select(Registration.id).where(Registration.status == RegistrationStatus.WAITLISTED))
+        is None
+    )
 
 
 def test_the_same_job_title_twice_for_one_employer_warns(client, db, event, staff):
@@ -275,7 +293,9 @@ def test_a_draft_event_shows_what_to_check_before_publishing(client, db, event, 
 def test_booth_links_for_every_employer_are_emailed_to_the_contacts(client, db, event, staff, outbox):
     event.participations[0].organization.contact_email = "recruiting@lakeshore.example"
     event.participations[0].organization.contact_name = "Pat Lee"
-    factories.make_participation(db.session, event, factories.make_organization(db.session, name="No Contact Diner"))
+    factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="No Contact Diner")
+    )
     db.session.commit()
     response = client.post("/staff/events/hh/booth-links",
                            data={"csrf_token": csrf_token(client, "/staff/events/hh/"), "email": "1"})
@@ -348,11 +368,20 @@ def test_people_search_combines_its_words_with_and(db, query, expected):
 
 def test_a_post_event_survey_closing_before_the_event_warns_when_saved(client, db, event, staff):
     base = "/staff/events/hh/surveys/candidate/post"
-    response = client.post(base + "/settings", data={
-        "csrf_token": csrf_token(client, base), "title_en": "After the fair", "title_es": "Después de la feria",
-        "opens_at": "", "closes_at": "2026-12-10T12:00",  # noon in Chicago; the event ends at 3 pm
-    })
+    response = client.post(
+        base + "/settings",
+        data={
+            "csrf_token": csrf_token(client, base),
+            "title_en": "After the fair",
+            "title_es": "Después de la feria",
+            "opens_at": "",
+            "closes_at": "2026-12-10T12:00",  # noon in Chicago; the event ends at 3 pm
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Survey settings saved." in page
-    assert "The post-event survey closes December 10, 2026 at 12:00 PM, before Hospitality Hires Chicago is over" in page
+    assert (
+        "The post-event survey closes December 10, 2026 at 12:00 PM, before Hospitality Hires Chicago is over"
+        in page
+    )

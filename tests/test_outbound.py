@@ -34,7 +34,10 @@ def _free_port() -> int:
 
 
 MAIL = Mail(
-    to="lucia.h@example.com", subject="You're registered", text="See you there.", html="<p>See you there.</p>",
+    to="lucia.h@example.com",
+    subject="You're registered",
+    text="See you there.",
+    html="<p>See you there.</p>",
     attachments=[Attachment("event.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")],
 )
 
@@ -123,7 +126,9 @@ def test_an_unreachable_server_is_retried_then_listed_for_staff(app, db, client,
     assert len(inbox.received) == 1
     db.session.refresh(message)
     assert message.status == MessageStatus.SENT
-    assert "Every message has been delivered" in client.get("/staff/messages/undelivered").get_data(as_text=True)
+    assert "Every message has been delivered" in client.get("/staff/messages/undelivered").get_data(
+        as_text=True
+    )
 
 
 def test_a_refused_address_is_not_retried(app, app_context, db, smtp_server, monkeypatch):

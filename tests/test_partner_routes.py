@@ -15,14 +15,20 @@ def setup(db):
     now = utcnow()
     event = factories.make_event(db.session, name="Techapalooza", starts_at=now - timedelta(hours=2),
                                  ends_at=now + timedelta(hours=2), timezone="UTC")
-    booth = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Loop Logic"))
+    booth = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Loop Logic")
+    )
     factories.make_position(db.session, booth)
     center = factories.make_partnership(db.session, event, organization=factories.make_organization(
         db.session, factories.OrganizationKind.JOB_CENTER, name="Pilsen Job Center"))
     church = factories.make_partnership(db.session, event, organization=factories.make_organization(
         db.session, factories.OrganizationKind.COMMUNITY_ORG, name="St. Agnes Outreach"))
-    shared = factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Ana", last_name="Ruiz"))
-    theirs = factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Ben", last_name="Okafor"))
+    shared = factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="Ana", last_name="Ruiz")
+    )
+    theirs = factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="Ben", last_name="Okafor")
+    )
     for registration, partnership in [(shared, center), (shared, church), (theirs, church)]:
         db.session.add(Referral(registration=registration, partnership_id=partnership.id))
     interview = interviews.start(db.session, booth, shared, now)
@@ -31,9 +37,15 @@ def setup(db):
     interviews.confirm_hire(db.session, interview, HireStatus.HIRED, now, start_date=now.date())
     center_token, center_secret = issue_token(db.session, TokenScope.PARTNER, "Pilsen", event=event,
                                               organization=center.organization)
-    _, church_secret = issue_token(db.session, TokenScope.PARTNER, "St. Agnes", event=event, organization=church.organization)
+    _, church_secret = issue_token(
+        db.session, TokenScope.PARTNER, "St. Agnes", event=event, organization=church.organization
+    )
     db.session.commit()
-    return {"center": f"/partner/{center_secret}", "church": f"/partner/{church_secret}", "center_token": center_token}
+    return {
+        "center": f"/partner/{center_secret}",
+        "church": f"/partner/{church_secret}",
+        "center_token": center_token,
+    }
 
 
 def test_both_partners_get_credit_for_a_shared_placement(client, setup):

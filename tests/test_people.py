@@ -33,7 +33,10 @@ def outbox(app, tmp_path, monkeypatch) -> Path:
 def messages(outbox: Path) -> list[email.message.EmailMessage]:
     if not outbox.exists():
         return []
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted(outbox.glob("*.eml"))
+    ]
 
 
 def text_of(message) -> str:
@@ -62,14 +65,17 @@ def event(db):
     return event
 
 
-def test_a_household_on_one_phone_and_email_registers_each_person_with_their_own_badge(client, db, event, outbox):
+def test_a_household_on_one_phone_and_email_registers_each_person_with_their_own_badge(
+    client, db, event, outbox
+):
     jose = register(client, "hh")
     guadalupe = register(client, "hh", first_name="Guadalupe")
     assert jose.status_code == guadalupe.status_code == 302
     assert "/r/" in guadalupe.headers["Location"]  # her own page, not "already registered"
 
     people = db.session.execute(
-        select(Candidate.first_name, Registration.badge_code, Registration.checkin_number).join(Registration.candidate)
+        select(Candidate.first_name, Registration.badge_code, Registration.checkin_number)
+        .join(Registration.candidate)
         .order_by(Registration.id)
     ).all()
     assert [p.first_name for p in people] == ["José", "Guadalupe"]
@@ -106,7 +112,12 @@ def test_the_person_sees_their_links_and_can_stop_one(client, db, event, outbox)
     assert client.get(first).status_code == 200
     assert [link.reason.value for link in registrations.live_links(registration)] == ["registered"]
     # Another registration's link cannot be revoked from this page.
-    assert client.post(f"{first}/links/999999/revoke", data={"csrf_token": csrf_token(client, first)}).status_code == 404
+    assert (
+        client.post(
+            f"{first}/links/999999/revoke", data={"csrf_token": csrf_token(client, first)}
+        ).status_code
+        == 404
+    )
 
 
 def test_cancelling_ends_the_links_and_the_email_points_to_the_event(client, db, event, outbox):
@@ -123,18 +134,28 @@ def _edit(client, event, **changes):
     details = event_setup.event_details_of(event)
     path = f"/staff/events/{event.slug}/edit"
     data = {
-        "csrf_token": csrf_token(client, path), "name": details.name, "slug": details.slug, "venue": details.venue,
-        "address": details.address, "day": details.day.isoformat(), "start": details.start.strftime("%H:%M"),
-        "end": details.end.strftime("%H:%M"), "timezone": details.timezone,
-        "capacity": "" if details.capacity is None else str(details.capacity), "description": details.description,
+        "csrf_token": csrf_token(client, path),
+        "name": details.name,
+        "slug": details.slug,
+        "venue": details.venue,
+        "address": details.address,
+        "day": details.day.isoformat(),
+        "start": details.start.strftime("%H:%M"),
+        "end": details.end.strftime("%H:%M"),
+        "timezone": details.timezone,
+        "capacity": "" if details.capacity is None else str(details.capacity),
+        "description": details.description,
         "max_bookings_per_candidate": str(details.max_bookings_per_candidate),
     } | changes
     return client.post(path, data=data, follow_redirects=True)
 
 
 def _door_scan(client, slug: str, code: str, nonce: str):
-    return client.post(f"/door/events/{slug}/scan", headers={"Accept": "application/json"},
-                       data={"csrf_token": csrf_token(client, f"/door/events/{slug}/"), "code": code, "nonce": nonce})
+    return client.post(
+        f"/door/events/{slug}/scan",
+        headers={"Accept": "application/json"},
+        data={"csrf_token": csrf_token(client, f"/door/events/{slug}/"), "code": code, "nonce": nonce},
+    )
 
 
 def test_capacity_up_promotes_in_order_with_emails_and_the_door_follows_capacity_down_keeps_everyone(
@@ -142,13 +163,23 @@ def test_capacity_up_promotes_in_order_with_emails_and_the_door_follows_capacity
 ):
     event = factories.make_event(db.session, slug="small", capacity=2)
     people = [
-        factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name=name),
-                                    status=status, language=Language(language), created_at=NOW + timedelta(minutes=i))
-        for i, (name, status, language) in enumerate([
-            ("Ana", RegistrationStatus.REGISTERED, "en"), ("Ben", RegistrationStatus.REGISTERED, "en"),
-            ("Carla", RegistrationStatus.WAITLISTED, "es"), ("Dmitri", RegistrationStatus.WAITLISTED, "en"),
-            ("Eva", RegistrationStatus.WAITLISTED, "en"),
-        ])
+        factories.make_registration(
+            db.session,
+            event,
+            factories.make_candidate(db.session, first_name=name),
+            status=status,
+            language=Language(language),
+            created_at=NOW + timedelta(minutes=i),
+        )
+        for i, (name, status, language) in enumerate(
+            [
+                ("Ana", RegistrationStatus.REGISTERED, "en"),
+                ("Ben", RegistrationStatus.REGISTERED, "en"),
+                ("Carla", RegistrationStatus.WAITLISTED, "es"),
+                ("Dmitri", RegistrationStatus.WAITLISTED, "en"),
+                ("Eva", RegistrationStatus.WAITLISTED, "en"),
+            ]
+        )
     ]
     device, secret = issue_token(db.session, TokenScope.DEVICE, "Door 1", event=event)
     db.session.commit()
@@ -168,8 +199,11 @@ def test_capacity_up_promotes_in_order_with_emails_and_the_door_follows_capacity
     # Capacity 2 → 4: Carla then Dmitri get places at once, each e-mailed in their language with the badge.
     page = _edit(client, event, capacity="4").get_data(as_text=True)
     assert "2 people from the waitlist got a place" in page
-    assert [p.status for p in (carla, dmitri, eva)] == [RegistrationStatus.REGISTERED, RegistrationStatus.REGISTERED,
-                                                       RegistrationStatus.WAITLISTED]
+    assert [p.status for p in (carla, dmitri, eva)] == [
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.WAITLISTED,
+    ]
     to_carla, to_dmitri = messages(outbox)
     assert to_carla["Subject"].startswith("Se abrió un lugar") and "Hola, Carla" in text_of(to_carla)
     assert to_dmitri["Subject"].startswith("A place opened")
@@ -179,7 +213,9 @@ def test_capacity_up_promotes_in_order_with_emails_and_the_door_follows_capacity
 
     # Capacity 4 → 1: nobody loses their place, and staff are told so.
     page = _edit(client, event, capacity="1").get_data(as_text=True)
-    assert "4 people are registered, more than the capacity of 1. Everyone registered keeps their place" in page
+    assert (
+        "4 people are registered, more than the capacity of 1. Everyone registered keeps their place" in page
+    )
     assert db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED)) == 4
     assert eva.status == RegistrationStatus.WAITLISTED
@@ -220,17 +256,26 @@ def test_the_check_in_number_finds_the_person_at_the_door_but_is_no_badge_code(c
     login(factories.make_user(db.session, Role.VOLUNTEER))
     found = client.get("/door/events/numbers/search?q=12").get_data(as_text=True)
     assert people[11].candidate.full_name in found and people[0].candidate.full_name not in found
-    assert people[0].candidate.full_name in client.get("/door/events/numbers/search?q=%231").get_data(as_text=True)
+    assert people[0].candidate.full_name in client.get("/door/events/numbers/search?q=%231").get_data(
+        as_text=True
+    )
     typed = _door_scan(client, "numbers", "12", "typed-12")
     assert (typed.status_code, typed.json["status"]) == (404, "unknown_code")
 
 
-def test_moving_the_event_tells_everyone_in_their_language_with_an_updated_calendar_entry(client, db, login, outbox):
+def test_moving_the_event_tells_everyone_in_their_language_with_an_updated_calendar_entry(
+    client, db, login, outbox
+):
     event = factories.make_event(db.session, slug="moving", capacity=1)
-    ana = factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Ana"),
-                                      language=Language.ES)
-    ben = factories.make_registration(db.session, event, factories.make_candidate(db.session, first_name="Ben"),
-                                      status=RegistrationStatus.WAITLISTED)
+    ana = factories.make_registration(
+        db.session, event, factories.make_candidate(db.session, first_name="Ana"), language=Language.ES
+    )
+    ben = factories.make_registration(
+        db.session,
+        event,
+        factories.make_candidate(db.session, first_name="Ben"),
+        status=RegistrationStatus.WAITLISTED,
+    )
     factories.make_registration(db.session, event, factories.make_candidate(db.session, email=None),
                                 status=RegistrationStatus.REGISTERED)
     factories.make_registration(db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=NOW)
@@ -272,7 +317,9 @@ def test_change_notices_go_out_on_the_job_queue_and_a_rerun_tells_nobody_twice(c
 
 def test_staff_see_a_household_side_by_side_and_merge_two_records_of_one_person(client, db, login):
     first_event, second_event = factories.make_event(db.session), factories.make_event(db.session)
-    jose = factories.make_candidate(db.session, first_name="José", last_name="Núñez", email="nunez@example.com", phone=None)
+    jose = factories.make_candidate(
+        db.session, first_name="José", last_name="Núñez", email="nunez@example.com", phone=None
+    )
     guadalupe = factories.make_candidate(db.session, first_name="Guadalupe", last_name="Núñez",
                                          email="nunez@example.com", phone=None)
     twice = factories.make_candidate(db.session, first_name="Jose Luis", last_name="Núñez",
@@ -289,8 +336,14 @@ def test_staff_see_a_household_side_by_side_and_merge_two_records_of_one_person(
     unconfirmed = client.post(path, data={"csrf_token": csrf_token(client, f"/staff/people/{jose.id}"),
                                           "other_id": twice.id}, follow_redirects=True)
     assert "Tick" in unconfirmed.get_data(as_text=True)
-    client.post(path, data={"csrf_token": csrf_token(client, f"/staff/people/{jose.id}"), "other_id": twice.id,
-                            "confirm": "yes"})
+    client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, f"/staff/people/{jose.id}"),
+            "other_id": twice.id,
+            "confirm": "yes",
+        },
+    )
     assert moved.candidate_id == jose.id and jose.phone == "+13125550142"
     assert db.session.get(Candidate, guadalupe.id) is not None
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person.merge"))

@@ -35,7 +35,9 @@ def test_no_personal_data_in_logs_or_the_audit_trail(client, db, login, app, cap
     session = db.session
     start = factories.EVENT_START
     event = factories.make_event(session, slug="canary", capacity=None)
-    booth = factories.make_participation(session, event, factories.make_organization(session, name="Canary Hotel"))
+    booth = factories.make_participation(
+        session, event, factories.make_organization(session, name="Canary Hotel")
+    )
     position = factories.make_position(session, booth, title="Line Cook")
     add_default_surveys(session, event)
     _, device = tokens.issue_token(session, TokenScope.DEVICE, "Door 1", event=event)
@@ -57,18 +59,27 @@ def test_no_personal_data_in_logs_or_the_audit_trail(client, db, login, app, cap
 
     # Check in through the API, twice.
     for nonce in ("scan-1", "scan-2"):
-        response = client.post("/api/v1/events/canary/checkins", headers={"Authorization": f"Bearer {device}"},
-                               json={"code": registration.badge_code, "nonce": nonce, "scanned_at": start.isoformat()})
+        response = client.post(
+            "/api/v1/events/canary/checkins",
+            headers={"Authorization": f"Bearer {device}"},
+            json={"code": registration.badge_code, "nonce": nonce, "scanned_at": start.isoformat()},
+        )
         assert response.status_code in (200, 201)
 
     # Interview, offer, hire, survey.
-    interview = interviews.start(session, booth, registration, start + timedelta(hours=1), nonce="b1", token=booth_token)
+    interview = interviews.start(
+        session, booth, registration, start + timedelta(hours=1), nonce="b1", token=booth_token
+    )
     interviews.record_outcome(session, interview, interviews.OutcomeDetails(
         outcome=Outcome.CONDITIONAL_OFFER, position_id=position.id, wage_cents=1900, wage_unit=WageUnit.HOUR,
         start_date=(start + timedelta(days=14)).date(), notes=MARKERS["note"],
     ), start + timedelta(hours=1, minutes=10), token=booth_token)
-    survey = next(s for s in event_surveys(session, event) if (s.audience.value, s.phase.value) == ("candidate", "post"))
-    record_response(session, survey, {"satisfaction": 5, "comments": MARKERS["comment"]}, registration=registration)
+    survey = next(
+        s for s in event_surveys(session, event) if (s.audience.value, s.phase.value) == ("candidate", "post")
+    )
+    record_response(
+        session, survey, {"satisfaction": 5, "comments": MARKERS["comment"]}, registration=registration
+    )
     session.commit()
 
     # Staff: the report, the dashboard and every export.

@@ -13,21 +13,38 @@ from tests import factories
 
 CHECKINS = CheckIn.__table__
 SCANNED_AT = datetime(2026, 3, 12, 15, 30, 5, 123456, tzinfo=UTC)
-_COLUMNS = (CHECKINS.c.id, CHECKINS.c.kind, CHECKINS.c.scanned_at, CHECKINS.c.successful, CHECKINS.c.is_offline,
-            CHECKINS.c.raw_code, CHECKINS.c.registration_id)
+_COLUMNS = (
+    CHECKINS.c.id,
+    CHECKINS.c.kind,
+    CHECKINS.c.scanned_at,
+    CHECKINS.c.successful,
+    CHECKINS.c.is_offline,
+    CHECKINS.c.raw_code,
+    CHECKINS.c.registration_id,
+)
 BY_NONCE = sa.select(*_COLUMNS).where(CHECKINS.c.nonce == sa.bindparam("nonce"))
 #: A scan logged with the event's id and a few columns; like the door's own insert, per dialect.
 LOG = {
-    module.dialect.name: module.insert(CHECKINS).on_conflict_do_nothing(index_elements=["nonce"]).returning(CHECKINS.c.id)
+    module.dialect.name: module.insert(CHECKINS)
+    .on_conflict_do_nothing(index_elements=["nonce"])
+    .returning(CHECKINS.c.id)
     for module in (postgresql, sqlite)
 }
 
 
 def _scan(event_id: int, nonce: str, **fields) -> dict:
     return {
-        "event_id": event_id, "raw_code": "NoSuchBadge", "nonce": nonce, "kind": CheckInKind.EXIT,
-        "scanned_at": SCANNED_AT, "received_at": SCANNED_AT, "successful": False, "error_code": "unknown_code",
-        "is_offline": True, "is_duplicate": False, **fields,
+        "event_id": event_id,
+        "raw_code": "NoSuchBadge",
+        "nonce": nonce,
+        "kind": CheckInKind.EXIT,
+        "scanned_at": SCANNED_AT,
+        "received_at": SCANNED_AT,
+        "successful": False,
+        "error_code": "unknown_code",
+        "is_offline": True,
+        "is_duplicate": False,
+        **fields,
     }
 
 
@@ -57,7 +74,9 @@ def test_an_insert_returns_its_id_and_a_conflict_returns_nothing(db, event):
     again = log.first(db.session, _scan(event.id, "n-2", raw_code="Other"))
 
     assert first is not None and again is None
-    rows = db.session.execute(sa.select(CHECKINS.c.id, CHECKINS.c.raw_code).where(CHECKINS.c.nonce == "n-2")).all()
+    rows = db.session.execute(
+        sa.select(CHECKINS.c.id, CHECKINS.c.raw_code).where(CHECKINS.c.nonce == "n-2")
+    ).all()
     assert [tuple(row) for row in rows] == [(first[0], "NoSuchBadge")]
 
 
@@ -116,4 +135,6 @@ def test_a_missing_value_and_an_expanding_in_list_are_refused(db):
     with pytest.raises(KeyError, match="nonce"):
         Prepared(BY_NONCE).first(db.session, {})
     with pytest.raises(ValueError, match="IN lists"):
-        Prepared(sa.select(CHECKINS.c.id).where(CHECKINS.c.kind.in_([CheckInKind.ENTRY]))).rows(db.session, {})
+        Prepared(sa.select(CHECKINS.c.id).where(CHECKINS.c.kind.in_([CheckInKind.ENTRY]))).rows(
+            db.session, {}
+        )

@@ -73,16 +73,23 @@ def test_redis_counts_through_flask_limiters_own_storage():
     storage.reset()
 
 
-def test_a_429_says_when_to_retry_and_other_accounts_at_the_address_still_sign_in(client, db, app, login, monkeypatch):
+def test_a_429_says_when_to_retry_and_other_accounts_at_the_address_still_sign_in(
+    client, db, app, login, monkeypatch
+):
     from app.extensions import limiter
 
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3/minute")
     limiter.reset()
-    guessed, colleague = factories.make_user(db.session, Role.STAFF), factories.make_user(db.session, Role.VOLUNTEER)
+    guessed, colleague = (
+        factories.make_user(db.session, Role.STAFF),
+        factories.make_user(db.session, Role.VOLUNTEER),
+    )
     codes = []
     for _ in range(4):
         token = csrf_token(client, "/login")
-        response = client.post("/login", data={"email": guessed.email, "password": "guess", "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": guessed.email, "password": "guess", "csrf_token": token}
+        )
         codes.append(response.status_code)
     assert codes == [200, 200, 200, 429]
     assert 0 < int(response.headers["Retry-After"]) <= 61  # the window's end, rounded up
@@ -100,12 +107,27 @@ def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
         env.pop(name, None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "create-user", "staff@venue.org", "--role", "staff", "--password", "correct horse 1"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "create-user", "door@venue.org", "--role", "volunteer", "--password", "correct horse 2"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_config", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*flask, "create-user", "staff@venue.org", "--role", "staff", "--password", "correct horse 1"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*flask, "create-user", "door@venue.org", "--role", "volunteer", "--password", "correct horse 2"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_config", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_listening(port, seconds=30)
@@ -113,11 +135,14 @@ def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
             urllib.request.urlopen(base + "/healthz", timeout=60).close()
 
         def sign_in(email: str, password: str) -> tuple[int, str | None]:
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                 _NoRedirect())
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+            )
             page = opener.open(base + "/login", timeout=60).read().decode()
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+            data = urllib.parse.urlencode(
+                {"email": email, "password": password, "csrf_token": token}
+            ).encode()
             try:
                 with opener.open(base + "/login", data=data, timeout=60) as response:
                     return response.status, response.headers.get("Retry-After")

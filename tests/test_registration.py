@@ -53,8 +53,12 @@ def count(db, model) -> int:
 
 
 def test_a_registration_gets_a_badge_a_manage_link_and_keeps_the_survey_answers(db, event):
-    answers = {"employment_status": "unemployed", "sectors": ["hospitality", "tdl"], "barriers": ["childcare"],
-               "how_heard": "job_center"}
+    answers = {
+        "employment_status": "unemployed",
+        "sectors": ["hospitality", "tdl"],
+        "barriers": ["childcare"],
+        "how_heard": "job_center",
+    }
     outcome = registrations.register(db.session, event, details(survey_answers=answers), NOW)
 
     registration = outcome.registration
@@ -62,7 +66,11 @@ def test_a_registration_gets_a_badge_a_manage_link_and_keeps_the_survey_answers(
     assert len(registration.badge_code) >= 22
     assert registrations.find_by_manage_token(db.session, outcome.manage_token) == registration
     candidate = registration.candidate
-    assert (candidate.email, candidate.phone, candidate.zip_code) == ("maria.garcia@example.com", "+13125550142", "60608")
+    assert (candidate.email, candidate.phone, candidate.zip_code) == (
+        "maria.garcia@example.com",
+        "+13125550142",
+        "60608",
+    )
     assert registration.employment_status == "unemployed"
     assert registration.sectors_of_interest == ["hospitality", "tdl"]
     response = db.session.scalar(select(Response).where(Response.registration_id == registration.id))
@@ -77,7 +85,12 @@ def test_a_registration_gets_a_badge_a_manage_link_and_keeps_the_survey_answers(
         {"email": "someone.else@example.com", "phone": "312.555.0142"},
         {"first_name": "maria", "last_name": "  GARCIA "},
     ],
-    ids=["same email, other case", "same phone, other format", "same phone, other email", "name without accents"],
+    ids=[
+        "same email, other case",
+        "same phone, other format",
+        "same phone, other email",
+        "name without accents",
+    ],
 )
 def test_the_same_person_is_never_registered_twice_and_keeps_their_first_link(db, event, again):
     first = registrations.register(db.session, event, details(), NOW)
@@ -94,7 +107,9 @@ def test_the_same_person_is_never_registered_twice_and_keeps_their_first_link(db
 
 def test_a_household_sharing_one_phone_and_email_registers_each_person(db, event):
     jose = registrations.register(db.session, event, details(first_name="José", last_name="Núñez"), NOW)
-    guadalupe = registrations.register(db.session, event, details(first_name="Guadalupe", last_name="Núñez"), NOW)
+    guadalupe = registrations.register(
+        db.session, event, details(first_name="Guadalupe", last_name="Núñez"), NOW
+    )
 
     assert jose.created and guadalupe.created
     assert jose.registration.candidate_id != guadalupe.registration.candidate_id
@@ -103,9 +118,13 @@ def test_a_household_sharing_one_phone_and_email_registers_each_person(db, event
     assert registrations.find_by_manage_token(db.session, guadalupe.manage_token) == guadalupe.registration
     assert registrations.find_by_manage_token(db.session, jose.manage_token) == jose.registration
     # José again, typed another way: still José, and Guadalupe's registration is untouched.
-    again = registrations.register(db.session, event, details(first_name="jose", last_name="NUNEZ", email=""), NOW)
+    again = registrations.register(
+        db.session, event, details(first_name="jose", last_name="NUNEZ", email=""), NOW
+    )
     assert (again.created, again.registration) == (False, jose.registration)
-    assert registrations.household(db.session, jose.registration.candidate) == [guadalupe.registration.candidate]
+    assert registrations.household(db.session, jose.registration.candidate) == [
+        guadalupe.registration.candidate
+    ]
 
 
 def test_a_repeat_attempt_sends_links_only_to_the_address_on_file_and_only_so_often(db, event):
@@ -114,13 +133,19 @@ def test_a_repeat_attempt_sends_links_only_to_the_address_on_file_and_only_so_of
             for i in range(registrations.RESEND_LIMIT + 1)]
     assert [o.manage_token is not None for o in sent] == [True] * registrations.RESEND_LIMIT + [False]
     assert sent[-1].resend_limited
-    later = registrations.register(db.session, event, details(email=""), NOW + registrations.RESEND_WINDOW + timedelta(minutes=5))
+    later = registrations.register(
+        db.session, event, details(email=""), NOW + registrations.RESEND_WINDOW + timedelta(minutes=5)
+    )
     assert later.manage_token is not None
     assert registrations.find_by_manage_token(db.session, first.manage_token) == first.registration
 
     phone_only = registrations.register(db.session, event, details(first_name="Rosa", email=""), NOW)
     repeat = registrations.register(db.session, event, details(first_name="Rosa", email=""), NOW)
-    assert (repeat.created, repeat.manage_token, repeat.resend_limited) == (False, None, False)  # nowhere to send
+    assert (repeat.created, repeat.manage_token, repeat.resend_limited) == (
+        False,
+        None,
+        False,
+    )  # nowhere to send
     assert registrations.find_by_manage_token(db.session, phone_only.manage_token) == phone_only.registration
 
 
@@ -163,11 +188,16 @@ def test_past_capacity_people_wait_and_a_cancellation_promotes_the_first_in_line
     event = factories.make_event(db.session, capacity=2)
     people = [
         registrations.register(
-            db.session, event, details(email=f"p{i}@example.com", phone=f"31255501{i:02d}"), NOW + timedelta(minutes=i)
+            db.session,
+            event,
+            details(email=f"p{i}@example.com", phone=f"31255501{i:02d}"),
+            NOW + timedelta(minutes=i),
         ).registration
         for i in range(4)
     ]
-    assert [p.status for p in people] == [RegistrationStatus.REGISTERED] * 2 + [RegistrationStatus.WAITLISTED] * 2
+    assert [p.status for p in people] == [RegistrationStatus.REGISTERED] * 2 + [
+        RegistrationStatus.WAITLISTED
+    ] * 2
     assert [registrations.waitlist_position(db.session, p) for p in people] == [None, None, 1, 2]
 
     promoted = registrations.cancel(db.session, people[0], NOW + timedelta(days=1))
@@ -183,7 +213,9 @@ def test_a_cancelled_person_can_register_again(db, event):
     registrations.cancel(db.session, first.registration, NOW)
     again = registrations.register(db.session, event, details(), NOW + timedelta(hours=1))
     assert again.created and again.registration.id == first.registration.id
-    assert again.registration.status == RegistrationStatus.REGISTERED and again.registration.cancelled_at is None
+    assert (
+        again.registration.status == RegistrationStatus.REGISTERED and again.registration.cancelled_at is None
+    )
 
 
 def test_two_partners_referring_one_person_both_get_credit(db, event):
@@ -193,8 +225,14 @@ def test_two_partners_referring_one_person_both_get_credit(db, event):
     # The second partner's staff import the same person: staff may attach a partner.
     registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW,
                            source=RegistrationSource.PARTNER_IMPORT, send_link_if_registered=False)
-    registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW,
-                           source=RegistrationSource.PARTNER_IMPORT, send_link_if_registered=False)  # adds nothing
+    registrations.register(
+        db.session,
+        event,
+        details(referral_code="SOUTH001"),
+        NOW,
+        source=RegistrationSource.PARTNER_IMPORT,
+        send_link_if_registered=False,
+    )  # adds nothing
     credited = db.session.scalars(select(Referral.partnership_id).order_by(Referral.id)).all()
     assert credited == [north.id, south.id]
 
@@ -207,7 +245,9 @@ def test_a_public_referral_link_does_not_attach_a_partner_to_someone_already_reg
     # partner must not start seeing her interviews and offers.
     again = registrations.register(db.session, event, details(referral_code="SOUTH001"), NOW)
     assert not again.created
-    codes = db.session.scalars(select(Partnership.referral_code).join(Referral, Referral.partnership_id == Partnership.id)).all()
+    codes = db.session.scalars(
+        select(Partnership.referral_code).join(Referral, Referral.partnership_id == Partnership.id)
+    ).all()
     assert codes == ["NORTH001"]
 
 
@@ -221,7 +261,9 @@ def test_a_returning_person_is_the_same_candidate_at_the_next_event(db, event):
 
 def test_updating_details_may_share_a_phone_but_not_become_another_person(db, event):
     mine = registrations.register(db.session, event, details(), NOW).registration
-    registrations.register(db.session, event, details(first_name="Rosa", email="other@example.com", phone="3125550199"), NOW)
+    registrations.register(
+        db.session, event, details(first_name="Rosa", email="other@example.com", phone="3125550199"), NOW
+    )
     update = registrations.DetailsUpdate(
         first_name="Rosa", last_name="García", phone="312-555-0199", zip_code="60609",
         language=Language.ES, accessibility_needs="", consent_email=True, consent_sms=False,
@@ -231,7 +273,11 @@ def test_updating_details_may_share_a_phone_but_not_become_another_person(db, ev
     assert error.value.code == "person_taken"
     update.first_name = "María"  # her sister's phone, shared: fine
     registrations.update_details(db.session, mine, update)
-    assert (mine.candidate.first_name, mine.candidate.phone, mine.language) == ("María", "+13125550199", Language.ES)
+    assert (mine.candidate.first_name, mine.candidate.phone, mine.language) == (
+        "María",
+        "+13125550199",
+        Language.ES,
+    )
 
 
 def test_concurrent_duplicate_submits_make_one_registration(app, committed):
@@ -283,7 +329,10 @@ def test_a_household_registering_at_once_gets_one_registration_each(app, committ
             barrier.wait()
             try:
                 outcome = registrations.register(
-                    session, session.get(Event, event_id), details(first_name=first_name, last_name="Núñez"), NOW
+                    session,
+                    session.get(Event, event_id),
+                    details(first_name=first_name, last_name="Núñez"),
+                    NOW,
                 )
                 session.commit()
                 outcomes.append((first_name, outcome.created))
@@ -297,19 +346,29 @@ def test_a_household_registering_at_once_gets_one_registration_each(app, committ
         thread.join()
 
     assert errors == []
-    assert sorted(outcomes) == sorted([("Guadalupe", True), ("José", True)] + [("Guadalupe", False), ("José", False)] * 3)
+    assert sorted(outcomes) == sorted(
+        [("Guadalupe", True), ("José", True)] + [("Guadalupe", False), ("José", False)] * 3
+    )
     with Session(engine) as session:
         people = session.execute(
-            select(Candidate.first_name, Registration.checkin_number).join(Registration.candidate).order_by(Candidate.first_name)
+            select(Candidate.first_name, Registration.checkin_number)
+            .join(Registration.candidate)
+            .order_by(Candidate.first_name)
         ).all()
         assert [first for first, _ in people] == ["Guadalupe", "José"]
         assert sorted(number for _, number in people) == [1, 2]
 
 
-_WORDS = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñü", min_size=1, max_size=12), min_size=2, max_size=4)
+_WORDS = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñü", min_size=1, max_size=12), min_size=2, max_size=4
+)
 
 
-@given(words=_WORDS, upper=st.lists(st.booleans(), min_size=4, max_size=4), gaps=st.lists(st.integers(1, 3), min_size=4, max_size=4))
+@given(
+    words=_WORDS,
+    upper=st.lists(st.booleans(), min_size=4, max_size=4),
+    gaps=st.lists(st.integers(1, 3), min_size=4, max_size=4),
+)
 def test_a_name_typed_with_other_case_accents_or_spacing_is_the_same_name(words, upper, gaps):
     first, last = words[0], " ".join(words[1:])
     plain = unicodedata.normalize("NFKD", f"{first} {last}")

@@ -21,7 +21,9 @@ from tests.conftest import csrf_token
 @pytest.fixture
 def event(db):
     event = factories.make_event(db.session, slug="hh", name="Hospitality Hires Chicago", capacity=None)
-    participation = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"))
+    participation = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel")
+    )
     factories.make_position(db.session, participation, title="Banquet Server")
     factories.make_partnership(db.session, event, referral_code="PILSEN26")
     add_default_surveys(db.session, event)
@@ -37,7 +39,9 @@ def outbox(app, tmp_path, monkeypatch):
 
 
 def messages(outbox: Path) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))
+    ]
 
 
 def form_data(client, path="/events/hh/register", **overrides):
@@ -76,7 +80,9 @@ def test_a_referral_link_preselects_the_partner(client, db, event):
 def test_missing_answers_are_all_shown_at_once_and_typed_values_kept(client, db, event):
     response = client.post(
         "/events/hh/register",
-        data=form_data(client, first_name="", q_employment_status=None, consent_share_profile=None, zip_code="606"),
+        data=form_data(
+            client, first_name="", q_employment_status=None, consent_share_profile=None, zip_code="606"
+        ),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -91,7 +97,9 @@ def test_a_bad_zip_is_explained_next_to_the_field(client, db, event):
     assert re.search(r'id="zip_code-error">[^<]*5', page)
 
 
-def test_registering_twice_says_so_and_emails_another_link_without_showing_anything(client, db, event, outbox):
+def test_registering_twice_says_so_and_emails_another_link_without_showing_anything(
+    client, db, event, outbox
+):
     client.post("/events/hh/register", data=form_data(client))
     again = client.post("/events/hh/register", data=form_data(client, email="LUCIA.H@example.com"))
     assert again.status_code == 302 and again.headers["Location"] == "/events/hh/register/already"
@@ -99,7 +107,10 @@ def test_registering_twice_says_so_and_emails_another_link_without_showing_anyth
     assert "Lucía" not in page and "lucia.h@example.com" not in page and "Hernández" not in page
     assert "l•••@example.com" in page  # where the link went, masked
     first, second = messages(outbox)
-    links = [re.search(r"/r/[A-Za-z0-9_-]{43}", m.get_body(("plain",)).get_content()).group(0) for m in (first, second)]
+    links = [
+        re.search(r"/r/[A-Za-z0-9_-]{43}", m.get_body(("plain",)).get_content()).group(0)
+        for m in (first, second)
+    ]
     assert [client.get(link).status_code for link in links] == [200, 200]  # the first link still works
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
@@ -117,7 +128,9 @@ def test_the_form_needs_its_csrf_token(client, db, event):
 
 
 def test_registration_closed_page(client, db):
-    factories.make_event(db.session, slug="past", registration_closes_at=factories.EVENT_START - timedelta(days=400))
+    factories.make_event(
+        db.session, slug="past", registration_closes_at=factories.EVENT_START - timedelta(days=400)
+    )
     assert "closed" in client.get("/events/past/register").get_data(as_text=True).lower()
 
 
@@ -127,7 +140,9 @@ def test_too_many_registrations_from_one_address_are_slowed_down(client, db, eve
 
     limiter.reset()
     codes = [
-        client.post("/events/hh/register", data=form_data(client, email=f"p{i}@example.com", phone="")).status_code
+        client.post(
+            "/events/hh/register", data=form_data(client, email=f"p{i}@example.com", phone="")
+        ).status_code
         for i in range(3)
     ]
     limiter.reset()
@@ -138,14 +153,20 @@ def test_cancelling_frees_the_place_for_the_waitlist(client, db, outbox):
     event = factories.make_event(db.session, slug="small", capacity=1)
     add_default_surveys(db.session, event)
     db.session.commit()
-    first = client.post("/events/small/register", data=form_data(client, "/events/small/register")).headers["Location"]
+    first = client.post("/events/small/register", data=form_data(client, "/events/small/register")).headers[
+        "Location"
+    ]
     second = client.post(
         "/events/small/register",
-        data=form_data(client, "/events/small/register", email="ana@example.com", phone="3125550177", language="en"),
+        data=form_data(
+            client, "/events/small/register", email="ana@example.com", phone="3125550177", language="en"
+        ),
     ).headers["Location"]
     assert "waitlist" in client.get(second).get_data(as_text=True).lower()
 
-    response = client.post(f"{first}/cancel", data={"csrf_token": csrf_token(client, first), "confirmed": "1"})
+    response = client.post(
+        f"{first}/cancel", data={"csrf_token": csrf_token(client, first), "confirmed": "1"}
+    )
     assert response.status_code == 302
     statuses = db.session.scalars(select(Registration.status).order_by(Registration.id)).all()
     assert statuses == [RegistrationStatus.CANCELLED, RegistrationStatus.REGISTERED]
@@ -198,26 +219,39 @@ def test_the_badge_pdf_qr_code_decodes_to_the_badge_url(client, db, event, tmp_p
     assert "288 x 216 pts" in info  # 4 × 3 inches
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Lucía" in text and "Hospitality Hires Chicago" in text and "diciembre" in text  # in Spanish
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")], check=True
+    )
     with Image.open(tmp_path / "badge.png") as image:
         decoded = [result.text for result in zxingcpp.read_barcodes(image)]
     code = db.session.scalar(select(Registration.badge_code))
     assert decoded == [f"https://hireday.test/b/{code}"]
 
 
-def test_a_40_character_name_wraps_between_words_and_the_check_in_number_is_under_the_qr(client, db, event, tmp_path):
+def test_a_40_character_name_wraps_between_words_and_the_check_in_number_is_under_the_qr(
+    client, db, event, tmp_path
+):
     first, last = "Maximiliano Alejandro", "Villaseñor Quiroga"
     assert len(f"{first} {last}") == 40
-    manage = client.post("/events/hh/register", data=form_data(client, first_name=first, last_name=last)).headers["Location"]
+    manage = client.post(
+        "/events/hh/register", data=form_data(client, first_name=first, last_name=last)
+    ).headers["Location"]
     pdf = tmp_path / "badge.pdf"
     pdf.write_bytes(client.get(f"{manage}/badge.pdf").data)
-    assert "Pages:           1" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    lines = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert (
+        "Pages:           1"
+        in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    )
+    lines = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
     # Each word whole on its line: nothing like "Maximil / iano".
     for word in (*first.split(), *last.split()):
         assert any(line.strip().split().count(word) for line in lines), (word, lines)
     number = db.session.scalar(select(Registration.checkin_number))
     assert f"N.º de registro {number}" in " ".join(lines).replace("  ", " "), lines[5:]
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")], check=True
+    )
     with Image.open(tmp_path / "badge.png") as image:
         assert len(zxingcpp.read_barcodes(image)) == 1  # the name does not run into the code

@@ -59,13 +59,25 @@ def texts(outbox: Path) -> dict[str, list[str]]:
 
 
 def person(db, event, first_name, language=Language.EN, *, sms_ok=True, **fields):
-    candidate = factories.make_candidate(db.session, first_name=first_name, email=f"{first_name.lower()}@example.com")
-    return factories.make_registration(db.session, event, candidate, language=language, consent_sms=sms_ok, **fields)
+    candidate = factories.make_candidate(
+        db.session, first_name=first_name, email=f"{first_name.lower()}@example.com"
+    )
+    return factories.make_registration(
+        db.session, event, candidate, language=language, consent_sms=sms_ok, **fields
+    )
 
 
 def checked_in(db, registration):
-    db.session.add(CheckIn(event_id=registration.event_id, registration=registration, nonce=f"n-{registration.id}",
-                           scanned_at=MORNING, kind=CheckInKind.ENTRY, successful=True))
+    db.session.add(
+        CheckIn(
+            event_id=registration.event_id,
+            registration=registration,
+            nonce=f"n-{registration.id}",
+            scanned_at=MORNING,
+            kind=CheckInKind.ENTRY,
+            successful=True,
+        )
+    )
     db.session.flush()
 
 
@@ -88,9 +100,13 @@ def people(db):
         "bob": person(db, event, "Bob", sms_ok=False, created_at=created),
         "carl": person(db, event, "Carl", created_at=created),
         "dana": person(db, event, "Dana", created_at=created),
-        "eve": person(db, event, "Eve", created_at=created + timedelta(days=1), status=RegistrationStatus.WAITLISTED),
+        "eve": person(
+            db, event, "Eve", created_at=created + timedelta(days=1), status=RegistrationStatus.WAITLISTED
+        ),
     }
-    gone = person(db, event, "Gus", created_at=created, status=RegistrationStatus.CANCELLED, cancelled_at=created)
+    gone = person(
+        db, event, "Gus", created_at=created, status=RegistrationStatus.CANCELLED, cancelled_at=created
+    )
     found["gus"] = gone
     db.session.commit()
     assert plan.event_id == event.id
@@ -125,7 +141,9 @@ def test_two_day_and_morning_reminders_reach_exactly_the_right_people(app, clien
     assert sum(len(v) for v in mails(mail_box).values()) == 5 and len(list(sms_box.glob("*.txt"))) == 4
 
     # Carl can't come: his link opens a page; only its button cancels (a mail scanner's GET does not).
-    link = re.search(r"https://hireday\.test(/c/\S+)", sent["carl@example.com"][0].get_body(("plain",)).get_content())[1]
+    link = re.search(
+        r"https://hireday\.test(/c/\S+)", sent["carl@example.com"][0].get_body(("plain",)).get_content()
+    )[1]
     page = client.get(link)
     assert page.status_code == 200 and "Cancel my place" in page.get_data(as_text=True)
     assert db.session.get(Registration, people["carl"].id).status == RegistrationStatus.REGISTERED
@@ -136,7 +154,10 @@ def test_two_day_and_morning_reminders_reach_exactly_the_right_people(app, clien
     assert db.session.get(Registration, people["carl"].id).status == RegistrationStatus.CANCELLED
     # Eve, first on the waitlist, has the place and hears at once, by e-mail and text.
     assert db.session.get(Registration, people["eve"].id).status == RegistrationStatus.REGISTERED
-    assert mails(mail_box)["eve@example.com"][0]["Subject"] == "A place opened for you: Hospitality Hires Chicago"
+    assert (
+        mails(mail_box)["eve@example.com"][0]["Subject"]
+        == "A place opened for you: Hospitality Hires Chicago"
+    )
     assert texts(sms_box)[people["eve"].candidate.phone][0].startswith("A place opened for you:")
 
     # The day: Dana is in already; Carl cancelled. The others get the morning reminder.
@@ -199,7 +220,10 @@ def test_texts_wait_out_the_quiet_hours(app, db, people):
         message = sms.queue_text(db.session, people["ana"], "Hi", "test", night)
     assert message.send_after == datetime(2026, 12, 2, 14, 0, tzinfo=UTC)  # 8:00 in Chicago
     with app.test_request_context():
-        assert sms.queue_text(db.session, people["ana"], "Hi", "test", night + timedelta(hours=9)).send_after is None
+        assert (
+            sms.queue_text(db.session, people["ana"], "Hi", "test", night + timedelta(hours=9)).send_after
+            is None
+        )
 
 
 def test_every_text_fits_two_segments_in_both_languages():

@@ -19,12 +19,22 @@ LATER = START + timedelta(days=400)
 def test_purge_removes_identities_and_keeps_every_report_number(db, event):  # noqa: F811
     session = db.session
     add_default_surveys(session, event)
-    person = session.scalars(select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)).first()
-    post = next(s for s in event_surveys(session, event) if s.phase.value == "post" and s.audience.value == "candidate")
-    record_response(session, post, {"satisfaction": 4, "comments": "Loved the Loop Logic table"}, registration=person)
+    person = session.scalars(
+        select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).first()
+    post = next(
+        s
+        for s in event_surveys(session, event)
+        if s.phase.value == "post" and s.audience.value == "candidate"
+    )
+    record_response(
+        session, post, {"satisfaction": 4, "comments": "Loved the Loop Logic table"}, registration=person
+    )
     # Someone who also registered for a later event keeps their identity.
     upcoming = factories.make_event(session, slug="next", starts_at=LATER + timedelta(days=10))
-    returning = session.scalars(select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)).all()[1]
+    returning = session.scalars(
+        select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).all()[1]
     factories.make_registration(session, upcoming, candidate=returning.candidate)
     token = registrations.issue_manage_link(session, person, ManageLinkReason.REGISTERED, LATER)
     session.commit()
@@ -51,7 +61,9 @@ def test_purge_refuses_a_window_under_a_day(db):
 
 
 def test_a_person_can_see_and_remove_their_data(db, event):  # noqa: F811
-    person = db.session.scalars(select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)).first()
+    person = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).first()
     data = retention.person_data(db.session, person.candidate)
     assert data["email"] == person.candidate.email
     assert data["registrations"][0]["event"] == "Techapalooza"
@@ -86,7 +98,9 @@ def test_staff_find_export_and_remove_a_person(client, db, login, event):  # noq
     from app.models import Role
     from tests.conftest import csrf_token
 
-    person = db.session.scalars(select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)).first()
+    person = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).first()
     candidate = person.candidate
     login(factories.make_user(db.session, Role.STAFF))
     found = client.get(f"/staff/people/?q={candidate.last_name}").get_data(as_text=True)

@@ -26,9 +26,15 @@ class FakeTwilio(BaseHTTPRequestHandler):
 
     def do_POST(self):
         expected = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
-        if self.path != f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json" or self.headers["Authorization"] != expected:
+        if (
+            self.path != f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+            or self.headers["Authorization"] != expected
+        ):
             return self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
+        form = {
+            k: v[0]
+            for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()
+        }
         if FakeTwilio.outages:
             FakeTwilio.outages -= 1
             return self._answer(503, {"code": 20503, "message": "Service unavailable", "status": 503})
@@ -105,4 +111,8 @@ def test_an_outage_is_retried_and_an_unsubscribed_number_is_not(app, db, twilio,
         db.session.commit()
         outbound.deliver(db.session, again.id, utcnow())
     db.session.refresh(again)
-    assert again.status == MessageStatus.FAILED and again.attempts == 1 and again.last_error == "Twilio 400 21610"
+    assert (
+        again.status == MessageStatus.FAILED
+        and again.attempts == 1
+        and again.last_error == "Twilio 400 21610"
+    )

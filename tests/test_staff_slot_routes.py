@@ -22,10 +22,17 @@ def staff(db, login):
 @pytest.fixture
 def booth(db):
     starts = utcnow() + timedelta(days=5)
-    event = factories.make_event(db.session, slug="tp", starts_at=starts, ends_at=starts + timedelta(hours=3), timezone="UTC")
-    booth = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Loop Logic"),
-                                         interview_minutes=20, interview_starts_at=starts,
-                                         interview_ends_at=starts + timedelta(hours=1))
+    event = factories.make_event(
+        db.session, slug="tp", starts_at=starts, ends_at=starts + timedelta(hours=3), timezone="UTC"
+    )
+    booth = factories.make_participation(
+        db.session,
+        event,
+        factories.make_organization(db.session, name="Loop Logic"),
+        interview_minutes=20,
+        interview_starts_at=starts,
+        interview_ends_at=starts + timedelta(hours=1),
+    )
     db.session.commit()
     return booth
 
@@ -46,11 +53,15 @@ def test_staff_make_block_and_book_slots(client, db, staff, booth):
     client.post(path + "/generate", data={"csrf_token": csrf_token(client, path)})
     first, second, _third = slots(db, booth)
 
-    response = client.post(f"{path}/{first.id}/block", data={"csrf_token": csrf_token(client, path)}, follow_redirects=True)
+    response = client.post(
+        f"{path}/{first.id}/block", data={"csrf_token": csrf_token(client, path)}, follow_redirects=True
+    )
     assert "Blocked" in response.get_data(as_text=True)
     assert first.is_blocked
 
-    maria = factories.make_registration(db.session, booth.event, factories.make_candidate(db.session, email="maria.x@example.com"))
+    maria = factories.make_registration(
+        db.session, booth.event, factories.make_candidate(db.session, email="maria.x@example.com")
+    )
     db.session.commit()
     response = client.post(path + "/book", data={"csrf_token": csrf_token(client, path), "slot_id": second.id,
                                                  "person": "Maria.X@example.com"}, follow_redirects=True)
@@ -76,7 +87,9 @@ def test_updating_after_a_settings_change_keeps_the_booked_slot(client, db, staf
     db.session.commit()
     path = page(booth)
     assert "The settings changed" in client.get(path).get_data(as_text=True)
-    response = client.post(path + "/generate", data={"csrf_token": csrf_token(client, path)}, follow_redirects=True)
+    response = client.post(
+        path + "/generate", data={"csrf_token": csrf_token(client, path)}, follow_redirects=True
+    )
     assert "1 booked slot kept as they were" in response.get_data(as_text=True)
     assert kept in slots(db, booth)
 
@@ -88,6 +101,8 @@ def test_volunteers_cannot_manage_slots(client, db, login, booth):
 
 def test_a_new_booth_link_is_shown_as_a_qr_code_too(client, db, staff, booth):
     path = "/staff/events/tp/"
-    response = client.post(f"/staff/events/tp/employers/{booth.id}/booth-link", data={"csrf_token": csrf_token(client, path)})
+    response = client.post(
+        f"/staff/events/tp/employers/{booth.id}/booth-link", data={"csrf_token": csrf_token(client, path)}
+    )
     page = response.get_data(as_text=True)
     assert 'aria-label="QR code of the booth link"' in page and "<svg" in page

@@ -80,5 +80,7 @@ def test_a_first_visit_gets_the_styles_in_the_page_and_later_pages_link_them(cli
     client.get(href).close()  # the background fetch; its answer says which version is kept
     later = client.get("/events/hh/")
     html = later.get_data(as_text=True)
-    assert "<style" not in html and re.search(r'<link rel="stylesheet" href="/static/css/hireday.css\?v=', html)
+    assert "<style" not in html and re.search(
+        r'<link rel="stylesheet" href="/static/css/hireday.css\?v=', html
+    )
     assert "nonce" not in later.headers["Content-Security-Policy"]

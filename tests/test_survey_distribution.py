@@ -47,7 +47,9 @@ def outbox(app, tmp_path, monkeypatch):
 
 
 def messages(outbox: Path) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox.glob("*.eml"))
+    ]
 
 
 @pytest.fixture
@@ -60,8 +62,16 @@ def event(db):
 
 def check_in(db, registration, n=[0]):  # noqa: B006 - unique nonces
     n[0] += 1
-    db.session.add(CheckIn(event_id=registration.event_id, registration=registration, scanned_at=factories.EVENT_START,
-                           nonce=f"dist-{n[0]}", kind=CheckInKind.ENTRY, successful=True))
+    db.session.add(
+        CheckIn(
+            event_id=registration.event_id,
+            registration=registration,
+            scanned_at=factories.EVENT_START,
+            nonce=f"dist-{n[0]}",
+            kind=CheckInKind.ENTRY,
+            successful=True,
+        )
+    )
     db.session.flush()
 
 
@@ -71,7 +81,10 @@ def person(db, event, language=Language.EN, **candidate):
 
 
 def link_in(message) -> str:
-    return re.search(r"https://hireday\.test(/s/[A-Za-z0-9_-]{43})\?lang=(en|es)", message.get_body(("plain",)).get_content())
+    return re.search(
+        r"https://hireday\.test(/s/[A-Za-z0-9_-]{43})\?lang=(en|es)",
+        message.get_body(("plain",)).get_content(),
+    )
 
 
 def invite(app, db, event, now=AFTER) -> BatchJob:
@@ -226,8 +239,18 @@ def test_the_poster_qr_code_opens_the_entry_page(app, db, event, tmp_path):
     with app.test_request_context():
         pdf = distribution.poster_pdf(event)
     (tmp_path / "poster.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(tmp_path / "poster.pdf"), str(tmp_path / "poster")],
-                   check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "100",
+            "-png",
+            "-singlefile",
+            str(tmp_path / "poster.pdf"),
+            str(tmp_path / "poster"),
+        ],
+        check=True,
+    )
     decoded = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
     assert [code.text for code in decoded] == ["https://hireday.test/events/hh/survey"]
 
@@ -249,8 +272,11 @@ def test_closing_the_event_e_mails_the_post_survey(client, db, event, staff, log
     db.session.commit()
     with time_machine.travel(AFTER, tick=True):
         login(staff)
-        page = client.post("/staff/events/hh/status", data={"csrf_token": csrf_token(client, "/staff/events/hh/"),
-                                                            "status": "closed"}, follow_redirects=True)
+        page = client.post(
+            "/staff/events/hh/status",
+            data={"csrf_token": csrf_token(client, "/staff/events/hh/"), "status": "closed"},
+            follow_redirects=True,
+        )
     assert event.status == EventStatus.CLOSED
     assert "Sending the post-event survey to attendees not invited yet" in page.get_data(as_text=True)
     assert [m["To"] for m in messages(outbox)] == [attendee.candidate.email]
@@ -265,7 +291,9 @@ def test_staff_send_remind_and_print_the_poster(client, db, event, staff, login,
         page = client.post("/staff/events/hh/surveys/send", data={"csrf_token": token}, follow_redirects=True)
         assert "Post-event survey sent to 1 attendees" in page.get_data(as_text=True)
         assert "<strong>1</strong> invited by e-mail" in page.get_data(as_text=True)
-        page = client.post("/staff/events/hh/surveys/remind", data={"csrf_token": token}, follow_redirects=True)
+        page = client.post(
+            "/staff/events/hh/surveys/remind", data={"csrf_token": token}, follow_redirects=True
+        )
         assert "Reminder sent to 0 attendees" in page.get_data(as_text=True)
     with time_machine.travel(event.starts_at - timedelta(days=2), tick=True):
         login(staff)
@@ -282,7 +310,9 @@ def test_the_entry_page_opens_the_survey_by_badge_or_e_mails_the_link(client, db
     db.session.commit()
     with time_machine.travel(AFTER, tick=True):
         token = csrf_token(client, "/events/hh/survey?lang=es")
-        response = client.post("/events/hh/survey", data={"csrf_token": token, "badge_code": registration.badge_code})
+        response = client.post(
+            "/events/hh/survey", data={"csrf_token": token, "badge_code": registration.badge_code}
+        )
         assert re.fullmatch(r"/s/[A-Za-z0-9_-]{43}", response.headers["Location"])
 
         wrong = client.post("/events/hh/survey", data={"csrf_token": token, "badge_code": "nope"})

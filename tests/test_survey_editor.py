@@ -32,7 +32,9 @@ def draft(**overrides):
 
 def answer_once(db, survey):
     participation = factories.make_participation(db.session, survey.event)
-    surveys.answer_survey(db.session, survey, {"satisfaction": "4"}, survey.event.ends_at, participation=participation)
+    surveys.answer_survey(
+        db.session, survey, {"satisfaction": "4"}, survey.event.ends_at, participation=participation
+    )
 
 
 def test_staff_add_a_question_in_both_languages_with_its_choices(db, survey):
@@ -54,7 +56,10 @@ def test_staff_add_a_question_in_both_languages_with_its_choices(db, survey):
         ({"prompt_es": ""}, "prompt_required"),
         ({"choices": editor.parse_choices("Yes | Sí")}, "choices_required"),
         ({"choices": editor.parse_choices("Yes | Sí\nyes | YES | SÍ")}, "duplicate_choice"),
-        ({"choices": [{"value": "", "en": "Yes", "es": ""}, {"value": "", "en": "No", "es": "No"}]}, "bad_choice"),
+        (
+            {"choices": [{"value": "", "en": "Yes", "es": ""}, {"value": "", "en": "No", "es": "No"}]},
+            "bad_choice",
+        ),
     ],
 )
 def test_a_question_needs_both_languages_and_real_choices(db, survey, overrides, code):
@@ -80,8 +85,17 @@ def test_reorder_edit_and_remove_before_anyone_answers(db, survey):
     assert keys(survey)[:2] == [second, first]
 
     comments = next(q for q in survey.questions if q.key == "comments")
-    editor.update_question(db.session, comments, draft(kind=QuestionKind.SHORT_TEXT, choices=[], required=True,
-                                                       prompt_en="One thing to change?", prompt_es="¿Algo que cambiar?"))
+    editor.update_question(
+        db.session,
+        comments,
+        draft(
+            kind=QuestionKind.SHORT_TEXT,
+            choices=[],
+            required=True,
+            prompt_en="One thing to change?",
+            prompt_es="¿Algo que cambiar?",
+        ),
+    )
     assert (comments.kind, comments.required, comments.key) == (QuestionKind.SHORT_TEXT, True, "comments")
 
     editor.remove_question(db.session, next(q for q in survey.questions if q.key == "would_return"))
@@ -96,13 +110,18 @@ def test_once_answered_only_wording_may_change(db, survey):
         lambda: editor.add_question(db.session, survey, draft()),
         lambda: editor.remove_question(db.session, pain),
         lambda: editor.move_question(db.session, pain, -1),
-        lambda: editor.update_question(db.session, pain, draft(kind=QuestionKind.SINGLE_CHOICE, choices=pain.choices)),
-        lambda: editor.update_question(db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE, required=True,
-                                                               choices=pain.choices)),
-        lambda: editor.update_question(db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE,
-                                                               choices=pain.choices[:-1])),
-        lambda: editor.update_question(db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE,
-                                                               choices=list(reversed(pain.choices)))),
+        lambda: editor.update_question(
+            db.session, pain, draft(kind=QuestionKind.SINGLE_CHOICE, choices=pain.choices)
+        ),
+        lambda: editor.update_question(
+            db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE, required=True, choices=pain.choices)
+        ),
+        lambda: editor.update_question(
+            db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE, choices=pain.choices[:-1])
+        ),
+        lambda: editor.update_question(
+            db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE, choices=list(reversed(pain.choices)))
+        ),
     ]
     before = (keys(survey), [dict(c) for c in pain.choices], pain.kind)
     for change in locked:
@@ -112,8 +131,16 @@ def test_once_answered_only_wording_may_change(db, survey):
 
     # Rewording the prompt and the choice labels is fine, and the choice codes stay.
     relabelled = [{"value": "", "en": c["en"].upper(), "es": c["es"]} for c in pain.choices]
-    editor.update_question(db.session, pain, draft(kind=QuestionKind.MULTIPLE_CHOICE, choices=relabelled,
-                                                   prompt_en="What is hard about hiring?", prompt_es="¿Qué es difícil?"))
+    editor.update_question(
+        db.session,
+        pain,
+        draft(
+            kind=QuestionKind.MULTIPLE_CHOICE,
+            choices=relabelled,
+            prompt_en="What is hard about hiring?",
+            prompt_es="¿Qué es difícil?",
+        ),
+    )
     assert pain.prompt_en == "What is hard about hiring?"
     assert [c["value"] for c in pain.choices] == [c["value"] for c in before[1]]
     assert pain.choices[0]["en"] == before[1][0]["en"].upper()
@@ -126,4 +153,6 @@ def test_titles_and_the_window_may_change_any_time(db, survey):
                          opens_at=None, closes_at=closes)
     assert surveys.survey_window(survey) == (survey.event.starts_at, closes)
     with pytest.raises(DomainError, match="window_order"):
-        editor.update_survey(db.session, survey, title_en="x", title_es="y", opens_at=closes, closes_at=closes)
+        editor.update_survey(
+            db.session, survey, title_en="x", title_es="y", opens_at=closes, closes_at=closes
+        )

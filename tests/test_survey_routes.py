@@ -36,12 +36,16 @@ def post_survey(db, event, audience=Audience.CANDIDATE, phase=Phase.POST):
 
 def seeker_link(db, event) -> tuple[str, object]:
     registration = factories.make_registration(db.session, event)
-    secret = surveys.issue_link(db.session, post_survey(db, event), registration, SurveyLinkPurpose.INVITATION)
+    secret = surveys.issue_link(
+        db.session, post_survey(db, event), registration, SurveyLinkPurpose.INVITATION
+    )
     db.session.commit()
     return f"/s/{secret}", registration
 
 
-def test_a_career_seeker_answers_in_spanish_and_can_come_back_to_change_it(client, db, event, after_the_event):
+def test_a_career_seeker_answers_in_spanish_and_can_come_back_to_change_it(
+    client, db, event, after_the_event
+):
     path, registration = seeker_link(db, event)
     page = client.get(path + "?lang=es").get_data(as_text=True)
     assert "Después del evento: ¿cómo le fue?" in page
@@ -87,7 +91,9 @@ def test_an_unknown_link_is_a_plain_404(client, db):
 
 def test_the_registration_page_offers_the_post_survey_once_it_is_open(client, db, event):
     registration = factories.make_registration(db.session, event)
-    manage_token = registrations.issue_manage_link(db.session, registration, ManageLinkReason.REGISTERED, utcnow())
+    manage_token = registrations.issue_manage_link(
+        db.session, registration, ManageLinkReason.REGISTERED, utcnow()
+    )
     db.session.commit()
     with time_machine.travel(event.starts_at - timedelta(days=1), tick=True):
         assert "Tell us how it went" not in client.get(f"/r/{manage_token}").get_data(as_text=True)
@@ -97,13 +103,15 @@ def test_the_registration_page_offers_the_post_survey_once_it_is_open(client, db
         path = f"/r/{manage_token}/survey"
         response = client.post(path, data={"csrf_token": csrf_token(client, path), "q_satisfaction": "2"})
         assert response.status_code == 302
-    assert surveys.answers_of(surveys.response_of(db.session, post_survey(db, event), registration=registration)) == {
-        "satisfaction": 2
-    }
+    assert surveys.answers_of(
+        surveys.response_of(db.session, post_survey(db, event), registration=registration)
+    ) == {"satisfaction": 2}
 
 
 def test_an_employer_answers_from_the_booth_link(client, db, event):
-    participation = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Lakeshore Grand"))
+    participation = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Lakeshore Grand")
+    )
     _, secret = issue_token(db.session, TokenScope.BOOTH, "Lakeshore booth", participation=participation)
     db.session.commit()
     path = f"/booth/{secret}/survey/pre"
@@ -119,7 +127,9 @@ def test_an_employer_answers_from_the_booth_link(client, db, event):
         # The post survey is not open before the event.
         assert "This survey opens on Thursday, December 10, 2026 at 10:00 AM." in client.get(
             f"/booth/{secret}/survey/post").get_data(as_text=True)
-    saved = surveys.response_of(db.session, post_survey(db, event, Audience.EMPLOYER, Phase.PRE), participation=participation)
+    saved = surveys.response_of(
+        db.session, post_survey(db, event, Audience.EMPLOYER, Phase.PRE), participation=participation
+    )
     assert surveys.answers_of(saved) == {"openings": "6_10", "pain_points": ["no_shows", "retention"],
                                          "hard_to_fill": "Line cooks"}
     assert client.get(f"/booth/{secret}/survey/during").status_code == 404
@@ -137,8 +147,13 @@ def staff(db, login):
 def test_staff_see_each_surveys_results_and_download_them(client, db, event, staff):
     survey = post_survey(db, event)
     for score, comment in ((10, "Loved it"), (4, "")):
-        surveys.answer_survey(db.session, survey, {"satisfaction": "4", "recommend": str(score), "comments": comment},
-                              AFTER, registration=factories.make_registration(db.session, event))
+        surveys.answer_survey(
+            db.session,
+            survey,
+            {"satisfaction": "4", "recommend": str(score), "comments": comment},
+            AFTER,
+            registration=factories.make_registration(db.session, event),
+        )
     db.session.commit()
 
     overview = client.get("/staff/events/hh/surveys").get_data(as_text=True)
@@ -190,7 +205,11 @@ def test_staff_build_a_survey_and_preview_it_in_spanish(client, db, event, staff
     assert [q.key for q in post_survey(db, event, Audience.EMPLOYER).questions][-2] == "did_you_find_parking"
 
     preview = client.get(base + "/preview?in=es").get_data(as_text=True)
-    assert "¿Encontró estacionamiento?" in preview and "Sí" in preview and 'class="button button--block button--large" disabled' in preview
+    assert (
+        "¿Encontró estacionamiento?" in preview
+        and "Sí" in preview
+        and 'class="button button--block button--large" disabled' in preview
+    )
 
     client.post(f"{base}/questions/{added.id}/remove", data={"csrf_token": token})
     db.session.expire_all()
@@ -208,10 +227,21 @@ def test_once_answered_the_editor_only_rewords(client, db, event, staff):
     assert "structure is locked" in page and "Add a question" not in page and "Move up" not in page
 
     token = csrf_token(client, base)
-    assert client.post(f"{base}/questions/{satisfaction.id}/remove", data={"csrf_token": token}).status_code == 302
+    assert (
+        client.post(f"{base}/questions/{satisfaction.id}/remove", data={"csrf_token": token}).status_code
+        == 302
+    )
     edit = f"{base}/questions/{satisfaction.id}"
-    response = client.post(edit, data={"csrf_token": token, "kind": "scale_5", "required": "y",
-                                       "prompt_en": "How was it overall?", "prompt_es": "¿Cómo estuvo en general?"})
+    response = client.post(
+        edit,
+        data={
+            "csrf_token": token,
+            "kind": "scale_5",
+            "required": "y",
+            "prompt_en": "How was it overall?",
+            "prompt_es": "¿Cómo estuvo en general?",
+        },
+    )
     assert response.status_code == 302
     refused = client.post(edit, data={"csrf_token": token, "kind": "recommend", "required": "y",
                                       "prompt_en": "How was it?", "prompt_es": "¿Cómo estuvo?"})
@@ -219,15 +249,24 @@ def test_once_answered_the_editor_only_rewords(client, db, event, staff):
     db.session.expire_all()
     survey = post_survey(db, event)
     assert survey.questions[0].key == "satisfaction"
-    assert (survey.questions[0].prompt_en, survey.questions[0].kind.value) == ("How was it overall?", "scale_5")
+    assert (survey.questions[0].prompt_en, survey.questions[0].kind.value) == (
+        "How was it overall?",
+        "scale_5",
+    )
 
 
 def test_staff_set_the_survey_window_in_the_events_time_zone(client, db, event, staff):
     base = "/staff/events/hh/surveys/candidate/post"
-    response = client.post(base + "/settings", data={
-        "csrf_token": csrf_token(client, base), "title_en": "After the fair", "title_es": "Después de la feria",
-        "opens_at": "2026-12-10T15:00", "closes_at": "2026-12-20T17:00",
-    })
+    response = client.post(
+        base + "/settings",
+        data={
+            "csrf_token": csrf_token(client, base),
+            "title_en": "After the fair",
+            "title_es": "Después de la feria",
+            "opens_at": "2026-12-10T15:00",
+            "closes_at": "2026-12-20T17:00",
+        },
+    )
     assert response.status_code == 302
     survey = post_survey(db, event)
     db.session.refresh(survey)

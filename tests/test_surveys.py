@@ -42,13 +42,29 @@ def kinds_survey(db, event):
     survey = survey_of(db, event)
     choices = [{"value": v, "en": v.title(), "es": v.title()} for v in ("red", "green", "blue")]
     survey.questions = [
-        Question(key="single", position=0, kind=QuestionKind.SINGLE_CHOICE, prompt_en="1", prompt_es="1", choices=choices),
-        Question(key="multi", position=1, kind=QuestionKind.MULTIPLE_CHOICE, prompt_en="2", prompt_es="2", choices=choices),
+        Question(
+            key="single",
+            position=0,
+            kind=QuestionKind.SINGLE_CHOICE,
+            prompt_en="1",
+            prompt_es="1",
+            choices=choices,
+        ),
+        Question(
+            key="multi",
+            position=1,
+            kind=QuestionKind.MULTIPLE_CHOICE,
+            prompt_en="2",
+            prompt_es="2",
+            choices=choices,
+        ),
         Question(key="scale", position=2, kind=QuestionKind.SCALE_5, prompt_en="3", prompt_es="3"),
         Question(key="nps", position=3, kind=QuestionKind.RECOMMEND, prompt_en="4", prompt_es="4"),
         Question(key="short", position=4, kind=QuestionKind.SHORT_TEXT, prompt_en="5", prompt_es="5"),
         Question(key="long", position=5, kind=QuestionKind.LONG_TEXT, prompt_en="6", prompt_es="6"),
-        Question(key="must", position=6, kind=QuestionKind.SHORT_TEXT, prompt_en="7", prompt_es="7", required=True),
+        Question(
+            key="must", position=6, kind=QuestionKind.SHORT_TEXT, prompt_en="7", prompt_es="7", required=True
+        ),
     ]
     db.session.flush()
     return survey
@@ -75,7 +91,9 @@ def answer(db, survey, answers, now=AFTER, **respondent):
         ({"must": "   "}, "q_must", "answer_required"),
     ],
 )
-def test_each_question_kind_refuses_what_it_cannot_hold_and_saves_nothing(db, kinds_survey, answers, field, code):
+def test_each_question_kind_refuses_what_it_cannot_hold_and_saves_nothing(
+    db, kinds_survey, answers, field, code
+):
     registration = factories.make_registration(db.session, kinds_survey.event)
     with pytest.raises(DomainError) as raised:
         answer(db, kinds_survey, {"must": "ok", **answers}, registration=registration)
@@ -114,7 +132,13 @@ def test_answers_are_taken_only_while_the_survey_is_open(db, event):
     survey = survey_of(db, event)
     registration = factories.make_registration(db.session, event)
     with pytest.raises(DomainError, match="survey_closed"):
-        answer(db, survey, {"satisfaction": "3"}, now=event.starts_at - timedelta(hours=1), registration=registration)
+        answer(
+            db,
+            survey,
+            {"satisfaction": "3"},
+            now=event.starts_at - timedelta(hours=1),
+            registration=registration,
+        )
     answer(db, survey, {"satisfaction": "3"}, now=DURING, registration=registration)
     closes = event.ends_at + timedelta(days=surveys.POST_SURVEY_DAYS)
     answer(db, survey, {"satisfaction": "4"}, now=closes - timedelta(minutes=1), registration=registration)
@@ -123,7 +147,9 @@ def test_answers_are_taken_only_while_the_survey_is_open(db, event):
     # Staff may close it earlier.
     survey.closes_at = AFTER
     assert not surveys.is_open(survey, AFTER)
-    assert surveys.answers_of(surveys.response_of(db.session, survey, registration=registration)) == {"satisfaction": 4}
+    assert surveys.answers_of(surveys.response_of(db.session, survey, registration=registration)) == {
+        "satisfaction": 4
+    }
 
 
 def test_the_pre_survey_closes_when_the_event_ends(db, event):
@@ -140,7 +166,9 @@ def test_only_the_events_own_people_answer_its_surveys(db, event):
     employer = factories.make_participation(db.session, event)
     with pytest.raises(DomainError, match="not_a_respondent"):  # an employer in a career-seeker survey
         answer(db, survey_of(db, event), {"satisfaction": "3"}, participation=employer)
-    response = answer(db, survey_of(db, event, Audience.EMPLOYER), {"satisfaction": "5"}, participation=employer)
+    response = answer(
+        db, survey_of(db, event, Audience.EMPLOYER), {"satisfaction": "5"}, participation=employer
+    )
     assert response.participation_id == employer.id and response.registration_id is None
 
 
@@ -155,8 +183,12 @@ def test_personal_links_are_stored_hashed_and_each_e_mail_gets_one_that_keeps_wo
     assert surveys.find_link(db.session, first).registration == registration
     assert surveys.find_link(db.session, second).purpose == SurveyLinkPurpose.REMINDER
     assert surveys.find_link(db.session, "not-a-link") is None
-    with pytest.raises(ValueError, match="for a career seeker"):  # employers answer from their booth link instead
-        surveys.issue_link(db.session, survey_of(db, event, Audience.EMPLOYER), registration, SurveyLinkPurpose.ENTRY)
+    with pytest.raises(
+        ValueError, match="for a career seeker"
+    ):  # employers answer from their booth link instead
+        surveys.issue_link(
+            db.session, survey_of(db, event, Audience.EMPLOYER), registration, SurveyLinkPurpose.ENTRY
+        )
 
 
 def test_concurrent_first_answers_make_one_response(app, committed):
@@ -180,8 +212,13 @@ def test_concurrent_first_answers_make_one_response(app, committed):
         with app.test_request_context(), writing(), Session(committed.engine) as session:
             barrier.wait()
             try:
-                surveys.answer_survey(session, session.get(Survey, survey_id), {"satisfaction": str(score)}, AFTER,
-                                      registration=session.get(Registration, registration_id))
+                surveys.answer_survey(
+                    session,
+                    session.get(Survey, survey_id),
+                    {"satisfaction": str(score)},
+                    AFTER,
+                    registration=session.get(Registration, registration_id),
+                )
                 session.commit()
             except Exception as exc:  # collected and asserted below
                 errors.append(exc)

@@ -35,7 +35,10 @@ def test_expired_and_revoked_tokens_stop_working(db):
         db.session, TokenScope.DEVICE, "Door 1", event=event, expires_at=NOW + timedelta(hours=1)
     )
     assert tokens.find_usable_token(db.session, expiring_secret, TokenScope.DEVICE, NOW) is not None
-    assert tokens.find_usable_token(db.session, expiring_secret, TokenScope.DEVICE, NOW + timedelta(hours=2)) is None
+    assert (
+        tokens.find_usable_token(db.session, expiring_secret, TokenScope.DEVICE, NOW + timedelta(hours=2))
+        is None
+    )
 
     revoked, revoked_secret = tokens.issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)
     tokens.revoke_token(db.session, revoked, NOW)

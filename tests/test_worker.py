@@ -34,10 +34,18 @@ def hosts(app, committed, tmp_path):
     """``start_web()`` and ``start_worker()`` on the test's database and a queue of this test's own
     on Redis; every process is stopped afterwards."""
     env = {
-        **os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"],
-        "REDIS_URL": REDIS_URL, "JOBS_QUEUE_NAME": f"hireday-test-{secrets.token_hex(4)}", "JOBS_IMMEDIATE": "0",
-        "OUTBOX_PATH": str(tmp_path / "outbox"), "MAIL_SERVER": "", "BASE_URL": "https://hireday.test",
-        "WEB_CONCURRENCY": "1", "REGISTRATION_RATE_LIMIT": "1000/minute", "LOGIN_RATE_LIMIT": "1000/minute",
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "REDIS_URL": REDIS_URL,
+        "JOBS_QUEUE_NAME": f"hireday-test-{secrets.token_hex(4)}",
+        "JOBS_IMMEDIATE": "0",
+        "OUTBOX_PATH": str(tmp_path / "outbox"),
+        "MAIL_SERVER": "",
+        "BASE_URL": "https://hireday.test",
+        "WEB_CONCURRENCY": "1",
+        "REGISTRATION_RATE_LIMIT": "1000/minute",
+        "LOGIN_RATE_LIMIT": "1000/minute",
     }
     processes: list[subprocess.Popen] = []
 
@@ -107,7 +115,9 @@ def test_a_badge_sheet_started_on_one_host_is_downloaded_from_another(hosts, com
     start_web, start_worker, _outbox = hosts
     event = factories.make_event(committed.session, slug="hh", name="Hospitality Hires Chicago")
     for n in range(8):
-        factories.make_registration(committed.session, event, factories.make_candidate(committed.session, last_name=f"Zed{n}"))
+        factories.make_registration(
+            committed.session, event, factories.make_candidate(committed.session, last_name=f"Zed{n}")
+        )
     staff = factories.make_user(committed.session, Role.STAFF)
     committed.session.commit()
     first, second = start_web(), start_web()
@@ -115,12 +125,17 @@ def test_a_badge_sheet_started_on_one_host_is_downloaded_from_another(hosts, com
 
     browser = requests.Session()
     _sign_in(browser, first, staff.email)
-    started = browser.post(first + "/staff/events/hh/badges", allow_redirects=False,
-                           data={"csrf_token": _csrf(browser, first + "/staff/events/hh/badges"), "start_at": "1"})
+    started = browser.post(
+        first + "/staff/events/hh/badges",
+        allow_redirects=False,
+        data={"csrf_token": _csrf(browser, first + "/staff/events/hh/badges"), "start_at": "1"},
+    )
     job_id = started.headers["Location"].split("job=")[1]
     # The other host knows the job (its progress is in the database, not in a file of the first host).
-    _wait_until(lambda: "8 badges are ready" in browser.get(f"{second}/staff/events/hh/badges/jobs/{job_id}").text,
-                "the worker did not finish the sheet")
+    _wait_until(
+        lambda: "8 badges are ready" in browser.get(f"{second}/staff/events/hh/badges/jobs/{job_id}").text,
+        "the worker did not finish the sheet",
+    )
     download = browser.get(f"{second}/staff/events/hh/badges/jobs/{job_id}.pdf")
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
     assert download.headers["Content-Disposition"] == "attachment; filename=badges-hh.pdf"
@@ -146,7 +161,9 @@ def test_the_worker_writes_confirmations_and_a_restarted_worker_sends_nothing_tw
     register(2)
     assert not outbox.exists()
     worker = start_worker()
-    _wait_until(lambda: outbox.exists() and len(list(outbox.glob("*.eml"))) == 2, "the worker wrote no e-mail")
+    _wait_until(
+        lambda: outbox.exists() and len(list(outbox.glob("*.eml"))) == 2, "the worker wrote no e-mail"
+    )
 
     # The worker dies hard, with one message taken but not recorded as sent (killed mid-send).
     worker.send_signal(signal.SIGKILL)

@@ -27,7 +27,9 @@ KIND_CHOICES = [SelectChoice(kind.value, kind.label) for kind in (CheckInKind.EN
 class ScanForm(FlaskForm):
     """One scan: typed by a handheld scanner (code + Enter), read by the camera, or a search result."""
 
-    code = StringField(_l("Badge code"), validators=[InputRequired(_l("Scan a badge or type its code.")), Length(max=2000)])
+    code = StringField(
+        _l("Badge code"), validators=[InputRequired(_l("Scan a badge or type its code.")), Length(max=2000)]
+    )
     #: Made by the page for each scan (a fresh one is rendered for the no-JavaScript form).
     nonce = HiddenField(validators=[InputRequired(), Length(max=64)])
     kind = RadioField(_l("Scan"), choices=KIND_CHOICES, default=CheckInKind.ENTRY.value)
@@ -53,7 +55,11 @@ class WalkInForm(FlaskForm):
     referral_code = SelectField(_l("Referred by (optional)"), choices=[], validate_choice=False)
     consent_share_profile = BooleanField(
         _l("They agree that the employers at this event may see their name, contact details and interests"),
-        validators=[InputRequired(_l("They must agree to share their profile: it is how employers can interview them."))],
+        validators=[
+            InputRequired(
+                _l("They must agree to share their profile: it is how employers can interview them.")
+            )
+        ],
     )
     consent_email = BooleanField(_l("They want e-mails about future hiring events"))
     nonce = HiddenField(validators=[InputRequired(), Length(max=64)])
@@ -67,7 +73,10 @@ class WalkInForm(FlaskForm):
 
 
 class DeviceForm(FlaskForm):
-    token = StringField(_l("Scanner token"), validators=[InputRequired(_l("Paste the scanner token staff gave you.")), Length(max=100)])
+    token = StringField(
+        _l("Scanner token"),
+        validators=[InputRequired(_l("Paste the scanner token staff gave you.")), Length(max=100)],
+    )
 
 
 class BadgeSheetForm(FlaskForm):

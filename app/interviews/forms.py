@@ -50,14 +50,18 @@ class PersonForm(NonceForm):
 
 class OutcomeForm(NonceForm):
     notes = TextAreaField("Notes (only your booth sees them)", validators=[Optional(), Length(max=4000)])
-    position_id = SelectField("Position", coerce=int, choices=[], validate_choice=False, validators=[Optional()])
+    position_id = SelectField(
+        "Position", coerce=int, choices=[], validate_choice=False, validators=[Optional()]
+    )
     wage = StringField("Wage offered ($)", validators=[Optional(), Length(max=20)])
     wage_unit = RadioField("Paid", choices=WAGE_UNITS, validators=[Optional()], validate_choice=True)
     wage_confirmed = BooleanField("Yes, this wage and its unit are right")
     #: The booth script's sequence number for this save (the tablet's clock in ms at the tap).
     seq = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**62)])
     start_date = DateField("Start date", validators=[Optional()])
-    conditions = CheckboxListField("Conditions", choices=[SelectChoice(k, v) for k, v in OFFER_CONDITIONS.items()])
+    conditions = CheckboxListField(
+        "Conditions", choices=[SelectChoice(k, v) for k, v in OFFER_CONDITIONS.items()]
+    )
     second_date = DateField("Date", validators=[Optional()])
     second_time = TimeField("Time", validators=[Optional()])
     second_place = StringField("Place", validators=[Optional(), Length(max=200)])
@@ -71,10 +75,20 @@ class HireForm(FlaskForm):
 class StaffHireForm(FlaskForm):
     """Staff confirm or correct how an interview ended after the event, with a reason."""
 
-    status = RadioField("Hired?", choices=[*HIRE_CHOICES, SelectChoice("no_offer", "No offer")], validators=[InputRequired("Choose hired, declined, still pending or no offer.")])
+    status = RadioField(
+        "Hired?",
+        choices=[*HIRE_CHOICES, SelectChoice("no_offer", "No offer")],
+        validators=[InputRequired("Choose hired, declined, still pending or no offer.")],
+    )
     start_date = DateField("Start date", validators=[Optional()])
-    reason = SelectField("Why", choices=[SelectChoice("", "Choose a reason…"), *[SelectChoice(k, v) for k, v in HIRE_REASONS.items()]],
-                         validators=[InputRequired("Choose why you are changing this.")])
+    reason = SelectField(
+        "Why",
+        choices=[
+            SelectChoice("", "Choose a reason…"),
+            *[SelectChoice(k, v) for k, v in HIRE_REASONS.items()],
+        ],
+        validators=[InputRequired("Choose why you are changing this.")],
+    )
 
 
 class BookingForm(FlaskForm):

@@ -22,14 +22,18 @@ class CheckIn(Base):
 
     __tablename__ = "checkins"
     __table_args__ = (
-        sa.CheckConstraint("registration_id IS NOT NULL OR raw_code IS NOT NULL", name="identifies_something"),
+        sa.CheckConstraint(
+            "registration_id IS NOT NULL OR raw_code IS NOT NULL", name="identifies_something"
+        ),
         sa.CheckConstraint("successful = (error_code IS NULL)", name="error_code_iff_failed"),
         sa.CheckConstraint("(kind = 'undo') = (undoes_id IS NOT NULL)", name="undo_names_its_scan"),
         sa.CheckConstraint("nonce <> ''", name="nonce_not_empty"),
         # A scan that names a registration names one of this event (another event's badge is logged
         # by its raw code, with error_code wrong_event).
         sa.ForeignKeyConstraint(
-            ["registration_id", "event_id"], ["registrations.id", "registrations.event_id"], ondelete="CASCADE"
+            ["registration_id", "event_id"],
+            ["registrations.id", "registrations.event_id"],
+            ondelete="CASCADE",
         ),
         sa.Index("ix_checkins_event_id_received_at", "event_id", "received_at"),
         sa.Index("ix_checkins_registration_id_scanned_at", "registration_id", "scanned_at"),
@@ -40,7 +44,9 @@ class CheckIn(Base):
     registration_id: Mapped[int | None] = mapped_column()
     #: What was scanned when it matched no registration of this event (a badge code, never PII).
     raw_code: Mapped[str | None] = mapped_column(sa.String(120))
-    device_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_tokens.id", ondelete="SET NULL"))
+    device_token_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("access_tokens.id", ondelete="SET NULL")
+    )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: When the device says it scanned (its own clock; offline scans arrive later). When that clock
     #: was implausible (``scanned_at_as_sent`` is set), the time the server received the scan.

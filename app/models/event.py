@@ -161,7 +161,9 @@ class Position(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participation_id: Mapped[int] = mapped_column(sa.ForeignKey("participations.id", ondelete="CASCADE"), index=True)
+    participation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participations.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     #: The title for Spanish pages; empty: Spanish pages show the English one, marked as English.
     title_es: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")

@@ -60,7 +60,9 @@ class Candidate(TimestampMixin, Base):
         # is held by the phone rule, and the other way round. (Each also indexes its contact.)
         sa.UniqueConstraint("email", "name_key"),
         sa.UniqueConstraint("phone", "name_key"),
-        sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR purged_at IS NOT NULL", name="has_contact"),
+        sa.CheckConstraint(
+            "email IS NOT NULL OR phone IS NOT NULL OR purged_at IS NOT NULL", name="has_contact"
+        ),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("phone LIKE '+%' AND length(phone) BETWEEN 8 AND 16", name="phone_e164"),
         sa.CheckConstraint("first_name <> ''", name="first_name_not_empty"),
@@ -159,7 +161,9 @@ class Registration(TimestampMixin, Base):
     event: Mapped[Event] = relationship()
     candidate: Mapped[Candidate] = relationship(back_populates="registrations")
     positions_of_interest: Mapped[list[Position]] = relationship(secondary=position_interests)
-    referrals: Mapped[list["Referral"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+    referrals: Mapped[list["Referral"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
     manage_links: Mapped[list["ManageLink"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="ManageLink.id"
     )
@@ -185,7 +189,9 @@ class ManageLink(Base):
     __table_args__ = (sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     reason: Mapped[ManageLinkReason] = mapped_column(enum_type(ManageLinkReason))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -210,7 +216,9 @@ class Referral(TimestampMixin, Base):
         sa.UniqueConstraint("registration_id", "partnership_id"),
         # The person and the partner must be of the same event: both foreign keys carry event_id.
         sa.ForeignKeyConstraint(
-            ["registration_id", "event_id"], ["registrations.id", "registrations.event_id"], ondelete="CASCADE"
+            ["registration_id", "event_id"],
+            ["registrations.id", "registrations.event_id"],
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["partnership_id", "event_id"], ["partnerships.id", "partnerships.event_id"], ondelete="CASCADE"

@@ -33,7 +33,9 @@ class ContactFields(FlaskForm):
         _l("Accommodations you need at the event (optional)"), validators=[Optional(), Length(max=2000)]
     )
     consent_email = BooleanField(_l("Send me e-mails about this and future hiring events"))
-    consent_sms = BooleanField(_l("Send me text messages about this event (message and data rates may apply)"))
+    consent_sms = BooleanField(
+        _l("Send me text messages about this event (message and data rates may apply)")
+    )
 
 
 class RegistrationForm(ContactFields):
@@ -46,7 +48,14 @@ class RegistrationForm(ContactFields):
     )
     consent_share_profile = BooleanField(
         _l("I agree that the employers at this event may see my name, contact details and interests"),
-        validators=[InputRequired(_l("Please agree to share your profile with the event's employers; it is how they can interview you."))],
+        validators=[
+            InputRequired(
+                _l(
+                    "Please agree to share your profile with the event's employers; it is how they can "
+                    "interview you."
+                )
+            )
+        ],
     )
     #: A trap for bots: hidden from people (and screen readers); a person never fills it in.
     website = StringField(_l("Leave this field empty"))
@@ -70,7 +79,10 @@ class ImportUploadForm(FlaskForm):
     """Staff: a partner's CSV of pre-screened candidates (checked first, imported on confirm)."""
 
     partnership_id = SelectField("Referring partner", coerce=int, validators=[InputRequired()])
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Upload a .csv file.")])
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Upload a .csv file.")],
+    )
 
 
 class ImportConfirmForm(FlaskForm):

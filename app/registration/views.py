@@ -53,7 +53,8 @@ def register(slug: str):
         for position in participation.positions
     ]
     form.referral_code.choices = [
-        SelectChoice("", _("No")), *[SelectChoice(p.referral_code, p.organization.name) for p in event.partnerships]
+        SelectChoice("", _("No")),
+        *[SelectChoice(p.referral_code, p.organization.name) for p in event.partnerships],
     ]
     if request.method == "GET":
         form.language.data = current_locale()
@@ -125,7 +126,10 @@ def _after_registering(outcome: registrations.RegistrationOutcome, sent: bool):
         }
         return redirect(url_for("registration.already_registered", slug=registration.event.slug))
     if outcome.waitlisted:
-        flash(_("The event is full, so you are on the waitlist. We will e-mail you if a place opens."), "warning")
+        flash(
+            _("The event is full, so you are on the waitlist. We will e-mail you if a place opens."),
+            "warning",
+        )
         if sent:
             flash(_("We also e-mailed you this page's link."), "info")
     else:
@@ -140,7 +144,10 @@ def already_registered(slug: str):
     event = or_404(events.public_event, db.session, slug)
     said = session.get(_ALREADY_KEY) or {}
     return render_template(
-        "registration/already.html", event=event, sent_to=said.get("sent_to"), limited=said.get("limited", False)
+        "registration/already.html",
+        event=event,
+        sent_to=said.get("sent_to"),
+        limited=said.get("limited", False),
     )
 
 
@@ -205,8 +212,11 @@ def update_details(token: str):
     form = DetailsForm()
     if form.is_submitted() and not form.validate():
         typed = registrations.RegistrationDetails(
-            first_name=form.first_name.data or "", last_name=form.last_name.data or "",
-            email=registration.candidate.email or "", phone=form.phone.data or "", zip_code=form.zip_code.data or "",
+            first_name=form.first_name.data or "",
+            last_name=form.last_name.data or "",
+            email=registration.candidate.email or "",
+            phone=form.phone.data or "",
+            zip_code=form.zip_code.data or "",
         )
         for problem in registrations.contact_problems(typed):
             show_error(form, problem)
@@ -243,7 +253,10 @@ def cancel(token: str):
         return render_template(
             "_layouts/confirm.html",
             heading=_("Cancel your registration?"),
-            question=_("You will lose your place at %(event)s and your interview bookings.", event=registration.event.name),
+            question=_(
+                "You will lose your place at %(event)s and your interview bookings.",
+                event=registration.event.name,
+            ),
             note=_("You can register again while registration is open, but the event may be full by then."),
             action=url_for("registration.cancel", token=token),
             confirm_label=_("Yes, cancel my registration"),
@@ -433,8 +446,12 @@ def _person(candidate_id: int) -> Candidate:
 def person(candidate_id: int):
     candidate = _person(candidate_id)
     return render_template(
-        "registration/staff_person.html", candidate=candidate, data=retention.person_data(db.session, candidate),
-        form=FlaskForm(), household=registrations.household(db.session, candidate), display_phone=display_phone,
+        "registration/staff_person.html",
+        candidate=candidate,
+        data=retention.person_data(db.session, candidate),
+        form=FlaskForm(),
+        household=registrations.household(db.session, candidate),
+        display_phone=display_phone,
     )
 
 
@@ -484,5 +501,8 @@ def forget_person(candidate_id: int):
         return redirect(url_for("registration.person", candidate_id=candidate_id))
     retention.forget_person(db.session, candidate, utcnow(), actor=current_user._get_current_object())
     db.session.commit()
-    flash("The person's name, contact details and what they wrote are removed; the event numbers stay.", "success")
+    flash(
+        "The person's name, contact details and what they wrote are removed; the event numbers stay.",
+        "success",
+    )
     return redirect(url_for("registration.person", candidate_id=candidate_id))

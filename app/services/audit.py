@@ -81,7 +81,7 @@ def recent(
         query = query.where(AuditEntry.event_id == event_id)
     if action_prefix:
         query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
-    return list(session.execute(query).tuples())
+    return list(session.execute(query))
 
 
 def _person(candidate: Candidate) -> str:
@@ -94,17 +94,39 @@ _NAMES: dict[str, tuple[type[Any], tuple[Any, ...], Callable[[Any], str]]] = {
     "Event": (Event, (), lambda e: e.name),
     "Registration": (Registration, (joinedload(Registration.candidate),), lambda r: _person(r.candidate)),
     "Candidate": (Candidate, (), _person),
-    "Interview": (Interview, (joinedload(Interview.registration).joinedload(Registration.candidate),
-                              joinedload(Interview.participation).joinedload(Participation.organization)),
-                  lambda i: f"{_person(i.registration.candidate)} with {i.participation.organization.name}"),
-    "Booking": (Booking, (joinedload(Booking.registration).joinedload(Registration.candidate),
-                          joinedload(Booking.slot).joinedload(InterviewSlot.participation)
-                          .joinedload(Participation.organization)),
-                lambda b: f"{_person(b.registration.candidate)} with {b.slot.participation.organization.name}"),
-    "Participation": (Participation, (joinedload(Participation.organization),), lambda p: p.organization.name),
-    "Position": (Position, (joinedload(Position.participation).joinedload(Participation.organization),),
-                 lambda p: f"{p.title}, {p.participation.organization.name}"),
-    "Partnership": (Partnership, (joinedload(Partnership.organization),), lambda p: f"{p.organization.name} (partner)"),
+    "Interview": (
+        Interview,
+        (
+            joinedload(Interview.registration).joinedload(Registration.candidate),
+            joinedload(Interview.participation).joinedload(Participation.organization),
+        ),
+        lambda i: f"{_person(i.registration.candidate)} with {i.participation.organization.name}",
+    ),
+    "Booking": (
+        Booking,
+        (
+            joinedload(Booking.registration).joinedload(Registration.candidate),
+            joinedload(Booking.slot)
+            .joinedload(InterviewSlot.participation)
+            .joinedload(Participation.organization),
+        ),
+        lambda b: f"{_person(b.registration.candidate)} with {b.slot.participation.organization.name}",
+    ),
+    "Participation": (
+        Participation,
+        (joinedload(Participation.organization),),
+        lambda p: p.organization.name,
+    ),
+    "Position": (
+        Position,
+        (joinedload(Position.participation).joinedload(Participation.organization),),
+        lambda p: f"{p.title}, {p.participation.organization.name}",
+    ),
+    "Partnership": (
+        Partnership,
+        (joinedload(Partnership.organization),),
+        lambda p: f"{p.organization.name} (partner)",
+    ),
     "Organization": (Organization, (), lambda o: o.name),
     "AccessToken": (AccessToken, (), lambda t: f"{t.scope.value} link “{t.name}”"),
     "User": (User, (), lambda u: u.name),

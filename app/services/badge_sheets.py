@@ -77,7 +77,9 @@ class SheetHeading:
 def badges_for(session: Session, event: Event, badge_url: Callable[[str], str]) -> list[SheetBadge]:
     """Everyone holding a place at ``event`` (not waitlisted or cancelled), by last name then first."""
     rows = session.execute(
-        select(Candidate.first_name, Candidate.last_name, Registration.badge_code, Registration.checkin_number)
+        select(
+            Candidate.first_name, Candidate.last_name, Registration.badge_code, Registration.checkin_number
+        )
         .join(Registration.candidate)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.REGISTERED)
         .order_by(func.lower(Candidate.last_name), func.lower(Candidate.first_name), Registration.id)
@@ -88,7 +90,9 @@ def badges_for(session: Session, event: Event, badge_url: Callable[[str], str]) 
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR code's modules, quiet zone included (True is dark)."""
     version = _VERSIONS.get(len(data))
-    code = qrcode.QRCode(version=version, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=QR_MASK)
+    code = qrcode.QRCode(
+        version=version, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=QR_MASK
+    )
     code.add_data(data)
     code.make(fit=version is None)
     # Every badge URL of an event has the same length, hence the same QR version: found once.
@@ -101,7 +105,9 @@ def qr_data_uri(data: str) -> str:
     return _png_uri(_paste(Image.new("1", (1, 1)), qr_matrix(data), 0, 0, fit=True))
 
 
-def _paste(canvas: Image.Image, matrix: list[list[bool]], x: int, y: int, *, fit: bool = False) -> Image.Image:
+def _paste(
+    canvas: Image.Image, matrix: list[list[bool]], x: int, y: int, *, fit: bool = False
+) -> Image.Image:
     size = len(matrix)
     code = Image.new("1", (size, size))
     code.putdata([0 if dark else 1 for row in matrix for dark in row])
@@ -129,7 +135,7 @@ def sheet_qr_image(urls: list[str | None]) -> str:
     for i, matrix in matrices.items():
         x, y = POSITIONS[i]
         _paste(canvas, matrix, round((x + QR_OFFSET_IN[0]) / module), round((y + QR_OFFSET_IN[1]) / module))
-    return (f'src="{_png_uri(canvas)}" style="width: {width * module:.4f}in; height: {height * module:.4f}in"')
+    return f'src="{_png_uri(canvas)}" style="width: {width * module:.4f}in; height: {height * module:.4f}in"'
 
 
 def _placeholder(n: int) -> str:
@@ -141,8 +147,14 @@ def sheet_html(labels: list[SheetBadge | None], heading: SheetHeading) -> str:
     where each sheet's QR image goes (made by ``_render``, in the worker process)."""
     sheets = [labels[i:i + LABELS_PER_SHEET] for i in range(0, len(labels), LABELS_PER_SHEET)]
     return render_template(
-        "checkin/badge_sheet.html", sheets=sheets, heading=heading, positions=POSITIONS, placeholder=_placeholder,
-        name_width=NAME_WIDTH_IN, qr_offset=QR_OFFSET_IN, qr_size=QR_SIZE_IN,
+        "checkin/badge_sheet.html",
+        sheets=sheets,
+        heading=heading,
+        positions=POSITIONS,
+        placeholder=_placeholder,
+        name_width=NAME_WIDTH_IN,
+        qr_offset=QR_OFFSET_IN,
+        qr_size=QR_SIZE_IN,
     )
 
 
@@ -156,7 +168,9 @@ def _render(task: tuple[str, list[list[str | None]]]) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def _chunks(labels: list[SheetBadge | None], heading: SheetHeading) -> list[tuple[str, list[list[str | None]], int]]:
+def _chunks(
+    labels: list[SheetBadge | None], heading: SheetHeading
+) -> list[tuple[str, list[list[str | None]], int]]:
     """Pieces of whole sheets: (HTML, each sheet's QR URLs by label, how many badges)."""
     tasks = []
     for start in range(0, len(labels), CHUNK):
@@ -172,9 +186,13 @@ def _chunks(labels: list[SheetBadge | None], heading: SheetHeading) -> list[tupl
 def check_sheet(count: int, start_at: int) -> None:
     """A sheet of ``count`` badges starting at label ``start_at`` can be made (or a DomainError)."""
     if not 1 <= start_at <= LABELS_PER_SHEET:
-        raise DomainError("invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at")
+        raise DomainError(
+            "invalid_start", f"Start at a label from 1 to {LABELS_PER_SHEET}.", field="start_at"
+        )
     if not count:
-        raise DomainError("no_badges", "Nobody holds a place at this event yet: there are no badges to print.")
+        raise DomainError(
+            "no_badges", "Nobody holds a place at this event yet: there are no badges to print."
+        )
 
 
 def badge_sheet_pdf(
@@ -204,7 +222,9 @@ def badge_sheet_pdf(
     pieces_by_index: dict[int, bytes] = {}
     done = 0
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        futures = {pool.submit(_render, (html, sheets)): (i, count) for i, (html, sheets, count) in enumerate(tasks)}
+        futures = {
+            pool.submit(_render, (html, sheets)): (i, count) for i, (html, sheets, count) in enumerate(tasks)
+        }
         for future in as_completed(futures):
             index, count = futures[future]
             pieces_by_index[index] = future.result()

@@ -43,7 +43,11 @@ def interviews_ics(registration: Registration, bookings: list[Booking], cancelle
 
 
 def send_bookings_update(
-    registration: Registration, bookings: list[Booking], manage_token: str, *, cancelled: list[Booking] | None = None,
+    registration: Registration,
+    bookings: list[Booking],
+    manage_token: str,
+    *,
+    cancelled: list[Booking] | None = None,
 ) -> bool:
     """E-mail the person their interviews as they stand now (queued: the caller commits). False
     when there is no address."""
@@ -61,8 +65,13 @@ def send_bookings_update(
             subject=_("Your interviews: %(event)s", event=event.name),
             text=render_template("interviews/email/bookings.txt", **context),
             html=render_template("interviews/email/bookings.html", **context),
-            attachments=[Attachment("interviews.ics", "text/calendar",
-                                    interviews_ics(registration, bookings, cancelled, manage_link, utcnow()))],
+            attachments=[
+                Attachment(
+                    "interviews.ics",
+                    "text/calendar",
+                    interviews_ics(registration, bookings, cancelled, manage_link, utcnow()),
+                )
+            ],
         )
     queue(session_of(registration), mail, "bookings", registration_id=registration.id)
     return True

@@ -39,7 +39,10 @@ SLOT_TAKEN = _l("Sorry, that time was just taken. Please pick another.")
 def interview_window(participation: Participation) -> tuple[datetime, datetime]:
     """The booth's interview window: its own, else the whole event."""
     event = participation.event
-    return (participation.interview_starts_at or event.starts_at, participation.interview_ends_at or event.ends_at)
+    return (
+        participation.interview_starts_at or event.starts_at,
+        participation.interview_ends_at or event.ends_at,
+    )
 
 
 def planned_times(participation: Participation) -> list[tuple[datetime, datetime]]:
@@ -65,7 +68,9 @@ class SlotChanges:
 def _slots(session: Session, participation: Participation) -> list[InterviewSlot]:
     return list(
         session.scalars(
-            select(InterviewSlot).where(InterviewSlot.participation_id == participation.id).order_by(InterviewSlot.starts_at)
+            select(InterviewSlot)
+            .where(InterviewSlot.participation_id == participation.id)
+            .order_by(InterviewSlot.starts_at)
         )
     )
 
@@ -75,7 +80,9 @@ def _live_seats(session: Session, slot_ids: list[int]) -> dict[int, list[int]]:
     seats: dict[int, list[int]] = {}
     if slot_ids:
         rows = session.execute(
-            select(Booking.slot_id, Booking.seat).where(Booking.slot_id.in_(slot_ids), Booking.cancelled_at.is_(None))
+            select(Booking.slot_id, Booking.seat).where(
+                Booking.slot_id.in_(slot_ids), Booking.cancelled_at.is_(None)
+            )
         )
         for slot_id, seat in rows:
             seats.setdefault(slot_id, []).append(seat)
@@ -87,12 +94,16 @@ def _interviewed_slot_ids(session: Session, slot_ids: list[int]) -> set[int]:
         return set()
     return set(
         session.scalars(
-            select(Booking.slot_id).join(Interview, Interview.booking_id == Booking.id).where(Booking.slot_id.in_(slot_ids))
+            select(Booking.slot_id)
+            .join(Interview, Interview.booking_id == Booking.id)
+            .where(Booking.slot_id.in_(slot_ids))
         )
     )
 
 
-def generate_slots(session: Session, participation: Participation, *, actor: User | None = None) -> SlotChanges:
+def generate_slots(
+    session: Session, participation: Participation, *, actor: User | None = None
+) -> SlotChanges:
     """Make the booth's slots match its settings (window, length, interviewers). Safe to run again
     after the settings change: a slot someone booked is never moved, shrunk below its booked seats
     or removed, and no new slot is made over it; free slots that no longer fit are removed, blocked
@@ -211,8 +222,12 @@ def open_slot_counts(session: Session, event: Event, now: datetime) -> dict[int,
         select(InterviewSlot.participation_id, func.count())
         .join(InterviewSlot.participation)
         .outerjoin(taken, taken.c.slot_id == InterviewSlot.id)
-        .where(Participation.event_id == event.id, InterviewSlot.starts_at > now, InterviewSlot.is_blocked.is_(False),
-               InterviewSlot.capacity > func.coalesce(taken.c.held, 0))
+        .where(
+            Participation.event_id == event.id,
+            InterviewSlot.starts_at > now,
+            InterviewSlot.is_blocked.is_(False),
+            InterviewSlot.capacity > func.coalesce(taken.c.held, 0),
+        )
         .group_by(InterviewSlot.participation_id)
     )
     return dict(rows.all())
@@ -262,13 +277,22 @@ def _check_can_book(registration: Registration, slot: InterviewSlot, now: dateti
     if event.status not in (EventStatus.PUBLISHED, EventStatus.CLOSED) and not by_staff:
         raise DomainError("booking_closed", _l("Interviews for this event cannot be booked now."))
     if slot.starts_at <= now:
-        raise DomainError("slot_started", _l("That time has already started. Please pick a later one."), field="slot_id")
+        raise DomainError(
+            "slot_started", _l("That time has already started. Please pick a later one."), field="slot_id"
+        )
     if slot.is_blocked:
-        raise DomainError("slot_blocked", _l("That time is not available. Please pick another."), field="slot_id")
+        raise DomainError(
+            "slot_blocked", _l("That time is not available. Please pick another."), field="slot_id"
+        )
 
 
 def book(
-    session: Session, registration: Registration, slot: InterviewSlot, now: datetime, *, actor: User | None = None,
+    session: Session,
+    registration: Registration,
+    slot: InterviewSlot,
+    now: datetime,
+    *,
+    actor: User | None = None,
     replacing: Booking | None = None,
 ) -> Booking:
     """Book ``slot`` for the person. Booking the same slot again returns the same booking.
@@ -296,8 +320,11 @@ def book(
         if booking.slot.participation_id == slot.participation_id:
             raise DomainError(
                 "already_booked_with_employer",
-                _l("You already have an interview booked with %(employer)s. Move that one to change the time.",
-                   employer=slot.participation.organization.name),
+                _l(
+                    "You already have an interview booked with %(employer)s. Move that one to change the "
+                    "time.",
+                    employer=slot.participation.organization.name,
+                ),
                 field="slot_id",
             )
     for booking in mine:
@@ -310,11 +337,17 @@ def book(
     # Take the lowest free seat; if another person takes it between our read and our write, the
     # database refuses ours and we look again.
     for _ in range(slot.capacity + 1):
-        held = set(session.scalars(select(Booking.seat).where(Booking.slot_id == slot.id, Booking.cancelled_at.is_(None))))
+        held = set(
+            session.scalars(
+                select(Booking.seat).where(Booking.slot_id == slot.id, Booking.cancelled_at.is_(None))
+            )
+        )
         free = [seat for seat in range(1, slot.capacity + 1) if seat not in held]
         if not free:
             break
-        booking = Booking(slot=slot, slot_capacity=slot.capacity, registration=registration, seat=free[0], created_at=now)
+        booking = Booking(
+            slot=slot, slot_capacity=slot.capacity, registration=registration, seat=free[0], created_at=now
+        )
         try:
             with session.begin_nested():
                 session.add(booking)

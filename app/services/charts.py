@@ -25,17 +25,20 @@ def horizontal_bars(rows: list[tuple[str, int]], *, width: int = 640, bar: int =
     highest = max((value for _, value in rows), default=0) or 1
     room = width - label_width - 70
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" '
         f'role="img" aria-label="{escape(title)}">'
     ]
     for n, (label, value) in enumerate(rows):
         y = top + n * (bar + gap)
         length = max(2, round(room * value / highest)) if value else 0
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + bar * 0.68:.1f}" text-anchor="end" font-size="13" fill="{INK}" {FONT}>'
+            f'<text x="{label_width - 8}" y="{y + bar * 0.68:.1f}" text-anchor="end" font-size="13" '
+            f'fill="{INK}" {FONT}>'
             f"{escape(label)}</text>"
             f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar}" fill="{INK}"/>'
-            f'<text x="{label_width + length + 6}" y="{y + bar * 0.68:.1f}" font-size="13" font-weight="bold" '
+            f'<text x="{label_width + length + 6}" y="{y + bar * 0.68:.1f}" font-size="13" '
+            'font-weight="bold" '
             f'fill="{INK}" {FONT}>{_number(value)}</text>'
         )
     parts.append("</svg>")
@@ -50,10 +53,13 @@ def columns(rows: list[tuple[str, int]], *, width: int = 640, height: int = 220,
     highest = max((value for _, value in rows), default=0) or 1
     step = plot_width / max(1, len(rows))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" '
         f'role="img" aria-label="{escape(title)}">',
-        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - 8}" y2="{top + plot_height}" stroke="{MUTED}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11" fill="{MUTED}" {FONT}>{_number(highest)}</text>',
+        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - 8}" y2="{top + plot_height}" '
+        f'stroke="{MUTED}"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11" fill="{MUTED}" '
+        f'{FONT}>{_number(highest)}</text>',
         f'<line x1="{left}" y1="{top}" x2="{width - 8}" y2="{top}" stroke="{GRID}" stroke-dasharray="3 3"/>',
     ]
     for n, (label, value) in enumerate(rows):

@@ -16,7 +16,9 @@ def normalize_email(raw: str, field: str = "email") -> str:
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise DomainError("invalid_email", _l("Enter an email address like name@example.com."), field=field) from exc
+        raise DomainError(
+            "invalid_email", _l("Enter an email address like name@example.com."), field=field
+        ) from exc
 
 
 def normalize_phone(raw: str, field: str = "phone") -> str:
@@ -24,9 +26,13 @@ def normalize_phone(raw: str, field: str = "phone") -> str:
     try:
         number = phonenumbers.parse(raw.strip(), "US")
     except phonenumbers.NumberParseException as exc:
-        raise DomainError("invalid_phone", _l("Enter a phone number like 312-555-0100."), field=field) from exc
+        raise DomainError(
+            "invalid_phone", _l("Enter a phone number like 312-555-0100."), field=field
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise DomainError("invalid_phone", _l("That phone number is not valid; check the digits."), field=field)
+        raise DomainError(
+            "invalid_phone", _l("That phone number is not valid; check the digits."), field=field
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

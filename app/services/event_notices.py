@@ -56,7 +56,9 @@ def queue_batch(session: Session, event_id: int, after_id: int, now) -> NoticeBa
     if not people:
         return None
     keys = {r.id: _once_key(event, r.id) for r in people}
-    told = set(session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys.values()))))
+    told = set(
+        session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys.values())))
+    )
     queued = no_address = 0
     for registration in people:
         if not registration.candidate.email:

@@ -32,7 +32,8 @@ class EventTemplate:
 #: Also the demo's Hospitality Hires Chicago description on Spanish pages.
 HOSPITALITY_DESCRIPTION_ES = (
     "El día de contratación de hotelería más grande de Chicago. Conozca hoteles, restaurantes, empresas de "
-    "catering, de servicio de comida en estadios y aeropuertos, y casinos con puestos por cubrir: camaristas, "
+    "catering, de servicio de comida en estadios y aeropuertos, y casinos con puestos por cubrir: "
+    "camaristas, "
     "cocineros de línea, meseros de banquetes, recepcionistas, bartenders, supervisores y gerentes. Muchos "
     "empleadores entrevistan en el momento y hacen ofertas condicionales el mismo día.\n\n"
     "Regístrese con anticipación para recibir su gafete y reservar entrevistas; también puede llegar sin "
@@ -56,7 +57,8 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
                 "cooks, banquet servers, front desk agents, bartenders, supervisors and managers. Many "
                 "employers interview on the spot and make conditional offers the same day.\n\n"
                 "Register ahead to get your badge and book interviews; walk-ins are welcome too. Bring a few "
-                "copies of your resume if you have one (not required). Free; job center staff on site to help. "
+                "copies of your resume if you have one (not required). Free; job center staff on site to "
+                "help. "
                 "Habrá intérpretes de español."
             ),
             description_es=HOSPITALITY_DESCRIPTION_ES,
@@ -67,19 +69,25 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
         EventTemplate(
             kind=EventKind.TECHAPALOOZA,
             label="Techapalooza",
-            summary="The evening IT job fair, three times a year: about 100 career seekers, a dozen employers.",
+            summary="The evening IT job fair, three times a year: about 100 career seekers, a dozen "
+                    "employers.",
             series="techapalooza",
             name="Techapalooza",
             sectors=(Sector.IT,),
             description=(
-                "An evening IT job fair: help desk, networking, cloud, data, QA, security and junior developer "
-                "roles with a dozen Chicago-area employers, many of them open to career changers, bootcamp and "
+                "An evening IT job fair: help desk, networking, cloud, data, QA, security and junior "
+                "developer "
+                "roles with a dozen Chicago-area employers, many of them open to career changers, bootcamp "
+                "and "
                 "community college graduates. Book an interview ahead, or queue at the booths."
             ),
             description_es=(
-                "Una feria de empleo de tecnología por la tarde: puestos de mesa de ayuda, redes, nube, datos, "
-                "control de calidad, seguridad y desarrollo para principiantes con una docena de empleadores del "
-                "área de Chicago, muchos abiertos a personas que cambian de carrera y a egresados de bootcamps y "
+                "Una feria de empleo de tecnología por la tarde: puestos de mesa de ayuda, redes, nube, "
+                "datos, "
+                "control de calidad, seguridad y desarrollo para principiantes con una docena de empleadores "
+                "del "
+                "área de Chicago, muchos abiertos a personas que cambian de carrera y a egresados de "
+                "bootcamps y "
                 "colegios comunitarios. Reserve una entrevista con anticipación o haga fila en los stands."
             ),
             start=time(16, 0),
@@ -100,8 +108,10 @@ TEMPLATES: dict[EventKind, EventTemplate] = {
             ),
             description_es=(
                 "Almacenes, centros de distribución, empresas de camiones, transporte público y entregas que "
-                "contratan ahora: manejadores de materiales, operadores de montacargas, choferes con licencia CDL, "
-                "despachadores, mecánicos y supervisores. Muchos empleadores entrevistan en el momento. Regístrese "
+                "contratan ahora: manejadores de materiales, operadores de montacargas, choferes con "
+                "licencia CDL, "
+                "despachadores, mecánicos y supervisores. Muchos empleadores entrevistan en el momento. "
+                "Regístrese "
                 "con anticipación para recibir su gafete; también puede llegar sin registro."
             ),
             start=time(10, 0),

@@ -85,9 +85,20 @@ def checkins_table(session: Session, event: Event) -> Table:
     header = ["scan_id", "scanned_at", "received_at", "kind", "successful", "error_code", "registration_id",
               "device", "volunteer", "offline", "duplicate", "undoes_scan_id"]
     rows = [
-        [s.id, _local(s.scanned_at, zone), _local(s.received_at, zone), s.kind.value, "yes" if s.successful else "no",
-         s.error_code or "", s.registration_id or "", device or "", volunteer or "",
-         "yes" if s.is_offline else "no", "yes" if s.is_duplicate else "no", s.undoes_id or ""]
+        [
+            s.id,
+            _local(s.scanned_at, zone),
+            _local(s.received_at, zone),
+            s.kind.value,
+            "yes" if s.successful else "no",
+            s.error_code or "",
+            s.registration_id or "",
+            device or "",
+            volunteer or "",
+            "yes" if s.is_offline else "no",
+            "yes" if s.is_duplicate else "no",
+            s.undoes_id or "",
+        ]
         for s, device, volunteer in scans
     ]
     return Table(header, rows)

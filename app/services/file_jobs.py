@@ -43,7 +43,10 @@ def find(session: Session, event: Event, job_id: str, now: datetime) -> FileJob 
     if job is None or job.event_id != event.id:
         return None
     if job.status == FileJobStatus.RUNNING and job.started_at and now - job.started_at > LOST_AFTER:
-        job.status, job.error = FileJobStatus.FAILED, "The worker stopped while making this file. Please start it again."
+        job.status, job.error = (
+            FileJobStatus.FAILED,
+            "The worker stopped while making this file. Please start it again.",
+        )
     return job
 
 
@@ -80,8 +83,16 @@ def run(session: Session, job_id: str, now: datetime) -> None:
         _set(session, job_id, status=FileJobStatus.FAILED,
              error=f"The file could not be made ({type(error).__name__}).")
         return
-    session.execute(update(FileJob).where(FileJob.id == job_id).values(
-        status=FileJobStatus.FINISHED, content=content, done=FileJob.total, finished_at=datetime.now(now.tzinfo)))
+    session.execute(
+        update(FileJob)
+        .where(FileJob.id == job_id)
+        .values(
+            status=FileJobStatus.FINISHED,
+            content=content,
+            done=FileJob.total,
+            finished_at=datetime.now(now.tzinfo),
+        )
+    )
     session.commit()
 
 

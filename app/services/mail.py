@@ -62,7 +62,9 @@ def _message(mail: Mail) -> EmailMessage:
             html_part.add_related(image.data, maintype=maintype, subtype=subtype, cid=f"<{image.content_id}>")
     for attachment in (a for a in mail.attachments if not a.content_id):
         maintype, subtype = attachment.content_type.split("/")
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        message.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return message
 
 
@@ -100,7 +102,9 @@ def deliver_email(body: bytes) -> None:
             smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = sorted({code for code, _ in exc.recipients.values()})
-        raise outbound.DeliveryError(f"SMTP recipient refused {codes}", permanent=all(c >= 500 for c in codes)) from exc
+        raise outbound.DeliveryError(
+            f"SMTP recipient refused {codes}", permanent=all(c >= 500 for c in codes)
+        ) from exc
     except smtplib.SMTPResponseException as exc:
         raise outbound.DeliveryError(f"SMTP {exc.smtp_code}", permanent=False) from exc
     except (OSError, smtplib.SMTPException) as exc:

@@ -43,11 +43,15 @@ def normalize_website(website: str | None) -> str | None:
         website = "https://" + website
     parts = urlsplit(website)
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in website:
-        raise DomainError("invalid_website", "Enter a web address such as https://example.com.", field="website")
+        raise DomainError(
+            "invalid_website", "Enter a web address such as https://example.com.", field="website"
+        )
     return website[:300]
 
 
-def _clean(session: Session, kind: OrganizationKind, details: OrganizationDetails, *, exclude_id: int | None) -> dict:
+def _clean(
+    session: Session, kind: OrganizationKind, details: OrganizationDetails, *, exclude_id: int | None
+) -> dict:
     name = " ".join(details.name.split())
     if not name:
         raise DomainError("name_required", "Enter the organization's name.", field="name")
@@ -106,7 +110,9 @@ def update_organization(
     new_kind = OrganizationKind(kind) if kind else organization.kind
     if (new_kind == OrganizationKind.EMPLOYER) != organization.is_employer:
         raise DomainError(
-            "kind_change", "An employer cannot become a referring partner, or the other way round.", field="kind"
+            "kind_change",
+            "An employer cannot become a referring partner, or the other way round.",
+            field="kind",
         )
     values = _clean(session, new_kind, details, exclude_id=organization.id)
     try:
@@ -131,7 +137,9 @@ def search_organizations(
     return list(session.scalars(statement.order_by(func.lower(Organization.name)).limit(limit)))
 
 
-def get_organization(session: Session, organization_id: int, kinds: tuple[OrganizationKind, ...]) -> Organization:
+def get_organization(
+    session: Session, organization_id: int, kinds: tuple[OrganizationKind, ...]
+) -> Organization:
     organization = session.get(Organization, organization_id)
     if organization is None or organization.kind not in kinds:
         raise DomainError("organization_not_found", "There is no such organization.")

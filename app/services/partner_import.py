@@ -112,8 +112,10 @@ def _check_row(line: int, values: dict[str, str]) -> ImportRow:
         problems.append(RowProblem(line, "email", "Give an email or a phone number."))
     consent = values.get("consent", "").strip().lower()
     if consent not in YES:
-        message = "Must be yes: the person agreed to share their profile with employers." if consent in NO else (
-            f"Write yes or no, not {values.get('consent', '').strip()!r}."
+        message = (
+            "Must be yes: the person agreed to share their profile with employers."
+            if consent in NO
+            else (f"Write yes or no, not {values.get('consent', '').strip()!r}.")
         )
         problems.append(RowProblem(line, "consent", message))
     language = values.get("language", "").strip().lower()[:2] or "en"
@@ -143,7 +145,13 @@ def preview(data: bytes) -> ImportPreview:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing or not ({"email", "phone"} & set(header)):
         expected = ", ".join(REQUIRED_COLUMNS) + " and email or phone"
-        return ImportPreview([], [f"The first line must name the columns: {expected}. Missing: {', '.join(missing) or 'email/phone'}."])
+        return ImportPreview(
+            [],
+            [
+                f"The first line must name the columns: {expected}. Missing: "
+                f"{', '.join(missing) or 'email/phone'}."
+            ],
+        )
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
     try:

@@ -134,17 +134,29 @@ def _clean(details: RegistrationDetails) -> tuple[str, str, str | None, str | No
     """The person's name and contact, normalised; every problem with them at once (``DomainErrors``)."""
     problems = ProblemList()
     first = problems.check(
-        _required_name, details.first_name, "first_name_required", _l("Please enter your first name."), "first_name"
+        _required_name,
+        details.first_name,
+        "first_name_required",
+        _l("Please enter your first name."),
+        "first_name",
     )
     last = problems.check(
-        _required_name, details.last_name, "last_name_required", _l("Please enter your last name."), "last_name"
+        _required_name,
+        details.last_name,
+        "last_name_required",
+        _l("Please enter your last name."),
+        "last_name",
     )
     email = problems.check(normalize_email, details.email) if details.email.strip() else None
     phone = problems.check(normalize_phone, details.phone) if details.phone.strip() else None
     if not details.email.strip() and not details.phone.strip():
-        problems.found.append(DomainError(
-            "contact_required", _l("Give an email address or a mobile phone number so we can reach you."), field="email"
-        ))
+        problems.found.append(
+            DomainError(
+                "contact_required",
+                _l("Give an email address or a mobile phone number so we can reach you."),
+                field="email",
+            )
+        )
     zip_code = problems.check(normalize_zip, details.zip_code) if details.zip_code.strip() else None
     problems.raise_any()
     return first, last, email, phone, zip_code
@@ -217,7 +229,10 @@ def checkin_number_in(query: str) -> int | None:
 
 def next_checkin_number(session: Session, event: Event) -> int:
     """The next short check-in number of ``event`` (1, 2, 3 …). Called with the event locked."""
-    return (session.scalar(select(func.max(Registration.checkin_number)).where(Registration.event_id == event.id)) or 0) + 1
+    return (
+        session.scalar(select(func.max(Registration.checkin_number)).where(Registration.event_id == event.id))
+        or 0
+    ) + 1
 
 
 def holding_places(session: Session, event: Event) -> int:
@@ -243,7 +258,9 @@ def _event_positions(session: Session, event: Event, position_ids: list[int]) ->
     if not position_ids:
         return []
     if not all(fits_stored_int(i) for i in position_ids):  # a form with other mistakes comes here unchecked
-        raise DomainError("unknown_position", _l("Choose positions from this event's list."), field="position_ids")
+        raise DomainError(
+            "unknown_position", _l("Choose positions from this event's list."), field="position_ids"
+        )
     positions = list(
         session.scalars(
             select(Position)
@@ -252,7 +269,9 @@ def _event_positions(session: Session, event: Event, position_ids: list[int]) ->
         )
     )
     if len(positions) != len(set(position_ids)):
-        raise DomainError("unknown_position", _l("Choose positions from this event's list."), field="position_ids")
+        raise DomainError(
+            "unknown_position", _l("Choose positions from this event's list."), field="position_ids"
+        )
     return positions
 
 
@@ -282,11 +301,15 @@ def _credit_partner(
         session.flush()
 
 
-def issue_manage_link(session: Session, registration: Registration, reason: ManageLinkReason, now: datetime) -> str:
+def issue_manage_link(
+    session: Session, registration: Registration, reason: ManageLinkReason, now: datetime
+) -> str:
     """A new ``/r/<secret>`` link to ``registration``, beside the ones it has; returns the secret
     (kept nowhere: show or e-mail it once)."""
     secret = new_secret()
-    session.add(ManageLink(registration=registration, token_hash=hash_secret(secret), reason=reason, created_at=now))
+    session.add(
+        ManageLink(registration=registration, token_hash=hash_secret(secret), reason=reason, created_at=now)
+    )
     session.flush()
     return secret
 
@@ -301,11 +324,16 @@ def _checked(
     if survey is not None:
         problems.check(check_answers, survey, details.survey_answers)
     if not details.consent_share_profile:
-        problems.found.append(DomainError(
-            "consent_required",
-            _l("Please agree to share your profile with the event's employers; it is how they can interview you."),
-            field="consent_share_profile",
-        ))
+        problems.found.append(
+            DomainError(
+                "consent_required",
+                _l(
+                    "Please agree to share your profile with the event's employers; it is how they can "
+                    "interview you."
+                ),
+                field="consent_share_profile",
+            )
+        )
     problems.raise_any()
     # raise_any() raised otherwise; the assert only tells the type checker so.
     assert cleaned is not None and positions is not None  # nosec B101
@@ -344,7 +372,9 @@ def _resends_lately(session: Session, email: str, now: datetime) -> int:
     ) or 0
 
 
-def _link_for_repeat_attempt(session: Session, registration: Registration, now: datetime) -> tuple[str | None, bool]:
+def _link_for_repeat_attempt(
+    session: Session, registration: Registration, now: datetime
+) -> tuple[str | None, bool]:
     """An additional link for someone already registered, to e-mail to the address on file (never
     shown to whoever typed the contact): (secret or None, whether the re-send limit stopped it)."""
     email = registration.candidate.email
@@ -380,15 +410,25 @@ def register(
     employment_status = _employment_status(details.employment_status) if details.employment_status else None
 
     _lock_event(session, event)
-    existing = _existing_registration(session, event, _people_matching(session, name_key(first, last), email, phone))
+    existing = _existing_registration(
+        session, event, _people_matching(session, name_key(first, last), email, phone)
+    )
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         # A public referral link attaches a partner only to a new registration: anyone knowing a
         # person's e-mail could otherwise show that partner the person's interviews and offers.
         # Staff (an import, the door) may attach one to a registration that exists.
         if source != RegistrationSource.ONLINE:
             _credit_partner(session, existing, partnership)
-        token, limited = _link_for_repeat_attempt(session, existing, now) if send_link_if_registered else (None, False)
-        audit.record(session, "registration.duplicate_attempt", obj=existing, source=source.value, resent=token is not None)
+        token, limited = (
+            _link_for_repeat_attempt(session, existing, now) if send_link_if_registered else (None, False)
+        )
+        audit.record(
+            session,
+            "registration.duplicate_attempt",
+            obj=existing,
+            source=source.value,
+            resent=token is not None,
+        )
         session.flush()
         return RegistrationOutcome(existing, token, created=False, resend_limited=limited)
 
@@ -413,7 +453,9 @@ def register(
     session.flush()
     token = issue_manage_link(session, registration, ManageLinkReason.REGISTERED, now)
     if survey is not None:
-        record_response(session, survey, details.survey_answers, registration=registration, language=details.language)
+        record_response(
+            session, survey, details.survey_answers, registration=registration, language=details.language
+        )
         _copy_survey_answers(registration, details.survey_answers)
     elif employment_status:
         registration.employment_status = employment_status
@@ -436,7 +478,9 @@ def _copy_survey_answers(registration: Registration, answers: dict[str, object])
 
 def _employment_status(value: str) -> str:
     if value not in {choice["value"] for choice in EMPLOYMENT_STATUS_CHOICES}:
-        raise DomainError("unknown_employment_status", _l("Choose one of the listed answers."), field="employment_status")
+        raise DomainError(
+            "unknown_employment_status", _l("Choose one of the listed answers."), field="employment_status"
+        )
     return value
 
 
@@ -510,7 +554,9 @@ def cancel(session: Session, registration: Registration, now: datetime) -> list[
     return _with_links(session, promote_from_waitlist(session, event), now)
 
 
-def _with_links(session: Session, promoted: list[Registration], now: datetime) -> list[tuple[Registration, str]]:
+def _with_links(
+    session: Session, promoted: list[Registration], now: datetime
+) -> list[tuple[Registration, str]]:
     """A new link for each person promoted, for the e-mail that tells them (only hashes are kept)."""
     return [(r, issue_manage_link(session, r, ManageLinkReason.PROMOTED, now)) for r in promoted]
 
@@ -583,7 +629,10 @@ def update_details(session: Session, registration: Registration, update: Details
     except IntegrityError:
         raise DomainError(
             "person_taken",
-            _l("Someone with this name already has a registration with this phone or e-mail. Check the name, or ask staff to help."),
+            _l(
+                "Someone with this name already has a registration with this phone or e-mail. Check the "
+                "name, or ask staff to help."
+            ),
             field="first_name",
         ) from None
     registration.language = update.language
@@ -646,15 +695,21 @@ def merge_people(session: Session, keep: Candidate, other: Candidate, *, actor: 
     if keep.purged_at is not None or other.purged_at is not None:
         raise DomainError("purged", "A person whose data was removed cannot be merged.")
     both = session.scalars(
-        select(Event.name).join(Registration, Registration.event_id == Event.id)
-        .where(Registration.candidate_id == other.id,
-               Registration.event_id.in_(select(Registration.event_id).where(Registration.candidate_id == keep.id)))
+        select(Event.name)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Registration.candidate_id == other.id,
+            Registration.event_id.in_(
+                select(Registration.event_id).where(Registration.candidate_id == keep.id)
+            ),
+        )
         .order_by(Event.starts_at)
     ).all()
     if both:
         raise DomainError(
             "both_registered",
-            f"Both are registered for {', '.join(both)}. Cancel one of those registrations first, then merge.",
+            f"Both are registered for {', '.join(both)}. Cancel one of those registrations first, then "
+            "merge.",
         )
     moved = session.scalars(select(Registration).where(Registration.candidate_id == other.id)).all()
     for registration in moved:
@@ -671,5 +726,7 @@ def merge_people(session: Session, keep: Candidate, other: Candidate, *, actor: 
             session.flush()
     except IntegrityError:
         raise DomainError("contact_taken", "Someone else with this name already has that contact.") from None
-    audit.record(session, "person.merge", actor_user=actor, obj=keep, merged_id=other.id, registrations=len(moved))
+    audit.record(
+        session, "person.merge", actor_user=actor, obj=keep, merged_id=other.id, registrations=len(moved)
+    )
     session.flush()

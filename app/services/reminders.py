@@ -54,8 +54,18 @@ def plan_for(session: Session, event: Event) -> ReminderPlan:
     return session.get(ReminderPlan, event.id) or ReminderPlan.defaults(event)
 
 
-def save_plan(session: Session, event: Event, *, two_days_enabled: bool, two_days_at: time, morning_enabled: bool,
-              morning_at: time, sms_enabled: bool, bring_en: str, bring_es: str) -> ReminderPlan:
+def save_plan(
+    session: Session,
+    event: Event,
+    *,
+    two_days_enabled: bool,
+    two_days_at: time,
+    morning_enabled: bool,
+    morning_at: time,
+    sms_enabled: bool,
+    bring_en: str,
+    bring_es: str,
+) -> ReminderPlan:
     plan = session.get(ReminderPlan, event.id)
     if plan is None:
         plan = ReminderPlan(event_id=event.id)
@@ -73,7 +83,9 @@ def due_at(plan: ReminderPlan, event: Event) -> dict[Reminder, datetime]:
     day = event.starts_at.astimezone(zone).date()
     times = {}
     if plan.two_days_enabled:
-        times[Reminder.TWO_DAYS] = datetime.combine(day - timedelta(days=2), plan.two_days_at, zone).astimezone(UTC)
+        times[Reminder.TWO_DAYS] = datetime.combine(
+            day - timedelta(days=2), plan.two_days_at, zone
+        ).astimezone(UTC)
     if plan.morning_enabled:
         times[Reminder.MORNING] = datetime.combine(day, plan.morning_at, zone).astimezone(UTC)
     return times
@@ -154,13 +166,19 @@ def due(session: Session, now: datetime) -> list[DueReminders]:
     place and not checked in who registered before that time (the others got their confirmation
     instead). Reads only: the queuing is done in small batches (``queue_batch``)."""
     found = []
-    events = session.scalars(select(Event).where(
-        Event.status == EventStatus.PUBLISHED, Event.starts_at > now, Event.starts_at <= now + timedelta(days=3),
-    )).all()
+    events = session.scalars(
+        select(Event).where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now,
+            Event.starts_at <= now + timedelta(days=3),
+        )
+    ).all()
     for event in events:
         for reminder, at in due_at(plan_for(session, event), event).items():
             if at <= now:
-                found.append(DueReminders(event.id, reminder, [r.id for r in _recipients(session, event, at)]))
+                found.append(
+                    DueReminders(event.id, reminder, [r.id for r in _recipients(session, event, at)])
+                )
     return found
 
 
@@ -171,8 +189,14 @@ def queue_batch(session: Session, event_id: int, reminder: Reminder, registratio
     counts = QueuedReminders()
     event = session.get_one(Event, event_id)
     plan = plan_for(session, event)
-    keys = [_key(reminder, event_id, rid, channel) for rid in registration_ids for channel in ("email", "sms")]
-    sent = {key for key in session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys))) if key}
+    keys = [
+        _key(reminder, event_id, rid, channel) for rid in registration_ids for channel in ("email", "sms")
+    ]
+    sent = {
+        key
+        for key in session.scalars(select(OutboundMessage.once_key).where(OutboundMessage.once_key.in_(keys)))
+        if key
+    }
     people = session.scalars(select(Registration).options(selectinload(Registration.candidate))
                              .where(Registration.id.in_(registration_ids)).order_by(Registration.id))
     for registration in people:
@@ -204,8 +228,14 @@ def _key(reminder: Reminder, event_id: int, registration_id: int, channel: str) 
     return f"{reminder.value}:{event_id}:{registration_id}:{channel}"
 
 
-def _queue_one(session: Session, registration: Registration, reminder: Reminder, plan: ReminderPlan, now: datetime,
-               sent: set[str]) -> QueuedReminders:
+def _queue_one(
+    session: Session,
+    registration: Registration,
+    reminder: Reminder,
+    plan: ReminderPlan,
+    now: datetime,
+    sent: set[str],
+) -> QueuedReminders:
     counts = QueuedReminders()
     candidate = registration.candidate
     event = registration.event
@@ -215,8 +245,15 @@ def _queue_one(session: Session, registration: Registration, reminder: Reminder,
     link = cant_come_url(registration.id)
     with force_locale(language):
         if candidate.email and _key(reminder, event.id, registration.id, "email") not in sent:
-            context = {"reminder": reminder.value, "candidate": candidate, "event": event, "interviews": interviews,
-                       "bring": bring, "cant_come_link": link, "registration": registration}
+            context = {
+                "reminder": reminder.value,
+                "candidate": candidate,
+                "event": event,
+                "interviews": interviews,
+                "bring": bring,
+                "cant_come_link": link,
+                "registration": registration,
+            }
             mail = Mail(to=candidate.email, subject=_reminder_subject(reminder, event),
                         text=render_template("registration/email/reminder.txt", **context),
                         html=render_template("registration/email/reminder.html", **context),
@@ -224,7 +261,11 @@ def _queue_one(session: Session, registration: Registration, reminder: Reminder,
             if queue(session, mail, reminder.value, registration_id=registration.id,
                      once_key=_key(reminder, event.id, registration.id, "email")):
                 counts.emails += 1
-        if plan.sms_enabled and sms.can_text(registration) and _key(reminder, event.id, registration.id, "sms") not in sent:
+        if (
+            plan.sms_enabled
+            and sms.can_text(registration)
+            and _key(reminder, event.id, registration.id, "sms") not in sent
+        ):
             text = reminder_text(reminder, candidate, event, len(interviews), link)
             if sms.queue_text(session, registration, text, reminder.value, now,
                               once_key=_key(reminder, event.id, registration.id, "sms")):
@@ -241,7 +282,9 @@ def _reminder_subject(reminder: Reminder, event: Event) -> str:
 def _when(event: Event) -> str:
     from app.formatting import local_datetime
 
-    return local_datetime(event.starts_at, event.timezone, "EEE d MMM, h:mm a" if _locale() == "en" else "EEE d MMM, HH:mm")
+    return local_datetime(
+        event.starts_at, event.timezone, "EEE d MMM, h:mm a" if _locale() == "en" else "EEE d MMM, HH:mm"
+    )
 
 
 def _locale() -> str:
@@ -272,7 +315,10 @@ def registered_text(registration: Registration) -> str:
 
 def text_registered(session: Session, registration: Registration, now: datetime) -> None:
     """On registration, a text to those who agreed to texts (a place, not the waitlist)."""
-    if registration.status == RegistrationStatus.REGISTERED and plan_for(session, registration.event).sms_enabled:
+    if (
+        registration.status == RegistrationStatus.REGISTERED
+        and plan_for(session, registration.event).sms_enabled
+    ):
         sms.queue_text(session, registration, registered_text(registration), "registered_sms", now)
 
 

@@ -58,7 +58,9 @@ def fit(parts: list[str], shrinkable: int, optional: tuple[int, ...] = ()) -> st
     parts = list(parts)
     original = parts[shrinkable]
     for keep in range(len(original), -1, -1):
-        parts[shrinkable] = original if keep == len(original) else (original[:keep].rstrip() + "…" if keep else "")
+        parts[shrinkable] = (
+            original if keep == len(original) else (original[:keep].rstrip() + "…" if keep else "")
+        )
         text = " ".join(p for p in parts if p)
         if segments(text) <= MAX_SEGMENTS:
             return text
@@ -148,7 +150,9 @@ def _twilio(to: str, text: str) -> str:
     except TwilioRestException as error:
         # 21610: the number texted STOP; 21211/21614: not a number that can get texts. Retrying
         # cannot help those; a 429 or a 5xx can.
-        permanent = error.code in (21610, 21211, 21614) or (400 <= (error.status or 0) < 500 and error.status != 429)
+        permanent = error.code in (21610, 21211, 21614) or (
+            400 <= (error.status or 0) < 500 and error.status != 429
+        )
         raise outbound.DeliveryError(f"Twilio {error.status} {error.code}", permanent=permanent) from error
     return message.sid
 

@@ -53,7 +53,8 @@ def parse_choices(text: str) -> list[dict[str, str]]:
             parts = ["", *parts]
         if len(parts) != 3 or not parts[1] or not parts[2]:
             raise DomainError(
-                "bad_choice_line", f"Line {number}: write “English | Español” (or “code | English | Español”).",
+                "bad_choice_line",
+                f"Line {number}: write “English | Español” (or “code | English | Español”).",
                 field="choices",
             )
         choices.append({"value": parts[0], "en": parts[1], "es": parts[2]})
@@ -72,21 +73,29 @@ def _checked(draft: QuestionDraft) -> QuestionDraft:
     if not prompt_es:
         raise DomainError("prompt_required", "Write the question in Spanish.", field="prompt_es")
     if len(prompt_en) > PROMPT_MAX or len(prompt_es) > PROMPT_MAX:
-        raise DomainError("prompt_too_long", f"Keep the question under {PROMPT_MAX} characters.", field="prompt_en")
+        raise DomainError(
+            "prompt_too_long", f"Keep the question under {PROMPT_MAX} characters.", field="prompt_en"
+        )
     choices: list[dict[str, str]] = []
     if draft.kind in CHOICE_KINDS:
         for choice in draft.choices:
             en, es = choice.get("en", "").strip(), choice.get("es", "").strip()
             if not en or not es or len(en) > CHOICE_LABEL_MAX or len(es) > CHOICE_LABEL_MAX:
-                raise DomainError("bad_choice", "Every choice needs a short English and Spanish label.", field="choices")
+                raise DomainError(
+                    "bad_choice", "Every choice needs a short English and Spanish label.", field="choices"
+                )
             choices.append({"value": _code(choice.get("value") or en), "en": en, "es": es})
         values = [c["value"] for c in choices]
         if len(choices) < 2:
-            raise DomainError("choices_required", "A choice question needs at least two choices.", field="choices")
+            raise DomainError(
+                "choices_required", "A choice question needs at least two choices.", field="choices"
+            )
         if len(choices) > MAX_CHOICES:
             raise DomainError("too_many_choices", f"Offer at most {MAX_CHOICES} choices.", field="choices")
         if len(set(values)) != len(values):
-            raise DomainError("duplicate_choice", "Two choices have the same code; make them different.", field="choices")
+            raise DomainError(
+                "duplicate_choice", "Two choices have the same code; make them different.", field="choices"
+            )
     return QuestionDraft(draft.kind, prompt_en, prompt_es, draft.required, choices)
 
 
@@ -119,7 +128,9 @@ def _unused_key(survey: Survey, prompt_en: str) -> str:
     return key
 
 
-def add_question(session: Session, survey: Survey, draft: QuestionDraft, *, actor: User | None = None) -> Question:
+def add_question(
+    session: Session, survey: Survey, draft: QuestionDraft, *, actor: User | None = None
+) -> Question:
     """Add a question at the end of the survey (refused once anyone has answered)."""
     _refuse_if_locked(session, survey)
     draft = _checked(draft)
@@ -134,7 +145,9 @@ def add_question(session: Session, survey: Survey, draft: QuestionDraft, *, acto
     return question
 
 
-def update_question(session: Session, question: Question, draft: QuestionDraft, *, actor: User | None = None) -> Question:
+def update_question(
+    session: Session, question: Question, draft: QuestionDraft, *, actor: User | None = None
+) -> Question:
     """Change a question. Once the survey has answers only the wording may change: the kind, the
     required flag and the choices' codes (and their order) must stay."""
     survey = question.survey
@@ -174,8 +187,14 @@ def move_question(session: Session, question: Question, offset: int, *, actor: U
         for position, q in enumerate(ordered):
             q.position = position
         session.flush()
-        audit.record(session, "survey.question_move", actor_user=actor, obj=question, event_id=survey.event_id,
-                     survey_id=survey.id)
+        audit.record(
+            session,
+            "survey.question_move",
+            actor_user=actor,
+            obj=question,
+            event_id=survey.event_id,
+            survey_id=survey.id,
+        )
 
 
 def remove_question(session: Session, question: Question, *, actor: User | None = None) -> None:
@@ -202,7 +221,9 @@ def update_survey(
     allowed, answers or not."""
     title_en, title_es = title_en.strip(), title_es.strip()
     if not title_en or not title_es:
-        raise DomainError("title_required", "Give the survey a title in English and in Spanish.", field="title_en")
+        raise DomainError(
+            "title_required", "Give the survey a title in English and in Spanish.", field="title_en"
+        )
     if opens_at and closes_at and closes_at <= opens_at:
         raise DomainError("window_order", "The survey must close after it opens.", field="closes_at")
     survey.title_en, survey.title_es = title_en[:200], title_es[:200]

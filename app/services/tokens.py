@@ -82,7 +82,9 @@ def issue_token(
 
 #: Built once: every booth tap looks its token up, and then its event.
 _BY_HASH = (
-    select(AccessToken).options(joinedload(AccessToken.event)).where(AccessToken.token_hash == bindparam("token_hash"))
+    select(AccessToken)
+    .options(joinedload(AccessToken.event))
+    .where(AccessToken.token_hash == bindparam("token_hash"))
 )
 
 

@@ -93,7 +93,11 @@ def session_user(session: Session, session_id: str) -> User | None:
     user = session.scalar(
         select(User)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.token_hash == hash_secret(secret), UserSession.ended_at.is_(None))
+        .where(
+            User.id == int(user_id),
+            UserSession.token_hash == hash_secret(secret),
+            UserSession.ended_at.is_(None),
+        )
     )
     if user is None or not user.is_active or user.session_generation != int(generation):
         return None

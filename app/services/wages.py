@@ -33,7 +33,9 @@ WAGE_RANGES: dict[WageUnit, WageRange] = {
 START_DATE_HORIZON = timedelta(days=366)
 
 
-def check_wage(cents: int | None, unit: WageUnit | str | None, *, field: str, confirmed: bool = False) -> None:
+def check_wage(
+    cents: int | None, unit: WageUnit | str | None, *, field: str, confirmed: bool = False
+) -> None:
     """Refuse a wage impossible for its unit; ask to confirm (``wage_unusual``) one that is unusual."""
     if cents is None or unit is None:
         return
@@ -47,14 +49,16 @@ def check_wage(cents: int | None, unit: WageUnit | str | None, *, field: str, co
             hint = f" Did you mean {money(cents, other)} {WAGE_RANGES[other].per}?"
         raise DomainError(
             "wage_implausible",
-            f"{money(cents, unit)} {bounds.per} cannot be right: use {money(low, unit)} to {money(high, unit)} {bounds.per}.{hint}",
+            f"{money(cents, unit)} {bounds.per} cannot be right: use {money(low, unit)} to "
+            f"{money(high, unit)} {bounds.per}.{hint}",
             field=field,
         )
     low, high = bounds.usual
     if not confirmed and not low <= cents <= high:
         raise DomainError(
             "wage_unusual",
-            f"{money(cents, unit)} {bounds.per} is unusual (most are {money(low, unit)} to {money(high, unit)}). "
+            f"{money(cents, unit)} {bounds.per} is unusual (most are {money(low, unit)} to "
+            f"{money(high, unit)}). "
             "Check the amount and the unit, then confirm it below.",
             field=field,
         )

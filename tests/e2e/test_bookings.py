@@ -18,9 +18,15 @@ def test_book_an_interview_on_a_phone_in_spanish(phone: Page, committed):
     starts = utcnow() + timedelta(days=3)
     event = factories.make_event(session, name="Hospitality Hires Chicago", starts_at=starts,
                                  ends_at=starts + timedelta(hours=4), timezone="UTC")
-    hotel = factories.make_participation(session, event, factories.make_organization(session, name="Lakeshore Grand Hotel"),
-                                         interview_minutes=15, interview_starts_at=starts,
-                                         interview_ends_at=starts + timedelta(hours=1), table_number="4")
+    hotel = factories.make_participation(
+        session,
+        event,
+        factories.make_organization(session, name="Lakeshore Grand Hotel"),
+        interview_minutes=15,
+        interview_starts_at=starts,
+        interview_ends_at=starts + timedelta(hours=1),
+        table_number="4",
+    )
     bookings.generate_slots(session, hotel)
     maria = factories.make_registration(session, event)
     token = issue_manage_link(session, maria, ManageLinkReason.REGISTERED, utcnow())
@@ -31,7 +37,9 @@ def test_book_an_interview_on_a_phone_in_spanish(phone: Page, committed):
     phone.get_by_role("link", name="Reservar una entrevista").click()
     expect(phone.get_by_role("heading", name="Reservar entrevistas")).to_be_visible()
     assert axe_violations(phone) == []
-    phone.get_by_label("Empleador", exact=True).select_option(label="Lakeshore Grand Hotel (4 horarios libres)")
+    phone.get_by_label("Empleador", exact=True).select_option(
+        label="Lakeshore Grand Hotel (4 horarios libres)"
+    )
     phone.get_by_role("button", name="Ver horarios").click()
     assert axe_violations(phone) == []
     phone.get_by_role("button", name="Lakeshore Grand Hotel").nth(1).click()
@@ -48,13 +56,20 @@ def test_staff_slots_and_the_partner_page_pass_axe(page: Page, committed):
     starts = utcnow() + timedelta(days=3)
     event = factories.make_event(session, slug="tp", name="Techapalooza", starts_at=starts,
                                  ends_at=starts + timedelta(hours=3), timezone="UTC")
-    booth = factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic"),
-                                         interview_minutes=20, interview_starts_at=starts,
-                                         interview_ends_at=starts + timedelta(hours=1))
+    booth = factories.make_participation(
+        session,
+        event,
+        factories.make_organization(session, name="Loop Logic"),
+        interview_minutes=20,
+        interview_starts_at=starts,
+        interview_ends_at=starts + timedelta(hours=1),
+    )
     partnership = factories.make_partnership(session, event)
     person = factories.make_registration(session, event)
     session.add(Referral(registration=person, partnership_id=partnership.id))
-    _, secret = issue_token(session, TokenScope.PARTNER, "Partner", event=event, organization=partnership.organization)
+    _, secret = issue_token(
+        session, TokenScope.PARTNER, "Partner", event=event, organization=partnership.organization
+    )
     session.commit()
 
     page.goto("/login")

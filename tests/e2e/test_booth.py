@@ -17,16 +17,28 @@ def test_search_a_candidate_and_record_a_conditional_offer(browser: Browser, liv
     now = utcnow()
     event = factories.make_event(session, name="Techapalooza", starts_at=now - timedelta(hours=1),
                                  ends_at=now + timedelta(hours=3), timezone="UTC")
-    booth = factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic Software"))
-    factories.make_position(session, booth, title="Help Desk Analyst", wage_min_cents=2200, wage_max_cents=2600)
-    factories.make_registration(session, event, factories.make_candidate(session, first_name="Darnell", last_name="Washington"),
-                                sectors_of_interest=["it"])
-    factories.make_registration(session, event, factories.make_candidate(session, first_name="Dana", last_name="Kowalski"))
+    booth = factories.make_participation(
+        session, event, factories.make_organization(session, name="Loop Logic Software")
+    )
+    factories.make_position(
+        session, booth, title="Help Desk Analyst", wage_min_cents=2200, wage_max_cents=2600
+    )
+    factories.make_registration(
+        session,
+        event,
+        factories.make_candidate(session, first_name="Darnell", last_name="Washington"),
+        sectors_of_interest=["it"],
+    )
+    factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="Dana", last_name="Kowalski")
+    )
     _, secret = issue_token(session, TokenScope.BOOTH, "Loop Logic", participation=booth,
                             expires_at=event.ends_at + timedelta(days=30))
     session.commit()
 
-    context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
     page = context.new_page()
     page.goto(f"/booth/{secret}")
     expect(page.get_by_role("heading", name="Loop Logic Software")).to_be_visible()
@@ -57,7 +69,9 @@ def test_search_a_candidate_and_record_a_conditional_offer(browser: Browser, liv
     expect(page.get_by_text("We kept what you typed before")).to_be_visible()
     expect(page.get_by_label("Wage offered ($)")).to_have_value("24.50")
     expect(page.get_by_label("Background check")).to_be_checked()
-    expect(page.get_by_label("Notes (only your booth sees them)")).to_have_value("Strong on ticketing systems")
+    expect(page.get_by_label("Notes (only your booth sees them)")).to_have_value(
+        "Strong on ticketing systems"
+    )
 
     # The Wi-Fi drops on the first save: the tablet says so, keeps what was typed and retries.
     dropped = []
@@ -97,12 +111,18 @@ def test_an_offline_correction_saves_the_last_choice(browser: Browser, live_serv
     now = utcnow()
     event = factories.make_event(session, name="Techapalooza", starts_at=now - timedelta(hours=1),
                                  ends_at=now + timedelta(hours=3), timezone="UTC")
-    booth = factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic Software"))
-    person = factories.make_registration(session, event, factories.make_candidate(session, first_name="Darnell", last_name="Washington"))
+    booth = factories.make_participation(
+        session, event, factories.make_organization(session, name="Loop Logic Software")
+    )
+    person = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="Darnell", last_name="Washington")
+    )
     _, secret = issue_token(session, TokenScope.BOOTH, "Loop Logic", participation=booth,
                             expires_at=event.ends_at + timedelta(days=30))
     session.commit()
-    context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
     page = context.new_page()
     page.goto(f"/booth/{secret}?find=washing")
     page.get_by_role("button", name="Start interview with Darnell Washington").click()
@@ -119,7 +139,9 @@ def test_an_offline_correction_saves_the_last_choice(browser: Browser, live_serv
     expect(page.get_by_role("heading", name="Finished")).to_be_visible(timeout=30_000)
     expect(page.locator("#finished")).to_contain_text("No-show")
     committed.session.expire_all()
-    interview = committed.session.scalars(select(Interview).where(Interview.registration_id == person.id)).one()
+    interview = committed.session.scalars(
+        select(Interview).where(Interview.registration_id == person.id)
+    ).one()
     assert interview.outcome == Outcome.NO_SHOW
     assert len(held) >= 2  # both taps waited offline (a late older one is refused: test_booth_routes)
     context.close()

@@ -39,7 +39,9 @@ def _sign_in_and_open_the_scanner(page: Page, user) -> None:
     page.get_by_role("link", name=re.compile("Open the scanner")).click()
     expect(page.get_by_role("heading", name="Hospitality Hires Chicago")).to_be_visible()
     # The offline list is downloaded as soon as the page opens, and the page is kept for offline use.
-    expect(page.locator("#roster-state")).to_contain_text(re.compile(r"Offline list: \d+ (person|people), from .* \(just now\)"))
+    expect(page.locator("#roster-state")).to_contain_text(
+        re.compile(r"Offline list: \d+ (person|people), from .* \(just now\)")
+    )
     expect(page.locator("#door-scanner")).to_have_attribute("data-offline-ready", "true", timeout=15000)
 
 
@@ -54,8 +56,12 @@ def test_handheld_scanner_shows_green_then_amber(phone: Page, committed):
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER, name="Sam Volunteer")
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
-    factories.make_registration(session, event, factories.make_candidate(session, first_name="Ana", last_name="Núñez"))
+    maria = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="María", last_name="Gómez")
+    )
+    factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="Ana", last_name="Núñez")
+    )
     session.commit()
     code = maria.badge_code
     session.rollback()  # read nothing more here: the live server writes to the same SQLite file
@@ -68,7 +74,9 @@ def test_handheld_scanner_shows_green_then_amber(phone: Page, committed):
     expect(result).to_have_class(re.compile("scan-result--ok"))
     expect(result).to_contain_text("Checked in — María Gómez")
     expect(result).to_contain_text("No interviews booked")
-    expect(phone.locator("#count-checked-in .stat__value")).to_have_text("1", timeout=8000)  # live counts poll
+    expect(phone.locator("#count-checked-in .stat__value")).to_have_text(
+        "1", timeout=8000
+    )  # live counts poll
     assert axe_violations(phone) == []
 
     _handheld_scan(phone, code)
@@ -119,7 +127,9 @@ def test_one_visit_is_enough_to_reopen_the_scanner_offline(phone: Page, committe
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
     people = [
-        factories.make_registration(session, event, factories.make_candidate(session, first_name=first, last_name=last))
+        factories.make_registration(
+            session, event, factories.make_candidate(session, first_name=first, last_name=last)
+        )
         for first, last in (("Ana", "Ruiz"), ("Li", "Wei"), ("José", "Núñez"))
     ]
     _token, door2 = issue_token(session, TokenScope.DEVICE, "Door 2", event=event)
@@ -172,7 +182,9 @@ def test_one_visit_is_enough_to_reopen_the_scanner_offline(phone: Page, committe
     expect(report).to_be_hidden()
 
     with committed.engine.connect() as connection:
-        rows = connection.execute(select(CheckIn.registration_id, CheckIn.is_offline, CheckIn.is_duplicate)).all()
+        rows = connection.execute(
+            select(CheckIn.registration_id, CheckIn.is_offline, CheckIn.is_duplicate)
+        ).all()
     offline = [r for r in rows if r.is_offline]
     assert len(offline) == 4
     assert sorted(r.registration_id for r in rows if not r.is_duplicate) == ids
@@ -192,8 +204,12 @@ def test_a_waitlisted_badge_is_refused_in_red_online_and_offline(phone: Page, co
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=1)
     factories.make_registration(session, event)
-    waiting = factories.make_registration(session, event, factories.make_candidate(session, first_name="Rosa", last_name="Díaz"),
-                                          status=RegistrationStatus.WAITLISTED)
+    waiting = factories.make_registration(
+        session,
+        event,
+        factories.make_candidate(session, first_name="Rosa", last_name="Díaz"),
+        status=RegistrationStatus.WAITLISTED,
+    )
     session.commit()
     code = waiting.badge_code
     session.rollback()  # read nothing more here: the live server writes to the same SQLite file
@@ -222,7 +238,9 @@ def test_the_scanner_keeps_going_while_the_database_is_down(phone: Page, committ
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
     people = [
-        factories.make_registration(session, event, factories.make_candidate(session, first_name=first, last_name=last))
+        factories.make_registration(
+            session, event, factories.make_candidate(session, first_name=first, last_name=last)
+        )
         for first, last in (("Ana", "Ruiz"), ("Li", "Wei"))
     ]
     session.commit()
@@ -254,7 +272,9 @@ def test_the_scanner_keeps_going_while_the_database_is_down(phone: Page, committ
     expect(phone.locator("#queue-state")).to_have_text("Nothing waiting to upload", timeout=15000)
     expect(phone.locator("#connection-state")).to_have_text("Online")
     with committed.engine.connect() as connection:
-        rows = connection.execute(select(CheckIn.registration_id, CheckIn.is_offline, CheckIn.successful)).all()
+        rows = connection.execute(
+            select(CheckIn.registration_id, CheckIn.is_offline, CheckIn.successful)
+        ).all()
     assert sorted(r.registration_id for r in rows) == sorted(p.id for p in people)
     assert all(r.is_offline and r.successful for r in rows)
 
@@ -263,8 +283,12 @@ def test_check_out_is_one_deliberate_scan_in_its_own_colour(phone: Page, committ
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
-    ana = factories.make_registration(session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz"))
+    maria = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="María", last_name="Gómez")
+    )
+    ana = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz")
+    )
     session.commit()
     codes = (maria.badge_code, ana.badge_code)
     session.rollback()
@@ -347,7 +371,9 @@ def test_walk_in_badge_link_and_device_pages_on_a_phone(phone: Page, committed):
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
+    maria = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="María", last_name="Gómez")
+    )
     session.commit()
     code = maria.badge_code
     session.rollback()
@@ -384,7 +410,9 @@ def test_the_door_walk_in_and_device_pages_in_spanish(phone: Page, committed):
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
+    maria = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="María", last_name="Gómez")
+    )
     session.commit()
     code, email = maria.badge_code, volunteer.email
     session.rollback()
@@ -492,7 +520,9 @@ def test_camera_scanning_reads_a_badge(browser, live_server, committed, tmp_path
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    maria = factories.make_registration(session, event, factories.make_candidate(session, first_name="María", last_name="Gómez"))
+    maria = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="María", last_name="Gómez")
+    )
     session.commit()
     feed = tmp_path / "badge.y4m"
     _camera_feed(feed, f"https://hireday.test/b/{maria.badge_code}")
@@ -511,7 +541,10 @@ def test_camera_scanning_reads_a_badge(browser, live_server, committed, tmp_path
         phone.get_by_role("button", name="Scan with the camera").click()
         expect(phone.locator("#scan-result")).to_contain_text("Checked in — María Gómez", timeout=15000)
         # The preview is at the top of the screen with the answer over it: aim and read in one place.
-        video, answer = phone.locator("#camera-view").bounding_box(), phone.locator("#scan-result").bounding_box()
+        video, answer = (
+            phone.locator("#camera-view").bounding_box(),
+            phone.locator("#scan-result").bounding_box(),
+        )
         assert video["y"] >= 0 and video["y"] + video["height"] <= 740
         assert video["y"] < answer["y"] and answer["y"] + answer["height"] <= video["y"] + video["height"] + 1
         phone.screenshot(path=str(tmp_path / "door-camera-360.png"))
@@ -524,20 +557,33 @@ def test_camera_scanning_reads_a_badge(browser, live_server, committed, tmp_path
         phone.get_by_role("button", name="Stop the camera").click()
         expect(phone.locator("#camera-view")).to_be_hidden()
         with committed.engine.connect() as connection:
-            assert connection.scalar(select(func.count()).select_from(CheckIn)) == 1  # read once, not every frame
+            assert (
+                connection.scalar(select(func.count()).select_from(CheckIn)) == 1
+            )  # read once, not every frame
     finally:
         camera_browser.close()
 
 
-def test_a_spanish_walk_in_sharing_the_family_phone_gets_a_spanish_confirmation(phone: Page, committed, app, tmp_path, monkeypatch):
+def test_a_spanish_walk_in_sharing_the_family_phone_gets_a_spanish_confirmation(
+    phone: Page, committed, app, tmp_path, monkeypatch
+):
     """Guadalupe walks in; her husband José registered online with the family's phone and e-mail."""
     outbox = tmp_path / "outbox"
     monkeypatch.setitem(app.config, "OUTBOX_PATH", str(outbox))
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER, name="Sam Volunteer")
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=1)  # full
-    factories.make_registration(session, event, factories.make_candidate(
-        session, first_name="José", last_name="Núñez", email="nunez.familia@example.com", phone="+13125550142"))
+    factories.make_registration(
+        session,
+        event,
+        factories.make_candidate(
+            session,
+            first_name="José",
+            last_name="Núñez",
+            email="nunez.familia@example.com",
+            phone="+13125550142",
+        ),
+    )
     factories.make_partnership(session, event, organization=factories.make_organization(
         session, OrganizationKind.JOB_CENTER, name="Instituto del Progreso Latino"))
     session.commit()
@@ -562,11 +608,20 @@ def test_a_spanish_walk_in_sharing_the_family_phone_gets_a_spanish_confirmation(
 
     expect(phone.get_by_role("heading", name="Guadalupe Núñez")).to_be_visible()
     expect(phone.locator("#scan-result")).to_contain_text("Checked in — Guadalupe Núñez")
-    expect(phone.get_by_text(re.compile("New walk-in registration, check-in number 2. Their confirmation is e-mailed in Spanish"))).to_be_visible()
+    expect(
+        phone.get_by_text(
+            re.compile(
+                "New walk-in registration, check-in number 2. Their confirmation is e-mailed in Spanish"
+            )
+        )
+    ).to_be_visible()
     expect(phone.get_by_role("link", name="Print badge")).to_be_visible()
     assert axe_violations(phone) == []
 
-    mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.glob("*.eml"))]
+    mails = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted(outbox.glob("*.eml"))
+    ]
     assert [m["Subject"] for m in mails] == ["Ya está inscrito: Hospitality Hires Chicago"]
     body = mails[0].get_body(("plain",)).get_content()
     assert "Hola, Guadalupe" in body and "Número de registro (si el código no se puede leer): 2" in body

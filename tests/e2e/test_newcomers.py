@@ -28,7 +28,9 @@ BEFORE = factories.EVENT_START - timedelta(days=7)
 
 
 def _hotel_event(session, **fields):
-    event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None, **fields)
+    event = factories.make_event(
+        session, name="Hospitality Hires Chicago", slug="hh", capacity=None, **fields
+    )
     hotel = factories.make_participation(
         session, event, factories.make_organization(session, name="Lakeshore Grand Hotel"), table_number="23"
     )
@@ -149,14 +151,26 @@ def test_a_server_started_on_another_port_makes_qr_codes_and_links_for_it(browse
     then `flask links` and the e-mailed badge, which are made with no browser request to copy."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in ("BASE_URL", "TEST_DATABASE_URL")}
-    env.update({"PORT": str(port), "WEB_CONCURRENCY": "1", "SECRET_KEY": "port-check",
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'port.sqlite3'}", "OUTBOX_PATH": str(tmp_path / "outbox"),
-                "MAIL_SERVER": ""})
+    env.update(
+        {
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "SECRET_KEY": "port-check",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'port.sqlite3'}",
+            "OUTBOX_PATH": str(tmp_path / "outbox"),
+            "MAIL_SERVER": "",
+        }
+    )
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_config", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_config", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_listening(port)

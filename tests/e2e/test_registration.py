@@ -12,7 +12,9 @@ from tests.e2e.conftest import axe_violations
 def test_register_in_spanish_on_a_phone_and_download_the_badge(phone: Page, committed, tmp_path):
     session = committed.session
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    hotel = factories.make_participation(session, event, factories.make_organization(session, name="Lakeshore Grand Hotel"))
+    hotel = factories.make_participation(
+        session, event, factories.make_organization(session, name="Lakeshore Grand Hotel")
+    )
     factories.make_position(session, hotel, title="Banquet Server")
     add_default_surveys(session, event)
     session.commit()

@@ -10,7 +10,9 @@ from tests import factories
 from tests.e2e.conftest import axe_violations
 
 
-def test_a_phone_cancels_from_the_link_and_the_waitlist_moves_up(phone: Page, app, committed, tmp_path, monkeypatch):
+def test_a_phone_cancels_from_the_link_and_the_waitlist_moves_up(
+    phone: Page, app, committed, tmp_path, monkeypatch
+):
     monkeypatch.setitem(app.config, "OUTBOX_PATH", str(tmp_path / "mail"))
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")
     session = committed.session

@@ -13,7 +13,15 @@ def test_staff_download_the_report_from_the_dashboard(page: Page, committed, tmp
     event = factories.make_event(session, slug="tech", name="Techapalooza")
     factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic"))
     person = factories.make_registration(session, event)
-    session.add(CheckIn(event_id=event.id, registration_id=person.id, scanned_at=factories.EVENT_START, nonce="n1", successful=True))
+    session.add(
+        CheckIn(
+            event_id=event.id,
+            registration_id=person.id,
+            scanned_at=factories.EVENT_START,
+            nonce="n1",
+            successful=True,
+        )
+    )
     session.commit()
 
     page.goto("/login")
@@ -37,8 +45,12 @@ def test_staff_record_a_hire_after_a_second_interview_from_the_pending_offers(pa
     session = committed.session
     staff = factories.make_user(session, Role.STAFF)
     event = factories.make_event(session, slug="tech", name="Techapalooza")
-    booth = factories.make_participation(session, event, factories.make_organization(session, name="Loop Logic"))
-    ana = factories.make_registration(session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz"))
+    booth = factories.make_participation(
+        session, event, factories.make_organization(session, name="Loop Logic")
+    )
+    ana = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz")
+    )
     session.add(Interview(registration=ana, participation=booth, source=InterviewSource.WALK_UP,
                           started_at=factories.EVENT_START, outcome=Outcome.SECOND_INTERVIEW,
                           recorded_at=factories.EVENT_START))

@@ -45,7 +45,9 @@ def test_answer_the_post_survey_in_spanish_on_a_phone(phone: Page, committed):
     satisfaction = phone.get_by_role("group", name=re.compile("qué tan satisfecho"))
     satisfaction.get_by_label("4", exact=True).check()
     phone.get_by_role("group", name=re.compile("Cuántas entrevistas")).get_by_label("2", exact=True).check()
-    phone.get_by_role("group", name=re.compile("recomiende este evento")).get_by_label("9", exact=True).check()
+    phone.get_by_role("group", name=re.compile("recomiende este evento")).get_by_label(
+        "9", exact=True
+    ).check()
     phone.get_by_label("¿Hay algo más que quiera decirnos?").fill("Muy bien organizado, gracias.")
     phone.get_by_role("button", name="Enviar mis respuestas").click()
 
@@ -92,8 +94,13 @@ def test_staff_edit_preview_and_read_the_results(page: Page, committed):
     event = _event_that_just_ended(session)
     survey = surveys.event_survey(session, event, Audience.CANDIDATE, Phase.POST)
     for score in (10, 9, 4):
-        surveys.answer_survey(session, survey, {"satisfaction": "4", "recommend": str(score), "comments": f"Score {score}"},
-                              utcnow(), registration=factories.make_registration(session, event))
+        surveys.answer_survey(
+            session,
+            survey,
+            {"satisfaction": "4", "recommend": str(score), "comments": f"Score {score}"},
+            utcnow(),
+            registration=factories.make_registration(session, event),
+        )
     employer_survey = surveys.event_survey(session, event, Audience.EMPLOYER, Phase.POST)
     staff = factories.make_user(session)
     session.commit()
@@ -130,7 +137,9 @@ def test_staff_edit_preview_and_read_the_results(page: Page, committed):
     expect(page.get_by_role("button", name=re.compile("^Move"))).to_have_count(0)
     assert axe_violations(page) == []
     page.get_by_role("link", name="Reword question 1").click()
-    page.get_by_label("Question in English").fill("All in all, how satisfied are you? (1 = not at all, 5 = very)")
+    page.get_by_label("Question in English").fill(
+        "All in all, how satisfied are you? (1 = not at all, 5 = very)"
+    )
     page.get_by_role("button", name="Save question").click()
     expect(page.get_by_text("Question saved.")).to_be_visible()
     expect(page.get_by_text("All in all, how satisfied are you?")).to_be_visible()
