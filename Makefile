@@ -1,4 +1,5 @@
-# HireDay: `make run` serves the demo on http://127.0.0.1:8000 with its job worker; `make test` runs every test.
+# HireDay: `make run` serves the demo on http://127.0.0.1:8000 with its job worker; `make test` runs every test;
+# `make lint` runs ruff and mypy (configured in pyproject.toml).
 # Both set themselves up on a fresh machine (virtualenv in .venv/, system packages, database).
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ PORT ?= 8000
 export PORT
 PYTEST_ARGS ?=
 
-.PHONY: run test setup migrate demo translations extract-messages bench clean
+.PHONY: run test lint setup migrate demo translations extract-messages bench clean
 
 run: setup
 	@./.ci/system-packages.sh run
@@ -27,6 +28,12 @@ run: setup
 test: $(VENV)/.test-installed translations
 	@./.ci/system-packages.sh test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# ruff over the whole tree, mypy over app/ (both set up in pyproject.toml; the tools come from its
+# `lint` extra, pinned to a range).
+lint: $(VENV)/.lint-installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 setup: $(VENV)/.installed translations
 
@@ -48,6 +55,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+$(VENV)/.lint-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[lint]'
 	@touch $(VENV)/.installed $@
 
 # Spanish: messages.po is kept in git, the compiled .mo is built here.
