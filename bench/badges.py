@@ -31,7 +31,7 @@ def _measure(workers: int) -> dict:
 
     app = create_app()
     with app.test_request_context():
-        event = db.session.scalar(select(Event).where(Event.slug == EVENT))
+        event = db.session.scalars(select(Event).where(Event.slug == EVENT)).one()
         started, cpu = time.perf_counter(), _cpu_s()
         people = badge_sheets.badges_for(db.session, event, badge_url)
         heading = badge_sheets.SheetHeading(

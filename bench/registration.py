@@ -28,7 +28,9 @@ def _client(base: str, client: int) -> list[float]:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
     )
     with opener.open(base + FORM, timeout=10) as response:
-        token = TOKEN.search(response.read().decode()).group(1)
+        found = TOKEN.search(response.read().decode())
+        assert found, "the form has no CSRF token"
+        token = found.group(1)
     samples = []
     for n in range(PER_CLIENT):
         body = urllib.parse.urlencode({

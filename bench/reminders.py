@@ -54,7 +54,9 @@ def main() -> None:
                 if not waiting:
                     break
                 time.sleep(0.25)
-            sent = db.session.scalar(select(func.count()).where(OutboundMessage.status == MessageStatus.SENT))
+            sent = db.session.scalars(
+                select(func.count()).where(OutboundMessage.status == MessageStatus.SENT)
+            ).one()
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -19,7 +19,9 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def _signed_in(base: str) -> urllib.request.OpenerDirector:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     with opener.open(base + "/login") as response:
-        token = TOKEN.search(response.read().decode()).group(1)
+        found = TOKEN.search(response.read().decode())
+        assert found, "the form has no CSRF token"
+        token = found.group(1)
     body = urllib.parse.urlencode(
         {"csrf_token": token, "email": "staff@demo.hireday.org", "password": "hireday-staff"}
     ).encode()

@@ -29,8 +29,9 @@ def main() -> None:
 
     app = create_app()
     with app.test_request_context():
-        event = db.session.scalar(select(Event).where(Event.slug == EVENT))
+        event = db.session.scalars(select(Event).where(Event.slug == EVENT)).one()
         pre = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.PRE)
+        assert pre is not None, f"{EVENT} has no pre-event survey"
         started = time.perf_counter()
         results = survey_results.survey_results(db.session, pre)
         result["results_ms"] = _ms(started)
@@ -38,10 +39,11 @@ def main() -> None:
         started = time.perf_counter()
         csv_text = survey_results.results_csv(db.session, pre)
         result["csv_ms"] = _ms(started)
-        result["csv_rows"] = csv_text.count("\n") - 1
+        result["csv_rows"] = csv_text.count(b"\n") - 1
 
         # The event is upcoming: open its post survey now, as if it had just ended.
         post = surveys.event_survey(db.session, event, Audience.CANDIDATE, Phase.POST)
+        assert post is not None, f"{EVENT} has no post-event survey"
         post.opens_at = utcnow() - timedelta(hours=1)
         db.session.commit()
         started = time.perf_counter()

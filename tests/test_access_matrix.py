@@ -91,7 +91,9 @@ def _request(client, method: str, url: str, headers: dict | None = None):
     tested is the access rule, not the CSRF check."""
     headers = dict(headers or {})
     if method != "GET":
-        headers["X-CSRFToken"] = HX_CSRF.search(client.get("/").get_data(as_text=True)).group(1)
+        found = HX_CSRF.search(client.get("/").get_data(as_text=True))
+        assert found, "the home page has no CSRF token"
+        headers["X-CSRFToken"] = found.group(1)
     return client.open(url, method=method, headers=headers)
 
 

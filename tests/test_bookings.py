@@ -228,7 +228,9 @@ def ten_people_booking_one_seat_at_once(
     def tap(n: int) -> None:
         with app.test_request_context(), writing(), Session(committed.engine) as own:
             try:
-                bookings.book(own, own.get(Registration, people[n]), own.get(InterviewSlot, slot_id), BEFORE)
+                bookings.book(
+                    own, own.get_one(Registration, people[n]), own.get_one(InterviewSlot, slot_id), BEFORE
+                )
                 own.commit()
                 booked.append(people[n])
             except DomainError as error:
@@ -243,7 +245,9 @@ def ten_people_booking_one_seat_at_once(
 
 def live_bookings_count(committed) -> int:
     with Session(committed.engine) as fresh:
-        return fresh.scalar(select(func.count()).select_from(Booking).where(Booking.cancelled_at.is_(None)))
+        return fresh.scalars(
+            select(func.count()).select_from(Booking).where(Booking.cancelled_at.is_(None))
+        ).one()
 
 
 def test_ten_people_booking_a_one_seat_slot_at_once_one_gets_it(app, committed):
@@ -263,7 +267,9 @@ def without_the_seat_index(engine: sa.Engine) -> Iterator[None]:
     and build it again afterwards. The seats taken twice meanwhile are deleted first, as the index
     cannot be built over them; the ``committed`` fixture would delete them after the test anyway.
     A run killed in between leaves nothing behind: every test run builds the schema afresh."""
-    [index] = [i for i in Booking.__table__.indexes if i.name == "uq_bookings_slot_id_seat_active"]
+    [index] = [
+        i for i in Booking.metadata.tables["bookings"].indexes if i.name == "uq_bookings_slot_id_seat_active"
+    ]
     with engine.begin() as connection:
         index.drop(connection)
     try:

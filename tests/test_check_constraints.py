@@ -37,13 +37,13 @@ def _from_the_models(engine: sa.Engine, tmp_path) -> dict[tuple[str, str], str]:
                 return _checks(connection, SCRATCH_SCHEMA)
             finally:
                 transaction.rollback()  # PostgreSQL's DDL is transactional: the scratch schema goes too
-    scratch = sa.create_engine(f"sqlite:///{tmp_path / 'models.sqlite3'}")
+    scratch_file = sa.create_engine(f"sqlite:///{tmp_path / 'models.sqlite3'}")
     try:
-        Base.metadata.create_all(scratch)
-        with scratch.connect() as connection:
+        Base.metadata.create_all(scratch_file)
+        with scratch_file.connect() as connection:
             return _checks(connection)
     finally:
-        scratch.dispose()
+        scratch_file.dispose()
 
 
 def test_the_migrated_database_has_the_models_check_constraints(app, tmp_path):

@@ -122,10 +122,10 @@ def make_booking(session: Session, **fields) -> Booking:
     """A booking of the next free seat, by a new registration for the slot's event, unless told."""
     slot = _pop(fields, "slot", lambda: make_slot(session))
     registration = _pop(fields, "registration", lambda: make_registration(session, slot.participation.event))
-    seat = _pop(fields, "seat", lambda: 1 + session.scalar(
+    seat = _pop(fields, "seat", lambda: 1 + session.scalars(
         sa.select(sa.func.coalesce(sa.func.max(Booking.seat), 0))
         .where(Booking.slot_id == slot.id, Booking.cancelled_at.is_(None))
-    ))
+    ).one())
     return _saved(session, Booking(slot=slot, registration=registration, seat=seat, **fields))
 
 
@@ -342,7 +342,7 @@ def assert_refused_by(db, error: IntegrityError, rule: str) -> None:
     names a CHECK, lists a UNIQUE's columns, and says only "FOREIGN KEY" for a foreign key."""
     assert rule in RULES, f"{rule} is not a rule in the models"
     if db.session.get_bind().dialect.name == "postgresql":
-        assert error.orig.diag.constraint_name == rule
+        assert error.orig.diag.constraint_name == rule  # type: ignore[union-attr]  # psycopg's error
         return
     table, columns = RULES[rule]
     if rule.startswith("ck_"):

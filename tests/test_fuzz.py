@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import csrf_token
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300)
 #: Whole numbers no database column holds (PostgreSQL's integer ends at 2^31, SQLite's at 2^63).
 huge_numbers = st.one_of(
     st.integers().map(str),

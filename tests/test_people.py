@@ -44,7 +44,9 @@ def text_of(message) -> str:
 
 
 def link_in(message) -> str:
-    return re.search(r"/r/[A-Za-z0-9_-]{43}", text_of(message)).group(0)
+    found = re.search(r"/r/[A-Za-z0-9_-]{43}", text_of(message))
+    assert found, "the message has no link to the registration"
+    return found.group(0)
 
 
 def register(client, slug: str, **overrides):

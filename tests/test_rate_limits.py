@@ -139,7 +139,9 @@ def test_five_gunicorn_workers_share_the_sign_in_limit(tmp_path):
                 urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
             )
             page = opener.open(base + "/login", timeout=60).read().decode()
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+            assert found, "the login page has no CSRF token"
+            token = found.group(1)
             data = urllib.parse.urlencode(
                 {"email": email, "password": password, "csrf_token": token}
             ).encode()

@@ -330,7 +330,7 @@ def test_a_household_registering_at_once_gets_one_registration_each(app, committ
             try:
                 outcome = registrations.register(
                     session,
-                    session.get(Event, event_id),
+                    session.get_one(Event, event_id),
                     details(first_name=first_name, last_name="Núñez"),
                     NOW,
                 )

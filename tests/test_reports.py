@@ -193,7 +193,7 @@ def test_the_report_pdf_prints_the_same_numbers(client, db, login, event, tmp_pa
 def tiles(layout_text: str) -> dict[str, str]:
     """The "at a glance" tiles of a ``pdftotext -layout`` page: a row of values over a row of labels."""
     lines = [line for line in layout_text.splitlines() if line.strip()]
-    found = {}
+    found: dict[str, str] = {}
     for above, line in itertools.pairwise(lines):
         values, labels = re.split(r"\s{2,}", above.strip()), re.split(r"\s{2,}", line.strip())
         if len(values) == len(labels) == 4 and all(re.fullmatch(r"[\d,%/ –]+", v) for v in values):

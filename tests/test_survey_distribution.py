@@ -80,11 +80,13 @@ def person(db, event, language=Language.EN, **candidate):
                                        language=language)
 
 
-def link_in(message) -> str:
-    return re.search(
+def link_in(message) -> re.Match[str]:
+    found = re.search(
         r"https://hireday\.test(/s/[A-Za-z0-9_-]{43})\?lang=(en|es)",
         message.get_body(("plain",)).get_content(),
     )
+    assert found, "the message has no survey link"
+    return found
 
 
 def invite(app, db, event, now=AFTER) -> BatchJob:

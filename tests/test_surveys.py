@@ -214,7 +214,7 @@ def test_concurrent_first_answers_make_one_response(app, committed):
             try:
                 surveys.answer_survey(
                     session,
-                    session.get(Survey, survey_id),
+                    session.get_one(Survey, survey_id),
                     {"satisfaction": str(score)},
                     AFTER,
                     registration=session.get(Registration, registration_id),

@@ -102,7 +102,9 @@ def _wait_until(condition, message: str, timeout: float = 60):
 
 
 def _csrf(session: requests.Session, url: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url).text).group(1)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url).text)
+    assert found, f"{url} has no CSRF token"
+    return found.group(1)
 
 
 def _sign_in(session: requests.Session, base: str, email: str) -> None:

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, orm, select, update
 from sqlalchemy.engine import CursorResult
 
 from app.database import Session
@@ -63,15 +63,15 @@ def _pending(session: Session, message: OutboundMessage) -> None:
     session.info.setdefault(_PENDING, []).append((message.id, message.send_after))
 
 
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
+@event.listens_for(orm.Session, "after_commit")
+def _committed(session: orm.Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_COMMITTED, []).extend(pending)
 
 
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
+@event.listens_for(orm.Session, "after_rollback")
+def _rolled_back(session: orm.Session) -> None:
     session.info.pop(_PENDING, None)
 
 

@@ -3,7 +3,7 @@ through a dropped connection, reloads and still sees it; axe finds nothing serio
 
 from datetime import timedelta
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 from sqlalchemy import select
 
 from app.models import Interview, Outcome, TokenScope, utcnow
@@ -74,7 +74,7 @@ def test_search_a_candidate_and_record_a_conditional_offer(browser: Browser, liv
     )
 
     # The Wi-Fi drops on the first save: the tablet says so, keeps what was typed and retries.
-    dropped = []
+    dropped: list[str] = []
 
     def drop_first_save(route):
         if route.request.method == "POST" and not dropped:
@@ -129,9 +129,15 @@ def test_an_offline_correction_saves_the_last_choice(browser: Browser, live_serv
     expect(page.get_by_role("heading", name="Darnell Washington")).to_be_visible()
 
     # The Wi-Fi is gone: "Not selected", then a correction to "No-show", both wait on the tablet.
-    held = []
-    page.route("**/interviews/*", lambda route: (held.append(route.request.post_data or ""), route.abort())
-               if route.request.method == "POST" and len(held) < 4 else route.continue_())
+    held: list[str] = []
+    def hold_the_first_four_saves(route: Route) -> None:
+        if route.request.method == "POST" and len(held) < 4:
+            held.append(route.request.post_data or "")
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/interviews/*", hold_the_first_four_saves)
     page.get_by_role("button", name="Not selected").click()
     expect(page.get_by_role("status")).to_contain_text("Not saved")
     page.get_by_role("button", name="No-show").click()

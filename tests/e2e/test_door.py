@@ -105,7 +105,8 @@ def test_handheld_scanner_shows_green_then_amber(phone: Page, committed):
     expect(row).to_contain_text("Checked in — Ana Núñez")
     expect(row.get_by_role("button")).to_be_hidden()
     expect(phone.locator("#search-status")).to_contain_text("Checked in — Ana Núñez")
-    assert row.bounding_box()["y"] >= 0  # the answer is where the volunteer tapped
+    box = row.bounding_box()
+    assert box and box["y"] >= 0  # the answer is where the volunteer tapped
     assert axe_violations(phone) == []
     with committed.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(CheckIn)) == 5
@@ -498,11 +499,12 @@ def _camera_feed(path, data: str, width: int = 640, height: int = 480) -> None:
     """A Y4M video of a badge's QR code held in front of the camera, for Chromium's fake camera."""
     import qrcode
     from PIL import Image
+    from qrcode.image.pil import PilImage
 
     code = qrcode.QRCode(border=4, box_size=8)
     code.add_data(data)
     code.make(fit=True)
-    image = code.make_image().convert("L")
+    image = code.make_image(image_factory=PilImage).convert("L")
     frame = Image.new("L", (width, height), 255)
     frame.paste(image, ((width - image.width) // 2, (height - image.height) // 2))
     chroma = bytes([128]) * (width // 2 * height // 2)
@@ -623,7 +625,9 @@ def test_a_spanish_walk_in_sharing_the_family_phone_gets_a_spanish_confirmation(
         for p in sorted(outbox.glob("*.eml"))
     ]
     assert [m["Subject"] for m in mails] == ["Ya está inscrito: Hospitality Hires Chicago"]
-    body = mails[0].get_body(("plain",)).get_content()
+    plain = mails[0].get_body(("plain",))
+    assert plain is not None
+    body = plain.get_content()
     assert "Hola, Guadalupe" in body and "Número de registro (si el código no se puede leer): 2" in body
     with Session(committed.engine) as check:
         rows = check.execute(select(Candidate.first_name, Registration.status, Registration.source,

@@ -28,6 +28,7 @@ def test_answer_the_post_survey_in_spanish_on_a_phone(phone: Page, committed):
     event = _event_that_just_ended(session)
     registration = factories.make_registration(session, event, language=Language.ES)
     survey = surveys.event_survey(session, event, Audience.CANDIDATE, Phase.POST)
+    assert survey is not None
     secret = surveys.issue_link(session, survey, registration, SurveyLinkPurpose.INVITATION)
     session.commit()
 
@@ -93,6 +94,7 @@ def test_staff_edit_preview_and_read_the_results(page: Page, committed):
     session = committed.session
     event = _event_that_just_ended(session)
     survey = surveys.event_survey(session, event, Audience.CANDIDATE, Phase.POST)
+    assert survey is not None
     for score in (10, 9, 4):
         surveys.answer_survey(
             session,
@@ -102,6 +104,7 @@ def test_staff_edit_preview_and_read_the_results(page: Page, committed):
             registration=factories.make_registration(session, event),
         )
     employer_survey = surveys.event_survey(session, event, Audience.EMPLOYER, Phase.POST)
+    assert employer_survey is not None
     staff = factories.make_user(session)
     session.commit()
 
