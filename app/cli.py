@@ -62,7 +62,8 @@ def demo_command(if_empty: bool) -> None:
     else:
         summary = load_demo(db.session, now=utcnow())
         db.session.commit()
-        for line in summary["lines"]:
+        lines = summary["lines"]
+        for line in lines if isinstance(lines, list) else []:
             click.echo(line)
     demo_accounts = set(
         db.session.scalars(select(User.email).where(User.email.in_([e for e, _, _ in DEMO_LOGINS])))

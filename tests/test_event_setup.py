@@ -3,6 +3,7 @@ their tables, job orders, partners, and the links that are stored only as hashes
 
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,7 +43,7 @@ DAY = date(2026, 12, 10)
 
 
 def details(**overrides) -> event_setup.EventDetails:
-    fields = {
+    fields: dict[str, Any] = {
         "name": "Techapalooza Winter 2026",
         "slug": "",
         "venue": "Harold Washington Library Center",
@@ -106,7 +107,11 @@ def test_a_new_event_is_a_draft_of_its_templates_series_with_the_default_surveys
     }
     assert all(s.questions for s in surveys)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.create"))
-    assert (entry.actor_user_id, entry.object_id, entry.details) == (staff.id, event.id, {"kind": "techapalooza"})
+    assert (entry.actor_user_id, entry.object_id, entry.details) == (
+        staff.id,
+        event.id,
+        {"kind": "techapalooza"},
+    )
 
 
 def test_local_times_are_stored_in_utc_on_either_side_of_daylight_saving(db):
@@ -123,7 +128,9 @@ def test_local_times_are_stored_in_utc_on_either_side_of_daylight_saving(db):
 def test_the_registration_window_is_read_in_the_events_time_zone(db):
     event = event_setup.create_event(
         db.session,
-        details(registration_opens=datetime(2026, 10, 20, 9, 0), registration_closes=datetime(2026, 12, 10, 16, 0)),
+        details(
+            registration_opens=datetime(2026, 10, 20, 9, 0), registration_closes=datetime(2026, 12, 10, 16, 0)
+        ),
     )
     assert event.registration_opens_at == datetime(2026, 10, 20, 14, 0, tzinfo=UTC)  # CDT in October: UTC-5
     assert event.registration_closes_at == event.starts_at
@@ -137,10 +144,21 @@ def test_the_registration_window_is_read_in_the_events_time_zone(db):
         ({"end": time(15, 0)}, "ends_before_start", "end"),
         ({"end": time(16, 0)}, "ends_before_start", "end"),
         ({"timezone": "Mars/Olympus_Mons"}, "invalid_timezone", "timezone"),
-        ({"registration_opens": datetime(2026, 12, 1, 9), "registration_closes": datetime(2026, 11, 1, 9)},
-         "registration_window_order", "registration_closes"),
-        ({"registration_closes": datetime(2026, 12, 11, 9)}, "registration_closes_too_late", "registration_closes"),
-        ({"registration_opens": datetime(2026, 12, 11, 9)}, "registration_opens_too_late", "registration_opens"),
+        (
+            {"registration_opens": datetime(2026, 12, 1, 9), "registration_closes": datetime(2026, 11, 1, 9)},
+            "registration_window_order",
+            "registration_closes",
+        ),
+        (
+            {"registration_closes": datetime(2026, 12, 11, 9)},
+            "registration_closes_too_late",
+            "registration_closes",
+        ),
+        (
+            {"registration_opens": datetime(2026, 12, 11, 9)},
+            "registration_opens_too_late",
+            "registration_opens",
+        ),
         ({"capacity": 0}, "capacity_positive", "capacity"),
         ({"max_bookings_per_candidate": -1}, "max_bookings_range", "max_bookings_per_candidate"),
         ({"sectors": ("it", "space_travel")}, "invalid_sector", "sectors"),
@@ -156,7 +174,8 @@ def test_bad_event_details_are_refused_on_the_field_concerned(db, overrides, cod
 
 
 @pytest.mark.parametrize(
-    "slug", ["Techapalooza", "techapalooza spring", "-spring", "spring-", "tech--spring", "café", "a" * 81, "new"]
+    "slug",
+    ["Techapalooza", "techapalooza spring", "-spring", "spring-", "tech--spring", "café", "a" * 81, "new"],
 )
 def test_a_slug_must_be_lowercase_letters_digits_and_single_hyphens(db, slug):
     with refused("slug_taken" if slug == "new" else "invalid_slug", "slug"):
@@ -171,7 +190,10 @@ def test_a_slug_taken_by_another_event_is_refused_but_an_event_keeps_its_own(db)
 
 
 def test_the_suggested_slug_comes_from_the_name_and_is_always_free(db):
-    assert event_setup.suggest_slug(db.session, "Día de Empleo: Pilsen & Little Village!") == "dia-de-empleo-pilsen-little-village"
+    assert (
+        event_setup.suggest_slug(db.session, "Día de Empleo: Pilsen & Little Village!")
+        == "dia-de-empleo-pilsen-little-village"
+    )
     factories.make_event(db.session, slug="techapalooza")
     factories.make_event(db.session, slug="techapalooza-2")
     assert event_setup.suggest_slug(db.session, "Techapalooza") == "techapalooza-3"
@@ -229,18 +251,30 @@ def test_an_archived_event_can_no_longer_be_changed(db):
 def test_moving_an_event_to_another_day_moves_the_interview_windows_and_slots_with_it(db):
     event = event_setup.create_event(db.session, details())
     booth = participations.add_employer(
-        db.session, event, factories.make_organization(db.session),
-        participations.BoothSettings(table_number="1", interview_start=time(16, 30), interview_end=time(18, 30)),
+        db.session,
+        event,
+        factories.make_organization(db.session),
+        participations.BoothSettings(
+            table_number="1", interview_start=time(16, 30), interview_end=time(18, 30)
+        ),
     )
-    slots = [make_slot(db.session, participation=booth, starts_at=booth.interview_starts_at + timedelta(minutes=10 * i))
-             for i in range(3)]
+    slots = [
+        make_slot(
+            db.session, participation=booth, starts_at=booth.interview_starts_at + timedelta(minutes=10 * i)
+        )
+        for i in range(3)
+    ]
 
     event_setup.update_event(db.session, event, details(day=date(2027, 4, 8)))  # into daylight saving time
 
     assert event.starts_at.astimezone(CHICAGO) == datetime(2027, 4, 8, 16, 0, tzinfo=CHICAGO)
     assert booth.interview_starts_at.astimezone(CHICAGO) == datetime(2027, 4, 8, 16, 30, tzinfo=CHICAGO)
     assert booth.interview_ends_at.astimezone(CHICAGO) == datetime(2027, 4, 8, 18, 30, tzinfo=CHICAGO)
-    assert [s.starts_at.astimezone(CHICAGO).time() for s in slots] == [time(16, 30), time(16, 40), time(16, 50)]
+    assert [s.starts_at.astimezone(CHICAGO).time() for s in slots] == [
+        time(16, 30),
+        time(16, 40),
+        time(16, 50),
+    ]
     assert {s.starts_at.astimezone(CHICAGO).date() for s in slots} == {date(2027, 4, 8)}
 
 
@@ -253,7 +287,10 @@ def test_changing_the_time_zone_keeps_the_local_hours_of_interview_slots(db):
     from tests.test_constraints import make_slot
 
     # Slots an hour apart: moving them one at a time in the wrong order would collide.
-    slots = [make_slot(db.session, participation=booth, starts_at=event.starts_at + timedelta(hours=i)) for i in range(3)]
+    slots = [
+        make_slot(db.session, participation=booth, starts_at=event.starts_at + timedelta(hours=i))
+        for i in range(3)
+    ]
 
     event_setup.update_event(db.session, event, details(timezone="America/New_York"))
 
@@ -268,8 +305,13 @@ def test_copying_an_event_brings_employers_positions_partners_and_surveys_to_the
     staff = factories.make_user(db.session)
     source = event_setup.create_event(
         db.session,
-        details(name="Techapalooza Fall 2026", day=date(2026, 10, 15), capacity=150,
-                registration_opens=datetime(2026, 9, 1, 9, 0), registration_closes=datetime(2026, 10, 15, 16, 0)),
+        details(
+            name="Techapalooza Fall 2026",
+            day=date(2026, 10, 15),
+            capacity=150,
+            registration_opens=datetime(2026, 9, 1, 9, 0),
+            registration_closes=datetime(2026, 10, 15, 16, 0),
+        ),
         EventKind.TECHAPALOOZA,
     )
     events.change_status(db.session, source, "published")
@@ -300,11 +342,17 @@ def test_copying_an_event_brings_employers_positions_partners_and_surveys_to_the
         db.session, source, name="Techapalooza Winter 2027", slug="", day=date(2027, 2, 11), actor=staff
     )
 
-    assert (copy.status, copy.kind, copy.series) == (EventStatus.DRAFT, EventKind.TECHAPALOOZA, "techapalooza")
+    assert (copy.status, copy.kind, copy.series) == (
+        EventStatus.DRAFT,
+        EventKind.TECHAPALOOZA,
+        "techapalooza",
+    )
     assert copy.slug == "techapalooza-winter-2027"
     assert (copy.venue, copy.capacity, copy.sectors) == (source.venue, 150, ["it"])
     assert copy.starts_at.astimezone(CHICAGO) == datetime(2027, 2, 11, 16, 0, tzinfo=CHICAGO)
-    assert copy.registration_opens_at.astimezone(CHICAGO) == datetime(2026, 12, 29, 9, 0, tzinfo=CHICAGO)  # 119 days later, as the event
+    assert copy.registration_opens_at.astimezone(CHICAGO) == datetime(
+        2026, 12, 29, 9, 0, tzinfo=CHICAGO
+    )  # 119 days later, as the event
     assert copy.registration_closes_at == copy.starts_at
 
     [new_booth] = copy.participations
@@ -333,7 +381,9 @@ def test_copying_an_event_brings_employers_positions_partners_and_surveys_to_the
         select(func.count()).select_from(Response).join(Survey).where(Survey.event_id == copy.id)
     )
     assert responses == 0
-    assert db.session.scalar(select(func.count()).where(Participation.event_id == source.id)) == 1  # source intact
+    assert (
+        db.session.scalar(select(func.count()).where(Participation.event_id == source.id)) == 1
+    )  # source intact
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.copy"))
     assert entry.details == {"source_event_id": source.id} and entry.actor_user_id == staff.id
 
@@ -350,8 +400,12 @@ def test_a_copy_needs_a_free_slug(db):
 def test_an_employer_gets_a_table_and_an_interview_window_on_the_event_day(db):
     event = event_setup.create_event(db.session, details())
     booth = participations.add_employer(
-        db.session, event, factories.make_organization(db.session),
-        participations.BoothSettings(table_number=" 12 ", interview_start=time(16, 30), interview_end=time(18, 0)),
+        db.session,
+        event,
+        factories.make_organization(db.session),
+        participations.BoothSettings(
+            table_number=" 12 ", interview_start=time(16, 30), interview_end=time(18, 0)
+        ),
     )
     assert booth.table_number == "12"
     assert (booth.interview_minutes, booth.interviewers) == (10, 1)  # the defaults
@@ -361,28 +415,45 @@ def test_an_employer_gets_a_table_and_an_interview_window_on_the_event_day(db):
 
 def test_a_taken_table_number_becomes_a_field_message_and_nothing_is_lost(db):
     event = factories.make_event(db.session)
-    participations.add_employer(db.session, event, factories.make_organization(db.session, name="Hilton Chicago"),
-                        participations.BoothSettings(table_number="12"))
+    participations.add_employer(
+        db.session,
+        event,
+        factories.make_organization(db.session, name="Hilton Chicago"),
+        participations.BoothSettings(table_number="12"),
+    )
     second = factories.make_organization(db.session, name="Palmer House")
 
     with refused("table_taken", "table_number") as error:
-        participations.add_employer(db.session, event, second, participations.BoothSettings(table_number="12"))
+        participations.add_employer(
+            db.session, event, second, participations.BoothSettings(table_number="12")
+        )
     assert "Hilton Chicago" in error.value.message
 
     # The database refused it (the unique rule), and the session is still usable afterwards.
-    booth = participations.add_employer(db.session, event, second, participations.BoothSettings(table_number="14"))
+    booth = participations.add_employer(
+        db.session, event, second, participations.BoothSettings(table_number="14")
+    )
     assert db.session.scalar(select(func.count()).where(Participation.event_id == event.id)) == 2
 
     with refused("table_taken", "table_number"):
-        participations.update_participation(db.session, booth, participations.BoothSettings(table_number="12"))
+        participations.update_participation(
+            db.session, booth, participations.BoothSettings(table_number="12")
+        )
     db.session.refresh(booth)
     assert booth.table_number == "14"
 
 
 def test_tables_without_a_number_do_not_clash_and_the_same_number_is_fine_at_another_event(db):
     event, other = factories.make_event(db.session), factories.make_event(db.session)
-    participations.add_employer(db.session, event, factories.make_organization(db.session), participations.BoothSettings())
-    participations.add_employer(db.session, event, factories.make_organization(db.session), participations.BoothSettings(table_number=""))
+    participations.add_employer(
+        db.session, event, factories.make_organization(db.session), participations.BoothSettings()
+    )
+    participations.add_employer(
+        db.session,
+        event,
+        factories.make_organization(db.session),
+        participations.BoothSettings(table_number=""),
+    )
     employer = factories.make_organization(db.session)
     participations.add_employer(db.session, event, employer, participations.BoothSettings(table_number="3"))
     participations.add_employer(db.session, other, employer, participations.BoothSettings(table_number="3"))
@@ -392,13 +463,17 @@ def test_an_employer_comes_to_an_event_once(db):
     event, employer = factories.make_event(db.session), factories.make_organization(db.session)
     participations.add_employer(db.session, event, employer, participations.BoothSettings(table_number="1"))
     with refused("already_at_event", "organization"):
-        participations.add_employer(db.session, event, employer, participations.BoothSettings(table_number="2"))
+        participations.add_employer(
+            db.session, event, employer, participations.BoothSettings(table_number="2")
+        )
 
 
 def test_only_employers_get_a_table(db):
     partner = factories.make_organization(db.session, OrganizationKind.JOB_CENTER)
     with refused("not_an_employer", "organization"):
-        participations.add_employer(db.session, factories.make_event(db.session), partner, participations.BoothSettings())
+        participations.add_employer(
+            db.session, factories.make_event(db.session), partner, participations.BoothSettings()
+        )
 
 
 @pytest.mark.parametrize(
@@ -406,12 +481,26 @@ def test_only_employers_get_a_table(db):
     [
         ({"interview_start": time(16, 30)}, "interview_window_incomplete", "interview_end"),
         ({"interview_end": time(17, 30)}, "interview_window_incomplete", "interview_start"),
-        ({"interview_start": time(18, 0), "interview_end": time(17, 0)}, "interview_window_order", "interview_end"),
-        ({"interview_start": time(15, 0), "interview_end": time(17, 0)}, "interview_window_outside_event",
-         "interview_start"),
-        ({"interview_start": time(17, 0), "interview_end": time(20, 0)}, "interview_window_outside_event",
-         "interview_end"),
-        ({"interview_start": time(17, 0), "interview_end": time(17, 5)}, "interview_window_too_short", "interview_end"),
+        (
+            {"interview_start": time(18, 0), "interview_end": time(17, 0)},
+            "interview_window_order",
+            "interview_end",
+        ),
+        (
+            {"interview_start": time(15, 0), "interview_end": time(17, 0)},
+            "interview_window_outside_event",
+            "interview_start",
+        ),
+        (
+            {"interview_start": time(17, 0), "interview_end": time(20, 0)},
+            "interview_window_outside_event",
+            "interview_end",
+        ),
+        (
+            {"interview_start": time(17, 0), "interview_end": time(17, 5)},
+            "interview_window_too_short",
+            "interview_end",
+        ),
         ({"interview_minutes": 0}, "interview_minutes_range", "interview_minutes"),
         ({"interview_minutes": 241}, "interview_minutes_range", "interview_minutes"),
         ({"interviewers": 0}, "interviewers_range", "interviewers"),
@@ -421,7 +510,12 @@ def test_only_employers_get_a_table(db):
 def test_bad_booth_settings_are_refused_on_the_field_concerned(db, settings, code, field):
     event = event_setup.create_event(db.session, details())
     with refused(code, field):
-        participations.add_employer(db.session, event, factories.make_organization(db.session), participations.BoothSettings(**settings))
+        participations.add_employer(
+            db.session,
+            event,
+            factories.make_organization(db.session),
+            participations.BoothSettings(**settings),
+        )
 
 
 def test_an_employer_with_interviews_cannot_be_removed(db):
@@ -462,7 +556,8 @@ def test_removing_an_employer_removes_its_job_orders_but_keeps_it_in_the_directo
 
 
 @pytest.mark.parametrize(
-    ("amount", "cents"), [("18.50", 1850), ("48000", 4_800_000), ("17.555", 1756), (0, 0), (None, None), ("", None)]
+    ("amount", "cents"),
+    [("18.50", 1850), ("48000", 4_800_000), ("17.555", 1756), (0, 0), (None, None), ("", None)],
 )
 def test_dollars_become_whole_cents(amount, cents):
     assert job_orders.dollars_to_cents(amount) == cents
@@ -477,14 +572,20 @@ def test_a_job_order_keeps_its_wage_in_cents(db):
     assert (position.title, position.wage_min_cents, position.wage_max_cents, position.wage_unit,
             position.employment_type) == ("Line Cook", 1800, 2100, WageUnit.HOUR, EmploymentType.PART_TIME)
 
-    job_orders.update_position(db.session, position, job_orders.PositionDetails(title="Line Cook", wage_unit="year"))
+    job_orders.update_position(
+        db.session, position, job_orders.PositionDetails(title="Line Cook", wage_unit="year")
+    )
     assert (position.wage_min_cents, position.wage_max_cents, position.wage_unit) == (None, None, None)
 
 
 @pytest.mark.parametrize(
     ("wages", "code", "field"),
     [
-        ({"wage_min_cents": 2000, "wage_max_cents": 1800, "wage_unit": "hour"}, "wage_range_order", "wage_max"),
+        (
+            {"wage_min_cents": 2000, "wage_max_cents": 1800, "wage_unit": "hour"},
+            "wage_range_order",
+            "wage_max",
+        ),
         ({"wage_min_cents": 1800}, "wage_unit_required", "wage_unit"),
         ({"wage_max_cents": 5_000_000}, "wage_unit_required", "wage_unit"),
         ({"wage_min_cents": -100, "wage_unit": "hour"}, "wage_negative", "wage_min"),
@@ -496,7 +597,9 @@ def test_a_job_order_keeps_its_wage_in_cents(db):
 def test_bad_job_orders_are_refused_on_the_field_concerned(db, wages, code, field):
     booth = factories.make_participation(db.session, factories.make_event(db.session))
     with refused(code, field):
-        job_orders.add_position(db.session, booth, job_orders.PositionDetails(**({"title": "Line Cook"} | wages)))
+        job_orders.add_position(
+            db.session, booth, job_orders.PositionDetails(**({"title": "Line Cook"} | wages))
+        )
     assert db.session.scalar(select(func.count()).where(Position.participation_id == booth.id)) == 0
 
 
@@ -520,7 +623,9 @@ def test_a_job_order_named_in_an_interview_cannot_be_removed(db):
 def test_a_partner_gets_an_unguessable_referral_code_without_look_alike_characters(db):
     event = factories.make_event(db.session)
     codes = {
-        partnerships.add_partner(db.session, event, factories.make_organization(db.session, OrganizationKind.JOB_CENTER)).referral_code
+        partnerships.add_partner(
+            db.session, event, factories.make_organization(db.session, OrganizationKind.JOB_CENTER)
+        ).referral_code
         for _ in range(20)
     }
     assert len(codes) == 20
@@ -680,13 +785,17 @@ def test_an_employers_contact_details_are_validated_and_normalized(db):
 )
 def test_bad_contact_details_are_refused_on_their_field(db, field, value, code):
     with refused(code, field):
-        organizations.create_organization(db.session, "employer", OrganizationDetails(name="Acme", **{field: value}))
+        organizations.create_organization(
+            db.session, "employer", OrganizationDetails(name="Acme", **{field: value})
+        )
 
 
 def test_contact_details_are_optional_and_an_international_number_keeps_its_country(db):
     employer = organizations.create_organization(db.session, "employer", OrganizationDetails(name="Acme"))
     assert (employer.contact_email, employer.contact_phone, employer.website) == (None, None, None)
-    organizations.update_organization(db.session, employer, OrganizationDetails(name="Acme", contact_phone="+44 20 7946 0958"))
+    organizations.update_organization(
+        db.session, employer, OrganizationDetails(name="Acme", contact_phone="+44 20 7946 0958")
+    )
     assert employer.contact_phone == "+442079460958"
 
 
@@ -694,7 +803,9 @@ def test_a_directory_name_is_unique_whatever_the_kind_ignoring_case_accents_and_
     organizations.create_organization(db.session, "employer", OrganizationDetails(name="Hilton Chicago"))
     with refused("name_taken", "name"):
         organizations.create_organization(db.session, "employer", OrganizationDetails(name="hilton chicago"))
-    organizations.create_organization(db.session, "community_org", OrganizationDetails(name="Code Forward Chicago"))
+    organizations.create_organization(
+        db.session, "community_org", OrganizationDetails(name="Code Forward Chicago")
+    )
     # Added again as a job center, spelled a little differently: the same partner, so its
     # referrals' credit is never split between two entries.
     for typed in ("Code Forward Chicago", "code-forward  chicago", "Códe Forward Chicago."):
@@ -703,11 +814,17 @@ def test_a_directory_name_is_unique_whatever_the_kind_ignoring_case_accents_and_
 
 
 def test_a_partner_can_switch_kind_but_never_become_an_employer(db):
-    partner = organizations.create_organization(db.session, "job_center", OrganizationDetails(name="AJC Pilsen"))
-    organizations.update_organization(db.session, partner, OrganizationDetails(name="AJC Pilsen"), kind="community_org")
+    partner = organizations.create_organization(
+        db.session, "job_center", OrganizationDetails(name="AJC Pilsen")
+    )
+    organizations.update_organization(
+        db.session, partner, OrganizationDetails(name="AJC Pilsen"), kind="community_org"
+    )
     assert partner.kind == OrganizationKind.COMMUNITY_ORG
     with refused("kind_change", "kind"):
-        organizations.update_organization(db.session, partner, OrganizationDetails(name="AJC Pilsen"), kind="employer")
+        organizations.update_organization(
+            db.session, partner, OrganizationDetails(name="AJC Pilsen"), kind="employer"
+        )
 
 
 def test_searching_the_directory_ignores_case_and_kind_of_other_organizations(db):

@@ -26,8 +26,7 @@ from app.models import (
     WageUnit,
     utcnow,
 )
-from app.services import event_readiness, interviews
-from app.services import registration as registrations
+from app.services import event_readiness, interviews, registration as registrations
 from app.services.booking_mail import interviews_ics
 from app.services.errors import DomainErrors
 from app.services.registration import RegistrationDetails

@@ -13,9 +13,8 @@ from sqlalchemy import func, select
 
 from app.jobs import send_event_change_notices
 from app.models import AuditEntry, Candidate, Language, Registration, RegistrationStatus, Role, TokenScope
+from app.services import event_setup, registration as registrations
 from app.services.surveys import add_default_surveys
-from app.services import event_setup
-from app.services import registration as registrations
 from app.services.tokens import issue_token
 from tests import factories
 from tests.conftest import csrf_token
@@ -183,12 +182,12 @@ def test_capacity_up_promotes_in_order_with_emails_and_the_door_follows_capacity
             ]
         )
     ]
-    device, secret = issue_token(db.session, TokenScope.DEVICE, "Door 1", event=event)
+    _device, secret = issue_token(db.session, TokenScope.DEVICE, "Door 1", event=event)
     db.session.commit()
     carla, dmitri, eva = people[2:]
 
     # Waitlisted: the API and the door say so (409 waitlisted), and there is no badge to print.
-    api = client.post(f"/api/v1/events/small/checkins", headers={"Authorization": f"Bearer {secret}"},
+    api = client.post("/api/v1/events/small/checkins", headers={"Authorization": f"Bearer {secret}"},
                       json={"code": carla.badge_code, "nonce": "api-1", "scanned_at": None})
     assert (api.status_code, api.json["status"]) == (409, "waitlisted")
     staff = factories.make_user(db.session, Role.STAFF)

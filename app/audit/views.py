@@ -8,7 +8,6 @@ from app.extensions import db
 from app.models import Event
 from app.services import audit
 
-
 bp = Blueprint("audit", __name__)
 
 

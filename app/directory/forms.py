@@ -22,4 +22,4 @@ class PartnerForm(OrganizationForm):
     """A referring partner in the directory."""
 
     kind = SelectField("Kind", choices=choices(PARTNER_KIND_CHOICES))
-    sector = None  # partners refer people to every sector
+    sector = None  # type: ignore[assignment]  # WTForms drops an inherited field so: partners refer to every sector

@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Event, EventStatus, InterviewSlot, Participation, Survey
 from app.services.event_time import event_day
 from app.services.events import registered_counts
@@ -29,9 +29,8 @@ def event_warnings(session: Session, event: Event, now: datetime) -> list[str]:
             f"{registered:,} people are registered, more than the capacity of {event.capacity:,}. Everyone "
             "registered keeps their place; new registrations go to the waitlist."
         )
-    for survey in session.scalars(select(Survey).where(Survey.event_id == event.id).order_by(Survey.id)):
-        if (warning := window_warning(survey)) is not None:
-            warnings.append(warning)
+    surveys = session.scalars(select(Survey).where(Survey.event_id == event.id).order_by(Survey.id))
+    warnings.extend(warning for survey in surveys if (warning := window_warning(survey)) is not None)
     return warnings
 
 
@@ -54,10 +53,14 @@ def _some_names(names: list[str], shown: int = 5) -> str:
 def _registration_window(event: Event, now: datetime) -> ChecklistItem:
     opens, closes = event.registration_opens_at, event.registration_closes_at
     if closes is not None and closes <= now:
-        return ChecklistItem(False, "Registration has already closed: nobody can register. Change the window.")
+        return ChecklistItem(
+            False, "Registration has already closed: nobody can register. Change the window."
+        )
     tz = ZoneInfo(event.timezone)
     opening = f"opens {opens.astimezone(tz):%B %-d at %-I:%M %p}" if opens else "opens when you publish"
-    closing = f"closes {closes.astimezone(tz):%B %-d at %-I:%M %p}" if closes else "stays open until the event ends"
+    closing = (
+        f"closes {closes.astimezone(tz):%B %-d at %-I:%M %p}" if closes else "stays open until the event ends"
+    )
     return ChecklistItem(True, f"Registration {opening} and {closing}.")
 
 
@@ -74,14 +77,31 @@ def publish_checklist(session: Session, event: Event, now: datetime) -> list[Che
     past = event.has_ended(now)
     return [
         ChecklistItem(not past, "The event's date is in the past." if past else "The event's date is ahead."),
-        ChecklistItem(bool(employers), f"{len(employers):,} employer(s) are at the event." if employers
-                      else "No employers yet.", "employers"),
-        ChecklistItem(not without_jobs, f"No job orders yet: {_some_names(without_jobs)}." if without_jobs
-                      else "Every employer has job orders.", "employers"),
-        ChecklistItem(not without_slots,
-                      f"No interview slots (career seekers cannot book ahead): {_some_names(without_slots)}."
-                      if without_slots else "Every employer has interview slots to book.", "employers"),
-        ChecklistItem(bool(event.partnerships), f"{len(event.partnerships):,} referring partner(s)."
-                      if event.partnerships else "No referring partners: nobody gets a referral link.", "partners"),
+        ChecklistItem(
+            bool(employers),
+            f"{len(employers):,} employer(s) are at the event." if employers else "No employers yet.",
+            "employers",
+        ),
+        ChecklistItem(
+            not without_jobs,
+            f"No job orders yet: {_some_names(without_jobs)}."
+            if without_jobs
+            else "Every employer has job orders.",
+            "employers",
+        ),
+        ChecklistItem(
+            not without_slots,
+            f"No interview slots (career seekers cannot book ahead): {_some_names(without_slots)}."
+            if without_slots
+            else "Every employer has interview slots to book.",
+            "employers",
+        ),
+        ChecklistItem(
+            bool(event.partnerships),
+            f"{len(event.partnerships):,} referring partner(s)."
+            if event.partnerships
+            else "No referring partners: nobody gets a referral link.",
+            "partners",
+        ),
         _registration_window(event, now),
     ]

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.database import Session
 from app.models import (
     Event,
     EventKind,
@@ -102,7 +103,9 @@ def check_slug(session: Session, slug: str, *, exclude_event_id: int | None = No
             field="slug",
         )
     if _slug_taken(session, slug, exclude_event_id):
-        raise DomainError("slug_taken", "Another event already uses this web address; choose another.", field="slug")
+        raise DomainError(
+            "slug_taken", "Another event already uses this web address; choose another.", field="slug"
+        )
     return slug
 
 
@@ -128,15 +131,25 @@ def _event_values(session: Session, details: EventDetails, *, event_id: int | No
     ends_at = datetime.combine(details.day, details.end, tzinfo=tz).astimezone(UTC)
     if ends_at <= starts_at:
         raise DomainError("ends_before_start", "The event must end after it starts.", field="end")
-    opens_at = details.registration_opens.replace(tzinfo=tz).astimezone(UTC) if details.registration_opens else None
-    closes_at = details.registration_closes.replace(tzinfo=tz).astimezone(UTC) if details.registration_closes else None
+    opens_at = (
+        details.registration_opens.replace(tzinfo=tz).astimezone(UTC) if details.registration_opens else None
+    )
+    closes_at = (
+        details.registration_closes.replace(tzinfo=tz).astimezone(UTC)
+        if details.registration_closes
+        else None
+    )
     if opens_at and opens_at >= ends_at:
         raise DomainError(
-            "registration_opens_too_late", "Registration must open before the event ends.", field="registration_opens"
+            "registration_opens_too_late",
+            "Registration must open before the event ends.",
+            field="registration_opens",
         )
     if closes_at and opens_at and closes_at <= opens_at:
         raise DomainError(
-            "registration_window_order", "Registration must close after it opens.", field="registration_closes"
+            "registration_window_order",
+            "Registration must close after it opens.",
+            field="registration_closes",
         )
     if closes_at and closes_at > ends_at:
         raise DomainError(
@@ -144,13 +157,23 @@ def _event_values(session: Session, details: EventDetails, *, event_id: int | No
             field="registration_closes",
         )
     booth_opens_at = details.booth_opens.replace(tzinfo=tz).astimezone(UTC) if details.booth_opens else None
-    booth_closes_at = details.booth_closes.replace(tzinfo=tz).astimezone(UTC) if details.booth_closes else None
+    booth_closes_at = (
+        details.booth_closes.replace(tzinfo=tz).astimezone(UTC) if details.booth_closes else None
+    )
     if booth_opens_at and booth_opens_at > starts_at:
-        raise DomainError("booth_opens_too_late", "Booths can open earlier than the event's day, not later: "
-                          "leave this blank to open them at midnight of the event's day.", field="booth_opens")
+        raise DomainError(
+            "booth_opens_too_late",
+            "Booths can open earlier than the event's day, not later: "
+            "leave this blank to open them at midnight of the event's day.",
+            field="booth_opens",
+        )
     if booth_closes_at and booth_closes_at < ends_at:
-        raise DomainError("booth_closes_too_early", "Booths can close later than the event's day, not earlier: "
-                          "leave this blank to close them at midnight after the event.", field="booth_closes")
+        raise DomainError(
+            "booth_closes_too_early",
+            "Booths can close later than the event's day, not earlier: "
+            "leave this blank to close them at midnight after the event.",
+            field="booth_closes",
+        )
     if details.capacity is not None and details.capacity < 1:
         raise DomainError("capacity_positive", "Capacity must be at least 1, or left blank for no limit.",
                           field="capacity")
@@ -228,7 +251,11 @@ def event_details_of(event: Event) -> EventDetails:
 
 
 def create_event(
-    session: Session, details: EventDetails, kind: EventKind | str = EventKind.BLANK, *, actor: User | None = None
+    session: Session,
+    details: EventDetails,
+    kind: EventKind | str = EventKind.BLANK,
+    *,
+    actor: User | None = None,
 ) -> Event:
     """A new draft event of the template ``kind`` (which sets its series), with its default surveys."""
     kind = EventKind(kind)
@@ -239,7 +266,9 @@ def create_event(
     return event
 
 
-def update_event(session: Session, event: Event, details: EventDetails, *, actor: User | None = None) -> Event:
+def update_event(
+    session: Session, event: Event, details: EventDetails, *, actor: User | None = None
+) -> Event:
     """Change an event's details. Moving it to another day (or time zone) moves what hangs off its
     times along with it: employers' interview windows, interview slots, survey windows."""
     refuse_if_archived(event)
@@ -264,10 +293,16 @@ def _calendar_facts(event: Event) -> tuple:
     return (event.starts_at, event.ends_at, event.venue.strip(), event.address.strip())
 
 
-def _move_event_times(session: Session, event: Event, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo) -> None:
+def _move_event_times(
+    session: Session, event: Event, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo
+) -> None:
     for participation in event.participations:
-        participation.interview_starts_at = move_by_days(participation.interview_starts_at, days, old_zone, new_zone)
-        participation.interview_ends_at = move_by_days(participation.interview_ends_at, days, old_zone, new_zone)
+        participation.interview_starts_at = move_by_days(
+            participation.interview_starts_at, days, old_zone, new_zone
+        )
+        participation.interview_ends_at = move_by_days(
+            participation.interview_ends_at, days, old_zone, new_zone
+        )
     for survey in session.scalars(select(Survey).where(Survey.event_id == event.id)):
         survey.opens_at = move_by_days(survey.opens_at, days, old_zone, new_zone)
         survey.closes_at = move_by_days(survey.closes_at, days, old_zone, new_zone)
@@ -334,22 +369,36 @@ def copy_event(
     for partnership in source.partnerships:
         session.add(
             Partnership(
-                event=event, organization_id=partnership.organization_id, referral_code=unused_referral_code(session)
+                event=event,
+                organization_id=partnership.organization_id,
+                referral_code=unused_referral_code(session),
             )
         )
     surveys = session.scalars(
-        select(Survey).where(Survey.event_id == source.id).options(selectinload(Survey.questions)).order_by(Survey.id)
+        select(Survey)
+        .where(Survey.event_id == source.id)
+        .options(selectinload(Survey.questions))
+        .order_by(Survey.id)
     )
     for survey in surveys:
         session.add(
             Survey(
-                event=event, audience=survey.audience, phase=survey.phase,
-                title_en=survey.title_en, title_es=survey.title_es,
-                opens_at=move_by_days(survey.opens_at, days, tz, tz), closes_at=move_by_days(survey.closes_at, days, tz, tz),
+                event=event,
+                audience=survey.audience,
+                phase=survey.phase,
+                title_en=survey.title_en,
+                title_es=survey.title_es,
+                opens_at=move_by_days(survey.opens_at, days, tz, tz),
+                closes_at=move_by_days(survey.closes_at, days, tz, tz),
                 questions=[
                     Question(
-                        key=q.key, position=q.position, kind=q.kind, prompt_en=q.prompt_en, prompt_es=q.prompt_es,
-                        choices=[dict(c) for c in q.choices], required=q.required,
+                        key=q.key,
+                        position=q.position,
+                        kind=q.kind,
+                        prompt_en=q.prompt_en,
+                        prompt_es=q.prompt_es,
+                        choices=[dict(c) for c in q.choices],
+                        required=q.required,
                     )
                     for q in survey.questions
                 ],

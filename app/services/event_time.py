@@ -2,6 +2,7 @@
 stored in UTC and moved by whole days keeping their wall-clock time."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.models import Event
@@ -31,7 +32,17 @@ def local_wall_time(value: datetime, timezone: str) -> time:
     return value.astimezone(ZoneInfo(timezone)).time().replace(tzinfo=None)
 
 
-def move_by_days(value: datetime | None, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo) -> datetime | None:
+@overload
+def move_by_days(value: datetime, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo) -> datetime: ...
+@overload
+def move_by_days(value: None, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo) -> None: ...
+@overload
+def move_by_days(
+    value: datetime | None, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo
+) -> datetime | None: ...
+def move_by_days(
+    value: datetime | None, days: int, old_zone: ZoneInfo, new_zone: ZoneInfo
+) -> datetime | None:
     """The same local wall-clock time ``days`` later (and read in ``new_zone``): right across a
     daylight-saving change, where adding 24-hour days to a UTC time would be an hour off."""
     if value is None:

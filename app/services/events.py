@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.database import Session
 from app.models import (
     Event,
     EventStatus,
@@ -212,7 +213,9 @@ STATUS_TRANSITIONS: dict[EventStatus, tuple[EventStatus, ...]] = {
 }
 
 
-def change_status(session: Session, event: Event, status: EventStatus | str, *, actor: User | None = None) -> Event:
+def change_status(
+    session: Session, event: Event, status: EventStatus | str, *, actor: User | None = None
+) -> Event:
     """Move an event along draft → published → closed → archived (closed may go back to published)."""
     try:
         status = EventStatus(status)

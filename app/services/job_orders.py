@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import EmploymentType, Interview, Participation, Position, Sector, User, WageUnit
 from app.services import audit, wages
 from app.services.errors import DomainError
@@ -61,10 +61,14 @@ def _position_values(details: PositionDetails) -> dict:
     if high is not None and high < 0:
         raise DomainError("wage_negative", "A wage cannot be negative.", field="wage_max")
     if low is not None and high is not None and high < low:
-        raise DomainError("wage_range_order", "The highest wage must be at least the lowest.", field="wage_max")
+        raise DomainError(
+            "wage_range_order", "The highest wage must be at least the lowest.", field="wage_max"
+        )
     unit = WageUnit(details.wage_unit) if details.wage_unit else None
     if (low is not None or high is not None) and unit is None:
-        raise DomainError("wage_unit_required", "Say whether the wage is per hour or per year.", field="wage_unit")
+        raise DomainError(
+            "wage_unit_required", "Say whether the wage is per hour or per year.", field="wage_unit"
+        )
     wages.check_wage(low, unit, field="wage_min", confirmed=details.wage_confirmed)
     wages.check_wage(high, unit, field="wage_max", confirmed=details.wage_confirmed)
     return {
@@ -98,7 +102,9 @@ def update_position(
     for key, value in _position_values(details).items():
         setattr(position, key, value)
     session.flush()
-    audit.record(session, "position.update", actor_user=actor, obj=position, event_id=position.participation.event_id)
+    audit.record(
+        session, "position.update", actor_user=actor, obj=position, event_id=position.participation.event_id
+    )
     return position
 
 
@@ -109,8 +115,10 @@ def position_warnings(position: Position) -> list[str]:
     if not twins:
         return []
     return [
-        f"{position.participation.organization.name} already has a job order called “{position.title}” at this "
-        "event. Career seekers will see the title twice; if it is the same job, remove one, or make the titles "
+        f"{position.participation.organization.name} already has a job order called “{position.title}” at "
+        "this "
+        "event. Career seekers will see the title twice; if it is the same job, remove one, or make the "
+        "titles "
         "say how the jobs differ (shift, location)."
     ]
 

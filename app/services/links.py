@@ -4,8 +4,8 @@ tokens, issued per event (stored hashed) and revoked by staff."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import AccessToken, Event, Participation, Partnership, TokenScope, User
 from app.services import audit, tokens
 from app.services.errors import DomainError
@@ -24,7 +24,9 @@ def issue_partner_link(
         session, TokenScope.PARTNER, partnership.organization.name,
         event=partnership.event, organization=partnership.organization, created_by=actor,
     )
-    audit.record(session, "token.issue", actor_user=actor, obj=token, event_id=partnership.event_id, scope="partner")
+    audit.record(
+        session, "token.issue", actor_user=actor, obj=token, event_id=partnership.event_id, scope="partner"
+    )
     return token, secret
 
 
@@ -36,7 +38,12 @@ def _refuse_if_already_expired(expires_at: datetime, now: datetime, what: str) -
 
 
 def issue_booth_link(
-    session: Session, participation: Participation, *, valid_days: int, now: datetime, actor: User | None = None
+    session: Session,
+    participation: Participation,
+    *,
+    valid_days: int,
+    now: datetime,
+    actor: User | None = None,
 ) -> tuple[AccessToken, str]:
     """An employer's booth tablet link, valid until ``valid_days`` after the event (to confirm hires)."""
     event = participation.event
@@ -56,7 +63,10 @@ def issue_booth_links(
     """A new booth link for every employer at the event, in table order, to hand out (or e-mail)
     at once; the earlier links keep working until revoked."""
     return [
-        (participation, *issue_booth_link(session, participation, valid_days=valid_days, now=now, actor=actor))
+        (
+            participation,
+            *issue_booth_link(session, participation, valid_days=valid_days, now=now, actor=actor),
+        )
         for participation in sorted(event.participations, key=table_order)
     ]
 
@@ -85,10 +95,14 @@ def event_links(session: Session, event: Event) -> list[AccessToken]:
     )
 
 
-def revoke_link(session: Session, event: Event, token_id: int, now: datetime, *, actor: User | None = None) -> AccessToken:
+def revoke_link(
+    session: Session, event: Event, token_id: int, now: datetime, *, actor: User | None = None
+) -> AccessToken:
     token = session.get(AccessToken, token_id)
     if token is None or token.event_id != event.id:
         raise DomainError("link_not_found", "There is no such link for this event.")
     tokens.revoke_token(session, token, now)
-    audit.record(session, "token.revoke", actor_user=actor, obj=token, event_id=event.id, scope=token.scope.value)
+    audit.record(
+        session, "token.revoke", actor_user=actor, obj=token, event_id=event.id, scope=token.scope.value
+    )
     return token

@@ -6,8 +6,8 @@ from datetime import time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Booking, Event, Interview, InterviewSlot, Organization, Participation, Response, User
 from app.services import audit
 from app.services.constraints import broken_rule
@@ -42,7 +42,8 @@ def _booth_values(event: Event, settings: BoothSettings) -> dict:
     start, end = settings.interview_start, settings.interview_end
     if (start is None) != (end is None):
         raise DomainError(
-            "interview_window_incomplete", "Give both the start and the end of the interview window, or neither.",
+            "interview_window_incomplete",
+            "Give both the start and the end of the interview window, or neither.",
             field="interview_end" if end is None else "interview_start",
         )
     starts_at = ends_at = None
@@ -50,7 +51,9 @@ def _booth_values(event: Event, settings: BoothSettings) -> dict:
         day = event_day(event)
         starts_at, ends_at = local_to_utc(day, start, event.timezone), local_to_utc(day, end, event.timezone)
         if ends_at <= starts_at:
-            raise DomainError("interview_window_order", "Interviews must end after they start.", field="interview_end")
+            raise DomainError(
+                "interview_window_order", "Interviews must end after they start.", field="interview_end"
+            )
         if starts_at < event.starts_at or ends_at > event.ends_at:
             opens = local_wall_time(event.starts_at, event.timezone).strftime("%H:%M")
             closes = local_wall_time(event.ends_at, event.timezone).strftime("%H:%M")
@@ -61,7 +64,9 @@ def _booth_values(event: Event, settings: BoothSettings) -> dict:
             )
         if ends_at - starts_at < timedelta(minutes=settings.interview_minutes):
             raise DomainError(
-                "interview_window_too_short", "The window is shorter than one interview.", field="interview_end"
+                "interview_window_too_short",
+                "The window is shorter than one interview.",
+                field="interview_end",
             )
     return {
         "table_number": table,
@@ -95,12 +100,19 @@ def _save_booth(session: Session, participation: Participation, values: dict) ->
                 field="table_number",
             ) from exc
         if rule == "uq_participations_event_id_organization_id":
-            raise DomainError("already_at_event", "This employer is already at the event.", field="organization") from exc
+            raise DomainError(
+                "already_at_event", "This employer is already at the event.", field="organization"
+            ) from exc
         raise
 
 
 def add_employer(
-    session: Session, event: Event, organization: Organization, settings: BoothSettings, *, actor: User | None = None
+    session: Session,
+    event: Event,
+    organization: Organization,
+    settings: BoothSettings,
+    *,
+    actor: User | None = None,
 ) -> Participation:
     """Bring a directory employer to an event, at a table, with its interview settings."""
     refuse_if_archived(event)
@@ -126,8 +138,12 @@ def booth_settings_of(participation: Participation) -> BoothSettings:
     return BoothSettings(
         table_number=participation.table_number,
         interview_minutes=participation.interview_minutes,
-        interview_start=local_wall_time(participation.interview_starts_at, tz) if participation.interview_starts_at else None,
-        interview_end=local_wall_time(participation.interview_ends_at, tz) if participation.interview_ends_at else None,
+        interview_start=local_wall_time(participation.interview_starts_at, tz)
+        if participation.interview_starts_at
+        else None,
+        interview_end=local_wall_time(participation.interview_ends_at, tz)
+        if participation.interview_ends_at
+        else None,
         interviewers=participation.interviewers,
     )
 
@@ -156,12 +172,17 @@ def participation_removal_refusal(session: Session, participation: Participation
             f"{'s' if bookings != 1 else ''} with it. Cancel those first.",
         )
     if session.scalar(select(func.count()).where(Response.participation_id == participation.id)):
-        return DomainError("has_survey_answers", f"{name} cannot be removed: it has answered a survey for this event.")
+        return DomainError(
+            "has_survey_answers", f"{name} cannot be removed: it has answered a survey for this event."
+        )
     return None
 
 
-def remove_participation(session: Session, participation: Participation, *, actor: User | None = None) -> None:
-    """Take an employer off an event, with its job orders; refused as ``participation_removal_refusal`` says."""
+def remove_participation(
+    session: Session, participation: Participation, *, actor: User | None = None
+) -> None:
+    """Take an employer off an event, with its job orders; refused as
+    ``participation_removal_refusal`` says."""
     refuse_if_archived(participation.event)
     if (refusal := participation_removal_refusal(session, participation)) is not None:
         raise refusal
@@ -170,7 +191,11 @@ def remove_participation(session: Session, participation: Participation, *, acto
     session.delete(participation)
     session.flush()
     audit.record(
-        session, "participation.delete", actor_user=actor, event_id=event_id, participation_id=participation_id
+        session,
+        "participation.delete",
+        actor_user=actor,
+        event_id=event_id,
+        participation_id=participation_id,
     )
 
 

@@ -8,7 +8,6 @@ from app.models import Event
 from app.services import events
 from app.web import or_404
 
-
 bp = Blueprint("events", __name__)
 
 

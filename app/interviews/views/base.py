@@ -5,7 +5,6 @@ from flask import Blueprint, jsonify, redirect
 from app.services.errors import DomainError
 from app.web import flash_error, wants_json
 
-
 bp = Blueprint("interviews", __name__)
 
 

@@ -14,8 +14,8 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Event
 from app.services import audit
 from app.services.demo.hospitality import HOSPITALITY_SLUG, hospitality_hires

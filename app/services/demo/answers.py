@@ -2,12 +2,10 @@
 
 import random
 
-
 from app.models import Language
 from app.services.demo.draws import weighted
 from app.services.demo.records import Booth, Registrant
 from app.services.surveys import PAIN_POINT_CHOICES
-
 
 CANDIDATE_COMMENTS = {
     Language.EN: (
@@ -32,11 +30,24 @@ CANDIDATE_COMMENTS = {
 
 
 EMPLOYER_HARD_TO_FILL = {
-    "hospitality": ("Line cooks and dishwashers", "Overnight room attendants", "Banquet servers for weekends",
-                    "Bartenders with BASSET", "Front desk agents who speak Spanish", "Sous chef",
-                    "Maintenance engineers with HVAC experience", "Game-day concessions staff"),
-    "it": ("Network technicians", "Help desk with bilingual Spanish", "Junior developers who can test their code",
-           "Cloud support with Linux", "Security analysts with a Security+", "Data analysts strong in SQL"),
+    "hospitality": (
+        "Line cooks and dishwashers",
+        "Overnight room attendants",
+        "Banquet servers for weekends",
+        "Bartenders with BASSET",
+        "Front desk agents who speak Spanish",
+        "Sous chef",
+        "Maintenance engineers with HVAC experience",
+        "Game-day concessions staff",
+    ),
+    "it": (
+        "Network technicians",
+        "Help desk with bilingual Spanish",
+        "Junior developers who can test their code",
+        "Cloud support with Linux",
+        "Security analysts with a Security+",
+        "Data analysts strong in SQL",
+    ),
 }
 
 
@@ -81,7 +92,11 @@ INTERVIEW_NOTES = (
 )
 
 
-SECOND_INTERVIEW_PLACES = ("At our office; details by email", "Video call", "Phone call with the hiring manager")
+SECOND_INTERVIEW_PLACES = (
+    "At our office; details by email",
+    "Video call",
+    "Phone call with the hiring manager",
+)
 
 
 def count_range(n: int) -> str:
@@ -92,7 +107,9 @@ def count_range(n: int) -> str:
 
 
 def _openings_range(n: int) -> str:
-    return "1_5" if n <= 5 else "6_10" if n <= 10 else "11_25" if n <= 25 else "26_50" if n <= 50 else "51_plus"
+    return (
+        "1_5" if n <= 5 else "6_10" if n <= 10 else "11_25" if n <= 25 else "26_50" if n <= 50 else "51_plus"
+    )
 
 
 def candidate_pre_answers(rng: random.Random, reg: Registrant) -> dict[str, int | list[str] | str]:
@@ -100,8 +117,19 @@ def candidate_pre_answers(rng: random.Random, reg: Registrant) -> dict[str, int 
     if reg.employment_status:
         answers["employment_status"] = [reg.employment_status]
     if rng.random() < 0.9:
-        answers["education"] = [weighted(rng, {"less_than_high_school": 14, "high_school": 40, "some_college": 24,
-                                                "associate": 9, "bachelor": 10, "graduate": 3})]
+        answers["education"] = [
+            weighted(
+                rng,
+                {
+                    "less_than_high_school": 14,
+                    "high_school": 40,
+                    "some_college": 24,
+                    "associate": 9,
+                    "bachelor": 10,
+                    "graduate": 3,
+                },
+            )
+        ]
     if reg.sectors:
         answers["sectors"] = list(reg.sectors)
     barriers = [b for b, share in (("transportation", 0.28), ("childcare", 0.18), ("background", 0.12),

@@ -4,7 +4,6 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-
 CHICAGO = ZoneInfo("America/Chicago")
 
 

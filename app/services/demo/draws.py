@@ -4,11 +4,10 @@ per event, so two databases loaded on the same day hold the same people."""
 import random
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from typing import TypeVar
 
-
 from app.models import WageUnit
-
 
 T = TypeVar("T")
 
@@ -25,7 +24,7 @@ def ascii_letters(text: str) -> str:
     return "".join(c for c in folded if c.isascii() and c.isalpha()).lower()
 
 
-def weighted(rng: random.Random, options: dict[T, float]) -> T:
+def weighted(rng: random.Random, options: Mapping[T, float]) -> T:
     """One key of ``options``, drawn in proportion to its value."""
     return rng.choices(list(options), weights=list(options.values()))[0]
 

@@ -31,7 +31,6 @@ from app.services.demo.people import (
 )
 from app.services.demo.records import Registrant, ResponseData
 
-
 HOSPITALITY_SLUG = "hospitality-hires-chicago"
 
 
@@ -57,13 +56,18 @@ def hospitality_hires(load: DemoLoad) -> Event:
             "Habrá intérpretes de español."
         ),
         description_es=(
-            "El día de contratación de hotelería más grande de Chicago. Conozca 60 hoteles, restaurantes, empresas "
-            "de catering, de servicio de comida en estadios y aeropuertos, y casinos con unos 150 tipos de puestos "
+            "El día de contratación de hotelería más grande de Chicago. Conozca 60 hoteles, restaurantes, "
+            "empresas "
+            "de catering, de servicio de comida en estadios y aeropuertos, y casinos con unos 150 tipos de "
+            "puestos "
             "por cubrir: camaristas, cocineros de línea, meseros de banquetes, recepcionistas, bartenders, "
-            "supervisores y gerentes. Muchos empleadores entrevistan en el momento y hacen ofertas condicionales "
+            "supervisores y gerentes. Muchos empleadores entrevistan en el momento y hacen ofertas "
+            "condicionales "
             "el mismo día.\n\n"
-            "Regístrese con anticipación para recibir su gafete y reservar entrevistas; también puede llegar sin "
-            "registro. Traiga algunas copias de su currículum si tiene uno (no es obligatorio). Es gratis; habrá "
+            "Regístrese con anticipación para recibir su gafete y reservar entrevistas; también puede llegar "
+            "sin "
+            "registro. Traiga algunas copias de su currículum si tiene uno (no es obligatorio). Es gratis; "
+            "habrá "
             "personal de los centros de empleo para ayudarle. Habrá intérpretes de español."
         ),
         venue="McCormick Place, Hall F3",
@@ -87,16 +91,24 @@ def hospitality_hires(load: DemoLoad) -> Event:
         for (name, kind), count in zip(HOSPITALITY_EMPLOYERS, role_counts, strict=True)
     ]
     booths = load.add_booths(
-        event, rng, employers, Sector.HOSPITALITY,
-        minutes={10: 5, 12: 2, 15: 3}, interviewers={1: 3, 2: 4, 3: 2},
-        windows=[(as_minutes(0), as_minutes(0)), (as_minutes(0), as_minutes(30)), (as_minutes(30), as_minutes(30)),
-                 (as_minutes(30), as_minutes(60))],
+        event,
+        rng,
+        employers,
+        Sector.HOSPITALITY,
+        minutes={10: 5, 12: 2, 15: 3},
+        interviewers={1: 3, 2: 4, 3: 2},
+        windows=[
+            (as_minutes(0), as_minutes(0)),
+            (as_minutes(0), as_minutes(30)),
+            (as_minutes(30), as_minutes(30)),
+            (as_minutes(30), as_minutes(60)),
+        ],
     )
     partners = load.add_partners(event, rng, HOSPITALITY_PARTNERS)
     surveys = event_surveys(session, event)
 
     registrants = []
-    opens = event.registration_opens_at
+    opens = event.registration_opens_at or event.created_at  # the demo's events all open registration
     cancelled = set(rng.sample(range(HOSPITALITY_REGISTRATIONS), 40))
     for i, person in enumerate(chicago_people()):
         created = between(rng, opens, now, skew=0.6)
@@ -113,9 +125,12 @@ def hospitality_hires(load: DemoLoad) -> Event:
         else:
             reg.how_heard = draw_how_heard(rng, None) if rng.random() < 0.9 else None
         reg.employment_status = draw_employment_status(rng)
-        reg.sectors = [Sector.HOSPITALITY.value] + sorted(
-            rng.sample([s.value for s in Sector if s != Sector.HOSPITALITY], rng.choice((0, 0, 1, 1, 2)))
-        )
+        reg.sectors = [
+            Sector.HOSPITALITY.value,
+            *sorted(
+                rng.sample([s.value for s in Sector if s != Sector.HOSPITALITY], rng.choice((0, 0, 1, 1, 2)))
+            ),
+        ]
         reg.consent_email = rng.random() < 0.82
         reg.consent_sms = rng.random() < 0.55
         if rng.random() < 0.015:
@@ -141,19 +156,19 @@ def hospitality_hires(load: DemoLoad) -> Event:
     live = [r for r in registrants if r.status == RegistrationStatus.REGISTERED]
     for reg in rng.sample(live, 330) + rng.sample([r for r in registrants if r.cancelled_at], 6):
         taken: list[tuple[datetime, datetime]] = []
-        employers: set[int] = set()  # one booking per employer, as the database requires
+        booked_with: set[int] = set()  # one booking per employer, as the database requires
         for _ in range(weighted(rng, {1: 5, 2: 3, 3: 2})):
             for _attempt in range(20):
                 booth = rng.choice(booths)
                 slot = rng.choice(booth.slots)
                 if (not slot.is_blocked and slot.seats_taken < booth.participation.interviewers
-                        and booth.participation.id not in employers
+                        and booth.participation.id not in booked_with
                         and not overlaps(slot.starts_at, slot.ends_at, taken)):
                     break
             else:
                 continue
             slot.seats_taken += 1
-            employers.add(booth.participation.id)
+            booked_with.add(booth.participation.id)
             taken.append((slot.starts_at, slot.ends_at))
             booked_at = between(rng, reg.created_at, reg.cancelled_at or now)
             booking_rows.append({"slot_id": slot.id, "slot_capacity": slot.capacity,

@@ -5,10 +5,11 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import (
     Answer,
     Audience,
@@ -36,12 +37,11 @@ from app.services.demo.clock import CHICAGO, as_minutes
 from app.services.demo.draws import SEED, ascii_letters, wage_range, weighted
 from app.services.demo.employers import ROLES, SPANISH_TITLES
 from app.services.demo.people import CITY_AREA_CODES, make_people
-from app.services.demo.records import Booth, Registrant, ResponseData, Slot
+from app.services.demo.records import Booth, Registrant, ResponseData, Slot, interview_hours
 from app.services.partnerships import REFERRAL_CODE_ALPHABET, REFERRAL_CODE_LENGTH
 from app.services.surveys import add_default_surveys
 from app.services.tokens import new_badge_code
 from app.services.users import create_user
-
 
 #: Staff and volunteer accounts the demo creates; ``make run`` prints them.
 DEMO_LOGINS: list[tuple[str, str, Role]] = [
@@ -153,15 +153,21 @@ class DemoLoad:
             p = booth.participation
             length = as_minutes(p.interview_minutes)
             lunch = rng.random() < 0.2
-            start = p.interview_starts_at
-            while start + length <= p.interview_ends_at:
+            start, closes = interview_hours(p)
+            while start + length <= closes:
                 # A booth that takes a lunch break blocks the slot starting in the 12 o'clock hour.
-                blocked = lunch and start.astimezone(CHICAGO).hour == 12 and not any(s.is_blocked for s in booth.slots)
+                blocked = (
+                    lunch
+                    and start.astimezone(CHICAGO).hour == 12
+                    and not any(s.is_blocked for s in booth.slots)
+                )
                 booth.slots.append(Slot(start, start + length, blocked, p.interviewers))
                 rows.append({"participation_id": p.id, "starts_at": start, "ends_at": start + length,
                              "capacity": p.interviewers, "is_blocked": blocked})
                 start += length
-        for slot, slot_id in zip([s for b in booths for s in b.slots], self._insert(InterviewSlot, rows), strict=True):
+        for slot, slot_id in zip(
+            [s for b in booths for s in b.slots], self._insert(InterviewSlot, rows), strict=True
+        ):
             slot.id = slot_id
         self.summary["interview_slots_created"] += len(rows)
 
@@ -177,8 +183,12 @@ class DemoLoad:
             while not code or code in taken:
                 code = "".join(rng.choice(REFERRAL_CODE_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
             taken.add(code)
-            partnership = Partnership(event=event, organization=self.organization(kind, name, None, set_up_at),
-                                      referral_code=code, created_at=set_up_at)
+            partnership = Partnership(
+                event=event,
+                organization=self.organization(kind, name, None, set_up_at),
+                referral_code=code,
+                created_at=set_up_at,
+            )
             self.session.add(partnership)
             result.append((partnership, weight))
         self.session.flush()
@@ -218,7 +228,12 @@ class DemoLoad:
         for registrant, registration_id in zip(registrants, self._insert(Registration, rows), strict=True):
             registrant.id = registration_id
         referrals = [
-            {"event_id": event.id, "registration_id": r.id, "partnership_id": partnership_id, "created_at": r.created_at}
+            {
+                "event_id": event.id,
+                "registration_id": r.id,
+                "partnership_id": partnership_id,
+                "created_at": r.created_at,
+            }
             for r in registrants
             for partnership_id in r.partners
         ]
@@ -233,8 +248,10 @@ class DemoLoad:
         emails = [r.person.email for r in registrants]
         ids: dict[str, int] = {}
         for chunk in _chunks(emails, 500):
-            found = self.session.execute(select(Candidate.email, Candidate.id).where(Candidate.email.in_(chunk)))
-            ids.update({email: candidate_id for email, candidate_id in found})
+            found = self.session.execute(
+                select(Candidate.email, Candidate.id).where(Candidate.email.in_(chunk))
+            )
+            ids.update((email, candidate_id) for email, candidate_id in found if email)
         new = [r for r in registrants if r.person.email not in ids]
         taken_phones: set[str] = set()
         for chunk in _chunks([r.person.phone for r in new], 500):
@@ -265,16 +282,27 @@ class DemoLoad:
         """Write responses and their answers, checking every answer fits its question."""
         questions = {q.key: q for q in survey.questions}
         rows = [
-            {"survey_id": survey.id, "registration_id": r.registration_id, "participation_id": r.participation_id,
-             "language": r.language, "submitted_at": r.submitted_at, "updated_at": r.submitted_at}
+            {
+                "survey_id": survey.id,
+                "registration_id": r.registration_id,
+                "participation_id": r.participation_id,
+                "language": r.language,
+                "submitted_at": r.submitted_at,
+                "updated_at": r.submitted_at,
+            }
             for r in responses
         ]
         answers = []
         for response, response_id in zip(responses, self._insert(Response, rows), strict=True):
             for key, value in response.answers.items():
                 question = questions[key]
-                answer = {"response_id": response_id, "question_id": question.id, "number": None, "choices": [],
-                          "text": None}
+                answer: dict[str, Any] = {
+                    "response_id": response_id,
+                    "question_id": question.id,
+                    "number": None,
+                    "choices": [],
+                    "text": None,
+                }
                 if question.kind in (QuestionKind.SCALE_5, QuestionKind.RECOMMEND):
                     top = 5 if question.kind == QuestionKind.SCALE_5 else 10
                     low = 1 if question.kind == QuestionKind.SCALE_5 else 0
@@ -296,7 +324,7 @@ class DemoLoad:
         self.summary["responses_created"] += len(rows)
         self.summary["answers_created"] += len(answers)
 
-    def _insert(self, model: type, rows: list[dict]) -> list[int]:
+    def _insert(self, model: type[Any], rows: list[dict]) -> list[int]:
         """Bulk INSERT … RETURNING id, the ids in the order of ``rows``."""
         if not rows:
             return []
@@ -312,4 +340,6 @@ def event_surveys(session: Session, event: Event) -> dict[tuple[Audience, Phase]
     for survey in add_default_surveys(session, event):
         survey.created_at = event.created_at + timedelta(days=3)
     session.flush()
-    return {(s.audience, s.phase): s for s in session.scalars(select(Survey).where(Survey.event_id == event.id))}
+    return {
+        (s.audience, s.phase): s for s in session.scalars(select(Survey).where(Survey.event_id == event.id))
+    }

@@ -3,11 +3,9 @@
 import random
 from collections.abc import Sequence
 
-
 from app.models import Language, OrganizationKind
 from app.services.demo.draws import SEED, ascii_letters, weighted
 from app.services.demo.records import Person
-
 
 HOSPITALITY_REGISTRATIONS = 2500
 
@@ -80,8 +78,21 @@ COMMUNITIES: dict[str, tuple[float, float, tuple[str, ...], tuple[str, ...], tup
 
 #: Polish first names that take the feminine form of a surname (Kowalski → Kowalska).
 POLISH_FEMININE = frozenset(
-    {"Katarzyna", "Agnieszka", "Małgorzata", "Magdalena", "Anna", "Joanna", "Ewa", "Dorota", "Monika", "Beata",
-     "Zofia", "Aleksandra", "Natalia"}
+    {
+        "Katarzyna",
+        "Agnieszka",
+        "Małgorzata",
+        "Magdalena",
+        "Anna",
+        "Joanna",
+        "Ewa",
+        "Dorota",
+        "Monika",
+        "Beata",
+        "Zofia",
+        "Aleksandra",
+        "Natalia",
+    }
 )
 
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-
 from app.models import Language, Participation, Position, RegistrationSource, RegistrationStatus
 
 
@@ -38,6 +37,21 @@ class Registrant:
     #: When they walked in, for those who came.
     arrived_at: datetime | None = None
     id: int = 0
+
+    @property
+    def arrival(self) -> datetime:
+        """When they walked in: asked only of those who came."""
+        if self.arrived_at is None:
+            raise ValueError("this registrant did not come")
+        return self.arrived_at
+
+
+def interview_hours(participation: Participation) -> tuple[datetime, datetime]:
+    """A demo booth's interview hours: the loader gives every booth both ends."""
+    starts, ends = participation.interview_starts_at, participation.interview_ends_at
+    if starts is None or ends is None:
+        raise ValueError("a demo booth has interview hours")
+    return starts, ends
 
 
 @dataclass

@@ -3,7 +3,6 @@
 import random
 from datetime import date, datetime, timedelta
 
-
 from app.models import (
     Audience,
     Event,
@@ -41,9 +40,14 @@ from app.services.demo.records import Person, Registrant, ResponseData
 def it_walk_in(rng: random.Random, person: Person, arrived: datetime) -> Registrant:
     """Someone registered at an IT fair's door a few minutes before being checked in."""
     return Registrant(
-        person, arrived - as_minutes(rng.uniform(2, 5)), source=RegistrationSource.WALK_IN,
-        employment_status=draw_employment_status(rng), sectors=[Sector.IT.value], how_heard=draw_how_heard(rng, None),
-        consent_email=True, arrived_at=arrived,
+        person,
+        arrived - as_minutes(rng.uniform(2, 5)),
+        source=RegistrationSource.WALK_IN,
+        employment_status=draw_employment_status(rng),
+        sectors=[Sector.IT.value],
+        how_heard=draw_how_heard(rng, None),
+        consent_email=True,
+        arrived_at=arrived,
     )
 
 
@@ -76,10 +80,13 @@ def techapalooza(load: DemoLoad) -> Event:
             "community college graduates. Book a 15- or 20-minute interview ahead, or queue at the booths."
         ),
         description_es=(
-            "Una feria de empleo de tecnología por la tarde: puestos de mesa de ayuda, redes, nube, datos, control "
+            "Una feria de empleo de tecnología por la tarde: puestos de mesa de ayuda, redes, nube, datos, "
+            "control "
             "de calidad, seguridad y desarrollo para principiantes con una docena de empleadores del área de "
-            "Chicago, muchos abiertos a personas que cambian de carrera y a egresados de bootcamps y colegios "
-            "comunitarios. Reserve una entrevista de 15 o 20 minutos con anticipación o haga fila en los stands."
+            "Chicago, muchos abiertos a personas que cambian de carrera y a egresados de bootcamps y "
+            "colegios "
+            "comunitarios. Reserve una entrevista de 15 o 20 minutos con anticipación o haga fila en los "
+            "stands."
         ),
         venue="Harold Washington Library Center, Winter Garden",
         address="400 S. State St., Chicago, IL 60605",
@@ -98,11 +105,21 @@ def techapalooza(load: DemoLoad) -> Event:
 
     role_counts = [3] * 6 + [2] * 6
     rng.shuffle(role_counts)
-    employers = [(name, rng.sample(IT_ROLES, count)) for name, count in zip(IT_EMPLOYERS, role_counts, strict=True)]
+    employers = [
+        (name, rng.sample(IT_ROLES, count)) for name, count in zip(IT_EMPLOYERS, role_counts, strict=True)
+    ]
     booths = load.add_booths(
-        event, rng, employers, Sector.IT,
-        minutes={15: 2, 20: 1}, interviewers={1: 1, 2: 2},
-        windows=[(as_minutes(15), as_minutes(15)), (as_minutes(0), as_minutes(30)), (as_minutes(15), as_minutes(0))],
+        event,
+        rng,
+        employers,
+        Sector.IT,
+        minutes={15: 2, 20: 1},
+        interviewers={1: 1, 2: 2},
+        windows=[
+            (as_minutes(15), as_minutes(15)),
+            (as_minutes(0), as_minutes(30)),
+            (as_minutes(15), as_minutes(0)),
+        ],
     )
     partners = load.add_partners(event, rng, TECH_PARTNERS)
     surveys = event_surveys(session, event)
@@ -113,7 +130,7 @@ def techapalooza(load: DemoLoad) -> Event:
     pre_people = [chicago[i] for i in sorted(rng.sample(range(len(chicago)), 12))] + newcomers[:88]
     rng.shuffle(pre_people)
     registrants: list[Registrant] = []
-    opens = event.registration_opens_at
+    opens = event.registration_opens_at or event.created_at  # the demo's events all open registration
     for i, person in enumerate(pre_people):
         reg = Registrant(person, between(rng, opens, starts - timedelta(hours=2), skew=0.7))
         if rng.random() < 0.35:
@@ -136,10 +153,11 @@ def techapalooza(load: DemoLoad) -> Event:
         elif rng.random() < 0.72:
             reg.arrived_at = starts + as_minutes(min(140.0, rng.expovariate(1 / 30)) - 10)
         registrants.append(reg)
-    for person in newcomers[88:]:
-        registrants.append(it_walk_in(rng, person, starts + as_minutes(rng.uniform(20, 120))))
+    registrants.extend(
+        it_walk_in(rng, person, starts + as_minutes(rng.uniform(20, 120))) for person in newcomers[88:]
+    )
     load.register(event, registrants)
-    attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrived_at)
+    attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrival)
 
     add_checkins(load, rng, event, registrants, attendees)
     interviews = add_interviews(load, rng, event, booths, registrants, attendees)
@@ -161,12 +179,21 @@ def techapalooza(load: DemoLoad) -> Event:
             "usefulness": rng.randint(4, 5) if offers else weighted(rng, {1: 1, 2: 2, 3: 3, 4: 4, 5: 2}),
             "interviews": [str(len(mine)) if len(mine) < 3 else "3_plus"],
             "offers": [str(offers) if offers < 2 else "2_plus"],
-            "recommend": rng.randint(8, 10) if offers else weighted(rng, {3: 1, 5: 1, 6: 2, 7: 3, 8: 4, 9: 3, 10: 3}),
+            "recommend": rng.randint(8, 10)
+            if offers
+            else weighted(rng, {3: 1, 5: 1, 6: 2, 7: 3, 8: 4, 9: 3, 10: 3}),
         }
         if rng.random() < 0.3:
             answers["comments"] = rng.choice(CANDIDATE_COMMENTS[reg.person.language])
-        post.append(ResponseData(reg.id, None, reg.person.language, between(rng, ends + timedelta(hours=2),
-                                                                              ends + timedelta(days=6)), answers))
+        post.append(
+            ResponseData(
+                reg.id,
+                None,
+                reg.person.language,
+                between(rng, ends + timedelta(hours=2), ends + timedelta(days=6)),
+                answers,
+            )
+        )
     load.add_responses(surveys[(Audience.CANDIDATE, Phase.POST)], post)
 
     load.add_responses(surveys[(Audience.EMPLOYER, Phase.PRE)], [

@@ -58,7 +58,9 @@ def techapalooza_express(load: DemoLoad) -> Event:
     session.add(event)
     session.flush()
     role_counts = [2, 3, 2, 2, 3, 2, 2, 2]
-    employers = [(name, rng.sample(IT_ROLES, count)) for name, count in zip(IT_EMPLOYERS[:8], role_counts, strict=True)]
+    employers = [
+        (name, rng.sample(IT_ROLES, count)) for name, count in zip(IT_EMPLOYERS[:8], role_counts, strict=True)
+    ]
     booths = load.add_booths(
         event, rng, employers, Sector.IT, minutes={15: 2, 20: 1}, interviewers={1: 1, 2: 1},
         windows=[(as_minutes(0), as_minutes(0)), (as_minutes(15), as_minutes(15))],
@@ -69,7 +71,9 @@ def techapalooza_express(load: DemoLoad) -> Event:
     registrants: list[Registrant] = []
     people = make_people(rng, 74, 7001, CITY_AREA_CODES)
     for person in people[:70]:
-        reg = Registrant(person, between(rng, event.registration_opens_at, starts - timedelta(hours=1), skew=0.7))
+        reg = Registrant(
+            person, between(rng, event.registration_opens_at or now, starts - timedelta(hours=1), skew=0.7)
+        )
         if rng.random() < 0.3:
             reg.partners = [rng.choices(partners, weights=[w for _, w in partners])[0][0].id]
         reg.how_heard = draw_how_heard(rng, None)
@@ -80,14 +84,16 @@ def techapalooza_express(load: DemoLoad) -> Event:
         if rng.random() < 0.75 and arrival <= now - as_minutes(2):
             reg.arrived_at = arrival
         registrants.append(reg)
-    for person in people[70:]:
-        registrants.append(it_walk_in(rng, person, between(rng, starts + as_minutes(15), now - as_minutes(5))))
+    registrants.extend(
+        it_walk_in(rng, person, between(rng, starts + as_minutes(15), now - as_minutes(5)))
+        for person in people[70:]
+    )
     load.register(event, registrants)
-    attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrived_at)
+    attendees = sorted((r for r in registrants if r.arrived_at), key=lambda r: r.arrival)
     rows = [
         {"event_id": event.id, "registration_id": reg.id, "raw_code": None, "device_token_id": None,  # nosec B105
-         "user_id": load.volunteer_id, "scanned_at": reg.arrived_at,
-         "received_at": reg.arrived_at + timedelta(seconds=rng.randint(1, 4)), "nonce": seeded_nonce(rng),
+         "user_id": load.volunteer_id, "scanned_at": reg.arrival,
+         "received_at": reg.arrival + timedelta(seconds=rng.randint(1, 4)), "nonce": seeded_nonce(rng),
          "kind": CheckInKind.ENTRY, "successful": True, "error_code": None, "is_offline": False,
          "is_duplicate": False, "undoes_id": None}
         for reg in attendees
