@@ -29,9 +29,12 @@ class AccessToken(TimestampMixin, Base):
 
     __tablename__ = "access_tokens"
     __table_args__ = (
-        sa.CheckConstraint("scope <> 'booth' OR participation_id IS NOT NULL", name="booth_has_participation"),
         sa.CheckConstraint(
-            "scope NOT IN ('partner', 'partner_api') OR organization_id IS NOT NULL", name="partner_has_organization"
+            "scope <> 'booth' OR participation_id IS NOT NULL", name="booth_has_participation"
+        ),
+        sa.CheckConstraint(
+            "scope NOT IN ('partner', 'partner_api') OR organization_id IS NOT NULL",
+            name="partner_has_organization",
         ),
         sa.CheckConstraint("scope <> 'device' OR event_id IS NOT NULL", name="device_has_event"),
         sa.CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
@@ -44,7 +47,9 @@ class AccessToken(TimestampMixin, Base):
     #: A label staff recognise ("Door 2", "Hilton booth"); shown in logs instead of anyone's name.
     name: Mapped[str] = mapped_column(sa.String(120))
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    participation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participations.id", ondelete="CASCADE"))
+    participation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participations.id", ondelete="CASCADE")
+    )
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime | None]

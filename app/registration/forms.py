@@ -44,7 +44,10 @@ class RegistrationForm(ContactFields):
     referral_code = SelectField(_l("Did an organization refer you?"), choices=[], validate_choice=False)
     #: Unticked by default; the view names the organization in the label when it knows it.
     consent_share_offers = BooleanField(
-        _l("May we tell the organization that referred you about job offers you receive: position, wage, start date?")
+        _l(
+            "May we tell the organization that referred you about job offers you receive: position, wage, "
+            "start date?"
+        )
     )
     consent_share_profile = BooleanField(
         _l("I agree that the employers at this event may see my name, contact details and interests"),

@@ -5,8 +5,7 @@ learning who the others are. What the partner sees of each person is ``services.
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from app.database import Session
 from app.models import Organization
 from app.services.partner_view import PartnerEvent, ReferralStatus, partner_events
 
@@ -33,5 +32,6 @@ class EventReferrals(PartnerEvent):
 def partner_results(session: Session, organization: Organization) -> list[EventReferrals]:
     """Every event where ``organization`` refers people, newest first, with each referral's progress."""
     return [
-        EventReferrals(e.event, e.referral_code, e.referrals, e.funnel) for e in partner_events(session, organization)
+        EventReferrals(e.event, e.referral_code, e.referrals, e.funnel)
+        for e in partner_events(session, organization)
     ]

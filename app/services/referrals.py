@@ -7,8 +7,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from app.database import Session
 from app.models import Partnership, Referral, Registration
 from app.services import audit
 from app.services.errors import DomainError

@@ -285,7 +285,11 @@ def partnership_for_code(session: Session, event: Event, code: str) -> Partnersh
 
 
 def _credit_partner(
-    session: Session, registration: Registration, partnership: Partnership | None, *, shares_offers: bool = False
+    session: Session,
+    registration: Registration,
+    partnership: Partnership | None,
+    *,
+    shares_offers: bool = False,
 ) -> None:
     """Record the referral once; a second partner referring the same person is credited too. Only
     the person can consent to share offers with the partner (``shares_offers``), never staff."""
@@ -297,7 +301,9 @@ def _credit_partner(
         )
     )
     if already is None:
-        session.add(Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers))
+        session.add(
+            Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers)
+        )
         session.flush()
 
 

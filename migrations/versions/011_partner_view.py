@@ -8,9 +8,8 @@ Revises: 010_people
 Create Date: 2026-11-30 13:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '011_partner_view'
