@@ -9,11 +9,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeAlias, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import scoped_session
+
+#: What a service takes as its session: a SQLAlchemy ``Session``, or Flask-SQLAlchemy's
+#: ``db.session``, the scoped proxy that hands each request (and job) its own ``Session`` and has
+#: the same methods. Services annotate with this so that the web layer, CLI commands and jobs
+#: pass ``db.session`` as it is.
+Session: TypeAlias = orm.Session | orm.scoped_session[Any]
 
 #: How long a SQLite writer waits for another writer before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -101,7 +108,7 @@ class _WriterQueue:
 
     def __init__(self, database: str | None):
         in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
-        self.path = None if in_memory else os.path.abspath(database) + "-writers.lock"
+        self.path = None if in_memory or database is None else os.path.abspath(database) + "-writers.lock"
         self._thread = threading.local()
 
     # ``info`` is the dictionary SQLAlchemy keeps with each database connection for its lifetime.
@@ -186,7 +193,7 @@ def writes(function: Callable[P, R]) -> Callable[P, R]:
 
 
 @contextmanager
-def writing_from_here(session: Session | scoped_session) -> Iterator[None]:
+def writing_from_here(session: Session) -> Iterator[None]:
     """For a view that reads before it knows whether it writes (a form page: it shows the form, or
     checks what was sent and then saves it): the block it saves in writes. What was read before it
     ends here and is read again under the lock when used (its objects expire), so the write never
@@ -211,7 +218,7 @@ def _wrote() -> None:
 
 
 @contextmanager
-def reads_before_writing(session: Session | scoped_session) -> Iterator[None]:
+def reads_before_writing(session: Session) -> Iterator[None]:
     """Reads made before a request's write (a scanner's device token, the signed-in user, the
     event) run in a transaction of their own that does not take SQLite's write lock, so the lock
     is held only for the write itself, and a request that turns out to write never does so in a
@@ -325,7 +332,8 @@ class _Compiled:
             for name, bind in ((name, compiled.binds[name]) for name in self._names)
         ]
         processors = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.exported_columns
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in statement.exported_columns
         ]
         self._results = processors if any(processors) else None
 
@@ -339,12 +347,15 @@ class _Compiled:
             else:
                 value = default
             values.append(process(value) if process is not None and value is not None else value)
-        return tuple(values) if self._positional else dict(zip(self._names, values))
+        return tuple(values) if self._positional else dict(zip(self._names, values, strict=True))
 
     def row(self, raw) -> tuple:
         if self._results is None:
             return tuple(raw)
-        return tuple(value if process is None else process(value) for process, value in zip(self._results, raw))
+        return tuple(
+            value if process is None else process(value)
+            for process, value in zip(self._results, raw, strict=True)
+        )
 
 
 def render_migration_type(type_: str, obj, autogen_context):
@@ -355,3 +366,11 @@ def render_migration_type(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def session_of(obj: object) -> orm.Session:
+    """The session ``obj`` was loaded in or added to; a detached object has none, and asking is a bug."""
+    session = orm.object_session(obj)
+    if session is None:
+        raise ValueError(f"this {type(obj).__name__} belongs to no session")
+    return session

@@ -27,7 +27,7 @@ SAMPLES = [
 ]
 
 
-@pytest.mark.parametrize("scanned, code", SAMPLES)
+@pytest.mark.parametrize(("scanned", "code"), SAMPLES)
 def test_the_badge_code_in_what_was_scanned(scanned, code):
     assert badge_code_from(scanned) == code
 

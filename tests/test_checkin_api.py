@@ -41,10 +41,15 @@ def test_first_scan_201_then_200_with_when_and_same_nonce_replays(client, db, ev
     assert first.json["status"] == "checked_in"
     assert first.json["registration"]["name"] == registration.candidate.full_name
 
-    second = post(client, device, {"code": registration.badge_code, "nonce": "a2", "scanned_at": "2026-12-10T15:56:00Z"})
+    second = post(
+        client, device, {"code": registration.badge_code, "nonce": "a2", "scanned_at": "2026-12-10T15:56:00Z"}
+    )
     assert second.status_code == 200
     assert second.json["status"] == "already_checked_in"
-    assert (second.json["first_checked_in_at"], second.json["first_checked_in_by"]) == ("2026-12-10T15:55:00Z", "Door 2")
+    assert (second.json["first_checked_in_at"], second.json["first_checked_in_by"]) == (
+        "2026-12-10T15:55:00Z",
+        "Door 2",
+    )
 
     again = post(client, device, {"code": url, "nonce": "a1", "scanned_at": "2026-12-10T15:55:00Z"})
     assert (again.status_code, again.json["status"], again.json["replayed"]) == (201, "checked_in", True)
@@ -56,7 +61,9 @@ def test_unknown_404_cancelled_and_wrong_event_409_all_logged(client, db, event,
     response = post(client, device, {"code": "NoSuchBadgeCode1234567", "nonce": "u"})
     assert (response.status_code, response.json["status"]) == (404, "unknown_code")
     assert "registration" not in response.json
-    cancelled = factories.make_registration(db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=utcnow())
+    cancelled = factories.make_registration(
+        db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=utcnow()
+    )
     response = post(client, device, {"code": cancelled.badge_code, "nonce": "c"})
     assert (response.status_code, response.json["status"]) == (409, "cancelled")
     other = factories.make_registration(db.session, factories.make_event(db.session))
@@ -80,10 +87,21 @@ def test_token_must_be_live_and_for_this_event(client, db, event, device):
     response = post(client, {"Authorization": f"Bearer {secret}"}, {"code": "x", "nonce": "n"})
     assert (response.status_code, response.json["error"]) == (404, "unknown_event")
     revoke_token(db.session, token, utcnow())
-    assert post(client, {"Authorization": f"Bearer {secret}"}, {"code": "x", "nonce": "n"}, "/api/v1/events/other/checkins").status_code == 401
+    assert (
+        post(
+            client,
+            {"Authorization": f"Bearer {secret}"},
+            {"code": "x", "nonce": "n"},
+            "/api/v1/events/other/checkins",
+        ).status_code
+        == 401
+    )
     _, booth_secret = issue_token(db.session, TokenScope.PARTNER, "Partner", event=event,
                                       organization=factories.make_organization(db.session))
-    assert post(client, {"Authorization": f"Bearer {booth_secret}"}, {"code": "x", "nonce": "n"}).status_code == 401
+    assert (
+        post(client, {"Authorization": f"Bearer {booth_secret}"}, {"code": "x", "nonce": "n"}).status_code
+        == 401
+    )
     assert logged(db) == 0
 
 
@@ -113,20 +131,33 @@ def test_batch_answers_each_scan(client, db, event, device):
     ]
     assert response.json["results"][1]["duplicate"] is True
     assert logged(db) == 3
-    assert db.session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.is_offline.is_(True))) == 3
+    assert (
+        db.session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.is_offline.is_(True))) == 3
+    )
 
-    assert post(client, device, {"scans": []}, "/api/v1/events/hh/checkins/batch").json["error"] == "scans_required"
+    assert (
+        post(client, device, {"scans": []}, "/api/v1/events/hh/checkins/batch").json["error"]
+        == "scans_required"
+    )
     assert post(client, device, {"nope": 1}, "/api/v1/events/hh/checkins/batch").status_code == 400
 
 
 def test_each_device_has_its_own_rate_limit(app, client, db, event, device, monkeypatch):
     _, other = issue_token(db.session, TokenScope.DEVICE, "Door 3", event=event)
     monkeypatch.setitem(app.config, "CHECKIN_RATE_LIMIT", "3/minute")
-    answers = [post(client, device, {"code": "NoSuchBadgeCode1234567", "nonce": f"r{n}"}).status_code for n in range(4)]
+    answers = [
+        post(client, device, {"code": "NoSuchBadgeCode1234567", "nonce": f"r{n}"}).status_code
+        for n in range(4)
+    ]
     assert answers == [404, 404, 404, 429]
     assert post(client, device, {"code": "x", "nonce": "r9"}).json["error"] == "too_many_requests"
     # Another device at the same venue (same address) is not slowed down.
-    assert post(client, {"Authorization": f"Bearer {other}"}, {"code": "NoSuchBadgeCode1234567", "nonce": "o1"}).status_code == 404
+    assert (
+        post(
+            client, {"Authorization": f"Bearer {other}"}, {"code": "NoSuchBadgeCode1234567", "nonce": "o1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_rate_limit_counters_expire_and_start_no_thread_per_request(monkeypatch):

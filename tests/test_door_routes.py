@@ -50,7 +50,12 @@ def person(db, event, **fields):
 
 
 def scan(client, code, *, json_answer=True, nonce=None, kind="entry"):
-    data = {"csrf_token": csrf_token(client, SCANNER), "code": code, "nonce": nonce or f"n-{code[:6]}-{kind}", "kind": kind}
+    data = {
+        "csrf_token": csrf_token(client, SCANNER),
+        "code": code,
+        "nonce": nonce or f"n-{code[:6]}-{kind}",
+        "kind": kind,
+    }
     headers = {"Accept": "application/json"} if json_answer else {}
     return client.post(SCANNER + "scan", data=data, headers=headers)
 
@@ -85,8 +90,11 @@ def test_the_page_script_gets_the_api_answers(client, db, event, volunteer):
     out = scan(client, maria.badge_code, nonce="x2", kind="exit")
     assert (out.status_code, out.json["status"]) == (201, "checked_out")
     assert out.json["undo_url"] == f"{SCANNER}checkins/{out.json['checkin_id']}/undo"
-    undo = client.post(out.json["undo_url"],
-                       data={"csrf_token": csrf_token(client, SCANNER), "nonce": "u1"}, headers={"Accept": "application/json"})
+    undo = client.post(
+        out.json["undo_url"],
+        data={"csrf_token": csrf_token(client, SCANNER), "nonce": "u1"},
+        headers={"Accept": "application/json"},
+    )
     assert undo.json["status"] == "undone"
     assert checkin.presence(db.session, maria.id).inside
     rows = db.session.scalars(select(CheckIn).order_by(CheckIn.id)).all()
@@ -113,8 +121,15 @@ def test_offline_batch_upload_flags_duplicates(client, db, event, volunteer):
 
 def test_search_as_you_type_and_check_in_from_the_result(client, db, event, volunteer):
     maria = person(db, event, email="maria.g@example.com")
-    person(db, event, first_name="Ana", last_name="Ruiz", phone="+13125550199", status=RegistrationStatus.CANCELLED,
-           cancelled_at=utcnow())
+    person(
+        db,
+        event,
+        first_name="Ana",
+        last_name="Ruiz",
+        phone="+13125550199",
+        status=RegistrationStatus.CANCELLED,
+        cancelled_at=utcnow(),
+    )
     found = client.get(SCANNER + "search?q=gom", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "María Gómez" in found and "Not checked in yet" in found and maria.badge_code in found
     by_phone = client.get(SCANNER + "search?q=0199").get_data(as_text=True)
@@ -143,7 +158,9 @@ def test_walk_in_registers_checks_in_and_offers_the_badge(client, db, event, vol
     assert done.status_code == 200
     text = done.get_data(as_text=True)
     assert "Checked in — Ana Ruiz" in text and "New walk-in registration" in text
-    registration = db.session.scalar(select(Registration).where(Registration.source == RegistrationSource.WALK_IN))
+    registration = db.session.scalar(
+        select(Registration).where(Registration.source == RegistrationSource.WALK_IN)
+    )
     badge = client.get(f"{SCANNER}badges/{registration.id}.pdf")
     assert badge.status_code == 200 and badge.data.startswith(b"%PDF")
 
@@ -177,9 +194,13 @@ def test_a_scanner_device_opens_with_its_token_and_only_for_its_event(client, db
     other = factories.make_event(db.session, slug="other")
     db.session.commit()
     assert "Scanner token" in client.get("/door/device").get_data(as_text=True)
-    wrong = client.post("/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": "nope"})
+    wrong = client.post(
+        "/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": "nope"}
+    )
     assert wrong.status_code == 422 and "not valid" in wrong.get_data(as_text=True)
-    opened = client.post("/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": secret})
+    opened = client.post(
+        "/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": secret}
+    )
     assert opened.headers["Location"] == SCANNER
     page = client.get(SCANNER).get_data(as_text=True)
     assert "as “Door 2”" in page
@@ -225,7 +246,10 @@ def test_badge_link_offers_check_in_to_a_volunteer_only(client, db, event, login
     page = client.get(f"/b/{maria.badge_code}").get_data(as_text=True)
     assert "María Gómez" in page and "Check in María" in page
     nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
-    done = client.post(SCANNER + "scan", data={"csrf_token": csrf_token(client, SCANNER), "code": maria.badge_code, "nonce": nonce})
+    done = client.post(
+        SCANNER + "scan",
+        data={"csrf_token": csrf_token(client, SCANNER), "code": maria.badge_code, "nonce": nonce},
+    )
     assert "Checked in — María Gómez" in done.get_data(as_text=True)
     assert "Already checked in at" in client.get(f"/b/{maria.badge_code}").get_data(as_text=True)
 
@@ -239,9 +263,15 @@ def test_staff_get_a_scanner_link_with_the_token_in_its_fragment(client, db, eve
     login(factories.make_user(db.session, Role.STAFF))
     page = client.get("/staff/events/hh/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    issued = client.post("/staff/events/hh/devices", data={"csrf_token": token, "name": "Door 2"}).get_data(as_text=True)
-    link = re.search(r'id="issued-scanner-link"[^>]*value="https://hireday.test/door/device#([A-Za-z0-9_-]+)"', issued)
+    issued = client.post("/staff/events/hh/devices", data={"csrf_token": token, "name": "Door 2"}).get_data(
+        as_text=True
+    )
+    link = re.search(
+        r'id="issued-scanner-link"[^>]*value="https://hireday.test/door/device#([A-Za-z0-9_-]+)"', issued
+    )
     assert link
     client.post("/logout", data={"csrf_token": token})
-    opened = client.post("/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": link.group(1)})
+    opened = client.post(
+        "/door/device", data={"csrf_token": csrf_token(client, "/door/device"), "token": link.group(1)}
+    )
     assert opened.headers["Location"] == SCANNER

@@ -57,12 +57,18 @@ def test_a_double_scan_or_a_retry_never_queues_twice(db, booth):
 
 def test_starting_a_booked_person_uses_their_booking(db, booth):
     bookings.generate_slots(db.session, booth)
-    slot = db.session.scalars(select(bookings.InterviewSlot).order_by(bookings.InterviewSlot.starts_at)).first()
+    slot = db.session.scalars(
+        select(bookings.InterviewSlot).order_by(bookings.InterviewSlot.starts_at)
+    ).first()
     maria = factories.make_registration(db.session, booth.event)
     booking = bookings.book(db.session, maria, slot, START - timedelta(days=1))
     assert [i.booking for i in interviews.board(db.session, booth, at(0)).booked] == [booking]
     interview = interviews.start(db.session, booth, maria, at(2), nonce="s-1")
-    assert (interview.source, interview.booking_id, interview.started_at) == (InterviewSource.BOOKED, booking.id, at(2))
+    assert (interview.source, interview.booking_id, interview.started_at) == (
+        InterviewSource.BOOKED,
+        booking.id,
+        at(2),
+    )
     board = interviews.board(db.session, booth, at(3))
     assert board.booked == [] and [i.interview for i in board.in_progress] == [interview]
 
@@ -78,8 +84,14 @@ def test_a_booked_person_who_does_not_come_is_a_no_show(db, booth):
 
 
 def offer(booth, **overrides) -> interviews.OutcomeDetails:
-    fields = {"outcome": Outcome.CONDITIONAL_OFFER, "position_id": booth.positions[0].id, "wage_cents": 1850,
-                  "wage_unit": WageUnit.HOUR, "start_date": date(2026, 12, 28), "conditions": ["drug_screen", "background_check"]}
+    fields = {
+        "outcome": Outcome.CONDITIONAL_OFFER,
+        "position_id": booth.positions[0].id,
+        "wage_cents": 1850,
+        "wage_unit": WageUnit.HOUR,
+        "start_date": date(2026, 12, 28),
+        "conditions": ["drug_screen", "background_check"],
+    }
     fields.update(overrides)
     return interviews.OutcomeDetails(**fields)
 
@@ -97,7 +109,9 @@ def test_recording_an_offer_twice_keeps_one_record(db, booth):
 
 
 def test_an_offer_needs_a_wage_and_a_position_and_a_second_interview_a_date(db, booth):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     for details, field in [
         (offer(booth, wage_cents=None), "wage"),
         (offer(booth, position_id=None), "position_id"),
@@ -111,10 +125,16 @@ def test_an_offer_needs_a_wage_and_a_position_and_a_second_interview_a_date(db, 
 
 
 def test_outcomes_can_change_during_the_day_and_not_after(db, booth):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     interviews.record_outcome(db.session, interview, offer(booth), at(15))
-    second = interviews.OutcomeDetails(Outcome.SECOND_INTERVIEW, second_interview_on=date(2026, 12, 14),
-                                       second_interview_time=time(14, 30), second_interview_place="HQ, 5th floor")
+    second = interviews.OutcomeDetails(
+        Outcome.SECOND_INTERVIEW,
+        second_interview_on=date(2026, 12, 14),
+        second_interview_time=time(14, 30),
+        second_interview_place="HQ, 5th floor",
+    )
     interviews.record_outcome(db.session, interview, second, at(60))
     assert interview.outcome == Outcome.SECOND_INTERVIEW
     assert (interview.offer_wage_cents, interview.hire_status) == (None, None)
@@ -125,7 +145,9 @@ def test_outcomes_can_change_during_the_day_and_not_after(db, booth):
 
 
 def test_hires_are_confirmed_after_the_event(db, booth):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     interviews.record_outcome(db.session, interview, offer(booth), at(15))
     later = START + timedelta(days=10)
     interviews.confirm_hire(db.session, interview, HireStatus.HIRED, later, start_date=date(2027, 1, 4))
@@ -133,8 +155,12 @@ def test_hires_are_confirmed_after_the_event(db, booth):
         HireStatus.HIRED, date(2027, 1, 4), later)
     interviews.confirm_hire(db.session, interview, HireStatus.DECLINED, later)
     assert (interview.hire_status, interview.hired_start_date) == (HireStatus.DECLINED, None)
-    not_offered = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
-    interviews.record_outcome(db.session, not_offered, interviews.OutcomeDetails(Outcome.NOT_SELECTED), at(15))
+    not_offered = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
+    interviews.record_outcome(
+        db.session, not_offered, interviews.OutcomeDetails(Outcome.NOT_SELECTED), at(15)
+    )
     with pytest.raises(DomainError, match="no_offer"):
         interviews.confirm_hire(db.session, not_offered, HireStatus.HIRED, later, start_date=date(2027, 1, 4))
     assert [i.interview for i in interviews.offers_to_confirm(db.session, booth)] == [interview]
@@ -147,9 +173,18 @@ def test_staff_record_a_hire_that_came_without_an_offer_at_the_booth(db, booth):
         Outcome.SECOND_INTERVIEW, second_interview_on=date(2026, 12, 3)), at(15))
     later = START + timedelta(days=45)  # long after the booth link's 30 days
     with pytest.raises(DomainError, match="reason_required"):
-        interviews.confirm_hire(db.session, second, HireStatus.HIRED, later, start_date=date(2027, 1, 4), user=staff)
-    interviews.confirm_hire(db.session, second, HireStatus.HIRED, later, start_date=date(2027, 1, 4), user=staff,
-                            reason="hired_after_second_interview")
+        interviews.confirm_hire(
+            db.session, second, HireStatus.HIRED, later, start_date=date(2027, 1, 4), user=staff
+        )
+    interviews.confirm_hire(
+        db.session,
+        second,
+        HireStatus.HIRED,
+        later,
+        start_date=date(2027, 1, 4),
+        user=staff,
+        reason="hired_after_second_interview",
+    )
     db.session.commit()  # the database's checks accept a hire whose offer came after the event
     assert (second.offered, second.hired, second.later_offer_at) == (True, True, later)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "interview.hire"))
@@ -161,7 +196,9 @@ def test_staff_record_a_hire_that_came_without_an_offer_at_the_booth(db, booth):
 
 
 def test_the_database_refuses_a_hire_without_an_offer(db, booth):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), at(15))
     db.session.commit()
     interview.hire_status = HireStatus.HIRED
@@ -171,7 +208,9 @@ def test_the_database_refuses_a_hire_without_an_offer(db, booth):
 
 
 def test_hired_on_the_spot_is_a_placement_at_once(db, booth):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     interviews.record_outcome(db.session, interview, offer(booth, outcome=Outcome.HIRED_ON_THE_SPOT), at(15))
     assert (interview.hire_status, interview.hired_start_date) == (HireStatus.HIRED, date(2026, 12, 28))
     assert interview.offer_conditions == []
@@ -180,13 +219,23 @@ def test_hired_on_the_spot_is_a_placement_at_once(db, booth):
 def test_the_booth_sees_only_shared_fields_and_only_its_own_people(db, booth):
     other = factories.make_participation(db.session, booth.event)
     maria = factories.make_registration(db.session, booth.event, sectors_of_interest=["hospitality"])
-    maria.positions_of_interest = [booth.positions[0], factories.make_position(db.session, other, title="Driver")]
+    maria.positions_of_interest = [
+        booth.positions[0],
+        factories.make_position(db.session, other, title="Driver"),
+    ]
     theirs = interviews.start(db.session, other, maria, at(0))
     interviews.record_outcome(db.session, theirs, interviews.OutcomeDetails(Outcome.NOT_SELECTED), at(5))
     mine = interviews.queue_walk_up(db.session, booth, maria, at(6))
     (item,) = interviews.board(db.session, booth, at(7)).queue
-    assert item.person == interviews.BoothCandidate(maria.id, maria.candidate.full_name, ("Hospitality (hotels, restaurants, food service)",), ("Line Cook",))
-    assert interviews.board(db.session, booth, at(7)).finished == []  # the other employer's outcome stays theirs
+    assert item.person == interviews.BoothCandidate(
+        maria.id,
+        maria.candidate.full_name,
+        ("Hospitality (hotels, restaurants, food service)",),
+        ("Line Cook",),
+    )
+    assert (
+        interviews.board(db.session, booth, at(7)).finished == []
+    )  # the other employer's outcome stays theirs
     with pytest.raises(DomainError, match="not_found"):
         interviews.booth_interview(db.session, booth, theirs.id)
     assert interviews.booth_interview(db.session, booth, mine.id) is mine
@@ -199,7 +248,9 @@ def test_badges_are_found_by_code_or_url_and_people_by_name(db, booth):
     maria = factories.make_registration(db.session, booth.event, candidate=factories.make_candidate(
         db.session, first_name="María", last_name="Gómez"))
     assert interviews.find_by_badge(db.session, booth, maria.badge_code) == maria
-    assert interviews.find_by_badge(db.session, booth, f" https://hireday.test/b/{maria.badge_code}\n") == maria
+    assert (
+        interviews.find_by_badge(db.session, booth, f" https://hireday.test/b/{maria.badge_code}\n") == maria
+    )
     assert interviews.find_by_badge(db.session, booth, "nonsense") is None
     assert [c.registration_id for c in interviews.search(db.session, booth, "góm")] == [maria.id]
     assert [c.registration_id for c in interviews.search(db.session, booth, "maría gó")] == [maria.id]
@@ -217,10 +268,15 @@ def test_the_door_and_the_booth_find_the_same_people_by_name(db, booth):
         at_door = [f.registration.id for f in checkin.search(db.session, booth.event, typed)]
         assert at_booth == at_door and ana.id in at_booth, typed
     assert len(interviews.search(db.session, booth, "garcia")) == 2
-    assert [c.name for c in interviews.search(db.session, booth, "garcia")] == ["Ángel García", "Ana López-García"]
+    assert [c.name for c in interviews.search(db.session, booth, "garcia")] == [
+        "Ángel García",
+        "Ana López-García",
+    ]
 
 
-@pytest.mark.parametrize("typed, cents", [("17.50", 1750), ("$18", 1800), ("48,000", 4_800_000), ("", None)])
+@pytest.mark.parametrize(
+    ("typed", "cents"), [("17.50", 1750), ("$18", 1800), ("48,000", 4_800_000), ("", None)]
+)
 def test_wages_are_read_as_typed(typed, cents):
     assert interviews.parse_wage(typed) == cents
 
@@ -257,7 +313,9 @@ def test_a_booked_no_show_while_waiting_in_the_walk_up_line_keeps_the_line_place
     (45_000_000, WageUnit.YEAR, "wage_unusual"),    # $450,000 a year
 ])
 def test_wages_are_checked_by_their_unit(db, booth, cents, unit, code):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     details = offer(booth, wage_cents=cents, wage_unit=unit)
     with pytest.raises(DomainError, match=code) as raised:
         interviews.record_outcome(db.session, interview, details, at(15))
@@ -271,7 +329,9 @@ def test_wages_are_checked_by_their_unit(db, booth, cents, unit, code):
 
 
 def test_an_offer_cannot_start_before_the_event(db, booth):
-    interview = interviews.start(db.session, booth, factories.make_registration(db.session, booth.event), at(0))
+    interview = interviews.start(
+        db.session, booth, factories.make_registration(db.session, booth.event), at(0)
+    )
     with pytest.raises(DomainError, match="start_date_past"):
         interviews.record_outcome(db.session, interview, offer(booth, start_date=date(2020, 1, 1)), at(15))
 

@@ -18,16 +18,28 @@ def test_back_and_forth_keeps_referrals_and_interviews(tmp_path):
     with app.app_context():
         upgrade()
         now = utcnow()
-        event = factories.make_event(_db.session, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3))
+        event = factories.make_event(
+            _db.session, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3)
+        )
         booth = factories.make_participation(_db.session, event)
         registration = factories.make_registration(_db.session, event)
-        _db.session.add(Referral(registration=registration, partnership_id=factories.make_partnership(_db.session, event).id,
-                                 shares_offers=True))
+        _db.session.add(
+            Referral(
+                registration=registration,
+                partnership_id=factories.make_partnership(_db.session, event).id,
+                shares_offers=True,
+            )
+        )
         interview = interviews.start(_db.session, booth, registration, now)
-        interviews.record_outcome(_db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), now)
+        interviews.record_outcome(
+            _db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), now
+        )
         _db.session.commit()
         downgrade(revision="010_people")
-        assert [_db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("referrals", "interviews")] == [1, 1]
+        assert [
+            _db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("referrals", "interviews")
+        ] == [1, 1]
         _db.session.rollback()
         upgrade()
         assert _db.session.scalar(select(Referral.shares_offers)) is False

@@ -20,7 +20,8 @@ NOW = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 BEFORE = "009_hostile_input"
 _ROWS = sa.text(
     "SELECT r.id, r.event_id, r.candidate_id, r.status, r.source, r.badge_code, r.created_at, c.first_name, "
-    "c.last_name, c.email, c.phone FROM registrations r JOIN candidates c ON c.id = r.candidate_id ORDER BY r.id"
+    "c.last_name, c.email, c.phone FROM registrations r JOIN candidates c ON c.id = r.candidate_id ORDER BY "
+    "r.id"
 )
 
 
@@ -28,12 +29,16 @@ def _rows(connection) -> list[tuple]:
     return [tuple(row) for row in connection.execute(_ROWS)]
 
 
-def test_every_registration_and_every_emailed_link_survives_going_back_before_010_people_and_forward(app, committed):
+def test_every_registration_and_every_emailed_link_survives_going_back_before_010_people_and_forward(
+    app, committed
+):
     session = committed.session
     load_demo(session, now=NOW)
     sample = session.scalars(sa.select(Registration).where(
         Registration.status != RegistrationStatus.CANCELLED).order_by(Registration.id).limit(25)).all()
-    secrets = {r.id: registrations.issue_manage_link(session, r, ManageLinkReason.REGISTERED, NOW) for r in sample}
+    secrets = {
+        r.id: registrations.issue_manage_link(session, r, ManageLinkReason.REGISTERED, NOW) for r in sample
+    }
     session.commit()
     session.close()
 
@@ -61,7 +66,9 @@ def test_every_registration_and_every_emailed_link_survives_going_back_before_01
         numbers[event_id].append(((created_at, rid), number))
     for rows in numbers.values():  # 1, 2, 3 … in the order people registered
         assert [number for _, number in sorted(rows)] == list(range(1, len(rows) + 1))
-    for first, last, key in session.execute(sa.select(Candidate.first_name, Candidate.last_name, Candidate.name_key)):
+    for first, last, key in session.execute(
+        sa.select(Candidate.first_name, Candidate.last_name, Candidate.name_key)
+    ):
         assert key == name_key(first, last)
 
 

@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe, on this test database."""
 
 import ast
+import itertools
 import re
 import warnings
 
@@ -19,8 +20,12 @@ def test_models_and_migrations_agree(app):
         if connection.dialect.name == "sqlite":
             # SQLAlchemy cannot read an index on an expression back from SQLite (PostgreSQL
             # compares it); its definition is checked below instead.
-            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", SAWarning)
-            warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index", UserWarning)
+            warnings.filterwarnings(
+                "ignore", "Skipped unsupported reflection of expression-based index", SAWarning
+            )
+            warnings.filterwarnings(
+                "ignore", "autogenerate skipping metadata-specified expression-based index", UserWarning
+            )
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 
@@ -42,7 +47,9 @@ def test_spanish_text_migration_keeps_every_row_both_ways(tmp_path):
         upgrade()
         event = factories.make_event(_db.session, description_es="Bienvenidos",
                                      starts_at=factories.EVENT_START + timedelta(days=1))
-        factories.make_position(_db.session, factories.make_participation(_db.session, event), title_es="Cocinero")
+        factories.make_position(
+            _db.session, factories.make_participation(_db.session, event), title_es="Cocinero"
+        )
         factories.make_registration(_db.session, event)
         _db.session.commit()
         downgrade(revision="004_candidate_purge")
@@ -87,11 +94,23 @@ def test_the_hostile_input_migration_keeps_every_scan_both_ways(tmp_path):
         upgrade()
         event = factories.make_event(_db.session)
         registration = factories.make_registration(_db.session, event)
-        _db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, nonce="n-1", kind=CheckInKind.ENTRY,
-                                scanned_at=factories.EVENT_START, successful=True, scanned_at_as_sent="0001-01-01T00:00:00Z"))
+        _db.session.add(
+            CheckIn(
+                event_id=event.id,
+                registration_id=registration.id,
+                nonce="n-1",
+                kind=CheckInKind.ENTRY,
+                scanned_at=factories.EVENT_START,
+                successful=True,
+                scanned_at_as_sent="0001-01-01T00:00:00Z",
+            )
+        )
         _db.session.commit()
         downgrade(revision="008_badge_codes_any_case")
-        counts = [_db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("checkins", "registrations")]
+        counts = [
+            _db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("checkins", "registrations")
+        ]
         assert counts == [1, 1]
         _db.session.rollback()
         upgrade()
@@ -112,7 +131,7 @@ def test_migration_files_and_revision_ids_run_in_order():
     chain = list(reversed(list(scripts.walk_revisions())))
     assert [s.revision for s in chain] == sorted(s.revision for s in chain)
     assert all(Path(s.path).stem == s.revision for s in chain)
-    assert all(later.down_revision == earlier.revision for earlier, later in zip(chain, chain[1:]))
+    assert all(later.down_revision == earlier.revision for earlier, later in itertools.pairwise(chain))
     assert not any("please adjust" in Path(s.path).read_text() for s in chain)
 
 

@@ -14,7 +14,6 @@ from app.services.errors import DomainError
 from app.services.users import create_user
 from app.web import current_actor, flash_error, get_or_404, show_error
 
-
 bp = Blueprint("accounts", __name__)
 
 
@@ -32,7 +31,9 @@ def new_account():
     if form.validate_on_submit():
         with writing_from_here(db.session):
             try:
-                user = create_user(db.session, form.email.data, form.role.data, form.password.data, form.name.data)
+                user = create_user(
+                    db.session, form.email.data, form.role.data, form.password.data, form.name.data
+                )
             except DomainError as error:
                 show_error(form, error)
             else:

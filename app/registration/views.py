@@ -187,7 +187,6 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
 
 
 @bp.post("/r/<token>/referrals/<int:referral_id>/offers")
-@writes
 def share_offers(token: str, referral_id: int):
     """The person gives or withdraws, for one referring organization, the consent to share offers."""
     registration = _registration_for(token)
@@ -484,8 +483,9 @@ def person_export(candidate_id: int):
     candidate = _person(candidate_id)
     body = json.dumps(retention.person_data(db.session, candidate), indent=2, ensure_ascii=False)
     with writing_from_here(db.session):
-        audit.record(db.session, "export.person", actor_user=current_user._get_current_object(),
-                     obj=candidate)
+        audit.record(
+            db.session, "export.person", actor_user=current_user._get_current_object(), obj=candidate
+        )
         db.session.commit()
     return send_file(io.BytesIO(body.encode()), "application/json", as_attachment=True,
                      download_name=f"person-{candidate.id}.json")

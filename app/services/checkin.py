@@ -14,15 +14,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from app.database import Prepared
+from app.database import Prepared, Session
 from app.models import (
     AccessToken,
     Booking,
@@ -206,7 +205,8 @@ class ScanResult:
             }
         if self.status == ScanStatus.WAITLISTED and self.person is not None:
             body["message"] = _(
-                "%(name)s has no place yet. Staff can admit them: search their name and choose “Admit from waitlist”.",
+                "%(name)s has no place yet. Staff can admit them: search their name and choose “Admit from "
+                "waitlist”.",
                 name=self.person.full_name,
             )
         if self.first_checked_in_at is not None:
@@ -237,13 +237,17 @@ def parse_scanned_at(value: object, now: datetime) -> datetime | None:
     if value is None or value == "":
         return now
     if not isinstance(value, str) or len(value) > 64:
-        raise DomainError("invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at")
+        raise DomainError(
+            "invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at"
+        )
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise DomainError("invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at")
+        raise DomainError(
+            "invalid_scanned_at", "scanned_at must be an ISO 8601 time with a UTC offset.", field="scanned_at"
+        )
     try:
         return parsed.astimezone(UTC)
     except OverflowError:
@@ -251,11 +255,15 @@ def parse_scanned_at(value: object, now: datetime) -> datetime | None:
 
 
 _EVENT_TIMES = Prepared(
-    select(Event.__table__.c.starts_at, Event.__table__.c.ends_at).where(Event.__table__.c.id == bindparam("event_id"))
+    select(Event.__table__.c.starts_at, Event.__table__.c.ends_at).where(
+        Event.__table__.c.id == bindparam("event_id")
+    )
 )
 
 
-def _trusted_scan_time(session: Session, event_id: int, scan: Scan, now: datetime) -> tuple[datetime, str | None]:
+def _trusted_scan_time(
+    session: Session, event_id: int, scan: Scan, now: datetime
+) -> tuple[datetime, str | None]:
     """When the scan happened as the log keeps it, and the device's time as sent when that was
     implausible (then the log keeps the receive time instead: a wrong clock can never put a scan
     at year 1 on a page, in an export or before someone's real entry)."""
@@ -264,15 +272,21 @@ def _trusted_scan_time(session: Session, event_id: int, scan: Scan, now: datetim
     if scan.scanned_at is not None and abs(scan.scanned_at - now) <= CLOSE_TO_NOW:
         return scan.scanned_at, None
     if scan.scanned_at is not None:
-        starts_at, ends_at = _EVENT_TIMES.first(session, {"event_id": event_id})
-        if starts_at - PLAUSIBLE_MARGIN <= scan.scanned_at <= ends_at + PLAUSIBLE_MARGIN:
+        times = _EVENT_TIMES.first(session, {"event_id": event_id})
+        if (
+            times is not None
+            and times[0] - PLAUSIBLE_MARGIN <= scan.scanned_at <= times[1] + PLAUSIBLE_MARGIN
+        ):
             return scan.scanned_at, None
-    return now, scan.sent_scanned_at or _iso(scan.scanned_at)
+        return now, scan.sent_scanned_at or _iso(scan.scanned_at)
+    return now, scan.sent_scanned_at
 
 
-def _check_nonce(nonce: str) -> str:
+def _check_nonce(nonce: object) -> str:
     if not isinstance(nonce, str) or not _NONCE_SHAPE.match(nonce):
-        raise DomainError("invalid_nonce", "nonce must be 1–64 printable characters, unique per scan.", field="nonce")
+        raise DomainError(
+            "invalid_nonce", "nonce must be 1–64 printable characters, unique per scan.", field="nonce"
+        )
     return nonce
 
 
@@ -394,19 +408,32 @@ _PERSON_BY_CODE = Prepared(_PERSON.where(_HAS_CODE))
 _SCANNED = Prepared(_PERSON.where(_HAS_CODE).with_for_update(of=_REGISTRATIONS))
 _PERSON_BY_ID = Prepared(_PERSON.where(_REGISTRATIONS.c.id == bindparam("registration_id")))
 _LOGGED = (
-    _CHECKINS.c.id, _CHECKINS.c.event_id, _CHECKINS.c.registration_id, _CHECKINS.c.raw_code, _CHECKINS.c.nonce,
-    _CHECKINS.c.kind, _CHECKINS.c.scanned_at, _CHECKINS.c.is_duplicate, _CHECKINS.c.error_code,
+    _CHECKINS.c.id,
+    _CHECKINS.c.event_id,
+    _CHECKINS.c.registration_id,
+    _CHECKINS.c.raw_code,
+    _CHECKINS.c.nonce,
+    _CHECKINS.c.kind,
+    _CHECKINS.c.scanned_at,
+    _CHECKINS.c.is_duplicate,
+    _CHECKINS.c.error_code,
     _CHECKINS.c.scanned_at_as_sent,
 )
 _BY_NONCE = Prepared(
-    select(*_LOGGED, _CHECKINS.c.device_token_id, _CHECKINS.c.user_id).where(_CHECKINS.c.nonce == bindparam("nonce"))
+    select(*_LOGGED, _CHECKINS.c.device_token_id, _CHECKINS.c.user_id).where(
+        _CHECKINS.c.nonce == bindparam("nonce")
+    )
 )
 #: Logs a scan and returns its id, or nothing when its nonce is logged already (a retry): one
 #: statement instead of a look then a write, and no failed INSERT to roll back.
-_LOG = Prepared({
-    module.dialect.name: module.insert(_CHECKINS).on_conflict_do_nothing(index_elements=["nonce"]).returning(_CHECKINS.c.id)
-    for module in (postgresql, sqlite)
-})
+_LOG = Prepared(
+    {
+        module.dialect.name: module.insert(_CHECKINS)
+        .on_conflict_do_nothing(index_elements=["nonce"])
+        .returning(_CHECKINS.c.id)
+        for module in (postgresql, sqlite)
+    }
+)
 
 
 def _person(session: Session, statement: Prepared, **params) -> Person | None:
@@ -425,7 +452,11 @@ def _replay(session: Session, row: dict, scanned: Person | None) -> ScanResult |
     earlier = LoggedScan(*found[:len(_LOGGED)])
     device_token_id, user_id = found[len(_LOGGED):]
     if earlier.event_id != row["event_id"]:
-        raise DomainError("nonce_reused", "This nonce was used for a scan at another event; make a new one per scan.", field="nonce")
+        raise DomainError(
+            "nonce_reused",
+            "This nonce was used for a scan at another event; make a new one per scan.",
+            field="nonce",
+        )
     same_scan = (
         (earlier.registration_id, earlier.raw_code, device_token_id, user_id)
         == (row["registration_id"], row["raw_code"], row["device_token_id"], row["user_id"])
@@ -433,7 +464,8 @@ def _replay(session: Session, row: dict, scanned: Person | None) -> ScanResult |
     if not same_scan:
         raise DomainError(
             "nonce_reused",
-            "This nonce was already used for another scan (another badge or device); make a new one per scan.",
+            "This nonce was already used for another scan (another badge or device); make a new one per "
+            "scan.",
             field="nonce",
         )
     person = None
@@ -455,10 +487,10 @@ def check_in(
     Entry scans: ``checked_in`` the first time (and on re-entry after an exit scan),
     ``already_checked_in`` while the person is inside (logged as a flagged duplicate);
     exit scans: ``checked_out``, or ``not_checked_in`` for someone not inside. A badge that is
-    ``cancelled`` or ``waitlisted`` (entry scans: no place yet), of another event (``wrong_event``) or matches nothing (``unknown_code``) is
-    logged as a failed scan. A nonce seen before returns the first answer and writes nothing.
-    Raises ``DomainError`` for a malformed nonce or time. A scan never fails in the database, so a
-    batch of scans shares one transaction."""
+    ``cancelled`` or ``waitlisted`` (entry scans: no place yet), of another event (``wrong_event``)
+    or matches nothing (``unknown_code``) is logged as a failed scan. A nonce seen before returns the
+    first answer and writes nothing. Raises ``DomainError`` for a malformed nonce or time. A scan
+    never fails in the database, so a batch of scans shares one transaction."""
     nonce = _check_nonce(scan.nonce)
     if scan.kind == CheckInKind.UNDO:
         raise DomainError("invalid_kind", "kind must be entry or exit.", field="kind")
@@ -468,15 +500,28 @@ def check_in(
 
     scanned_at, as_sent = _trusted_scan_time(session, event_id, scan, now)
     person = _person(session, _SCANNED, code=code) if looks_like_badge_code(code) else None
-    row = {
-        "event_id": event_id, "registration_id": None, "raw_code": None, "nonce": nonce, "kind": scan.kind,
-        "scanned_at": scanned_at, "scanned_at_as_sent": as_sent, "received_at": now, "is_offline": scan.offline, "is_duplicate": False,
-        "successful": True, "error_code": None, "undoes_id": None,
-        "device_token_id": scanner.device_id, "user_id": scanner.user_id,
+    row: dict[str, Any] = {
+        "event_id": event_id,
+        "registration_id": None,
+        "raw_code": None,
+        "nonce": nonce,
+        "kind": scan.kind,
+        "scanned_at": scanned_at,
+        "scanned_at_as_sent": as_sent,
+        "received_at": now,
+        "is_offline": scan.offline,
+        "is_duplicate": False,
+        "successful": True,
+        "error_code": None,
+        "undoes_id": None,
+        "device_token_id": scanner.device_id,
+        "user_id": scanner.user_id,
     }
     first_entry = None
     if person is None:
-        row.update(raw_code=_loggable_code(code, scan.code), successful=False, error_code=ScanStatus.UNKNOWN_CODE)
+        row.update(
+            raw_code=_loggable_code(code, scan.code), successful=False, error_code=ScanStatus.UNKNOWN_CODE
+        )
     elif person.event_id != event_id:
         # Another event's badge: the composite foreign key keeps registration_id within this event.
         row.update(raw_code=code, successful=False, error_code=ScanStatus.WRONG_EVENT)
@@ -500,7 +545,9 @@ def check_in(
         # was written, and the first answer is the answer.
         replayed = _replay(session, row, person)
         if replayed is None:
-            raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce")
+            raise DomainError(
+                "nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce"
+            )
         return replayed
     logged = LoggedScan(
         new_id, event_id, row["registration_id"], row["raw_code"], nonce, scan.kind, scanned_at,
@@ -521,7 +568,7 @@ class BatchItem:
 
 
 def check_in_batch(
-    session: Session, event_id: int, items: list[dict], scanner: Scanner, now: datetime, *, offline: bool = True
+    session: Session, event_id: int, items: object, scanner: Scanner, now: datetime, *, offline: bool = True
 ) -> list[BatchItem]:
     """Log a device's queued scans and answer each, in the order given. Scans are logged in badge
     order (then scan time), so two devices uploading at once lock people in the same order and
@@ -530,27 +577,23 @@ def check_in_batch(
         raise DomainError("scans_required", "Send a non-empty list of scans.", field="scans")
     if len(items) > MAX_BATCH:
         raise DomainError("batch_too_large", f"Send at most {MAX_BATCH} scans at a time.", field="scans")
-    parsed: list[tuple[int, Scan | None, DomainError | None, str | None]] = []
+    runnable: list[tuple[int, Scan, str | None]] = []
+    answers: dict[int, BatchItem] = {}
     for index, item in enumerate(items):
         nonce = item.get("nonce") if isinstance(item, dict) else None
         try:
             if not isinstance(item, dict):
                 raise DomainError("invalid_scan", "Each scan is an object with code, nonce and scanned_at.")
-            parsed.append((index, scan_from_json(item, now, offline=offline), None, nonce))
+            runnable.append((index, scan_from_json(item, now, offline=offline), nonce))
         except DomainError as error:
-            parsed.append((index, None, error, nonce if isinstance(nonce, str) else None))
+            answers[index] = BatchItem(nonce if isinstance(nonce, str) else None, error=error)
 
-    answers: dict[int, BatchItem] = {}
-    runnable = [p for p in parsed if p[1] is not None]
     # One badge's scans together (in whatever case they were typed), in the order they were made.
     runnable.sort(key=lambda p: (badge_code_from(p[1].code).lower(), p[1].scanned_at or now, p[0]))
-    for index, scan, _, nonce in runnable:
+    for index, scan, nonce in runnable:
         try:
             answers[index] = BatchItem(nonce, result=check_in(session, event_id, scan, scanner, now))
         except DomainError as error:
-            answers[index] = BatchItem(nonce, error=error)
-    for index, _, error, nonce in parsed:
-        if error is not None:
             answers[index] = BatchItem(nonce, error=error)
     return [answers[i] for i in range(len(items))]
 
@@ -580,7 +623,9 @@ def scan_from_json(body: object, now: datetime, *, offline: bool = False) -> Sca
     )
 
 
-def undo(session: Session, event: Event, checkin_id: int, nonce: str, scanner: Scanner, now: datetime) -> CheckIn:
+def undo(
+    session: Session, event: Event, checkin_id: int, nonce: str, scanner: Scanner, now: datetime
+) -> CheckIn:
     """Cancel a mistaken entry or exit scan by appending an undo (nothing is deleted). Undoing the
     same scan again answers with the first undo."""
     nonce = _check_nonce(nonce)
@@ -590,7 +635,9 @@ def undo(session: Session, event: Event, checkin_id: int, nonce: str, scanner: S
     if target is None or not target.successful or target.kind == CheckInKind.UNDO:
         raise DomainError("not_undoable", "Only a successful entry or exit scan can be undone.")
     if target.registration_id is not None:
-        session.execute(select(Registration.id).where(Registration.id == target.registration_id).with_for_update())
+        session.execute(
+            select(Registration.id).where(Registration.id == target.registration_id).with_for_update()
+        )
     earlier = session.scalar(select(CheckIn).where(CheckIn.undoes_id == target.id))
     if earlier is not None:
         return earlier
@@ -603,10 +650,12 @@ def undo(session: Session, event: Event, checkin_id: int, nonce: str, scanner: S
     try:
         with session.begin_nested():
             session.add(row)
-    except IntegrityError:
+    except IntegrityError as clash:
         earlier = session.scalar(select(CheckIn).where(CheckIn.undoes_id == target.id))
         if earlier is None:
-            raise DomainError("nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce")
+            raise DomainError(
+                "nonce_reused", "This nonce was already used; make a new one per scan.", field="nonce"
+            ) from clash
         return earlier
     return row
 
@@ -643,7 +692,15 @@ def walk_in(
     return WalkInOutcome(outcome.registration, outcome.created, result, outcome.manage_token)
 
 
-def admit(session: Session, event: Event, registration_id: int, nonce: str, scanner: Scanner, user: User, now: datetime) -> ScanResult:
+def admit(
+    session: Session,
+    event: Event,
+    registration_id: int,
+    nonce: str,
+    scanner: Scanner,
+    user: User,
+    now: datetime,
+) -> ScanResult:
     """A signed-in staff member or volunteer lets a waitlisted person in: they get a place (logged
     in the audit trail, with who did it) and are checked in."""
     registration = session.scalar(
@@ -701,7 +758,8 @@ def live_counts(session: Session, event: Event, now: datetime) -> LiveCounts:
         select(
             func.count().filter(Registration.status == RegistrationStatus.REGISTERED),
             func.count().filter(
-                Registration.source == RegistrationSource.WALK_IN, Registration.status != RegistrationStatus.CANCELLED
+                Registration.source == RegistrationSource.WALK_IN,
+                Registration.status != RegistrationStatus.CANCELLED,
             ),
         ).where(Registration.event_id == event.id)
     ).one()
@@ -758,9 +816,11 @@ def _named(session: Session, event: Event, query: str, limit: int) -> list[Regis
         .where(Registration.event_id == event.id)
     )
     ids = registrations_named(session, people, query, limit=limit)
-    if not ids:
-        return []
-    loaded = {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(ids)))}
+    loaded = (
+        {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(ids)))}
+        if ids
+        else {}
+    )
     return [loaded[i] for i in ids]
 
 
@@ -772,18 +832,17 @@ def _found(session: Session, found: list[Registration]) -> list[Found]:
 def _first_entries(session: Session, registration_ids: list[int]) -> dict[int, datetime]:
     if not registration_ids:
         return {}
-    return dict(
-        session.execute(
-            select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
-            .where(
-                CheckIn.registration_id.in_(registration_ids),
-                CheckIn.kind == CheckInKind.ENTRY,
-                CheckIn.successful.is_(True),
-                _not_undone(),
-            )
-            .group_by(CheckIn.registration_id)
-        ).all()
+    rows = session.execute(
+        select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
+        .where(
+            CheckIn.registration_id.in_(registration_ids),
+            CheckIn.kind == CheckInKind.ENTRY,
+            CheckIn.successful.is_(True),
+            _not_undone(),
+        )
+        .group_by(CheckIn.registration_id)
     )
+    return {registration_id: first for registration_id, first in rows if registration_id is not None}
 
 
 #: Hex digits of a badge code's SHA-256 that the offline roster keeps: 48 bits tell 2,500 badges
@@ -810,7 +869,13 @@ def roster(session: Session, event: Event) -> list[list]:
     registered, ``w`` waitlisted, ``x`` cancelled) and the first check-in in Unix seconds, each
     only when there is something to say. No e-mails, phones or full names."""
     rows = session.execute(
-        select(Registration.id, Registration.badge_code, Registration.status, Candidate.first_name, Candidate.last_name)
+        select(
+            Registration.id,
+            Registration.badge_code,
+            Registration.status,
+            Candidate.first_name,
+            Candidate.last_name,
+        )
         .join(Registration.candidate)
         .where(Registration.event_id == event.id)
     ).all()
@@ -842,16 +907,15 @@ def roster(session: Session, event: Event) -> list[list]:
 def first_entries_for_event(session: Session, event_id: int) -> dict[int, datetime]:
     """Everyone who attended ``event_id`` (a successful entry scan not undone) and when they first
     came in: what reports and the dashboard count as attendance."""
-    return dict(
-        session.execute(
-            select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
-            .where(
-                CheckIn.event_id == event_id,
-                CheckIn.registration_id.is_not(None),
-                CheckIn.kind == CheckInKind.ENTRY,
-                CheckIn.successful.is_(True),
-                _not_undone(),
-            )
-            .group_by(CheckIn.registration_id)
-        ).all()
+    rows = session.execute(
+        select(CheckIn.registration_id, func.min(CheckIn.scanned_at))
+        .where(
+            CheckIn.event_id == event_id,
+            CheckIn.registration_id.is_not(None),
+            CheckIn.kind == CheckInKind.ENTRY,
+            CheckIn.successful.is_(True),
+            _not_undone(),
+        )
+        .group_by(CheckIn.registration_id)
     )
+    return {registration_id: first for registration_id, first in rows if registration_id is not None}

@@ -6,8 +6,8 @@ Names are matched here rather than in SQL: neither database folds accents the sa
 event's names (a few thousand) are read and matched in a few milliseconds."""
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models.registration import folded
 
 #: Words of a search that count; more narrow nothing down in a list of names.

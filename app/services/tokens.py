@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
-from app.database import Prepared
+from app.database import Prepared, Session
 from app.models import AccessToken, Event, Organization, Participation, TokenScope, User
 from app.models.token import usable
 from app.services.errors import DomainError

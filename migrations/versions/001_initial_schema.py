@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-21 06:13:15.238903
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '001_initial_schema'

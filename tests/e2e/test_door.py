@@ -644,7 +644,9 @@ def test_a_scan_the_device_cannot_keep_is_said_logged_and_the_next_scan_works(ph
     session = committed.session
     volunteer = factories.make_user(session, Role.VOLUNTEER)
     event = factories.make_event(session, name="Hospitality Hires Chicago", slug="hh", capacity=None)
-    ana = factories.make_registration(session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz"))
+    ana = factories.make_registration(
+        session, event, factories.make_candidate(session, first_name="Ana", last_name="Ruiz")
+    )
     session.commit()
     code = ana.badge_code
     session.rollback()
@@ -656,7 +658,11 @@ def test_a_scan_the_device_cannot_keep_is_said_logged_and_the_next_scan_works(ph
     page_reads = phone.evaluate(
         """(samples) => {
           const rule = new RegExp(document.getElementById("door-scanner").dataset.badgeInUrl, "is");
-          return samples.map((s) => { const text = s.trim(); const m = rule.exec(text); return m ? m[1] : text; });
+          return samples.map((s) => {
+            const text = s.trim();
+            const m = rule.exec(text);
+            return m ? m[1] : text;
+          });
         }""",
         [scanned for scanned, _ in BADGE_SAMPLES],
     )
@@ -666,7 +672,9 @@ def test_a_scan_the_device_cannot_keep_is_said_logged_and_the_next_scan_works(ph
     phone.context.set_offline(True)
     phone.evaluate("""() => {
       window.keepPut = IDBObjectStore.prototype.put;
-      IDBObjectStore.prototype.put = () => { throw new DOMException("The disk is full", "QuotaExceededError"); };
+      IDBObjectStore.prototype.put = () => {
+        throw new DOMException("The disk is full", "QuotaExceededError");
+      };
     }""")
     _handheld_scan(phone, code)
     result = phone.locator("#scan-result")
