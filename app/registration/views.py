@@ -187,6 +187,7 @@ def _manage_page(registration: Registration, token: str, form: DetailsForm, stat
 
 
 @bp.post("/r/<token>/referrals/<int:referral_id>/offers")
+@writes
 def share_offers(token: str, referral_id: int):
     """The person gives or withdraws, for one referring organization, the consent to share offers."""
     registration = _registration_for(token)
