@@ -20,7 +20,9 @@ def _job(session) -> BatchJob | None:
 
 def test_an_import_survives_its_worker_being_killed(hosts, committed):  # noqa: F811
     start_web, start_worker, _outbox = hosts
-    event = factories.make_event(committed.session, slug="hh", name="Hospitality Hires Chicago", capacity=None)
+    event = factories.make_event(
+        committed.session, slug="hh", name="Hospitality Hires Chicago", capacity=None
+    )
     partner = factories.make_partnership(committed.session, event, referral_code="PILSEN26")
     staff = factories.make_user(committed.session, Role.STAFF)
     committed.session.commit()

@@ -7,6 +7,7 @@ import dataclasses
 import email
 from datetime import UTC, datetime, timedelta
 from email import policy
+from typing import cast
 
 import pytest
 import time_machine
@@ -33,12 +34,16 @@ def outbox(app, tmp_path, monkeypatch):
 
 def entries(outbox) -> list[tuple[str, object]]:
     """Each e-mail's subject and its calendar entry (the VEVENT), oldest first."""
-    found = []
+    found: list[tuple[str, object]] = []
     for path in sorted(outbox.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         found.extend(
-            (message["Subject"], Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0])
-            for part in message.walk() if part.get_content_type() == "text/calendar"
+            (
+                message["Subject"],
+                Calendar.from_ical(cast(bytes, part.get_payload(decode=True))).walk("VEVENT")[0],
+            )
+            for part in message.walk()
+            if part.get_content_type() == "text/calendar"
         )
     return found
 

@@ -132,7 +132,9 @@ def make_booking(session: Session, **fields) -> Booking:
 def make_check_in(session: Session, **fields) -> CheckIn:
     """A successful entry scan of a registration at its own event."""
     registration = _pop(fields, "registration", lambda: _registration(session))
-    event_id = _pop(fields, "event_id", lambda: registration.event_id if registration else make_event(session).id)
+    event_id = _pop(
+        fields, "event_id", lambda: registration.event_id if registration else make_event(session).id
+    )
     return _saved(session, CheckIn(
         event_id=event_id,
         registration=registration,
@@ -154,7 +156,9 @@ def make_interview(session: Session, **fields) -> Interview:
         lambda: booking.registration if booking else make_registration(session, participation.event),
     )
     source = fields.pop("source", InterviewSource.BOOKED if booking else InterviewSource.WALK_UP)
-    return _saved(session, Interview(registration=registration, participation=participation, source=source, **fields))
+    return _saved(
+        session, Interview(registration=registration, participation=participation, source=source, **fields)
+    )
 
 
 def make_access_token(session: Session, **fields) -> AccessToken:
@@ -199,7 +203,9 @@ def make_response(session: Session, **fields) -> Response:
     registration = _pop(
         fields, "registration", lambda: None if participation else make_registration(session, survey.event)
     )
-    return _saved(session, Response(survey=survey, registration=registration, participation=participation, **fields))
+    return _saved(
+        session, Response(survey=survey, registration=registration, participation=participation, **fields)
+    )
 
 
 def make_answer(session: Session, **fields) -> Answer:
@@ -281,10 +287,15 @@ def make_user_session(session: Session, **fields) -> UserSession:
 
 
 def make_rate_limit_counter(session: Session, **fields) -> RateLimitCounter:
-    return _saved(session, RateLimitCounter(
-        key=fields.pop("key", new_secret()), hits=fields.pop("hits", 1), expires_at=fields.pop("expires_at", 1e9),
-        **fields,
-    ))
+    return _saved(
+        session,
+        RateLimitCounter(
+            key=fields.pop("key", new_secret()),
+            hits=fields.pop("hits", 1),
+            expires_at=fields.pop("expires_at", 1e9),
+            **fields,
+        ),
+    )
 
 
 #: How to write one valid row of each table: ``ROWS[table](session, **overrides)``.
@@ -330,7 +341,10 @@ def _rules_in_the_models() -> dict[str, tuple[str, list[str]]]:
         for index in table.indexes:
             if index.unique:
                 on_columns = all(isinstance(element, sa.Column) for element in index.expressions)
-                rules[str(index.name)] = (table.name, [column.name for column in index.columns] if on_columns else [])
+                rules[str(index.name)] = (
+                    table.name,
+                    [column.name for column in index.columns] if on_columns else [],
+                )
     return rules
 
 
@@ -373,129 +387,303 @@ def breaks(rule: str, table: str, overrides: Fields | Callable[[Session], Fields
 
 def _both_respondents(session: Session) -> Fields:
     event = make_event(session)
-    return {"registration": make_registration(session, event), "participation": make_participation(session, event)}
+    return {
+        "registration": make_registration(session, event),
+        "participation": make_participation(session, event),
+    }
 
 
 CHECK_CASES = [
-    breaks("ck_access_tokens_booth_has_participation", "access_tokens", {"scope": TokenScope.BOOTH},
-           id="booth link for no employer"),
-    breaks("ck_access_tokens_partner_has_organization", "access_tokens", {"scope": TokenScope.PARTNER},
-           id="partner link for no partner"),
-    breaks("ck_access_tokens_device_has_event", "access_tokens", {"event": None},
-           id="scanner device for no event"),
-    breaks("ck_access_tokens_token_hash_is_sha256", "access_tokens", {"token_hash": "the-secret-itself"},
-           id="token stored without hashing"),
+    breaks(
+        "ck_access_tokens_booth_has_participation",
+        "access_tokens",
+        {"scope": TokenScope.BOOTH},
+        id="booth link for no employer",
+    ),
+    breaks(
+        "ck_access_tokens_partner_has_organization",
+        "access_tokens",
+        {"scope": TokenScope.PARTNER},
+        id="partner link for no partner",
+    ),
+    breaks(
+        "ck_access_tokens_device_has_event",
+        "access_tokens",
+        {"event": None},
+        id="scanner device for no event",
+    ),
+    breaks(
+        "ck_access_tokens_token_hash_is_sha256",
+        "access_tokens",
+        {"token_hash": "the-secret-itself"},
+        id="token stored without hashing",
+    ),
     breaks("ck_answers_number_range", "answers", {"number": 11}, id="answer above 10"),
     breaks("ck_answers_number_range", "answers", {"number": -1}, id="answer below 0"),
     breaks("ck_bookings_seat_positive", "bookings", {"seat": 0}, id="booking seat 0"),
-    breaks("ck_candidates_has_contact", "candidates", {"email": None, "phone": None},
-           id="candidate with neither email nor phone"),
+    breaks(
+        "ck_candidates_has_contact",
+        "candidates",
+        {"email": None, "phone": None},
+        id="candidate with neither email nor phone",
+    ),
     breaks("ck_candidates_phone_e164", "candidates", {"phone": "(312) 555-0100"}, id="phone not in E.164"),
     breaks("ck_candidates_phone_e164", "candidates", {"phone": "+"}, id="phone of a plus sign alone"),
-    breaks("ck_candidates_first_name_not_empty", "candidates", {"first_name": ""}, id="candidate without a name"),
-    breaks("ck_checkins_identifies_something", "checkins", {"registration": None, "raw_code": None},
-           id="scan of nothing"),
-    breaks("ck_checkins_error_code_iff_failed", "checkins", {"successful": False},
-           id="failed scan without a reason"),
-    breaks("ck_checkins_error_code_iff_failed", "checkins", {"error_code": "cancelled"},
-           id="successful scan with an error"),
+    breaks(
+        "ck_candidates_first_name_not_empty", "candidates", {"first_name": ""}, id="candidate without a name"
+    ),
+    breaks(
+        "ck_checkins_identifies_something",
+        "checkins",
+        {"registration": None, "raw_code": None},
+        id="scan of nothing",
+    ),
+    breaks(
+        "ck_checkins_error_code_iff_failed",
+        "checkins",
+        {"successful": False},
+        id="failed scan without a reason",
+    ),
+    breaks(
+        "ck_checkins_error_code_iff_failed",
+        "checkins",
+        {"error_code": "cancelled"},
+        id="successful scan with an error",
+    ),
     breaks("ck_checkins_undo_names_its_scan", "checkins", {"kind": CheckInKind.UNDO}, id="undo of no scan"),
-    breaks("ck_checkins_undo_names_its_scan", "checkins", lambda s: {"undoes_id": make_check_in(s).id},
-           id="entry scan claiming to undo another"),
+    breaks(
+        "ck_checkins_undo_names_its_scan",
+        "checkins",
+        lambda s: {"undoes_id": make_check_in(s).id},
+        id="entry scan claiming to undo another",
+    ),
     breaks("ck_checkins_nonce_not_empty", "checkins", {"nonce": ""}, id="scan with an empty nonce"),
     breaks("ck_events_ends_after_start", "events", {"ends_at": EVENT_START}, id="event ending as it starts"),
-    breaks("ck_events_registration_window_order", "events",
-           {"registration_opens_at": EVENT_START - timedelta(days=1),
-            "registration_closes_at": EVENT_START - timedelta(days=2)},
-           id="registration closing before it opens"),
+    breaks(
+        "ck_events_registration_window_order",
+        "events",
+        {
+            "registration_opens_at": EVENT_START - timedelta(days=1),
+            "registration_closes_at": EVENT_START - timedelta(days=2),
+        },
+        id="registration closing before it opens",
+    ),
     breaks("ck_events_capacity_positive", "events", {"capacity": 0}, id="event capacity 0"),
-    breaks("ck_events_max_bookings_not_negative", "events", {"max_bookings_per_candidate": -1},
-           id="negative bookings per candidate"),
+    breaks(
+        "ck_events_max_bookings_not_negative",
+        "events",
+        {"max_bookings_per_candidate": -1},
+        id="negative bookings per candidate",
+    ),
     breaks("ck_events_slug_not_empty", "events", {"slug": ""}, id="event without a slug"),
-    breaks("ck_interview_slots_ends_after_start", "interview_slots", {"starts_at": LATER, "ends_at": LATER},
-           id="slot ending as it starts"),
+    breaks(
+        "ck_interview_slots_ends_after_start",
+        "interview_slots",
+        {"starts_at": LATER, "ends_at": LATER},
+        id="slot ending as it starts",
+    ),
     breaks("ck_interview_slots_capacity_positive", "interview_slots", {"capacity": 0}, id="slot capacity 0"),
-    breaks("ck_interviews_booked_iff_booking", "interviews", {"source": InterviewSource.BOOKED},
-           id="booked interview without a booking"),
-    breaks("ck_interviews_booked_iff_booking", "interviews",
-           lambda s: {"source": InterviewSource.WALK_UP, "booking": make_booking(s)},
-           id="walk-up interview with a booking"),
-    breaks("ck_interviews_outcome_has_time", "interviews", {"outcome": Outcome.NOT_SELECTED},
-           id="outcome without when it was recorded"),
-    breaks("ck_interviews_offer_has_wage", "interviews",
-           {"outcome": Outcome.CONDITIONAL_OFFER, "recorded_at": LATER, "offer_wage_unit": WageUnit.HOUR},
-           id="offer without a wage"),
-    breaks("ck_interviews_offer_has_wage", "interviews",
-           {"outcome": Outcome.HIRED_ON_THE_SPOT, "recorded_at": LATER, "offer_wage_cents": 1900},
-           id="hire without a wage unit"),
-    breaks("ck_interviews_offer_wage_not_negative", "interviews", {"offer_wage_cents": -1},
-           id="negative offer wage"),
-    breaks("ck_interviews_hire_status_needs_offer", "interviews",
-           {"outcome": Outcome.NOT_SELECTED, "recorded_at": LATER, "hire_status": HireStatus.HIRED},
-           id="hired without an offer"),
-    breaks("ck_interviews_later_offer_on_hire_path", "interviews",
-           {"outcome": Outcome.NO_SHOW, "recorded_at": LATER, "later_offer_at": LATER},
-           id="an offer after the event to someone who never came"),
-    breaks("ck_participations_interview_minutes_range", "participations", {"interview_minutes": 0},
-           id="interviews of 0 minutes"),
-    breaks("ck_participations_interview_minutes_range", "participations", {"interview_minutes": 241},
-           id="interviews over 4 hours"),
-    breaks("ck_participations_interviewers_positive", "participations", {"interviewers": 0},
-           id="booth with no interviewers"),
-    breaks("ck_participations_interview_window_order", "participations",
-           {"interview_starts_at": LATER, "interview_ends_at": LATER},
-           id="interviewing window ending as it starts"),
+    breaks(
+        "ck_interviews_booked_iff_booking",
+        "interviews",
+        {"source": InterviewSource.BOOKED},
+        id="booked interview without a booking",
+    ),
+    breaks(
+        "ck_interviews_booked_iff_booking",
+        "interviews",
+        lambda s: {"source": InterviewSource.WALK_UP, "booking": make_booking(s)},
+        id="walk-up interview with a booking",
+    ),
+    breaks(
+        "ck_interviews_outcome_has_time",
+        "interviews",
+        {"outcome": Outcome.NOT_SELECTED},
+        id="outcome without when it was recorded",
+    ),
+    breaks(
+        "ck_interviews_offer_has_wage",
+        "interviews",
+        {"outcome": Outcome.CONDITIONAL_OFFER, "recorded_at": LATER, "offer_wage_unit": WageUnit.HOUR},
+        id="offer without a wage",
+    ),
+    breaks(
+        "ck_interviews_offer_has_wage",
+        "interviews",
+        {"outcome": Outcome.HIRED_ON_THE_SPOT, "recorded_at": LATER, "offer_wage_cents": 1900},
+        id="hire without a wage unit",
+    ),
+    breaks(
+        "ck_interviews_offer_wage_not_negative",
+        "interviews",
+        {"offer_wage_cents": -1},
+        id="negative offer wage",
+    ),
+    breaks(
+        "ck_interviews_hire_status_needs_offer",
+        "interviews",
+        {"outcome": Outcome.NOT_SELECTED, "recorded_at": LATER, "hire_status": HireStatus.HIRED},
+        id="hired without an offer",
+    ),
+    breaks(
+        "ck_interviews_later_offer_on_hire_path",
+        "interviews",
+        {"outcome": Outcome.NO_SHOW, "recorded_at": LATER, "later_offer_at": LATER},
+        id="an offer after the event to someone who never came",
+    ),
+    breaks(
+        "ck_participations_interview_minutes_range",
+        "participations",
+        {"interview_minutes": 0},
+        id="interviews of 0 minutes",
+    ),
+    breaks(
+        "ck_participations_interview_minutes_range",
+        "participations",
+        {"interview_minutes": 241},
+        id="interviews over 4 hours",
+    ),
+    breaks(
+        "ck_participations_interviewers_positive",
+        "participations",
+        {"interviewers": 0},
+        id="booth with no interviewers",
+    ),
+    breaks(
+        "ck_participations_interview_window_order",
+        "participations",
+        {"interview_starts_at": LATER, "interview_ends_at": LATER},
+        id="interviewing window ending as it starts",
+    ),
     breaks("ck_positions_openings_positive", "positions", {"openings": 0}, id="job with no openings"),
     breaks("ck_positions_wage_min_not_negative", "positions", {"wage_min_cents": -1}, id="negative wage"),
-    breaks("ck_positions_wage_max_not_negative", "positions", {"wage_min_cents": None, "wage_max_cents": -500},
-           id="negative top of the wage range"),
-    breaks("ck_manage_links_token_hash_is_sha256", "manage_links", {"token_hash": "the-secret-itself"},
-           id="a manage link's secret kept instead of its hash"),
-    breaks("ck_registrations_checkin_number_positive", "registrations", {"checkin_number": 0},
-           id="check-in number zero"),
-    breaks("ck_survey_links_token_hash_is_sha256", "survey_links", {"token_hash": "the-secret-itself"},
-           id="survey link stored in the clear"),
-    breaks("ck_surveys_window_order", "surveys",
-           {"opens_at": EVENT_START, "closes_at": EVENT_START - timedelta(days=1)}, id="survey closing before it opens"),
+    breaks(
+        "ck_positions_wage_max_not_negative",
+        "positions",
+        {"wage_min_cents": None, "wage_max_cents": -500},
+        id="negative top of the wage range",
+    ),
+    breaks(
+        "ck_manage_links_token_hash_is_sha256",
+        "manage_links",
+        {"token_hash": "the-secret-itself"},
+        id="a manage link's secret kept instead of its hash",
+    ),
+    breaks(
+        "ck_registrations_checkin_number_positive",
+        "registrations",
+        {"checkin_number": 0},
+        id="check-in number zero",
+    ),
+    breaks(
+        "ck_survey_links_token_hash_is_sha256",
+        "survey_links",
+        {"token_hash": "the-secret-itself"},
+        id="survey link stored in the clear",
+    ),
+    breaks(
+        "ck_surveys_window_order",
+        "surveys",
+        {"opens_at": EVENT_START, "closes_at": EVENT_START - timedelta(days=1)},
+        id="survey closing before it opens",
+    ),
     breaks("ck_users_name_not_empty", "users", {"name": ""}, id="account without a name"),
     breaks("ck_access_tokens_name_not_empty", "access_tokens", {"name": ""}, id="link without a name"),
-    breaks("ck_bookings_seat_within_capacity", "bookings", lambda s: {"slot": make_slot(s, capacity=1), "seat": 2},
-           id="booking a seat the slot does not have"),
-    breaks("ck_positions_wage_range_order", "positions", {"wage_min_cents": 2200, "wage_max_cents": 1800},
-           id="wage range upside down"),
+    breaks(
+        "ck_bookings_seat_within_capacity",
+        "bookings",
+        lambda s: {"slot": make_slot(s, capacity=1), "seat": 2},
+        id="booking a seat the slot does not have",
+    ),
+    breaks(
+        "ck_positions_wage_range_order",
+        "positions",
+        {"wage_min_cents": 2200, "wage_max_cents": 1800},
+        id="wage range upside down",
+    ),
     breaks("ck_positions_wage_has_unit", "positions", {"wage_unit": None}, id="wage without a unit"),
     breaks("ck_positions_title_not_empty", "positions", {"title": ""}, id="job without a title"),
     breaks("ck_questions_position_not_negative", "questions", {"position": -1}, id="question at position -1"),
-    breaks("ck_rate_limit_counters_hits_not_negative", "rate_limit_counters", {"hits": -1},
-           id="a rate-limit count below zero"),
-    breaks("ck_registrations_cancelled_at_iff_cancelled", "registrations",
-           {"status": RegistrationStatus.CANCELLED}, id="cancelled without a cancellation time"),
-    breaks("ck_registrations_cancelled_at_iff_cancelled", "registrations", {"cancelled_at": EVENT_START},
-           id="cancellation time on a live registration"),
-    breaks("ck_registrations_profile_sharing_consented", "registrations", {"consent_share_profile": False},
-           id="registration without consent to share"),
-    breaks("ck_registrations_badge_code_long_enough", "registrations", {"badge_code": "GUESSABLE1"},
-           id="badge code too short to be unguessable"),
-    breaks("ck_responses_exactly_one_respondent", "responses", {"registration": None},
-           id="response from nobody"),
-    breaks("ck_responses_exactly_one_respondent", "responses", _both_respondents,
-           id="response from seeker and employer at once"),
-    breaks("ck_outbound_messages_sent_at_iff_sent", "outbound_messages", {"status": MessageStatus.SENT},
-           id="message sent at no time"),
-    breaks("ck_outbound_messages_sent_at_iff_sent", "outbound_messages", {"sent_at": EVENT_START},
-           id="queued message with a sending time"),
-    breaks("ck_outbound_messages_attempts_not_negative", "outbound_messages", {"attempts": -1},
-           id="message tried -1 times"),
+    breaks(
+        "ck_rate_limit_counters_hits_not_negative",
+        "rate_limit_counters",
+        {"hits": -1},
+        id="a rate-limit count below zero",
+    ),
+    breaks(
+        "ck_registrations_cancelled_at_iff_cancelled",
+        "registrations",
+        {"status": RegistrationStatus.CANCELLED},
+        id="cancelled without a cancellation time",
+    ),
+    breaks(
+        "ck_registrations_cancelled_at_iff_cancelled",
+        "registrations",
+        {"cancelled_at": EVENT_START},
+        id="cancellation time on a live registration",
+    ),
+    breaks(
+        "ck_registrations_profile_sharing_consented",
+        "registrations",
+        {"consent_share_profile": False},
+        id="registration without consent to share",
+    ),
+    breaks(
+        "ck_registrations_badge_code_long_enough",
+        "registrations",
+        {"badge_code": "GUESSABLE1"},
+        id="badge code too short to be unguessable",
+    ),
+    breaks(
+        "ck_responses_exactly_one_respondent", "responses", {"registration": None}, id="response from nobody"
+    ),
+    breaks(
+        "ck_responses_exactly_one_respondent",
+        "responses",
+        _both_respondents,
+        id="response from seeker and employer at once",
+    ),
+    breaks(
+        "ck_outbound_messages_sent_at_iff_sent",
+        "outbound_messages",
+        {"status": MessageStatus.SENT},
+        id="message sent at no time",
+    ),
+    breaks(
+        "ck_outbound_messages_sent_at_iff_sent",
+        "outbound_messages",
+        {"sent_at": EVENT_START},
+        id="queued message with a sending time",
+    ),
+    breaks(
+        "ck_outbound_messages_attempts_not_negative",
+        "outbound_messages",
+        {"attempts": -1},
+        id="message tried -1 times",
+    ),
     breaks("ck_file_jobs_done_within_total", "file_jobs", {"done": 11}, id="job done past its total"),
     breaks("ck_batch_jobs_done_within_total", "batch_jobs", {"done": 11}, id="batch job done past its total"),
-    breaks("ck_survey_links_exactly_one_respondent", "survey_links", {"registration": None},
-           id="survey link for nobody"),
-    breaks("ck_survey_links_exactly_one_respondent", "survey_links", _both_respondents,
-           id="survey link for a seeker and an employer at once"),
-    breaks("ck_file_jobs_content_iff_finished", "file_jobs", {"status": FileJobStatus.FINISHED},
-           id="finished job without its file"),
-    breaks("ck_file_jobs_content_iff_finished", "file_jobs", {"content": b"%PDF"},
-           id="queued job with a file"),
+    breaks(
+        "ck_survey_links_exactly_one_respondent",
+        "survey_links",
+        {"registration": None},
+        id="survey link for nobody",
+    ),
+    breaks(
+        "ck_survey_links_exactly_one_respondent",
+        "survey_links",
+        _both_respondents,
+        id="survey link for a seeker and an employer at once",
+    ),
+    breaks(
+        "ck_file_jobs_content_iff_finished",
+        "file_jobs",
+        {"status": FileJobStatus.FINISHED},
+        id="finished job without its file",
+    ),
+    breaks(
+        "ck_file_jobs_content_iff_finished", "file_jobs", {"content": b"%PDF"}, id="queued job with a file"
+    ),
 ]
 
 
@@ -529,15 +717,23 @@ AN_OFFER = {
 }
 
 ENUM_CASES = [
-    enum_value("ck_access_tokens_token_scope", "access_tokens", "scope", "admin", "partner",
-               row=lambda s: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)}),
+    enum_value(
+        "ck_access_tokens_token_scope",
+        "access_tokens",
+        "scope",
+        "admin",
+        "partner",
+        row=lambda s: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)},
+    ),
     enum_value("ck_candidates_language", "candidates", "language", "fr", "es"),
     enum_value("ck_checkins_check_in_kind", "checkins", "kind", "break", "exit"),
     enum_value("ck_events_event_kind", "events", "kind", "job_fair", "techapalooza"),
     enum_value("ck_events_event_status", "events", "status", "cancelled", "closed"),
     # Any other source would break booked_iff_booking, so the walk-up keeps its own.
     enum_value("ck_interviews_interview_source", "interviews", "source", "phone", "walk_up"),
-    enum_value("ck_interviews_outcome", "interviews", "outcome", "offer", "no_show", row={"recorded_at": LATER}),
+    enum_value(
+        "ck_interviews_outcome", "interviews", "outcome", "offer", "no_show", row={"recorded_at": LATER}
+    ),
     enum_value("ck_interviews_wage_unit", "interviews", "offer_wage_unit", "week", "year"),
     enum_value("ck_interviews_hire_status", "interviews", "hire_status", "started", "hired", row=AN_OFFER),
     enum_value("ck_organizations_organization_kind", "organizations", "kind", "school", "job_center"),
@@ -645,89 +841,224 @@ def _slot_and_registration(session: Session) -> Fields:
 
 
 UNIQUE_CASES = [
-    unique("uq_access_tokens_token_hash", "access_tokens", {"token_hash": "a" * 64}, {"token_hash": "b" * 64},
-           id="two links with one secret"),
-    unique("uq_answers_response_id_question_id", "answers", _response_and_question,
-           lambda s, same: {"question": make_question(s, survey=same["response"].survey)},
-           id="two answers to one question in one response"),
-    unique("uq_bookings_slot_id_seat_active", "bookings", lambda s: {"slot": make_slot(s), "seat": 1},
-           {"seat": 2}, id="two live bookings of one seat"),
-    unique("uq_bookings_registration_id_participation_id_active", "bookings", _slot_and_registration,
-           lambda s, same: {"registration": make_registration(s, same["slot"].participation.event)},
-           id="one person booked twice into one slot"),
-    unique("uq_candidates_email_name_key", "candidates",
-           {"email": "nunez.family@example.com", "first_name": "José", "last_name": "Núñez"},
-           {"first_name": "Guadalupe"}, id="one person twice under one email (a household member is not)"),
-    unique("uq_candidates_phone_name_key", "candidates",
-           {"phone": "+13125550142", "first_name": "José", "last_name": "Núñez"},
-           {"first_name": "Guadalupe"}, id="one person twice under one phone (a household member is not)"),
-    unique("uq_checkins_undoes_id", "checkins",
-           lambda s: {"kind": CheckInKind.UNDO, "undoes_id": make_check_in(s).id},
-           lambda s, same: {"undoes_id": make_check_in(s).id}, id="one scan undone twice"),
-    unique("uq_checkins_nonce", "checkins", {"nonce": "door-2-scan-0001"}, {"nonce": "door-2-scan-0002"},
-           id="two scans with one nonce"),
-    unique("uq_events_slug", "events", {"slug": "techapalooza-spring"}, {"slug": "techapalooza-fall"},
-           id="two events with one slug"),
-    unique("uq_interview_slots_participation_id_starts_at", "interview_slots",
-           lambda s: {"participation": _participation(s), "starts_at": LATER},
-           {"starts_at": LATER + timedelta(minutes=10)}, id="two slots at one booth and time"),
-    unique("uq_interviews_booking_id", "interviews",
-           # Finished interviews, so only the booking rule (not the one-open-interview rule) applies.
-           lambda s: {"booking": make_booking(s), "outcome": Outcome.NO_SHOW, "recorded_at": EVENT_START},
-           lambda s, same: {"booking": make_booking(s, slot=same["booking"].slot)},
-           id="two interviews for one booking"),
-    unique("uq_interviews_registration_id_participation_id_open", "interviews", _interview_person_and_booth,
-           lambda s, same: {"participation": _participation(s, event=same["registration"].event)},
-           id="one person queued twice at one booth"),
-    unique("uq_interviews_client_nonce", "interviews", {"client_nonce": "booth-7-0001"},
-           {"client_nonce": "booth-7-0002"}, id="two interviews from one tablet write"),
-    unique("uq_organizations_name_key", "organizations", {"name": "Hilton Chicago"},
-           {"name": "Hilton Chicago Downtown"}, id="two employers with one name"),
-    unique("uq_organizations_name_key", "organizations",
-           {"name": "Code Forward Chicago", "kind": OrganizationKind.COMMUNITY_ORG},
-           {"name": "Code Forward Evanston"}, id="one partner under two kinds"),
-    unique("uq_participations_event_id_organization_id", "participations",
-           _an_event_and(lambda s: {"organization": make_organization(s)}),
-           lambda s, same: {"organization": make_organization(s)}, id="one employer twice at an event"),
-    unique("uq_participations_event_id_table_number", "participations",
-           lambda s: {"event": make_event(s), "table_number": "12"}, {"table_number": "14"},
-           id="two employers at one table"),
-    unique("uq_partnerships_event_id_organization_id", "partnerships",
-           _an_event_and(lambda s: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)}),
-           lambda s, same: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)},
-           id="one partner twice at an event"),
-    unique("uq_partnerships_referral_code", "partnerships", {"referral_code": "NORTHSIDE"},
-           {"referral_code": "SOUTHSIDE"}, id="two partners with one referral code"),
-    unique("uq_questions_survey_id_key", "questions", lambda s: {"survey": make_survey(s), "key": "recommend"},
-           {"key": "barriers"}, id="two questions with one key in a survey"),
-    unique("uq_referrals_registration_id_partnership_id", "referrals", _registration_and_partnership,
-           lambda s, same: {"partnership": make_partnership(s, same["registration"].event)},
-           id="one partner credited twice for one person"),
-    unique("uq_registrations_event_id_candidate_id", "registrations",
-           _an_event_and(lambda s: {"candidate": make_candidate(s)}),
-           lambda s, same: {"event": make_event(s)}, id="one person registered twice for an event"),
-    unique("uq_manage_links_token_hash", "manage_links", {"token_hash": "a" * 64},
-           {"token_hash": "b" * 64}, id="two manage links with one secret"),
-    unique("uq_registrations_event_id_checkin_number", "registrations",
-           lambda s: {"event": make_event(s), "checkin_number": 7}, {"checkin_number": 8},
-           id="two badges of an event with one check-in number"),
-    unique("uq_responses_survey_id_registration_id", "responses", _survey_and_registration,
-           lambda s, same: {"registration": make_registration(s, same["survey"].event)},
-           id="one seeker answering a survey twice"),
-    unique("uq_responses_survey_id_participation_id", "responses", _survey_and_participation,
-           lambda s, same: {"participation": make_participation(s, same["survey"].event)},
-           id="one employer answering a survey twice"),
-    unique("uq_survey_links_token_hash", "survey_links", {"token_hash": "a" * 64}, {"token_hash": "b" * 64},
-           id="two survey links with one secret"),
-    unique("uq_surveys_event_id_audience_phase", "surveys",
-           lambda s: {"event": make_event(s), "audience": Audience.CANDIDATE, "phase": Phase.POST},
-           {"phase": Phase.PRE}, id="two post-event surveys for seekers"),
-    unique("uq_users_email", "users", {"email": "ada@example.org"}, {"email": "grace@example.org"},
-           id="two users with one email"),
-    unique("uq_outbound_messages_once_key", "outbound_messages", {"once_key": "reminder_morning:1:1:email"},
-           {"once_key": "reminder_morning:1:1:sms"}, id="one reminder queued twice"),
-    unique("uq_user_sessions_token_hash", "user_sessions", {"token_hash": "a" * 64}, {"token_hash": "b" * 64},
-           id="two signed-in sessions with one id"),
+    unique(
+        "uq_access_tokens_token_hash",
+        "access_tokens",
+        {"token_hash": "a" * 64},
+        {"token_hash": "b" * 64},
+        id="two links with one secret",
+    ),
+    unique(
+        "uq_answers_response_id_question_id",
+        "answers",
+        _response_and_question,
+        lambda s, same: {"question": make_question(s, survey=same["response"].survey)},
+        id="two answers to one question in one response",
+    ),
+    unique(
+        "uq_bookings_slot_id_seat_active",
+        "bookings",
+        lambda s: {"slot": make_slot(s), "seat": 1},
+        {"seat": 2},
+        id="two live bookings of one seat",
+    ),
+    unique(
+        "uq_bookings_registration_id_participation_id_active",
+        "bookings",
+        _slot_and_registration,
+        lambda s, same: {"registration": make_registration(s, same["slot"].participation.event)},
+        id="one person booked twice into one slot",
+    ),
+    unique(
+        "uq_candidates_email_name_key",
+        "candidates",
+        {"email": "nunez.family@example.com", "first_name": "José", "last_name": "Núñez"},
+        {"first_name": "Guadalupe"},
+        id="one person twice under one email (a household member is not)",
+    ),
+    unique(
+        "uq_candidates_phone_name_key",
+        "candidates",
+        {"phone": "+13125550142", "first_name": "José", "last_name": "Núñez"},
+        {"first_name": "Guadalupe"},
+        id="one person twice under one phone (a household member is not)",
+    ),
+    unique(
+        "uq_checkins_undoes_id",
+        "checkins",
+        lambda s: {"kind": CheckInKind.UNDO, "undoes_id": make_check_in(s).id},
+        lambda s, same: {"undoes_id": make_check_in(s).id},
+        id="one scan undone twice",
+    ),
+    unique(
+        "uq_checkins_nonce",
+        "checkins",
+        {"nonce": "door-2-scan-0001"},
+        {"nonce": "door-2-scan-0002"},
+        id="two scans with one nonce",
+    ),
+    unique(
+        "uq_events_slug",
+        "events",
+        {"slug": "techapalooza-spring"},
+        {"slug": "techapalooza-fall"},
+        id="two events with one slug",
+    ),
+    unique(
+        "uq_interview_slots_participation_id_starts_at",
+        "interview_slots",
+        lambda s: {"participation": _participation(s), "starts_at": LATER},
+        {"starts_at": LATER + timedelta(minutes=10)},
+        id="two slots at one booth and time",
+    ),
+    unique(
+        "uq_interviews_booking_id",
+        "interviews",
+        # Finished interviews, so only the booking rule (not the one-open-interview rule) applies.
+        lambda s: {"booking": make_booking(s), "outcome": Outcome.NO_SHOW, "recorded_at": EVENT_START},
+        lambda s, same: {"booking": make_booking(s, slot=same["booking"].slot)},
+        id="two interviews for one booking",
+    ),
+    unique(
+        "uq_interviews_registration_id_participation_id_open",
+        "interviews",
+        _interview_person_and_booth,
+        lambda s, same: {"participation": _participation(s, event=same["registration"].event)},
+        id="one person queued twice at one booth",
+    ),
+    unique(
+        "uq_interviews_client_nonce",
+        "interviews",
+        {"client_nonce": "booth-7-0001"},
+        {"client_nonce": "booth-7-0002"},
+        id="two interviews from one tablet write",
+    ),
+    unique(
+        "uq_organizations_name_key",
+        "organizations",
+        {"name": "Hilton Chicago"},
+        {"name": "Hilton Chicago Downtown"},
+        id="two employers with one name",
+    ),
+    unique(
+        "uq_organizations_name_key",
+        "organizations",
+        {"name": "Code Forward Chicago", "kind": OrganizationKind.COMMUNITY_ORG},
+        {"name": "Code Forward Evanston"},
+        id="one partner under two kinds",
+    ),
+    unique(
+        "uq_participations_event_id_organization_id",
+        "participations",
+        _an_event_and(lambda s: {"organization": make_organization(s)}),
+        lambda s, same: {"organization": make_organization(s)},
+        id="one employer twice at an event",
+    ),
+    unique(
+        "uq_participations_event_id_table_number",
+        "participations",
+        lambda s: {"event": make_event(s), "table_number": "12"},
+        {"table_number": "14"},
+        id="two employers at one table",
+    ),
+    unique(
+        "uq_partnerships_event_id_organization_id",
+        "partnerships",
+        _an_event_and(lambda s: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)}),
+        lambda s, same: {"organization": make_organization(s, OrganizationKind.JOB_CENTER)},
+        id="one partner twice at an event",
+    ),
+    unique(
+        "uq_partnerships_referral_code",
+        "partnerships",
+        {"referral_code": "NORTHSIDE"},
+        {"referral_code": "SOUTHSIDE"},
+        id="two partners with one referral code",
+    ),
+    unique(
+        "uq_questions_survey_id_key",
+        "questions",
+        lambda s: {"survey": make_survey(s), "key": "recommend"},
+        {"key": "barriers"},
+        id="two questions with one key in a survey",
+    ),
+    unique(
+        "uq_referrals_registration_id_partnership_id",
+        "referrals",
+        _registration_and_partnership,
+        lambda s, same: {"partnership": make_partnership(s, same["registration"].event)},
+        id="one partner credited twice for one person",
+    ),
+    unique(
+        "uq_registrations_event_id_candidate_id",
+        "registrations",
+        _an_event_and(lambda s: {"candidate": make_candidate(s)}),
+        lambda s, same: {"event": make_event(s)},
+        id="one person registered twice for an event",
+    ),
+    unique(
+        "uq_manage_links_token_hash",
+        "manage_links",
+        {"token_hash": "a" * 64},
+        {"token_hash": "b" * 64},
+        id="two manage links with one secret",
+    ),
+    unique(
+        "uq_registrations_event_id_checkin_number",
+        "registrations",
+        lambda s: {"event": make_event(s), "checkin_number": 7},
+        {"checkin_number": 8},
+        id="two badges of an event with one check-in number",
+    ),
+    unique(
+        "uq_responses_survey_id_registration_id",
+        "responses",
+        _survey_and_registration,
+        lambda s, same: {"registration": make_registration(s, same["survey"].event)},
+        id="one seeker answering a survey twice",
+    ),
+    unique(
+        "uq_responses_survey_id_participation_id",
+        "responses",
+        _survey_and_participation,
+        lambda s, same: {"participation": make_participation(s, same["survey"].event)},
+        id="one employer answering a survey twice",
+    ),
+    unique(
+        "uq_survey_links_token_hash",
+        "survey_links",
+        {"token_hash": "a" * 64},
+        {"token_hash": "b" * 64},
+        id="two survey links with one secret",
+    ),
+    unique(
+        "uq_surveys_event_id_audience_phase",
+        "surveys",
+        lambda s: {"event": make_event(s), "audience": Audience.CANDIDATE, "phase": Phase.POST},
+        {"phase": Phase.PRE},
+        id="two post-event surveys for seekers",
+    ),
+    unique(
+        "uq_users_email",
+        "users",
+        {"email": "ada@example.org"},
+        {"email": "grace@example.org"},
+        id="two users with one email",
+    ),
+    unique(
+        "uq_outbound_messages_once_key",
+        "outbound_messages",
+        {"once_key": "reminder_morning:1:1:email"},
+        {"once_key": "reminder_morning:1:1:sms"},
+        id="one reminder queued twice",
+    ),
+    unique(
+        "uq_user_sessions_token_hash",
+        "user_sessions",
+        {"token_hash": "a" * 64},
+        {"token_hash": "b" * 64},
+        id="two signed-in sessions with one id",
+    ),
 ]
 
 
@@ -868,8 +1199,12 @@ def test_times_come_back_timezone_aware_in_utc(db):
 
 #: Unique keys on (id, …): they cannot be broken on their own (id is unique already); they exist as
 #: targets of composite foreign keys, which the tests above prove.
-FOREIGN_KEY_TARGETS = {"uq_registrations_id_event_id", "uq_partnerships_id_event_id", "uq_interview_slots_id_capacity",
-                       "uq_interview_slots_id_participation_id"}
+FOREIGN_KEY_TARGETS = {
+    "uq_registrations_id_event_id",
+    "uq_partnerships_id_event_id",
+    "uq_interview_slots_id_capacity",
+    "uq_interview_slots_id_participation_id",
+}
 #: Unique rules another one implies, so no row can break them alone: a badge code unique in any
 #: case is unique as typed. (Dropping the plain one would rebuild ``registrations`` on SQLite, and
 #: the cascade would delete its check-ins: migration 0020.)
@@ -879,7 +1214,9 @@ PROVEN_BY_THEIR_OWN_TEST = {"uq_registrations_badge_code_folded"}
 
 
 def test_every_check_and_unique_rule_in_the_models_is_proven_here():
-    proven = {case.values[0] for case in CHECK_CASES + ENUM_CASES + EMAIL_CASES + UNIQUE_CASES} | PROVEN_BY_THEIR_OWN_TEST
+    proven = {
+        case.values[0] for case in CHECK_CASES + ENUM_CASES + EMAIL_CASES + UNIQUE_CASES
+    } | PROVEN_BY_THEIR_OWN_TEST
     rules = {name for name in RULES if not name.startswith("fk_")} - FOREIGN_KEY_TARGETS - IMPLIED
 
     assert rules - proven == set(), "add a case proving the database enforces these rules"

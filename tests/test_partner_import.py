@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import BatchJob, FileJobStatus, Referral, Registration, RegistrationSource
-from app.services import batch_jobs, partner_import
-from app.services import registration as registrations
+from app.services import batch_jobs, partner_import, registration as registrations
 from tests import factories
 from tests.jobs import held_jobs, run_jobs
 
@@ -63,7 +62,12 @@ def test_importing_registers_the_valid_rows_credited_to_the_partner(app, db, eve
     registrations_ = db.session.scalars(select(Registration).order_by(Registration.id)).all()
     assert [r.candidate.first_name for r in registrations_] == ["Ana", "Ben"]
     assert {r.source for r in registrations_} == {RegistrationSource.PARTNER_IMPORT}
-    assert db.session.scalar(select(func.count()).select_from(Referral).where(Referral.partnership_id == partner.id)) == 2
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Referral).where(Referral.partnership_id == partner.id)
+        )
+        == 2
+    )
 
 
 def test_someone_already_registered_is_merged_and_keeps_their_link(app, db, event):
@@ -118,16 +122,29 @@ def test_staff_preview_then_import_through_the_pages(client, db, login, event, a
     confirm_token = csrf_token(client, path)
     csv_text = GOOD_AND_BAD
     with held_jobs():  # the worker is busy: the page answers at once and shows the job waiting
-        done = client.post(f"{path}/confirm", data={
-            "csrf_token": confirm_token, "partnership_id": str(partner.id), "csv_text": csv_text, "send_email": "y",
-        }, follow_redirects=True)
+        done = client.post(
+            f"{path}/confirm",
+            data={
+                "csrf_token": confirm_token,
+                "partnership_id": str(partner.id),
+                "csv_text": csv_text,
+                "send_email": "y",
+            },
+            follow_redirects=True,
+        )
         page = done.get_data(as_text=True)
-        assert "Importing the file for" in page and "Importing the partner&#39;s candidates: waiting for the job worker" in page
+        assert (
+            "Importing the file for" in page
+            and "Importing the partner&#39;s candidates: waiting for the job worker" in page
+        )
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
         run_jobs()
     job = batch_jobs.latest(db.session, event, (partner_import.IMPORT,))
     progress = client.get(f"{path}/jobs/{job.id}").get_data(as_text=True)
-    assert "Imported 2 new registrations; 0 already registered (credited to the partner); 4 rows skipped." in progress
+    assert (
+        "Imported 2 new registrations; 0 already registered (credited to the partner); 4 rows skipped."
+        in progress
+    )
     assert "hx-get" not in progress  # finished: the page stops asking
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1  # Ben has no e-mail address

@@ -58,10 +58,18 @@ def test_someone_interviewed_without_a_door_scan_came(db):
     interviewed at a table counts as present even when the door never scanned them."""
     event = factories.make_event(db.session)
     booth = factories.make_participation(db.session, event)
-    interviewed, stayed_home = (factories.make_registration(db.session, event) for _ in range(2))
-    db.session.add(Interview(registration=interviewed, participation=booth, source=InterviewSource.WALK_UP,
-                             queued_at=event.starts_at, started_at=event.starts_at, outcome=Outcome.NOT_SELECTED,
-                             recorded_at=event.starts_at + timedelta(minutes=15)))
+    interviewed, _stayed_home = (factories.make_registration(db.session, event) for _ in range(2))
+    db.session.add(
+        Interview(
+            registration=interviewed,
+            participation=booth,
+            source=InterviewSource.WALK_UP,
+            queued_at=event.starts_at,
+            started_at=event.starts_at,
+            outcome=Outcome.NOT_SELECTED,
+            recorded_at=event.starts_at + timedelta(minutes=15),
+        )
+    )
     db.session.flush()
 
     rate = show_rate.for_event(db.session, event)

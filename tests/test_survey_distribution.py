@@ -27,13 +27,11 @@ from app.models import (
     SurveyLink,
     SurveyLinkPurpose,
 )
-from app.services import batch_jobs
-from app.services import survey_distribution as distribution
-from app.services import surveys
+from app.queue import huey
+from app.services import batch_jobs, survey_distribution as distribution, surveys
 from app.services.errors import DomainError
 from tests import factories
 from tests.conftest import csrf_token
-from app.queue import huey
 from tests.jobs import held_jobs, run_jobs
 
 AFTER = factories.EVENT_START + timedelta(hours=6)
@@ -95,7 +93,9 @@ def invite(app, db, event, now=AFTER) -> BatchJob:
         distribution.invite_attendees(db.session, event, now)
         db.session.commit()
         batch_jobs.dispatch(db.session)
-    return batch_jobs.latest(db.session, event, (distribution.INVITATIONS,))
+    job = batch_jobs.latest(db.session, event, (distribution.INVITATIONS,))
+    assert job is not None
+    return job
 
 
 def remind(app, db, event, now) -> BatchJob:
@@ -103,7 +103,9 @@ def remind(app, db, event, now) -> BatchJob:
         distribution.remind_attendees(db.session, event, now)
         db.session.commit()
         batch_jobs.dispatch(db.session)
-    return batch_jobs.latest(db.session, event, (distribution.REMINDERS,))
+    job = batch_jobs.latest(db.session, event, (distribution.REMINDERS,))
+    assert job is not None
+    return job
 
 
 def links_of(db, purpose=SurveyLinkPurpose.INVITATION) -> list[int]:
@@ -182,7 +184,11 @@ def test_a_worker_killed_halfway_loses_nothing_and_sends_nothing_twice(app, db, 
         # Nobody picks it up for a while: the sweep queues it again, and it finishes.
         assert batch_jobs.stalled(db.session, AFTER + timedelta(minutes=1)) == []
         assert batch_jobs.stalled(db.session, AFTER + timedelta(minutes=5)) == [job.id]
-    with time_machine.travel(AFTER + timedelta(minutes=5), tick=False), held_jobs(), app.test_request_context():
+    with (
+        time_machine.travel(AFTER + timedelta(minutes=5), tick=False),
+        held_jobs(),
+        app.test_request_context(),
+    ):
         from app.jobs import resume_stalled_batch_jobs
 
         resume_stalled_batch_jobs()

@@ -37,8 +37,14 @@ def survey_of(db, event, audience=Audience.CANDIDATE, phase=Phase.POST):
 
 def check_in(db, registration, n=[0]):  # noqa: B006 - a counter for unique nonces
     n[0] += 1
-    scan = CheckIn(event_id=registration.event_id, registration=registration, scanned_at=factories.EVENT_START,
-                   nonce=f"results-{n[0]}", kind=CheckInKind.ENTRY, successful=True)
+    scan = CheckIn(
+        event_id=registration.event_id,
+        registration=registration,
+        scanned_at=factories.EVENT_START,
+        nonce=f"results-{n[0]}",
+        kind=CheckInKind.ENTRY,
+        successful=True,
+    )
     db.session.add(scan)
     db.session.flush()
     return scan
@@ -49,8 +55,14 @@ def seekers_answer(db, event, answer_sets):
     people = []
     for answers in answer_sets:
         registration = factories.make_registration(db.session, event)
-        surveys.answer_survey(db.session, survey, answers, AFTER, registration=registration,
-                              language=Language(answers.pop("_lang", "en")) if "_lang" in answers else Language.EN)
+        surveys.answer_survey(
+            db.session,
+            survey,
+            answers,
+            AFTER,
+            registration=registration,
+            language=Language(answers.pop("_lang", "en")) if "_lang" in answers else Language.EN,
+        )
         people.append(registration)
     return survey, people
 
@@ -75,7 +87,11 @@ def test_counts_percentages_averages_and_the_recommend_score(db, event):
 
     recommend = question(result, "recommend")
     # 2 promoters, 1 passive, 1 detractor of 4: 50 % − 25 % = 25.
-    assert (recommend.recommend.promoters, recommend.recommend.passives, recommend.recommend.detractors) == (2, 1, 1)
+    assert (recommend.recommend.promoters, recommend.recommend.passives, recommend.recommend.detractors) == (
+        2,
+        1,
+        1,
+    )
     assert recommend.recommend.score == 25.0 and recommend.average == 7.25
 
     interviews = question(result, "interviews")
@@ -85,7 +101,10 @@ def test_counts_percentages_averages_and_the_recommend_score(db, event):
     assert interviews.options[0].label_es == "Ninguna"
 
     comments = question(result, "comments")
-    assert [(t.text, t.language, t.employer) for t in comments.texts] == [("Great day", "en", None), ("Long lines", "es", None)]
+    assert [(t.text, t.language, t.employer) for t in comments.texts] == [
+        ("Great day", "en", None),
+        ("Long lines", "es", None),
+    ]
     assert question(result, "offers").answered == 0 and question(result, "offers").options[0].percent is None
 
 
@@ -95,7 +114,10 @@ def test_the_post_survey_rate_counts_attendees_once_anyone_is_checked_in(db, eve
         factories.make_registration(db.session, event)
     factories.make_registration(db.session, event, status=RegistrationStatus.CANCELLED, cancelled_at=AFTER)
     # No one scanned at the door: everyone with a place was asked.
-    assert (results.survey_results(db.session, survey).eligible, results.survey_results(db.session, survey).response_rate) == (4, 25.0)
+    assert (
+        results.survey_results(db.session, survey).eligible,
+        results.survey_results(db.session, survey).response_rate,
+    ) == (4, 25.0)
     check_in(db, people[0])
     check_in(db, factories.make_registration(db.session, event))
     result = results.survey_results(db.session, survey)
@@ -113,7 +135,10 @@ def test_an_empty_survey_has_no_rate_and_no_averages(db, event):
 
 
 def test_employer_pain_points_are_ranked_across_both_surveys(db, event):
-    pre, post = survey_of(db, event, Audience.EMPLOYER, Phase.PRE), survey_of(db, event, Audience.EMPLOYER, Phase.POST)
+    pre, post = (
+        survey_of(db, event, Audience.EMPLOYER, Phase.PRE),
+        survey_of(db, event, Audience.EMPLOYER, Phase.POST),
+    )
     a, b, c = (factories.make_participation(db.session, event) for _ in range(3))
     surveys.answer_survey(db.session, pre, {"openings": "1_5", "pain_points": ["no_shows", "retention"]},
                           event.starts_at - timedelta(days=1), participation=a)
@@ -125,7 +150,10 @@ def test_employer_pain_points_are_ranked_across_both_surveys(db, event):
 
     ranked = results.employer_pain_points(db.session, event)
     assert [(p.value, p.pre, p.post, p.employers, p.percent) for p in ranked[:3]] == [
-        ("retention", 2, 1, 2, 100.0), ("language", 0, 1, 1, 50.0), ("no_shows", 1, 0, 1, 50.0)]  # ties: after first
+        ("retention", 2, 1, 2, 100.0),
+        ("language", 0, 1, 1, 50.0),
+        ("no_shows", 1, 0, 1, 50.0),
+    ]  # ties: after first
     assert ranked[-1].employers == 0
 
     comments = question(results.survey_results(db.session, post), "comments")
@@ -146,8 +174,12 @@ def test_the_csv_has_a_row_per_response_and_a_column_per_question(db, event):
     assert rows[2][3:5] == ["es", "1"]
     assert len(rows) == 3
 
-    employer_csv = results.results_csv(db.session, survey_of(db, event, Audience.EMPLOYER)).decode("utf-8-sig")
-    assert employer_csv.splitlines()[0].startswith("response,submitted_at,updated_at,language,employer,satisfaction")
+    employer_csv = results.results_csv(db.session, survey_of(db, event, Audience.EMPLOYER)).decode(
+        "utf-8-sig"
+    )
+    assert employer_csv.splitlines()[0].startswith(
+        "response,submitted_at,updated_at,language,employer,satisfaction"
+    )
 
 
 def test_someone_interviewed_without_a_door_scan_is_asked_after_the_event(db, event):

@@ -99,7 +99,9 @@ class Response(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
     registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
-    participation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participations.id", ondelete="CASCADE"))
+    participation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participations.id", ondelete="CASCADE")
+    )
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

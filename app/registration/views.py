@@ -2,21 +2,51 @@ import io
 import json
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
 
 from app.access import staff_required
 from app.database import writes, writing_from_here
 from app.extensions import db, limiter
 from app.formatting import current_locale, local_datetime
-from app.models import BatchJob, Candidate, Language, Registration, RegistrationStatus, Role, badge_code_is, utcnow
+from app.models import (
+    BatchJob,
+    Candidate,
+    Language,
+    Registration,
+    RegistrationStatus,
+    Role,
+    badge_code_is,
+    utcnow,
+)
 from app.registration.forms import DetailsForm, ImportConfirmForm, ImportUploadForm, registration_form
-from app.services import audit, badges, batch_jobs, checkin, events, partner_import, referrals, reminders, retention
-from app.services import registration as registrations
+from app.services import (
+    audit,
+    badges,
+    batch_jobs,
+    checkin,
+    events,
+    partner_import,
+    referrals,
+    registration as registrations,
+    reminders,
+    retention,
+)
 from app.services.calendar import person_ics
 from app.services.contact import display_phone, masked_email
 from app.services.errors import DomainError
@@ -121,7 +151,7 @@ def _after_registering(outcome: registrations.RegistrationOutcome, sent: bool):
         # Whoever typed the contact sees only where a link went, never the registration itself.
         email = registration.candidate.email
         session[_ALREADY_KEY] = {
-            "sent_to": masked_email(email) if sent else None,
+            "sent_to": masked_email(email) if sent and email else None,
             "limited": outcome.resend_limited,
         }
         return redirect(url_for("registration.already_registered", slug=registration.event.slug))
@@ -222,10 +252,10 @@ def update_details(token: str):
             show_error(form, problem)
     elif form.is_submitted():
         update = registrations.DetailsUpdate(
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
+            first_name=form.first_name.data or "",
+            last_name=form.last_name.data or "",
             phone=form.phone.data or "",
-            zip_code=form.zip_code.data,
+            zip_code=form.zip_code.data or "",
             language=Language(form.language.data),
             accessibility_needs=form.accessibility_needs.data or "",
             consent_email=form.consent_email.data,
@@ -388,10 +418,12 @@ def confirm_import(slug: str):
     partnership = next((p for p in event.partnerships if str(p.id) == form.partnership_id.data), None)
     if not form.validate_on_submit() or partnership is None:
         abort(400)
-    partner_import.start_import(db.session, event, partnership, form.csv_text.data, utcnow(),
+    partner_import.start_import(db.session, event, partnership, form.csv_text.data or "", utcnow(),
                                 send_email=form.send_email.data, actor=current_user)
     db.session.commit()
-    flash(f"Importing the file for {partnership.organization.name}; this page shows how far it has got.", "info")
+    flash(
+        f"Importing the file for {partnership.organization.name}; this page shows how far it has got.", "info"
+    )
     return redirect(url_for("registration.import_candidates", slug=slug))
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, event as sa_event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event as sa_event, orm, select
 
+from app.database import Session
 from app.models import BatchJob, Event, FileJobStatus, User
 from app.services.errors import DomainError
 
@@ -81,15 +81,15 @@ def start(session: Session, event: Event, kind: str, now: datetime, *, actor: Us
     return job
 
 
-@sa_event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
+@sa_event.listens_for(orm.Session, "after_commit")
+def _committed(session: orm.Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_COMMITTED, []).extend(pending)
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
+@sa_event.listens_for(orm.Session, "after_rollback")
+def _rolled_back(session: orm.Session) -> None:
     session.info.pop(_PENDING, None)
 
 
@@ -201,12 +201,18 @@ def stalled(session: Session, now: datetime) -> list[str]:
     """Jobs no worker is running: never taken (the queue was unreachable) or left by a worker that
     died. Their ids, to queue again."""
     since = now - STALLED_AFTER
-    return list(session.scalars(
-        select(BatchJob.id).where(
-            BatchJob.status.in_((FileJobStatus.QUEUED, FileJobStatus.RUNNING)),
-            (BatchJob.heartbeat_at < since) | (BatchJob.heartbeat_at.is_(None) & (BatchJob.created_at < since)),
-        ).order_by(BatchJob.created_at).limit(100)
-    ))
+    return list(
+        session.scalars(
+            select(BatchJob.id)
+            .where(
+                BatchJob.status.in_((FileJobStatus.QUEUED, FileJobStatus.RUNNING)),
+                (BatchJob.heartbeat_at < since)
+                | (BatchJob.heartbeat_at.is_(None) & (BatchJob.created_at < since)),
+            )
+            .order_by(BatchJob.created_at)
+            .limit(100)
+        )
+    )
 
 
 def actor_of(session: Session, job: BatchJob) -> User | None:

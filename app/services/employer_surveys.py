@@ -10,8 +10,9 @@ from datetime import datetime
 from flask import render_template
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.database import Session
 from app.models import (
     Audience,
     BatchJob,

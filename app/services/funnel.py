@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import Event, Interview, Participation, Registration, RegistrationStatus
 
 

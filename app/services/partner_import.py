@@ -12,8 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
+from app.database import Session
 from app.models import BatchJob, Event, Language, Partnership, RegistrationSource, User
 from app.services import audit, batch_jobs
 from app.services.batch_jobs import Step
@@ -173,6 +172,8 @@ def preview(data: bytes) -> ImportPreview:
 def _flag_repeat(row: ImportRow, seen: dict[str, int]) -> ImportRow:
     """The same person twice in one file is merged too; the preview says so."""
     details = row.details
+    if details is None:
+        return row
     keys = [k for k in (normalize_email(details.email) if details.email else "",
                         normalize_phone(details.phone) if details.phone else "") if k]
     for key in keys:
@@ -216,8 +217,11 @@ def import_row(session: Session, event: Event, partnership: Partnership, row: Im
                send_email: bool) -> RegistrationOutcome:
     """Register one valid row credited to ``partnership``; someone already registered is merged
     (the partner gets credit, nothing is doubled). Flushes only."""
-    row.details.referral_code = partnership.referral_code
-    outcome = register(session, event, row.details, now, source=RegistrationSource.PARTNER_IMPORT,
+    details = row.details
+    if details is None:
+        raise ValueError(f"line {row.line} is not a valid row")
+    details.referral_code = partnership.referral_code
+    outcome = register(session, event, details, now, source=RegistrationSource.PARTNER_IMPORT,
                        send_link_if_registered=False)
     if outcome.created and send_email:
         send_notice(outcome.registration, notice_for(outcome), outcome.manage_token)
@@ -237,7 +241,9 @@ def _import_batch(session: Session, job: BatchJob, now: datetime) -> Step | None
         if not row.ok:
             counts["skipped"] += 1
             continue
-        outcome = import_row(session, event, partnership, row, now, send_email=bool(job.options.get("send_email")))
+        outcome = import_row(
+            session, event, partnership, row, now, send_email=bool(job.options.get("send_email"))
+        )
         counts["created" if outcome.created else "merged"] += 1
     return Step(job.cursor + len(rows), len(rows), dict(counts))
 
@@ -249,16 +255,26 @@ def _row_count(session: Session, job: BatchJob) -> int:
 def _finish(session: Session, job: BatchJob) -> None:
     session.info.get(_PARSED, {}).pop(job.id, None)
     audit.record(
-        session, "registration.import", actor_user=batch_jobs.actor_of(session, job),
-        obj=session.get(Partnership, job.options["partnership_id"]), event_id=job.event_id,
-        created=job.counts.get("created", 0), merged=job.counts.get("merged", 0), skipped=job.counts.get("skipped", 0),
+        session,
+        "registration.import",
+        actor_user=batch_jobs.actor_of(session, job),
+        obj=session.get(Partnership, job.options["partnership_id"]),
+        event_id=job.event_id,
+        created=job.counts.get("created", 0),
+        merged=job.counts.get("merged", 0),
+        skipped=job.counts.get("skipped", 0),
     )
 
 
 def import_summary(job: BatchJob) -> str:
     counts = job.counts
-    return (f"Imported {counts.get('created', 0):,} new registrations; {counts.get('merged', 0):,} already registered "
-            f"(credited to the partner); {counts.get('skipped', 0):,} rows skipped.")
+    return (
+        f"Imported {counts.get('created', 0):,} new registrations; {counts.get('merged', 0):,} already "
+        "registered "
+        f"(credited to the partner); {counts.get('skipped', 0):,} rows skipped."
+    )
 
 
-IMPORT_JOB = batch_jobs.Kind(_row_count, _import_batch, _finish, import_summary, "Importing the partner's candidates")
+IMPORT_JOB = batch_jobs.Kind(
+    _row_count, _import_batch, _finish, import_summary, "Importing the partner's candidates"
+)

@@ -4,13 +4,11 @@ import enum
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy.orm import Session, object_session
+from flask_babel import force_locale, gettext as _
 
+from app.database import Session, session_of
 from app.models import Registration, RegistrationStatus, utcnow
-from app.services import badges
-from app.services import registration as registrations
+from app.services import badges, registration as registrations
 from app.services.calendar import entry_changed, person_ics
 from app.services.mail import Attachment, Mail, inline_image_id, queue
 from app.urls import badge_url, public_url
@@ -52,7 +50,9 @@ def _subject(notice: Notice, event_name: str) -> str:
 
 def calendar_attachment(registration: Registration, url: str) -> Attachment:
     """The person's calendar entry as it stands (``services.calendar``), to attach to an e-mail."""
-    return Attachment(f"{registration.event.slug}.ics", "text/calendar", person_ics(registration, url, utcnow()))
+    return Attachment(
+        f"{registration.event.slug}.ics", "text/calendar", person_ics(registration, url, utcnow())
+    )
 
 
 def send_notice(registration: Registration, notice: Notice, manage_token: str | None, *,
@@ -92,7 +92,7 @@ def send_notice(registration: Registration, notice: Notice, manage_token: str | 
             html=render_template("registration/email/notice.html", **context),
             attachments=attachments,
         )
-    queue(object_session(registration), mail, notice.value, registration_id=registration.id, once_key=once_key)
+    queue(session_of(registration), mail, notice.value, registration_id=registration.id, once_key=once_key)
     return True
 
 

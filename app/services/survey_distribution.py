@@ -55,7 +55,9 @@ class SurveyLetter:
 
 
 def open_post_survey(session: Session, event: Event, now: datetime) -> Survey:
-    return open_to_send(event_survey(session, event, Audience.CANDIDATE, Phase.POST), now, "The post-event survey")
+    return open_to_send(
+        event_survey(session, event, Audience.CANDIDATE, Phase.POST), now, "The post-event survey"
+    )
 
 
 # --- Invitations and reminders, on the job worker (``services.batch_jobs``) -------------------------
@@ -74,7 +76,10 @@ def invite_attendees(session: Session, event: Event, now: datetime, *, actor: Us
     except DomainError as error:
         return f"Post-event survey not sent: {error.message}"
     batch_jobs.start(session, event, INVITATIONS, now, actor=actor, options={"survey_id": survey.id})
-    return "Sending the post-event survey to attendees not invited yet; the surveys page shows how far it has got."
+    return (
+        "Sending the post-event survey to attendees not invited yet; the surveys page shows how far it "
+        "has got."
+    )
 
 
 def remind_attendees(session: Session, event: Event, now: datetime, *, actor: User | None = None) -> BatchJob:
@@ -98,12 +103,14 @@ def _last_mailed(session: Session, survey: Survey, people: list[Registration]) -
                SurveyLink.purpose.in_([SurveyLinkPurpose.INVITATION, SurveyLinkPurpose.REMINDER]))
         .group_by(SurveyLink.registration_id)
     )
-    return dict(rows.tuples())
+    return {registration_id: last for registration_id, last in rows if registration_id is not None}
 
 
 def _letter(session: Session, survey: Survey, registration: Registration, purpose: SurveyLinkPurpose,
             now: datetime) -> SurveyLetter:
-    return SurveyLetter(registration.id, issue_link(session, survey, registration, purpose, now, flush=False), purpose)
+    return SurveyLetter(
+        registration.id, issue_link(session, survey, registration, purpose, now, flush=False), purpose
+    )
 
 
 def _invitation_batch(session: Session, job: BatchJob, now: datetime) -> Step | None:
@@ -161,16 +168,26 @@ def _attendee_count(session: Session, job: BatchJob) -> int:
 def _audited(action: str) -> Callable[[Session, BatchJob], None]:
     def finish(session: Session, job: BatchJob) -> None:
         survey = session.get(Survey, job.options["survey_id"])
-        audit.record(session, action, actor_user=batch_jobs.actor_of(session, job), obj=survey, event_id=job.event_id,
-                     sent=job.counts.get("sent", 0), without_email=job.counts.get("without_email", 0))
+        audit.record(
+            session,
+            action,
+            actor_user=batch_jobs.actor_of(session, job),
+            obj=survey,
+            event_id=job.event_id,
+            sent=job.counts.get("sent", 0),
+            without_email=job.counts.get("without_email", 0),
+        )
 
     return finish
 
 
 def invitation_summary(job: BatchJob) -> str:
     counts = job.counts
-    return (f"Post-event survey sent to {counts.get('sent', 0):,} attendees ({counts.get('skipped', 0):,} invited before, "
-            f"{counts.get('without_email', 0):,} without an e-mail address).")
+    return (
+        f"Post-event survey sent to {counts.get('sent', 0):,} attendees ({counts.get('skipped', 0):,} "
+        "invited before, "
+        f"{counts.get('without_email', 0):,} without an e-mail address)."
+    )
 
 
 def reminder_summary(job: BatchJob) -> str:
@@ -179,8 +196,13 @@ def reminder_summary(job: BatchJob) -> str:
             f" ({counts.get('skipped', 0):,} answered already or were e-mailed in the last day).")
 
 
-INVITATION_JOB = batch_jobs.Kind(_attendee_count, _invitation_batch, _audited("survey.invite"), invitation_summary,
-                                 "Sending the post-event survey")
+INVITATION_JOB = batch_jobs.Kind(
+    _attendee_count,
+    _invitation_batch,
+    _audited("survey.invite"),
+    invitation_summary,
+    "Sending the post-event survey",
+)
 REMINDER_JOB = batch_jobs.Kind(_attendee_count, _reminder_batch, _audited("survey.remind"), reminder_summary,
                                "Sending the survey reminder")
 
@@ -202,8 +224,11 @@ def entry_by_badge(session: Session, event: Event, raw_code: str, now: datetime)
         select(Registration).where(badge_code_is(code), Registration.event_id == event.id)
     ) if code else None
     if registration is None:
-        raise DomainError("unknown_badge", _l("We could not find that badge code for this event. Check it and try again."),
-                          field="badge_code")
+        raise DomainError(
+            "unknown_badge",
+            _l("We could not find that badge code for this event. Check it and try again."),
+            field="badge_code",
+        )
     return issue_link(session, survey, registration, SurveyLinkPurpose.ENTRY, now)
 
 
@@ -218,8 +243,11 @@ def entry_by_email(session: Session, event: Event, raw_email: str, now: datetime
     )
     if registration is None:
         return None
-    return SurveyLetter(registration.id, issue_link(session, survey, registration, SurveyLinkPurpose.ENTRY, now),
-                        SurveyLinkPurpose.ENTRY)
+    return SurveyLetter(
+        registration.id,
+        issue_link(session, survey, registration, SurveyLinkPurpose.ENTRY, now),
+        SurveyLinkPurpose.ENTRY,
+    )
 
 
 # --- Sending ---------------------------------------------------------------------------------------
@@ -238,12 +266,18 @@ def _subject(purpose: SurveyLinkPurpose, event_name: str) -> str:
 def send_letters(session: Session, letters: list[SurveyLetter]) -> int:
     """Queue an e-mail of each letter in its person's language (the worker sends them once the
     caller commits). Returns how many were queued."""
-    registrations = {
-        r.id: r for r in session.scalars(
-            select(Registration).options(selectinload(Registration.candidate), selectinload(Registration.event))
-            .where(Registration.id.in_([letter.registration_id for letter in letters]))
-        )
-    } if letters else {}
+    registrations = (
+        {
+            r.id: r
+            for r in session.scalars(
+                select(Registration)
+                .options(selectinload(Registration.candidate), selectinload(Registration.event))
+                .where(Registration.id.in_([letter.registration_id for letter in letters]))
+            )
+        }
+        if letters
+        else {}
+    )
     sent = 0
     for letter in letters:
         registration = registrations.get(letter.registration_id)
@@ -252,8 +286,11 @@ def send_letters(session: Session, letters: list[SurveyLetter]) -> int:
         language = registration.language.value
         with force_locale(language):
             context = {
-                "purpose": letter.purpose.value, "candidate": registration.candidate, "event": registration.event,
-                "link": survey_link_url(letter.secret, language), "language": language,
+                "purpose": letter.purpose.value,
+                "candidate": registration.candidate,
+                "event": registration.event,
+                "link": survey_link_url(letter.secret, language),
+                "language": language,
             }
             mail = Mail(
                 to=registration.candidate.email,

@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import (
     Answer,
     Audience,
@@ -23,7 +23,7 @@ from app.models import (
     Response,
     Survey,
 )
-from app.services.spreadsheet import to_csv, zoned_time
+from app.services.spreadsheet import Cell, to_csv, zoned_time
 from app.services.surveys import CHOICE_KINDS, SCALES, SURVEY_ORDER, audience_size
 
 
@@ -118,17 +118,19 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
     responses = {
         response_id: (participation_id, language)
         for response_id, participation_id, language in session.execute(
-            select(Response.id, Response.participation_id, Response.language).where(Response.survey_id == survey.id)
+            select(Response.id, Response.participation_id, Response.language).where(
+                Response.survey_id == survey.id
+            )
         )
     }
     employers: dict[int, str] = {}
     if survey.audience == Audience.EMPLOYER and responses:
-        employers = {
-            participation_id: name for participation_id, name in session.execute(
+        employers = dict(
+            session.execute(
                 select(Participation.id, Organization.name).join(Participation.organization)
                 .where(Participation.event_id == survey.event_id)
-            )
-        }
+            ).all()
+        )
     answers_by_question: dict[int, list[tuple]] = defaultdict(list)
     for question_id, response_id, number, choices, text in session.execute(
         select(Answer.question_id, Answer.response_id, Answer.number, Answer.choices, Answer.text)
@@ -141,7 +143,12 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
         answers = answers_by_question.get(question.id, [])
         answered = len(answers)
         result = QuestionResult(
-            question.key, question.kind.value, question.prompt_en, question.prompt_es, question.required, answered
+            question.key,
+            question.kind.value,
+            question.prompt_en,
+            question.prompt_es,
+            question.required,
+            answered,
         )
         if question.kind in CHOICE_KINDS:
             counts = Counter(value for _, _, choices, _ in answers for value in choices)
@@ -150,7 +157,8 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
             numbers = [number for _, number, _, _ in answers if number is not None]
             counts = Counter(numbers)
             result.options = [
-                _option({"value": str(n), "en": str(n), "es": str(n)}, counts[n], answered) for n in SCALES[question.kind]
+                _option({"value": str(n), "en": str(n), "es": str(n)}, counts[n], answered)
+                for n in SCALES[question.kind]
             ]
             result.average = round(sum(numbers) / len(numbers), 2) if numbers else None
             if question.kind == QuestionKind.RECOMMEND:
@@ -159,7 +167,9 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
                 score = None
                 if numbers:
                     score = round(100 * (promoters - detractors) / len(numbers), 1)
-                result.recommend = RecommendScore(promoters, len(numbers) - promoters - detractors, detractors, score)
+                result.recommend = RecommendScore(
+                    promoters, len(numbers) - promoters - detractors, detractors, score
+                )
         else:
             for response_id, _, _, text in answers:
                 participation_id, language = responses[response_id]
@@ -176,7 +186,9 @@ def survey_results(session: Session, survey: Survey) -> SurveyResults:
 
 def event_results(session: Session, event: Event) -> list[SurveyResults]:
     """The results of each of the event's surveys, career seekers' first, pre before post."""
-    found = {(s.audience, s.phase): s for s in session.scalars(select(Survey).where(Survey.event_id == event.id))}
+    found = {
+        (s.audience, s.phase): s for s in session.scalars(select(Survey).where(Survey.event_id == event.id))
+    }
     return [survey_results(session, found[key]) for key in SURVEY_ORDER if key in found]
 
 
@@ -189,8 +201,12 @@ def employer_pain_points(session: Session, event: Event, key: str = "pain_points
         )
     }
     labels: dict[str, tuple[str, str]] = {}
-    chosen: dict[Phase, dict[str, set[int]]] = {Phase.PRE: defaultdict(set), Phase.POST: defaultdict(set)}
-    answering: set[int] = set()
+    # Keyed by booth: an employer's answers always have one (the database checks who answered).
+    chosen: dict[Phase, dict[str, set[int | None]]] = {
+        Phase.PRE: defaultdict(set),
+        Phase.POST: defaultdict(set),
+    }
+    answering: set[int | None] = set()
     for phase, survey in surveys.items():
         question = next((q for q in survey.questions if q.key == key), None)
         if question is None or question.kind != QuestionKind.MULTIPLE_CHOICE:
@@ -198,7 +214,9 @@ def employer_pain_points(session: Session, event: Event, key: str = "pain_points
         for choice in question.choices:
             labels.setdefault(choice["value"], (choice["en"], choice["es"]))
         rows = session.execute(
-            select(Response.participation_id, Answer.choices).join(Answer.response).where(Answer.question_id == question.id)
+            select(Response.participation_id, Answer.choices)
+            .join(Answer.response)
+            .where(Answer.question_id == question.id)
         )
         for participation_id, values in rows:
             answering.add(participation_id)
@@ -208,7 +226,9 @@ def employer_pain_points(session: Session, event: Event, key: str = "pain_points
     for value, (en, es) in labels.items():
         pre, post = chosen[Phase.PRE][value], chosen[Phase.POST][value]
         employers = len(pre | post)
-        points.append(PainPoint(value, en, es, len(pre), len(post), employers, _percent(employers, len(answering))))
+        points.append(
+            PainPoint(value, en, es, len(pre), len(post), employers, _percent(employers, len(answering)))
+        )
     order = list(labels)
     return sorted(points, key=lambda p: (-p.employers, -p.post, order.index(p.value)))
 
@@ -223,17 +243,24 @@ def results_csv(session: Session, survey: Survey) -> bytes:
     labels = {q.id: {c["value"]: c["en"] for c in q.choices} for q in questions}
     employer_survey = survey.audience == Audience.EMPLOYER
     responses = session.execute(
-        select(Response.id, Response.submitted_at, Response.updated_at, Response.language, Response.participation_id)
-        .where(Response.survey_id == survey.id).order_by(Response.id)
+        select(
+            Response.id,
+            Response.submitted_at,
+            Response.updated_at,
+            Response.language,
+            Response.participation_id,
+        )
+        .where(Response.survey_id == survey.id)
+        .order_by(Response.id)
     ).all()
-    names: dict[int, str] = {}
+    names: dict[int | None, str] = {}
     if employer_survey:
-        names = {
-            participation_id: name for participation_id, name in session.execute(
+        names = dict(
+            session.execute(
                 select(Participation.id, Organization.name).join(Participation.organization)
                 .where(Participation.event_id == survey.event_id)
-            )
-        }
+            ).all()
+        )
     answers = {
         (response_id, question_id): (number, choices or [], text)
         for response_id, question_id, number, choices, text in session.execute(
@@ -242,11 +269,24 @@ def results_csv(session: Session, survey: Survey) -> bytes:
         )
     }
     zone = survey.event.timezone
-    header = ["response", "submitted_at", "updated_at", "language", *(["employer"] if employer_survey else []),
-              *(q.key for q in questions)]
-    rows = []
-    for number, (response_id, submitted_at, updated_at, language, participation_id) in enumerate(responses, start=1):
-        row = [number, zoned_time(submitted_at, zone), zoned_time(updated_at, zone), language.value]
+    header = [
+        "response",
+        "submitted_at",
+        "updated_at",
+        "language",
+        *(["employer"] if employer_survey else []),
+        *(q.key for q in questions),
+    ]
+    rows: list[list[Cell]] = []
+    for number, (response_id, submitted_at, updated_at, language, participation_id) in enumerate(
+        responses, start=1
+    ):
+        row: list[Cell] = [
+            number,
+            zoned_time(submitted_at, zone),
+            zoned_time(updated_at, zone),
+            language.value,
+        ]
         if employer_survey:
             row.append(names.get(participation_id, ""))
         for question in questions:

@@ -4,16 +4,18 @@ seekers and for employers, in English and Spanish.
 Question ``key`` values and choice ``value`` codes are stable: reports compare them across events
 of a series, so reword a prompt freely but never rename a key or a value."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import (
     Answer,
     Audience,
@@ -95,7 +97,11 @@ BARRIER_CHOICES = (
 )
 
 HOW_HEARD_CHOICES = (
-    _choice("job_center", "An American Job Center or workforce center", "Un centro de empleo (American Job Center)"),
+    _choice(
+        "job_center",
+        "An American Job Center or workforce center",
+        "Un centro de empleo (American Job Center)",
+    ),
     _choice("community_org", "A community organization", "Una organización comunitaria"),
     _choice("social_media", "Social media", "Redes sociales"),
     _choice("friend_family", "A friend or family member", "Un amigo o familiar"),
@@ -185,50 +191,83 @@ DEFAULT_SURVEYS: dict[tuple[Audience, Phase], SurveySpec] = {
         "Before the event: tell us about yourself",
         "Antes del evento: cuéntenos sobre usted",
         (
-            _q("employment_status", QuestionKind.SINGLE_CHOICE,
-               "What is your current employment status?",
-               "¿Cuál es su situación laboral actual?",
-               required=True, choices=EMPLOYMENT_STATUS_CHOICES),
-            _q("education", QuestionKind.SINGLE_CHOICE,
-               "What is the highest level of school you have completed?",
-               "¿Cuál es el nivel de estudios más alto que ha completado?",
-               choices=EDUCATION_CHOICES),
-            _q("sectors", QuestionKind.MULTIPLE_CHOICE,
-               "Which kinds of jobs interest you? Choose all that apply.",
-               "¿Qué tipos de empleo le interesan? Elija todos los que correspondan.",
-               choices=SECTOR_CHOICES),
-            _q("barriers", QuestionKind.MULTIPLE_CHOICE,
-               "Does anything make it hard for you to get or keep a job? Choose all that apply.",
-               "¿Hay algo que le dificulte conseguir o mantener un empleo? Elija todo lo que corresponda.",
-               choices=BARRIER_CHOICES),
-            _q("how_heard", QuestionKind.SINGLE_CHOICE,
-               "How did you hear about this event?",
-               "¿Cómo se enteró de este evento?",
-               choices=HOW_HEARD_CHOICES),
+            _q(
+                "employment_status",
+                QuestionKind.SINGLE_CHOICE,
+                "What is your current employment status?",
+                "¿Cuál es su situación laboral actual?",
+                required=True,
+                choices=EMPLOYMENT_STATUS_CHOICES,
+            ),
+            _q(
+                "education",
+                QuestionKind.SINGLE_CHOICE,
+                "What is the highest level of school you have completed?",
+                "¿Cuál es el nivel de estudios más alto que ha completado?",
+                choices=EDUCATION_CHOICES,
+            ),
+            _q(
+                "sectors",
+                QuestionKind.MULTIPLE_CHOICE,
+                "Which kinds of jobs interest you? Choose all that apply.",
+                "¿Qué tipos de empleo le interesan? Elija todos los que correspondan.",
+                choices=SECTOR_CHOICES,
+            ),
+            _q(
+                "barriers",
+                QuestionKind.MULTIPLE_CHOICE,
+                "Does anything make it hard for you to get or keep a job? Choose all that apply.",
+                "¿Hay algo que le dificulte conseguir o mantener un empleo? Elija todo lo que corresponda.",
+                choices=BARRIER_CHOICES,
+            ),
+            _q(
+                "how_heard",
+                QuestionKind.SINGLE_CHOICE,
+                "How did you hear about this event?",
+                "¿Cómo se enteró de este evento?",
+                choices=HOW_HEARD_CHOICES,
+            ),
         ),
     ),
     (Audience.CANDIDATE, Phase.POST): SurveySpec(
         "After the event: how did it go?",
         "Después del evento: ¿cómo le fue?",
         (
-            _q("satisfaction", QuestionKind.SCALE_5,
-               "Overall, how satisfied are you with the event? (1 = not at all, 5 = very satisfied)",
-               "En general, ¿qué tan satisfecho(a) está con el evento? (1 = nada, 5 = muy satisfecho(a))",
-               required=True),
-            _q("usefulness", QuestionKind.SCALE_5,
-               "How useful was the event for your job search? (1 = not useful, 5 = very useful)",
-               "¿Qué tan útil fue el evento para su búsqueda de empleo? (1 = nada útil, 5 = muy útil)"),
-            _q("interviews", QuestionKind.SINGLE_CHOICE,
-               "How many interviews did you have at the event?",
-               "¿Cuántas entrevistas tuvo en el evento?",
-               choices=INTERVIEW_COUNT_CHOICES),
-            _q("offers", QuestionKind.SINGLE_CHOICE,
-               "How many job offers (including conditional offers) did you receive?",
-               "¿Cuántas ofertas de empleo (incluidas las ofertas condicionales) recibió?",
-               choices=OFFER_COUNT_CHOICES),
-            _q("recommend", QuestionKind.RECOMMEND,
-               "How likely are you to recommend this event to a friend? (0 = not at all likely, 10 = extremely likely)",
-               "¿Qué tan probable es que recomiende este evento a un amigo? (0 = nada probable, 10 = muy probable)"),
+            _q(
+                "satisfaction",
+                QuestionKind.SCALE_5,
+                "Overall, how satisfied are you with the event? (1 = not at all, 5 = very satisfied)",
+                "En general, ¿qué tan satisfecho(a) está con el evento? (1 = nada, 5 = muy satisfecho(a))",
+                required=True,
+            ),
+            _q(
+                "usefulness",
+                QuestionKind.SCALE_5,
+                "How useful was the event for your job search? (1 = not useful, 5 = very useful)",
+                "¿Qué tan útil fue el evento para su búsqueda de empleo? (1 = nada útil, 5 = muy útil)",
+            ),
+            _q(
+                "interviews",
+                QuestionKind.SINGLE_CHOICE,
+                "How many interviews did you have at the event?",
+                "¿Cuántas entrevistas tuvo en el evento?",
+                choices=INTERVIEW_COUNT_CHOICES,
+            ),
+            _q(
+                "offers",
+                QuestionKind.SINGLE_CHOICE,
+                "How many job offers (including conditional offers) did you receive?",
+                "¿Cuántas ofertas de empleo (incluidas las ofertas condicionales) recibió?",
+                choices=OFFER_COUNT_CHOICES,
+            ),
+            _q(
+                "recommend",
+                QuestionKind.RECOMMEND,
+                "How likely are you to recommend this event to a friend? (0 = not at all likely, 10 = "
+                "extremely likely)",
+                "¿Qué tan probable es que recomiende este evento a un amigo? (0 = nada probable, 10 = muy "
+                "probable)",
+            ),
             _COMMENTS,
         ),
     ),
@@ -236,52 +275,86 @@ DEFAULT_SURVEYS: dict[tuple[Audience, Phase], SurveySpec] = {
         "Before the event: your hiring needs",
         "Antes del evento: sus necesidades de contratación",
         (
-            _q("openings", QuestionKind.SINGLE_CHOICE,
-               "How many openings do you hope to fill at this event?",
-               "¿Cuántas vacantes espera cubrir en este evento?",
-               required=True, choices=OPENINGS_CHOICES),
-            _q("hard_to_fill", QuestionKind.SHORT_TEXT,
-               "Which roles are hardest for you to fill?",
-               "¿Qué puestos le cuesta más cubrir?"),
-            _q("pain_points", QuestionKind.MULTIPLE_CHOICE,
-               "What makes hiring hard for you right now? Choose all that apply.",
-               "¿Qué le dificulta contratar en este momento? Elija todo lo que corresponda.",
-               choices=PAIN_POINT_CHOICES),
-            _q("pain_points_other", QuestionKind.LONG_TEXT,
-               "If you chose “something else”, tell us more.",
-               "Si eligió “otra cosa”, cuéntenos más."),
-            _q("skills_gaps", QuestionKind.LONG_TEXT,
-               "Which skills do applicants most often lack?",
-               "¿Qué habilidades les faltan con más frecuencia a los solicitantes?"),
+            _q(
+                "openings",
+                QuestionKind.SINGLE_CHOICE,
+                "How many openings do you hope to fill at this event?",
+                "¿Cuántas vacantes espera cubrir en este evento?",
+                required=True,
+                choices=OPENINGS_CHOICES,
+            ),
+            _q(
+                "hard_to_fill",
+                QuestionKind.SHORT_TEXT,
+                "Which roles are hardest for you to fill?",
+                "¿Qué puestos le cuesta más cubrir?",
+            ),
+            _q(
+                "pain_points",
+                QuestionKind.MULTIPLE_CHOICE,
+                "What makes hiring hard for you right now? Choose all that apply.",
+                "¿Qué le dificulta contratar en este momento? Elija todo lo que corresponda.",
+                choices=PAIN_POINT_CHOICES,
+            ),
+            _q(
+                "pain_points_other",
+                QuestionKind.LONG_TEXT,
+                "If you chose “something else”, tell us more.",
+                "Si eligió “otra cosa”, cuéntenos más.",
+            ),
+            _q(
+                "skills_gaps",
+                QuestionKind.LONG_TEXT,
+                "Which skills do applicants most often lack?",
+                "¿Qué habilidades les faltan con más frecuencia a los solicitantes?",
+            ),
         ),
     ),
     (Audience.EMPLOYER, Phase.POST): SurveySpec(
         "After the event: your results",
         "Después del evento: sus resultados",
         (
-            _q("satisfaction", QuestionKind.SCALE_5,
-               "Overall, how satisfied are you with the event? (1 = not at all, 5 = very satisfied)",
-               "En general, ¿qué tan satisfecho(a) está con el evento? (1 = nada, 5 = muy satisfecho(a))",
-               required=True),
-            _q("candidate_quality", QuestionKind.SCALE_5,
-               "How well did the candidates you met match your openings? (1 = poorly, 5 = very well)",
-               "¿Qué tan bien se ajustaron los candidatos a sus vacantes? (1 = mal, 5 = muy bien)"),
-            _q("offers_made", QuestionKind.SINGLE_CHOICE,
-               "How many offers (including conditional offers) did you make at the event?",
-               "¿Cuántas ofertas (incluidas las condicionales) hizo en el evento?",
-               choices=COUNT_RANGE_CHOICES),
-            _q("hires_expected", QuestionKind.SINGLE_CHOICE,
-               "How many people from this event do you expect to hire?",
-               "¿A cuántas personas de este evento espera contratar?",
-               choices=COUNT_RANGE_CHOICES),
-            _q("pain_points", QuestionKind.MULTIPLE_CHOICE,
-               "What still makes hiring hard for you? Choose all that apply.",
-               "¿Qué le sigue dificultando contratar? Elija todo lo que corresponda.",
-               choices=PAIN_POINT_CHOICES),
-            _q("would_return", QuestionKind.SINGLE_CHOICE,
-               "Would you take part in a future event?",
-               "¿Participaría en un evento futuro?",
-               choices=YES_NO_MAYBE_CHOICES),
+            _q(
+                "satisfaction",
+                QuestionKind.SCALE_5,
+                "Overall, how satisfied are you with the event? (1 = not at all, 5 = very satisfied)",
+                "En general, ¿qué tan satisfecho(a) está con el evento? (1 = nada, 5 = muy satisfecho(a))",
+                required=True,
+            ),
+            _q(
+                "candidate_quality",
+                QuestionKind.SCALE_5,
+                "How well did the candidates you met match your openings? (1 = poorly, 5 = very well)",
+                "¿Qué tan bien se ajustaron los candidatos a sus vacantes? (1 = mal, 5 = muy bien)",
+            ),
+            _q(
+                "offers_made",
+                QuestionKind.SINGLE_CHOICE,
+                "How many offers (including conditional offers) did you make at the event?",
+                "¿Cuántas ofertas (incluidas las condicionales) hizo en el evento?",
+                choices=COUNT_RANGE_CHOICES,
+            ),
+            _q(
+                "hires_expected",
+                QuestionKind.SINGLE_CHOICE,
+                "How many people from this event do you expect to hire?",
+                "¿A cuántas personas de este evento espera contratar?",
+                choices=COUNT_RANGE_CHOICES,
+            ),
+            _q(
+                "pain_points",
+                QuestionKind.MULTIPLE_CHOICE,
+                "What still makes hiring hard for you? Choose all that apply.",
+                "¿Qué le sigue dificultando contratar? Elija todo lo que corresponda.",
+                choices=PAIN_POINT_CHOICES,
+            ),
+            _q(
+                "would_return",
+                QuestionKind.SINGLE_CHOICE,
+                "Would you take part in a future event?",
+                "¿Participaría en un evento futuro?",
+                choices=YES_NO_MAYBE_CHOICES,
+            ),
             _COMMENTS,
         ),
     ),
@@ -308,7 +381,9 @@ def add_default_surveys(session: Session, event: Event) -> list[Survey]:
     for (audience, phase), spec in DEFAULT_SURVEYS.items():
         if (audience, phase) in existing:
             continue
-        survey = Survey(event=event, audience=audience, phase=phase, title_en=spec.title_en, title_es=spec.title_es)
+        survey = Survey(
+            event=event, audience=audience, phase=phase, title_en=spec.title_en, title_es=spec.title_es
+        )
         survey.questions = [
             Question(
                 key=q.key,
@@ -336,7 +411,7 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
 #: The numbers a scale question takes, by kind: what the form offers, the service accepts and the
 #: results count.
-SCALES: dict[QuestionKind, range] = {QuestionKind.SCALE_5: range(1, 6), QuestionKind.RECOMMEND: range(0, 11)}
+SCALES: dict[QuestionKind, range] = {QuestionKind.SCALE_5: range(1, 6), QuestionKind.RECOMMEND: range(11)}
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
@@ -356,9 +431,13 @@ def _answer_for(question: Question, value: object) -> Answer | None:
         return None
     kind = question.kind
     if kind in CHOICE_KINDS:
-        values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        values = [value] if isinstance(value, str) else list(cast(Iterable[str], value))
         allowed = {c["value"] for c in question.choices}
-        if not values or any(v not in allowed for v in values) or (kind == QuestionKind.SINGLE_CHOICE and len(values) > 1):
+        if (
+            not values
+            or any(v not in allowed for v in values)
+            or (kind == QuestionKind.SINGLE_CHOICE and len(values) > 1)
+        ):
             raise DomainError("invalid_choice", _l("Choose from the options given."), field=field)
         return Answer(choices=list(dict.fromkeys(values)))
     if kind in SCALES:
@@ -374,7 +453,9 @@ def _answer_for(question: Question, value: object) -> Answer | None:
     text = str(value).strip()
     limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
     if len(text) > limit:
-        raise DomainError("text_too_long", _l("Please keep this under %(n)d characters.", n=limit), field=field)
+        raise DomainError(
+            "text_too_long", _l("Please keep this under %(n)d characters.", n=limit), field=field
+        )
     if not text:
         return _answer_for(question, None)
     return Answer(text=text)
@@ -404,11 +485,13 @@ def record_response(
     if (registration is None) == (participation is None):
         raise ValueError("a response belongs to a registration or to a participation")
     checked = [(q, row) for q in survey.questions if (row := _answer_for(q, answers.get(q.key))) is not None]
-    respondent = registration or participation
+    respondent: Registration | Participation | None = registration or participation
     response = None
-    if respondent.id is not None:
+    if respondent is not None and respondent.id is not None:
         column = Response.registration_id if registration is not None else Response.participation_id
-        response = session.scalar(select(Response).where(Response.survey_id == survey.id, column == respondent.id))
+        response = session.scalar(
+            select(Response).where(Response.survey_id == survey.id, column == respondent.id)
+        )
     if response is None:
         response = Response(survey=survey, registration=registration, participation=participation)
         session.add(response)
@@ -467,7 +550,9 @@ def survey_window(survey: Survey) -> tuple[datetime | None, datetime | None]:
     event = survey.event
     if survey.phase == Phase.PRE:
         return survey.opens_at, survey.closes_at or event.ends_at
-    return survey.opens_at or event.starts_at, survey.closes_at or event.ends_at + timedelta(days=POST_SURVEY_DAYS)
+    return survey.opens_at or event.starts_at, survey.closes_at or event.ends_at + timedelta(
+        days=POST_SURVEY_DAYS
+    )
 
 
 def window_warning(survey: Survey) -> str | None:
@@ -511,7 +596,10 @@ def issue_link(
     stored only as a hash). Earlier links keep working. ``flush=False`` lets a caller making
     hundreds of links flush them all at once."""
     employer = isinstance(respondent, Participation)
-    if survey.audience != (Audience.EMPLOYER if employer else Audience.CANDIDATE) or respondent.event_id != survey.event_id:
+    if (
+        survey.audience != (Audience.EMPLOYER if employer else Audience.CANDIDATE)
+        or respondent.event_id != survey.event_id
+    ):
         raise ValueError("a personal survey link is for a respondent of the survey's event")
     secret = new_secret()
     link = SurveyLink(survey_id=survey.id, token_hash=hash_secret(secret), purpose=purpose,
@@ -591,15 +679,30 @@ def answer_survey(
     try:
         with session.begin_nested():
             response = record_response(
-                session, survey, answers, registration=registration, participation=participation, language=language
+                session,
+                survey,
+                answers,
+                registration=registration,
+                participation=participation,
+                language=language,
             )
     except IntegrityError:
         # The same person's other tab or double tap saved their first response a moment ago (the
         # database allows one): save these answers over it.
         existed = True
         response = record_response(
-            session, survey, answers, registration=registration, participation=participation, language=language
+            session,
+            survey,
+            answers,
+            registration=registration,
+            participation=participation,
+            language=language,
         )
-    audit.record(session, "survey.update" if existed else "survey.respond", obj=response, event_id=survey.event_id,
-                 survey_id=survey.id)
+    audit.record(
+        session,
+        "survey.update" if existed else "survey.respond",
+        obj=response,
+        event_id=survey.event_id,
+        survey_id=survey.id,
+    )
     return response

@@ -12,9 +12,8 @@ place: copying ``registrations`` is never needed for it.
 import contextlib
 import warnings
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '012_batch_jobs'

@@ -178,7 +178,10 @@ def change_status(slug: str):
         flash(f"{event.name} is now {str(event.status.label).lower()}.", "success")
         if event.status == EventStatus.CLOSED:
             # The event is over: e-mail attendees their post-event survey link.
-            flash(survey_distribution.invite_attendees(db.session, event, utcnow(), actor=current_actor()), "info")
+            flash(
+                survey_distribution.invite_attendees(db.session, event, utcnow(), actor=current_actor()),
+                "info",
+            )
             db.session.commit()
     return to_event_page(event)
 
