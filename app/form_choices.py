@@ -1,6 +1,6 @@
 """Choice lists that staff forms of several blueprints share: sectors and referring partners' kinds."""
 
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
 
 from app.models import OrganizationKind, Sector
 

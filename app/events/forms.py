@@ -17,12 +17,19 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.form_choices import OPTIONAL_SECTOR_CHOICES, PARTNER_KIND_CHOICES, SECTOR_CHOICES, choices
 from app.models import EmploymentType, EventStatus, WageUnit
-
 
 #: Zones a US workforce board holds events in; an event in another zone keeps its own in the list.
 TIMEZONE_CHOICES = [
@@ -73,7 +80,9 @@ class EventForm(FlaskForm):
     name = StringField("Event name", validators=[DataRequired("Give the event a name."), Length(max=200)])
     slug = StringField("Web address (slug)", validators=[Optional(), Length(max=80)])
     sectors = CheckboxListField("Sectors", choices=choices(SECTOR_CHOICES), validators=[Optional()])
-    venue = StringField("Venue", validators=[DataRequired("Say where the event takes place."), Length(max=200)])
+    venue = StringField(
+        "Venue", validators=[DataRequired("Say where the event takes place."), Length(max=200)]
+    )
     address = StringField("Street address", validators=[DataRequired("Give the venue's street address."),
                                                         Length(max=300)])
     day = DateField("Date", validators=[DataRequired("Enter the event's date.")])
@@ -95,7 +104,9 @@ class EventForm(FlaskForm):
     capacity = IntegerField("Capacity (registrations)", validators=[Optional(), NumberRange(min=1)])
     description = TextAreaField("Description", validators=[Length(max=5000)], render_kw={"rows": 7})
     description_es = TextAreaField(
-        "Description in Spanish (optional)", validators=[Length(max=5000)], render_kw={"rows": 7, "lang": "es"}
+        "Description in Spanish (optional)",
+        validators=[Length(max=5000)],
+        render_kw={"rows": 7, "lang": "es"},
     )
     max_bookings_per_candidate = IntegerField(
         "Interview bookings per career seeker", default=3,
@@ -104,7 +115,9 @@ class EventForm(FlaskForm):
 
 
 class CopyEventForm(FlaskForm):
-    name = StringField("Name of the new event", validators=[DataRequired("Give the event a name."), Length(max=200)])
+    name = StringField(
+        "Name of the new event", validators=[DataRequired("Give the event a name."), Length(max=200)]
+    )
     slug = StringField("Web address (slug)", validators=[Optional(), Length(max=80)])
     day = DateField("Date of the new event", validators=[DataRequired("Enter the new date.")])
 
@@ -142,9 +155,13 @@ class AddEmployerForm(BoothForm):
 
 class PositionForm(FlaskForm):
     title = StringField("Job title", validators=[DataRequired("Give the job a title."), Length(max=200)])
-    title_es = StringField("Title in Spanish (optional)", validators=[Length(max=200)], render_kw={"lang": "es"})
+    title_es = StringField(
+        "Title in Spanish (optional)", validators=[Length(max=200)], render_kw={"lang": "es"}
+    )
     openings = IntegerField(
-        "Openings", default=1, validators=[InputRequired("Enter how many openings."), NumberRange(min=1, max=10000)]
+        "Openings",
+        default=1,
+        validators=[InputRequired("Enter how many openings."), NumberRange(min=1, max=10000)],
     )
     wage_min = DollarField("Lowest wage ($)", places=2, validators=[Optional()])
     wage_max = DollarField("Highest wage ($)", places=2, validators=[Optional()])
@@ -167,4 +184,6 @@ class AddPartnerForm(FlaskForm):
 
 
 class DeviceTokenForm(FlaskForm):
-    name = StringField("Device name", validators=[DataRequired("Name the device, e.g. Door 2."), Length(max=120)])
+    name = StringField(
+        "Device name", validators=[DataRequired("Name the device, e.g. Door 2."), Length(max=120)]
+    )

@@ -15,7 +15,6 @@ from app.models.event import (
     WageUnit,
 )
 from app.models.interview import (
-    OUTCOME_KINDS,
     Booking,
     HireStatus,
     Interview,
@@ -55,7 +54,6 @@ from app.models.token import AccessToken, TokenScope
 from app.models.user import Role, User, UserSession
 
 __all__ = [
-    "OUTCOME_KINDS",
     "AccessToken",
     "Answer",
     "Audience",

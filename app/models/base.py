@@ -56,6 +56,11 @@ class LabelledEnum(enum.StrEnum):
     label: LazyString | str
     __columns__: ClassVar[tuple[str, ...]] = ()
 
+    if TYPE_CHECKING:  # the stored value is the string (the label and columns are attributes)
+
+        @property
+        def value(self) -> str: ...
+
     if not TYPE_CHECKING:  # a member is looked up by its value alone, which is all type checkers should see
 
         def __new__(cls, value: str, label: LazyString | str, *columns: object) -> Self:

@@ -79,7 +79,9 @@ def booth_candidate(registration: Registration, participation: Participation) ->
         registration_id=registration.id,
         name=registration.candidate.full_name,
         interests=tuple(str(s.label) for s in Sector if s.value in (registration.sectors_of_interest or [])),
-        positions=tuple(p.title for p in registration.positions_of_interest if p.participation_id == participation.id),
+        positions=tuple(
+            p.title for p in registration.positions_of_interest if p.participation_id == participation.id
+        ),
     )
 
 
@@ -96,13 +98,18 @@ def find_by_badge(session: Session, participation: Participation, text: str) -> 
     )
 
 
-def search(session: Session, participation: Participation, query: str, limit: int = 12) -> list[BoothCandidate]:
+def search(
+    session: Session, participation: Participation, query: str, limit: int = 12
+) -> list[BoothCandidate]:
     """People of this event by name (``name_search``), or by the check-in number on their badge."""
     query = query or ""
     people = (
         select(Registration.id, Candidate.first_name, Candidate.last_name)
         .join(Registration.candidate)
-        .where(Registration.event_id == participation.event_id, Registration.status != RegistrationStatus.CANCELLED)
+        .where(
+            Registration.event_id == participation.event_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
     )
     number = checkin_number_in(query)
     if number is not None:
@@ -163,7 +170,9 @@ def _lock(session: Session, registration: Registration, participation: Participa
     session.execute(select(Registration.id).where(Registration.id == registration.id).with_for_update())
 
 
-def _open_interview(session: Session, participation: Participation, registration: Registration) -> Interview | None:
+def _open_interview(
+    session: Session, participation: Participation, registration: Registration
+) -> Interview | None:
     """The person's interview at this booth that has no outcome yet (queued or under way)."""
     return session.scalar(
         select(Interview)
@@ -174,7 +183,9 @@ def _open_interview(session: Session, participation: Participation, registration
     )
 
 
-def _booking_here(session: Session, participation: Participation, registration: Registration) -> Booking | None:
+def _booking_here(
+    session: Session, participation: Participation, registration: Registration
+) -> Booking | None:
     """The person's next live booking at this booth that has no interview yet."""
     return session.scalar(
         select(Booking)
@@ -188,7 +199,11 @@ def _booking_here(session: Session, participation: Participation, registration: 
 
 
 def _create(
-    session: Session, interview: Interview, nonce: str | None, participation: Participation, registration_id: int,
+    session: Session,
+    interview: Interview,
+    nonce: str | None,
+    participation: Participation,
+    registration_id: int,
 ) -> Interview:
     """Insert a new interview; when the database says it exists already (the same nonce, the same
     booking, or an open interview of this person here, written at the same moment), use that one."""
@@ -201,8 +216,11 @@ def _create(
             again = session.scalar(select(Interview).where(Interview.booking_id == interview.booking_id))
         if again is None:
             again = session.scalar(
-                select(Interview).where(Interview.participation_id == participation.id,
-                                        Interview.registration_id == registration_id, Interview.outcome.is_(None))
+                select(Interview).where(
+                    Interview.participation_id == participation.id,
+                    Interview.registration_id == registration_id,
+                    Interview.outcome.is_(None),
+                )
             )
         if again is None:
             raise
@@ -223,8 +241,12 @@ def _arrive(
     scan = checkin.Scan(code=registration.badge_code, nonce=f"booth-{nonce or uuid.uuid4().hex}"[:64])
     result = checkin.check_in(session, participation.event_id, scan, scanner, now)
     if result.status not in (checkin.ScanStatus.CHECKED_IN, checkin.ScanStatus.ALREADY_CHECKED_IN):
-        raise DomainError(result.status, "This badge cannot be checked in. Send the person to the registration desk.")
-    audit.record(session, "checkin.at_booth", actor_token=token, obj=registration, event_id=participation.event_id)
+        raise DomainError(
+            result.status, "This badge cannot be checked in. Send the person to the registration desk."
+        )
+    audit.record(
+        session, "checkin.at_booth", actor_token=token, obj=registration, event_id=participation.event_id
+    )
 
 
 def queue_walk_up(
@@ -246,7 +268,9 @@ def queue_walk_up(
         client_nonce=nonce, queued_at=now, created_at=now,
     ), nonce, participation, registration.id)
     session.flush()
-    audit.record(session, "interview.queue", actor_token=token, obj=interview, event_id=participation.event_id)
+    audit.record(
+        session, "interview.queue", actor_token=token, obj=interview, event_id=participation.event_id
+    )
     return interview
 
 
@@ -274,7 +298,9 @@ def start(
     if interview.started_at is None:
         interview.started_at = now
         session.flush()
-        audit.record(session, "interview.start", actor_token=token, obj=interview, event_id=participation.event_id)
+        audit.record(
+            session, "interview.start", actor_token=token, obj=interview, event_id=participation.event_id
+        )
     return interview
 
 
@@ -306,11 +332,23 @@ def booking_no_show(
     if interview is None:
         # Written with its outcome, so it never counts as an open interview (the person may be
         # waiting in this booth's walk-up line at the same time).
-        interview = _create(session, Interview(
-            registration_id=booking.registration_id, participation=participation, source=InterviewSource.BOOKED,
-            booking_id=booking.id, client_nonce=nonce, queued_at=booking.slot.starts_at, created_at=now,
-            outcome=Outcome.NO_SHOW, recorded_at=now,
-        ), nonce, participation, booking.registration_id)
+        interview = _create(
+            session,
+            Interview(
+                registration_id=booking.registration_id,
+                participation=participation,
+                source=InterviewSource.BOOKED,
+                booking_id=booking.id,
+                client_nonce=nonce,
+                queued_at=booking.slot.starts_at,
+                created_at=now,
+                outcome=Outcome.NO_SHOW,
+                recorded_at=now,
+            ),
+            nonce,
+            participation,
+            booking.registration_id,
+        )
     record_outcome(session, interview, OutcomeDetails(Outcome.NO_SHOW), now, token=token)
     return interview
 
@@ -377,9 +415,14 @@ def outcomes_editable(participation: Participation, now: datetime) -> bool:
 def _require_open(participation: Participation, now: datetime) -> None:
     phase = booth_phase(participation, now)
     if phase == "before":
-        raise DomainError("booth_not_open", "Interviews start on the day of the event. Until then you can see your bookings.")
+        raise DomainError(
+            "booth_not_open",
+            "Interviews start on the day of the event. Until then you can see your bookings.",
+        )
     if phase == "after":
-        raise DomainError("booth_closed", "The event day is over: interviews can no longer start. Confirm hires below.")
+        raise DomainError(
+            "booth_closed", "The event day is over: interviews can no longer start. Confirm hires below."
+        )
 
 
 def close_open_interviews(session: Session, event: Event, now: datetime) -> int:
@@ -419,7 +462,9 @@ def record_outcome(
         # An earlier tap that reached us late (offline, retried): the recruiter's later choice stands.
         return interview
     if booth_phase(participation, now) == "after":
-        raise DomainError("outcome_locked", "Outcomes can no longer be changed after the event day. Confirm hires below.")
+        raise DomainError(
+            "outcome_locked", "Outcomes can no longer be changed after the event day. Confirm hires below."
+        )
     _require_open(participation, now)
     outcome = Outcome(details.outcome)
     if not outcome.kind.booth_choice:
@@ -445,7 +490,9 @@ def record_outcome(
             raise DomainError("wage_required", "Give the wage offered.", field="wage")
         if details.wage_unit is None:
             raise DomainError("wage_unit_required", "Choose per hour or per year.", field="wage_unit")
-        wages.check_wage(details.wage_cents, details.wage_unit, field="wage", confirmed=details.wage_confirmed)
+        wages.check_wage(
+            details.wage_cents, details.wage_unit, field="wage", confirmed=details.wage_confirmed
+        )
         wages.check_start_date(details.start_date, event_day(participation.event))
         interview.offer_wage_cents = details.wage_cents
         interview.offer_wage_unit = WageUnit(details.wage_unit)
@@ -457,7 +504,9 @@ def record_outcome(
             raise DomainError("second_interview_date_required", "Give the date of the second interview.",
                               field="second_date")
         at = details.second_interview_time or time(9, 0)
-        interview.second_interview_at = local_to_utc(details.second_interview_on, at, participation.event.timezone)
+        interview.second_interview_at = local_to_utc(
+            details.second_interview_on, at, participation.event.timezone
+        )
         place = (details.second_interview_place or "").strip()[:200]
         interview.second_interview_place = place or None
 
@@ -476,15 +525,26 @@ def record_outcome(
         interview.hire_confirmed_at = now
     elif outcome.kind.offer:
         if interview.hire_status is None or changed:
-            interview.hire_status, interview.hired_start_date, interview.hire_confirmed_at = HireStatus.PENDING, None, None
+            interview.hire_status, interview.hired_start_date, interview.hire_confirmed_at = (
+                HireStatus.PENDING,
+                None,
+                None,
+            )
     else:
         interview.hire_status = interview.hired_start_date = interview.hire_confirmed_at = None
     if outcome.kind.held and interview.started_at is None:
         interview.started_at = now
     session.flush()
     # A correction says which fields it changed (names only: never the old text of the notes).
-    correction: dict[str, Any] = {"changed": ".".join(name for name, value in _recorded_fields(interview).items()
-                                      if before[name] != value)} if before["outcome"] is not None else {}
+    correction: dict[str, Any] = (
+        {
+            "changed": ".".join(
+                name for name, value in _recorded_fields(interview).items() if before[name] != value
+            )
+        }
+        if before["outcome"] is not None
+        else {}
+    )
     audit.record(session, "interview.outcome", actor_token=token, obj=interview,
                  event_id=participation.event_id, outcome=outcome.value, **correction)
     return interview
@@ -553,9 +613,17 @@ def confirm_hire(
     interview.hired_start_date = start_date if status == HireStatus.HIRED else None
     interview.hire_confirmed_at = None if status in (None, HireStatus.PENDING) else now
     session.flush()
-    audit.record(session, "interview.hire", actor_token=token, actor_user=user, obj=interview,
-                 event_id=interview.participation.event_id, hire_status=status.value if status else "no_offer",
-                 reason=reason, later_offer=interview.later_offer_at is not None)
+    audit.record(
+        session,
+        "interview.hire",
+        actor_token=token,
+        actor_user=user,
+        obj=interview,
+        event_id=interview.participation.event_id,
+        hire_status=status.value if status else "no_offer",
+        reason=reason,
+        later_offer=interview.later_offer_at is not None,
+    )
     return interview
 
 
@@ -579,12 +647,21 @@ def offers_pending(session: Session, event: Event) -> list[tuple[Participation, 
 
 def hire_candidates(session: Session, participation: Participation) -> list[Interview]:
     """Every interview at a booth that could lead to a hire, offers first: what staff confirm or correct."""
-    interviews = session.scalars(
-        select(Interview)
-        .where(Interview.participation_id == participation.id,
-               Interview.outcome.in_(Outcome.where(hire_path=True)))
-        .options(joinedload(Interview.registration).joinedload(Registration.candidate), joinedload(Interview.position))
-    ).unique().all()
+    interviews = (
+        session.scalars(
+            select(Interview)
+            .where(
+                Interview.participation_id == participation.id,
+                Interview.outcome.in_(Outcome.where(hire_path=True)),
+            )
+            .options(
+                joinedload(Interview.registration).joinedload(Registration.candidate),
+                joinedload(Interview.position),
+            )
+        )
+        .unique()
+        .all()
+    )
     return sorted(interviews, key=lambda i: (not i.offered, i.registration.candidate.full_name.casefold()))
 
 
@@ -638,10 +715,16 @@ def board(session: Session, participation: Participation, now: datetime) -> Boar
         select(Booking)
         .join(Booking.slot)
         .join(Booking.registration)
-        .where(InterviewSlot.participation_id == participation.id, Booking.cancelled_at.is_(None),
-               Registration.status != RegistrationStatus.CANCELLED)
-        .options(joinedload(Booking.slot), joinedload(Booking.registration).joinedload(Registration.candidate),
-                 joinedload(Booking.registration).selectinload(Registration.positions_of_interest))
+        .where(
+            InterviewSlot.participation_id == participation.id,
+            Booking.cancelled_at.is_(None),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .options(
+            joinedload(Booking.slot),
+            joinedload(Booking.registration).joinedload(Registration.candidate),
+            joinedload(Booking.registration).selectinload(Registration.positions_of_interest),
+        )
         .order_by(InterviewSlot.starts_at, Booking.seat)
     ).unique()
     open_ids = {i.registration_id for i in interviews if i.outcome is None}
@@ -652,10 +735,15 @@ def board(session: Session, participation: Participation, now: datetime) -> Boar
         and b.slot.ends_at > now - timedelta(hours=1)
     ]
     queue = [
-        BoardItem(booth_candidate(i.registration, participation), interview=i,
-                  waiting_minutes=_minutes(now - i.queued_at))
+        BoardItem(
+            booth_candidate(i.registration, participation),
+            interview=i,
+            waiting_minutes=_minutes(now - i.queued_at),
+        )
         for i in interviews
-        if i.outcome is None and i.started_at is None and i.registration.status != RegistrationStatus.CANCELLED
+        if i.outcome is None
+        and i.started_at is None
+        and i.registration.status != RegistrationStatus.CANCELLED
     ]
     for place, item in enumerate(queue, start=1):
         item.place = place
@@ -664,7 +752,9 @@ def board(session: Session, participation: Participation, now: datetime) -> Boar
         for i in interviews if i.outcome is None and i.started_at is not None
     ]
     # An interview with an outcome has its recorded_at (the database checks it).
-    done = sorted((i for i in interviews if i.outcome), key=lambda i: i.recorded_at or i.queued_at, reverse=True)
+    done = sorted(
+        (i for i in interviews if i.outcome), key=lambda i: i.recorded_at or i.queued_at, reverse=True
+    )
     finished = [BoardItem(booth_candidate(i.registration, participation), interview=i) for i in done]
     return Board(booked, queue, in_progress, finished)
 
@@ -700,8 +790,14 @@ def queue_places(session: Session, registration: Registration, now: datetime) ->
                 | ((Interview.queued_at == interview.queued_at) & (Interview.id < interview.id)),
             )
         ) or 0
-        places.append(QueuePlace(interview.participation.organization.name, interview.participation.table_number,
-                                 ahead + 1, _minutes(now - interview.queued_at)))
+        places.append(
+            QueuePlace(
+                interview.participation.organization.name,
+                interview.participation.table_number,
+                ahead + 1,
+                _minutes(now - interview.queued_at),
+            )
+        )
     return sorted(places, key=lambda p: p.place)
 
 
@@ -715,7 +811,10 @@ def offers_to_confirm(session: Session, participation: Participation) -> list[Bo
                  joinedload(Interview.position))
     ).unique()
     order = {HireStatus.PENDING: 0, HireStatus.HIRED: 1, HireStatus.DECLINED: 2, None: 3}
-    items = [(i.hire_status, BoardItem(booth_candidate(i.registration, participation), interview=i)) for i in interviews]
+    items = [
+        (i.hire_status, BoardItem(booth_candidate(i.registration, participation), interview=i))
+        for i in interviews
+    ]
     return [item for _, item in sorted(items, key=lambda pair: (order[pair[0]], pair[1].person.name))]
 
 
@@ -724,4 +823,8 @@ def local_date_of(value: datetime | None, participation: Participation) -> date 
 
 
 def local_time_of(value: datetime | None, participation: Participation) -> time | None:
-    return value.astimezone(ZoneInfo(participation.event.timezone)).time().replace(tzinfo=None) if value else None
+    return (
+        value.astimezone(ZoneInfo(participation.event.timezone)).time().replace(tzinfo=None)
+        if value
+        else None
+    )

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import (
     AccessToken,
     Event,
@@ -46,7 +46,9 @@ def add_partner(
     referral code for its link."""
     refuse_if_archived(event)
     if not organization.kind.is_partner:
-        raise DomainError("not_a_partner", "Pick a job center or community organization.", field="organization")
+        raise DomainError(
+            "not_a_partner", "Pick a job center or community organization.", field="organization"
+        )
     for _attempt in range(5):
         partnership = Partnership(
             event_id=event.id, organization_id=organization.id, referral_code=unused_referral_code(session)
@@ -93,7 +95,9 @@ def remove_partnership(
         audit.record(session, "token.revoke", actor_user=actor, obj=token, event_id=event_id, scope="partner")
     session.delete(partnership)
     session.flush()
-    audit.record(session, "partnership.delete", actor_user=actor, event_id=event_id, partnership_id=partnership_id)
+    audit.record(
+        session, "partnership.delete", actor_user=actor, event_id=event_id, partnership_id=partnership_id
+    )
 
 
 def referral_link(base_url: str, event: Event, partnership: Partnership) -> str:

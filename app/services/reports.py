@@ -12,11 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.database import Session
 from app.models import (
     Booking,
     Candidate,
@@ -118,7 +120,7 @@ def _table_key(row: EmployerRow) -> tuple:
 
 
 #: The dashboard's employer table sorts by these columns: (label, key, largest first).
-EMPLOYER_SORTS: dict[str, tuple[str, Callable[[EmployerRow], object], bool]] = {
+EMPLOYER_SORTS: dict[str, tuple[str, Callable[[EmployerRow], Any], bool]] = {
     "name": ("Employer", lambda r: r.name.casefold(), False),
     "table": ("Table", _table_key, False),
     "booked": ("Booked", lambda r: r.booked, True),
@@ -145,6 +147,11 @@ class GroupRow:
 
     label: str
     values: dict[str, int | str | None] = field(default_factory=dict)
+
+    def count(self, key: str) -> int:
+        """The number under ``key``; 0 where the row has none."""
+        value = self.values.get(key)
+        return value if isinstance(value, int) else 0
 
 
 @dataclass
@@ -173,18 +180,24 @@ class EventNumbers:
     outcomes: list[tuple[Outcome, int]]
 
 
-def _registrations(session: Session, event: Event) -> list[tuple[int, RegistrationSource, RegistrationStatus, str | None]]:
-    return session.execute(
-        select(Registration.id, Registration.source, Registration.status, Candidate.zip_code)
-        .join(Registration.candidate)
-        .where(Registration.event_id == event.id)
-    ).all()
+def _registrations(
+    session: Session, event: Event
+) -> list[tuple[int, RegistrationSource, RegistrationStatus, str | None]]:
+    return list(
+        session.execute(
+            select(Registration.id, Registration.source, Registration.status, Candidate.zip_code)
+            .join(Registration.candidate)
+            .where(Registration.event_id == event.id)
+        )
+    )
 
 
 def _interviews(session: Session, event: Event) -> list[Interview]:
-    return session.scalars(
-        select(Interview).join(Interview.participation).where(Participation.event_id == event.id)
-    ).all()
+    return list(
+        session.scalars(
+            select(Interview).join(Interview.participation).where(Participation.event_id == event.id)
+        )
+    )
 
 
 def event_numbers(session: Session, event: Event, now: datetime) -> EventNumbers:
@@ -332,13 +345,15 @@ def _position_rows(participations, positions, interviews) -> list[GroupRow]:
         )
         for pos in positions
     ]
-    return sorted(rows, key=lambda r: (-r.values["offers"], r.label))
+    return sorted(rows, key=lambda r: (-r.count("offers"), r.label))
 
 
 def _wage_summaries(offers: list[Interview]) -> list[WageSummary]:
     summaries = []
     for unit in (WageUnit.HOUR, WageUnit.YEAR):
-        wages = sorted(i.offer_wage_cents for i in offers if i.offer_wage_unit == unit and i.offer_wage_cents is not None)
+        wages = sorted(
+            i.offer_wage_cents for i in offers if i.offer_wage_unit == unit and i.offer_wage_cents is not None
+        )
         summaries.append(WageSummary(
             unit=unit,
             count=len(wages),
@@ -379,7 +394,7 @@ def _partner_rows(session: Session, event: Event, registrations, first_entries, 
             "hires": people.people("hired"),
             "shared_hires": sum(1 for rid in people.hired if partners_of[rid] > 1),
         }))
-    return sorted(rows, key=lambda r: (-r.values["hires"], -r.values["referred"], r.label))
+    return sorted(rows, key=lambda r: (-r.count("hires"), -r.count("referred"), r.label))
 
 
 def _zip_rows(registrations, funnel: Funnel) -> list[GroupRow]:
@@ -445,7 +460,7 @@ def report_pdf(session: Session, event: Event, now: datetime) -> bytes:
         "funnel": charts.horizontal_bars(numbers.funnel, title="From registration to hire"),
         "arrivals": charts.columns(numbers.arrivals, title="Arrivals per 15 minutes"),
         "sectors": charts.horizontal_bars(
-            [(str(short_names.get(row.label, row.label)), row.values["offers"]) for row in numbers.sectors],
+            [(str(short_names.get(row.label, row.label)), row.count("offers")) for row in numbers.sectors],
             title="Conditional offers by sector",
         ),
     }

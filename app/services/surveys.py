@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from flask_babel import LazyString, force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, force_locale, lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 

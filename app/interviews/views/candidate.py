@@ -12,8 +12,7 @@ from app.formatting import local_time
 from app.interviews.forms import BookingForm
 from app.interviews.views.base import bp
 from app.models import Booking, InterviewSlot, Registration, RegistrationStatus, utcnow
-from app.services import bookings, interviews
-from app.services import registration as registrations
+from app.services import bookings, interviews, registration as registrations
 from app.services.booking_mail import interviews_ics, send_bookings_update
 from app.services.errors import DomainError
 from app.urls import public_url
@@ -37,10 +36,20 @@ def candidate_bookings(token: str):
     open_slots = bookings.open_slots(db.session, chosen, now) if chosen else []
     busy = [(b.slot.starts_at, b.slot.ends_at) for b in mine if b is not moving]
     return render_template(
-        "interviews/candidate/bookings.html", registration=registration, event=event, token=token,
-        bookings=mine, employers=employers, counts=counts, chosen=chosen, moving=moving,
-        open_slots=[o for o in open_slots if not any(s < o.slot.ends_at and o.slot.starts_at < e for s, e in busy)],
-        queues=interviews.queue_places(db.session, registration, now), form=FlaskForm(),
+        "interviews/candidate/bookings.html",
+        registration=registration,
+        event=event,
+        token=token,
+        bookings=mine,
+        employers=employers,
+        counts=counts,
+        chosen=chosen,
+        moving=moving,
+        open_slots=[
+            o for o in open_slots if not any(s < o.slot.ends_at and o.slot.starts_at < e for s, e in busy)
+        ],
+        queues=interviews.queue_places(db.session, registration, now),
+        form=FlaskForm(),
         limit=event.max_bookings_per_candidate,
         # Said before a time is tapped, not after: at the limit only a move is possible.
         at_limit=moving is None and len(mine) >= event.max_bookings_per_candidate,
@@ -105,7 +114,13 @@ def cancel_booking(token: str, booking_id: int):
         send_bookings_update(registration, bookings.live_bookings(db.session, registration), token,
                              cancelled=[booking])
         db.session.commit()
-    flash(_("Your interview with %(employer)s is cancelled.", employer=booking.slot.participation.organization.name), "info")
+    flash(
+        _(
+            "Your interview with %(employer)s is cancelled.",
+            employer=booking.slot.participation.organization.name,
+        ),
+        "info",
+    )
     return redirect(url_for("registration.manage", token=token))
 
 
