@@ -19,8 +19,8 @@ from app.extensions import db
 from app.models import AccessToken, Event, Organization, TokenScope, User, utcnow
 from app.models.organization import name_key as organization_name_key
 from app.services import audit, partner_api, tokens
-from app.services.organizations import PARTNER_KINDS
 from app.services.errors import DomainError
+from app.services.organizations import PARTNER_KINDS
 from app.services.users import create_user
 from app.urls import public_url
 
@@ -138,7 +138,9 @@ def partner_api_token_command(organization: str, name: str) -> None:
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc
     db.session.commit()
-    click.echo(f"Partner API token for {partner.name} (Authorization: Bearer …; works until staff revoke it):")
+    click.echo(
+        f"Partner API token for {partner.name} (Authorization: Bearer …; works until staff revoke it):"
+    )
     click.echo(secret)
 
 

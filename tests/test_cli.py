@@ -242,10 +242,15 @@ def test_links_for_a_long_past_event_print_no_dead_booth_links(cli, db, app):
 
 
 def test_partner_api_token_prints_a_working_token_once(cli, db, client):
-    factories.make_organization(db.session, factories.OrganizationKind.JOB_CENTER, name="American Job Center – Pilsen")
+    factories.make_organization(
+        db.session, factories.OrganizationKind.JOB_CENTER, name="American Job Center – Pilsen"
+    )
     result = cli("partner-api-token", "american job center - pilsen", "--name", "Case system")
     assert result.exit_code == 0, result.output
     secret = result.output.strip().splitlines()[-1]
-    assert client.get("/api/v1/partner/referrals", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert (
+        client.get("/api/v1/partner/referrals", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
     unknown = cli("partner-api-token", "Nobody", "--name", "Case system")
     assert unknown.exit_code == 1 and "Nothing was issued" in unknown.output

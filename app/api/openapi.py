@@ -35,20 +35,37 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 _FILTERS = [
     _query("event", "Only this event's referrals (its slug).", {"type": "string", "maxLength": 200}),
-    _query("event_from", "Only events starting on or after this day (UTC).", {"type": "string", "format": "date"}),
-    _query("event_to", "Only events starting on or before this day (UTC).", {"type": "string", "format": "date"}),
-    _query("updated_since", "Only referrals whose `updated_at` is at or after this time (with its UTC offset). "
-           "Poll with the latest `updated_at` you have seen: nothing is missed, a referral may come again.",
-           {"type": "string", "format": "date-time"}),
-    _query("after_id", "With `updated_since`: of the referrals changed exactly then, only those with a larger id "
-           "(where the previous page ended; the `next` link sets both).",
-           {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}),
+    _query(
+        "event_from", "Only events starting on or after this day (UTC).", {"type": "string", "format": "date"}
+    ),
+    _query(
+        "event_to", "Only events starting on or before this day (UTC).", {"type": "string", "format": "date"}
+    ),
+    _query(
+        "updated_since",
+        "Only referrals whose `updated_at` is at or after this time (with its UTC offset). "
+        "Poll with the latest `updated_at` you have seen: nothing is missed, a referral may come again.",
+        {"type": "string", "format": "date-time"},
+    ),
+    _query(
+        "after_id",
+        "With `updated_since`: of the referrals changed exactly then, only those with a larger id "
+        "(where the previous page ended; the `next` link sets both).",
+        {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+    ),
 ]
-_PAGING = [_query("limit", "Referrals per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
+_PAGING = [
+    _query("limit", "Referrals per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})
+]
 _PARTNER_REFUSALS = {
-    "414": {"description": "The request line is longer than the server reads (4,094 bytes); nothing was read",
-            "content": {"text/html": {"schema": {"type": "string"}}}},
-    "400": _error_response("`invalid_parameter`: `field` names the query parameter that cannot be read (a date that is not one, a time without its offset, a `limit` out of range)"),
+    "414": {
+        "description": "The request line is longer than the server reads (4,094 bytes); nothing was read",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    },
+    "400": _error_response(
+        "`invalid_parameter`: `field` names the query parameter that cannot be read (a date that is not one, "
+        "a time without its offset, a `limit` out of range)"
+    ),
     "401": _error_response("Missing, revoked or unknown partner API token"),
     "429": _retry_later("Too many requests with this token"),
     "503": _retry_later("`database_unavailable`: retry after `Retry-After` seconds"),
@@ -56,96 +73,162 @@ _PARTNER_REFUSALS = {
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 _REFERRAL = {
     "type": "object",
-    "required": ["id", "event", "name", "registration_status", "stage", "referred_at", "registered_at",
-                 "interviews", "offers", "shares_offers", "shared_credit", "updated_at"],
+    "required": [
+        "id",
+        "event",
+        "name",
+        "registration_status",
+        "stage",
+        "referred_at",
+        "registered_at",
+        "interviews",
+        "offers",
+        "shares_offers",
+        "shared_credit",
+        "updated_at",
+    ],
     "properties": {
         "id": {"type": "integer", "description": "The referral's id: stable, yours alone."},
-        "event": {"type": "object", "required": ["slug", "name", "starts_at"], "properties": {
-            "slug": {"type": "string"}, "name": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
-        }},
+        "event": {
+            "type": "object",
+            "required": ["slug", "name", "starts_at"],
+            "properties": {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "starts_at": {"type": "string", "format": "date-time"},
+            },
+        },
         "name": {"type": "string", "description": "The person's name, as your partner page shows it."},
         "registration_status": {"type": "string", "enum": ["registered", "waitlisted", "cancelled"]},
-        "stage": {"type": "string", "enum": ["cancelled", "waitlisted", "registered", "attended", "interviewed",
-                                             "offered", "hired"],
-                  "description": "How far the person got: a later stage implies the earlier ones."},
+        "stage": {
+            "type": "string",
+            "enum": ["cancelled", "waitlisted", "registered", "attended", "interviewed", "offered", "hired"],
+            "description": "How far the person got: a later stage implies the earlier ones.",
+        },
         "referred_at": {"type": "string", "format": "date-time"},
         "registered_at": {"type": "string", "format": "date-time"},
-        "cancelled_at": _TIME, "checked_in_at": _TIME, "interviewed_at": _TIME, "offered_at": _TIME,
-        "hired_at": _TIME, "survey_completed_at": _TIME,
+        "cancelled_at": _TIME,
+        "checked_in_at": _TIME,
+        "interviewed_at": _TIME,
+        "offered_at": _TIME,
+        "hired_at": _TIME,
+        "survey_completed_at": _TIME,
         "interviews": {"type": "integer", "minimum": 0, "description": "Interviews that took place."},
         "second_interview": {"type": "boolean"},
-        "offers": {"type": "array", "items": {
-            "type": "object", "required": ["employer", "hired"],
-            "properties": {
-                "employer": {"type": "string"}, "offered_at": _TIME, "hired": {"type": "boolean"}, "hired_at": _TIME,
-                "terms": {
-                    "type": "object",
-                    "description": "Only when the person consented to share offer terms with you.",
-                    "properties": {
-                        "position": {"type": ["string", "null"]},
-                        "wage": {"type": ["string", "null"], "description": "Dollars, e.g. `21.50`."},
-                        "wage_unit": {"type": ["string", "null"], "enum": ["hour", "year", None]},
-                        "start_date": {"type": ["string", "null"], "format": "date"},
+        "offers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["employer", "hired"],
+                "properties": {
+                    "employer": {"type": "string"},
+                    "offered_at": _TIME,
+                    "hired": {"type": "boolean"},
+                    "hired_at": _TIME,
+                    "terms": {
+                        "type": "object",
+                        "description": "Only when the person consented to share offer terms with you.",
+                        "properties": {
+                            "position": {"type": ["string", "null"]},
+                            "wage": {"type": ["string", "null"], "description": "Dollars, e.g. `21.50`."},
+                            "wage_unit": {"type": ["string", "null"], "enum": ["hour", "year", None]},
+                            "start_date": {"type": ["string", "null"], "format": "date"},
+                        },
                     },
                 },
             },
-        }},
+        },
         "shares_offers": {"type": "boolean", "description": "The person lets you see offer terms."},
-        "shared_credit": {"type": "boolean",
-                          "description": "Another partner referred the same person too (who is not said)."},
-        "updated_at": {"type": "string", "format": "date-time",
-                       "description": "The last change to anything this referral shows."},
+        "shared_credit": {
+            "type": "boolean",
+            "description": "Another partner referred the same person too (who is not said).",
+        },
+        "updated_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The last change to anything this referral shows.",
+        },
     },
 }
 
 
 def _partner_paths() -> dict[str, Any]:
-    security = [{"partnerToken": []}]
+    security: list[dict[str, list[str]]] = [{"partnerToken": []}]
     return {
-        "/api/v1/partner/referrals": {"get": {
-            "summary": "Your referrals and how far each got, oldest change first, a page at a time",
-            "operationId": "listPartnerReferrals",
-            "security": security,
-            "parameters": [*_FILTERS, *_PAGING],
-            "responses": {
-                "200": {"description": "A page of referrals; `next` is the link to the following page, null on the last",
-                        "content": {"application/json": {"schema": {
-                            "type": "object", "required": ["status", "referrals", "next"],
-                            "properties": {
-                                "status": {"const": "ok"},
-                                "referrals": {"type": "array", "items": _ref("Referral")},
-                                "next": {"type": ["string", "null"]},
-                            },
-                        }}}},
-                **_PARTNER_REFUSALS,
-            },
-        }},
-        "/api/v1/partner/referrals/{referral_id}": {"get": {
-            "summary": "One of your referrals",
-            "operationId": "getPartnerReferral",
-            "security": security,
-            "parameters": [{"name": "referral_id", "in": "path", "required": True,
-                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}],
-            "responses": {
-                "200": {"description": "The referral", "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["status", "referral"],
-                    "properties": {"status": {"const": "ok"}, "referral": _ref("Referral")},
-                }}}},
-                "404": _error_response("`unknown_referral`: none of your referrals has this id"),
-                **{code: answer for code, answer in _PARTNER_REFUSALS.items() if code != "400"},
-            },
-        }},
-        "/api/v1/partner/referrals.csv": {"get": {
-            "summary": "Your referrals (all that match the filters) as a CSV for a spreadsheet",
-            "operationId": "exportPartnerReferrals",
-            "security": security,
-            "parameters": _FILTERS,
-            "responses": {
-                "200": {"description": "UTF-8 CSV with a byte order mark; no cell starts like a formula",
-                        "content": {"text/csv": {"schema": {"type": "string"}}}},
-                **_PARTNER_REFUSALS,
-            },
-        }},
+        "/api/v1/partner/referrals": {
+            "get": {
+                "summary": "Your referrals and how far each got, oldest change first, a page at a time",
+                "operationId": "listPartnerReferrals",
+                "security": security,
+                "parameters": [*_FILTERS, *_PAGING],
+                "responses": {
+                    "200": {
+                        "description": "A page of referrals; `next` is the link to the following page, null "
+                                       "on the last",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["status", "referrals", "next"],
+                                    "properties": {
+                                        "status": {"const": "ok"},
+                                        "referrals": {"type": "array", "items": _ref("Referral")},
+                                        "next": {"type": ["string", "null"]},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_PARTNER_REFUSALS,
+                },
+            }
+        },
+        "/api/v1/partner/referrals/{referral_id}": {
+            "get": {
+                "summary": "One of your referrals",
+                "operationId": "getPartnerReferral",
+                "security": security,
+                "parameters": [
+                    {
+                        "name": "referral_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The referral",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["status", "referral"],
+                                    "properties": {"status": {"const": "ok"}, "referral": _ref("Referral")},
+                                }
+                            }
+                        },
+                    },
+                    "404": _error_response("`unknown_referral`: none of your referrals has this id"),
+                    **{code: answer for code, answer in _PARTNER_REFUSALS.items() if code != "400"},
+                },
+            }
+        },
+        "/api/v1/partner/referrals.csv": {
+            "get": {
+                "summary": "Your referrals (all that match the filters) as a CSV for a spreadsheet",
+                "operationId": "exportPartnerReferrals",
+                "security": security,
+                "parameters": _FILTERS,
+                "responses": {
+                    "200": {
+                        "description": "UTF-8 CSV with a byte order mark; no cell starts like a formula",
+                        "content": {"text/csv": {"schema": {"type": "string"}}},
+                    },
+                    **_PARTNER_REFUSALS,
+                },
+            }
+        },
     }
 
 
@@ -155,13 +238,16 @@ def document(server_url: str) -> dict[str, Any]:
         "info": {
             "title": "HireDay API",
             "version": "1.0.0",
-            "description": "Scanner devices authenticate with `Authorization: Bearer <device token>`; referring "
-                           "partners' systems with `Authorization: Bearer <partner API token>` (staff issue it).",
+            "description": "Scanner devices authenticate with `Authorization: Bearer <device token>`; "
+                           "referring "
+            "partners' systems with `Authorization: Bearer <partner API token>` (staff issue it).",
         },
         "servers": [{"url": server_url}],
         "components": {
-            "securitySchemes": {"deviceToken": {"type": "http", "scheme": "bearer"},
-                                "partnerToken": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "deviceToken": {"type": "http", "scheme": "bearer"},
+                "partnerToken": {"type": "http", "scheme": "bearer"},
+            },
             "schemas": {
                 "Referral": _REFERRAL,
                 "Scan": {
@@ -180,16 +266,16 @@ def document(server_url: str) -> dict[str, Any]:
                             "maxLength": 64,
                             "pattern": "^[!-~]+$",
                             "description": "Made by the device, one per scan. Sending it again returns the "
-                                           "first answer and logs nothing.",
+                            "first answer and logs nothing.",
                         },
                         "scanned_at": {
                             "type": "string",
                             "format": "date-time",
                             "description": "The device's clock, with a UTC offset; defaults to when the "
-                                           "server receives it. A time more than two days away from the "
-                                           "event (a clock at year 1, say) is logged at the time the server "
-                                           "received it, kept as sent, and answered with `clock_implausible: "
-                                           "true`.",
+                            "server receives it. A time more than two days away from the "
+                            "event (a clock at year 1, say) is logged at the time the server "
+                            "received it, kept as sent, and answered with `clock_implausible: "
+                            "true`.",
                         },
                         "kind": {"type": "string", "enum": ["entry", "exit"], "default": "entry"},
                         "offline": {
@@ -230,7 +316,7 @@ def document(server_url: str) -> dict[str, Any]:
                         "clock_implausible": {
                             "type": "boolean",
                             "description": "The device's clock was far off: `scanned_at` is when the server "
-                                           "received the scan.",
+                            "received the scan.",
                         },
                         "registration": {
                             "type": "object",
@@ -284,9 +370,9 @@ def document(server_url: str) -> dict[str, Any]:
                         ),
                         "409": {
                             "description": "`cancelled` registration, `waitlisted` (no place yet), another "
-                                           "event's badge (`wrong_event`), or an exit scan of someone not "
-                                           "inside; or `error: nonce_reused`, a nonce already logged for "
-                                           "another badge or device (nothing is logged: make a new nonce)",
+                            "event's badge (`wrong_event`), or an exit scan of someone not "
+                            "inside; or `error: nonce_reused`, a nonce already logged for "
+                            "another badge or device (nothing is logged: make a new nonce)",
                             "content": {
                                 "application/json": {"schema": {"oneOf": [_ref("ScanAnswer"), _ref("Error")]}}
                             },
@@ -323,7 +409,7 @@ def document(server_url: str) -> dict[str, Any]:
                                             "maxItems": 500,
                                             "items": {
                                                 "description": "A `Scan`; anything else gets an error answer "
-                                                               "of its own.",
+                                                "of its own.",
                                             },
                                         }
                                     },
@@ -334,8 +420,8 @@ def document(server_url: str) -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "One answer per scan, in the order sent. A scan of someone "
-                                           "already inside is logged as a flagged duplicate; a malformed "
-                                           "scan gets `status: error` and is not logged.",
+                            "already inside is logged as a flagged duplicate; a malformed "
+                            "scan gets `status: error` and is not logged.",
                             "content": {
                                 "application/json": {
                                     "schema": {

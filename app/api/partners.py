@@ -37,7 +37,9 @@ def _bad_parameter(error: DomainError):
 
 def _next_link(start: tuple[datetime, int]) -> str:
     """This request's link, starting after its last referral (``updated_since`` and ``after_id``)."""
-    kept = {name: request.args[name] for name in (*partner_api.FILTERS, "limit") if name in request.args}
+    kept: dict[str, str | None] = {
+        name: request.args[name] for name in (*partner_api.FILTERS, "limit") if name in request.args
+    }
     updated_since, after_id = start
     kept |= {"updated_since": utc_iso(updated_since), "after_id": str(after_id)}
     return url_for("api.partner_referrals", _external=True, **kept)
@@ -65,7 +67,9 @@ def partner_referrals():
 def partner_referral(referral_id: int):
     status = partner_api.find_referral(db.session, g.access_token.organization, referral_id)
     if status is None:
-        return jsonify(status="error", error="unknown_referral", message="No referral of yours has this id."), 404
+        return jsonify(
+            status="error", error="unknown_referral", message="No referral of yours has this id."
+        ), 404
     return jsonify(status="ok", referral=as_json(status))
 
 

@@ -50,23 +50,35 @@ class Booking(TimestampMixin, Base):
         sa.CheckConstraint("seat >= 1", name="seat_positive"),
         sa.CheckConstraint("seat <= slot_capacity", name="seat_within_capacity"),
         sa.ForeignKeyConstraint(
-            ["slot_id", "slot_capacity"], ["interview_slots.id", "interview_slots.capacity"],
-            onupdate="CASCADE", ondelete="CASCADE",
+            ["slot_id", "slot_capacity"],
+            ["interview_slots.id", "interview_slots.capacity"],
+            onupdate="CASCADE",
+            ondelete="CASCADE",
         ),
         sa.Index(
-            "uq_bookings_slot_id_seat_active", "slot_id", "seat", unique=True,
-            sqlite_where=sa.text("cancelled_at IS NULL"), postgresql_where=sa.text("cancelled_at IS NULL"),
+            "uq_bookings_slot_id_seat_active",
+            "slot_id",
+            "seat",
+            unique=True,
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+            postgresql_where=sa.text("cancelled_at IS NULL"),
         ),
         sa.Index("ix_bookings_registration_id", "registration_id"),
         #: The booth, copied from the slot (and kept equal to it by this key), so the database can
         #: hold one live booking per person per employer.
         sa.ForeignKeyConstraint(
-            ["slot_id", "participation_id"], ["interview_slots.id", "interview_slots.participation_id"],
-            name="fk_bookings_slot_id_participation_id_interview_slots", ondelete="CASCADE",
+            ["slot_id", "participation_id"],
+            ["interview_slots.id", "interview_slots.participation_id"],
+            name="fk_bookings_slot_id_participation_id_interview_slots",
+            ondelete="CASCADE",
         ),
         sa.Index(
-            "uq_bookings_registration_id_participation_id_active", "registration_id", "participation_id", unique=True,
-            sqlite_where=sa.text("cancelled_at IS NULL"), postgresql_where=sa.text("cancelled_at IS NULL"),
+            "uq_bookings_registration_id_participation_id_active",
+            "registration_id",
+            "participation_id",
+            unique=True,
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+            postgresql_where=sa.text("cancelled_at IS NULL"),
         ),
     )
 
@@ -82,8 +94,9 @@ class Booking(TimestampMixin, Base):
 
     #: Joined on all three keys, so a new booking takes the slot's id, capacity and booth from ``slot``.
     slot: Mapped[InterviewSlot] = relationship(
-        primaryjoin="and_(Booking.slot_id == InterviewSlot.id, Booking.slot_capacity == InterviewSlot.capacity,"
-                    " Booking.participation_id == InterviewSlot.participation_id)",
+        primaryjoin="and_(Booking.slot_id == InterviewSlot.id, Booking.slot_capacity == "
+                    "InterviewSlot.capacity,"
+        " Booking.participation_id == InterviewSlot.participation_id)",
         foreign_keys=[slot_id, slot_capacity, participation_id],
     )
     registration: Mapped[Registration] = relationship()
@@ -178,10 +191,13 @@ class Interview(TimestampMixin, Base):
             " OR (offer_wage_cents IS NOT NULL AND offer_wage_unit IS NOT NULL)",
             name="offer_has_wage",
         ),
-        sa.CheckConstraint("offer_wage_cents IS NULL OR offer_wage_cents >= 0", name="offer_wage_not_negative"),
+        sa.CheckConstraint(
+            "offer_wage_cents IS NULL OR offer_wage_cents >= 0", name="offer_wage_not_negative"
+        ),
         #: A hire is confirmed only where an offer was made: at the booth, or later (recorded with the hire).
         sa.CheckConstraint(
-            f"hire_status IS NULL OR {outcome_in('outcome', Outcome.where(offer=True))} OR later_offer_at IS NOT NULL",
+            f"hire_status IS NULL OR {outcome_in('outcome', Outcome.where(offer=True))} OR later_offer_at IS "
+            "NOT NULL",
             name="hire_status_needs_offer",
         ),
         sa.CheckConstraint(
@@ -193,8 +209,12 @@ class Interview(TimestampMixin, Base):
         #: One open interview (queued or under way) per person per booth: two tablets of one booth
         #: scanning the same badge cannot queue them twice.
         sa.Index(
-            "uq_interviews_registration_id_participation_id_open", "registration_id", "participation_id", unique=True,
-            sqlite_where=sa.text("outcome IS NULL"), postgresql_where=sa.text("outcome IS NULL"),
+            "uq_interviews_registration_id_participation_id_open",
+            "registration_id",
+            "participation_id",
+            unique=True,
+            sqlite_where=sa.text("outcome IS NULL"),
+            postgresql_where=sa.text("outcome IS NULL"),
         ),
         sa.Index("ix_interviews_participation_id_queued_at", "participation_id", "queued_at"),
         sa.Index("ix_interviews_registration_id", "registration_id"),
@@ -215,7 +235,9 @@ class Interview(TimestampMixin, Base):
     #: The booth tablet's own sequence number (its clock in ms at the tap) for the outcome saved:
     #: offline saves reach the server in any order, and an older one never overwrites a newer one.
     outcome_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
-    recorded_by_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_tokens.id", ondelete="SET NULL"))
+    recorded_by_token_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("access_tokens.id", ondelete="SET NULL")
+    )
     recorded_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     offer_wage_cents: Mapped[int | None]
     offer_wage_unit: Mapped[WageUnit | None] = mapped_column(enum_type(WageUnit))

@@ -12,7 +12,7 @@ from app.services import organizations, partner_api
 from app.services.errors import DomainError
 from app.services.organizations import PARTNER_KINDS
 from app.services.placements import partner_results
-from app.web import current_actor, show_error
+from app.web import current_actor, required, show_error
 
 bp = Blueprint("partners", __name__)
 
@@ -34,8 +34,14 @@ def _partner(organization_id: int):
 
 
 def _tokens_page(organization, form: ApiTokenForm, secret: str | None = None, status: int = 200):
-    return render_template("partners/staff_api_tokens.html", organization=organization, form=form, secret=secret,
-                           tokens=partner_api.api_tokens(db.session, organization), now=utcnow()), status
+    return render_template(
+        "partners/staff_api_tokens.html",
+        organization=organization,
+        form=form,
+        secret=secret,
+        tokens=partner_api.api_tokens(db.session, organization),
+        now=utcnow(),
+    ), status
 
 
 @bp.get("/staff/partners/<int:organization_id>/api-tokens")
@@ -53,7 +59,9 @@ def issue_api_token(organization_id: int):
     if not form.validate_on_submit():
         return _tokens_page(organization, form, status=422)
     try:
-        _, secret = partner_api.issue_api_token(db.session, organization, form.name.data, actor=current_actor())
+        _, secret = partner_api.issue_api_token(
+            db.session, organization, required(form.name.data), actor=current_actor()
+        )
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
@@ -69,7 +77,9 @@ def issue_api_token(organization_id: int):
 def revoke_api_token(organization_id: int, token_id: int):
     organization = _partner(organization_id)
     try:
-        token = partner_api.revoke_api_token(db.session, organization, token_id, utcnow(), actor=current_actor())
+        token = partner_api.revoke_api_token(
+            db.session, organization, token_id, utcnow(), actor=current_actor()
+        )
     except DomainError:
         db.session.rollback()
         abort(404)

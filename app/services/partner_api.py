@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import AccessToken, Organization, TokenScope, User
 from app.services import audit, spreadsheet, tokens
 from app.services.errors import DomainError
@@ -91,7 +91,9 @@ def _instant(args: Mapping[str, str], name: str) -> datetime | None:
             raise ValueError(value)
         return _utc(*match.groups())
     except ValueError:
-        raise _invalid(name, f"`{name}` must be a date-time with its UTC offset, like 2026-11-30T15:00:00Z.") from None
+        raise _invalid(
+            name, f"`{name}` must be a date-time with its UTC offset, like 2026-11-30T15:00:00Z."
+        ) from None
 
 
 def _utc(
@@ -101,11 +103,21 @@ def _utc(
     """The instant in UTC; one beyond what a datetime holds (year 0, or 9999 west of UTC) is the
     earliest or latest there is. A leap second (``:60``) is the second after ``:59``."""
     leap = second == "60"
-    local = datetime(max(int(year), 1), int(month), int(day), int(hour), int(minute), 59 if leap else int(second),
-                     int((fraction or "0")[:6].ljust(6, "0")))
+    local = datetime(
+        max(int(year), 1),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        59 if leap else int(second),
+        int((fraction or "0")[:6].ljust(6, "0")),
+        tzinfo=UTC,  # the wall time at the offset, moved to UTC below
+    )
     if int(year) == 0:
         return _EARLIEST
-    offset = timedelta(hours=int(offset_hours or 0), minutes=int(offset_minutes or 0)) * (-1 if sign == "-" else 1)
+    offset = timedelta(hours=int(offset_hours or 0), minutes=int(offset_minutes or 0)) * (
+        -1 if sign == "-" else 1
+    )
     if offset >= timedelta(days=1):
         raise ValueError("offset")
     try:
@@ -118,7 +130,12 @@ def _whole_number(args: Mapping[str, str], name: str, low: int, high: int | None
     value = _text(args, name, 20)
     if value is None:
         return None
-    if not value.isascii() or not value.isdigit() or int(value) < low or (high is not None and int(value) > high):
+    if (
+        not value.isascii()
+        or not value.isdigit()
+        or int(value) < low
+        or (high is not None and int(value) > high)
+    ):
         limits = f"from {low} to {high}" if high is not None else f"of {low} or more"
         raise _invalid(name, f"`{name}` must be a whole number {limits}.")
     return int(value)
@@ -188,14 +205,30 @@ def csv_rows(session: Session, organization: Organization, query: ReferralQuery)
 
     rows = [
         (
-            s.referral_id, s.event.name, when(s.event.starts_at), s.name, s.registration_status.value, s.stage.value,
-            when(s.referred_at), when(s.registered_at), when(s.cancelled_at), when(s.checked_in_at),
-            when(s.interviewed_at), when(s.offered_at), when(s.hired_at), when(s.survey_completed_at),
-            s.interviews, "yes" if s.second_interview else "no",
-            "; ".join(o.employer for o in s.offers), "; ".join(s.hired_by), "yes" if s.shares_offers else "no",
-            _terms_column(s, lambda t: t.position or ""), _terms_column(s, _wage),
+            s.referral_id,
+            s.event.name,
+            when(s.event.starts_at),
+            s.name,
+            s.registration_status.value,
+            s.stage.value,
+            when(s.referred_at),
+            when(s.registered_at),
+            when(s.cancelled_at),
+            when(s.checked_in_at),
+            when(s.interviewed_at),
+            when(s.offered_at),
+            when(s.hired_at),
+            when(s.survey_completed_at),
+            s.interviews,
+            "yes" if s.second_interview else "no",
+            "; ".join(o.employer for o in s.offers),
+            "; ".join(s.hired_by),
+            "yes" if s.shares_offers else "no",
+            _terms_column(s, lambda t: t.position or ""),
+            _terms_column(s, _wage),
             _terms_column(s, lambda t: spreadsheet.day(t.start_date)),
-            "yes" if s.shared else "no", when(s.updated_at),
+            "yes" if s.shared else "no",
+            when(s.updated_at),
         )
         for s in _ordered(session, organization, query)
     ]

@@ -17,8 +17,9 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from app.database import Session
 from app.models import (
     Audience,
     CheckIn,
@@ -222,7 +223,9 @@ class _Facts:
         facts = cls({}, {}, [], {}, {}, {})
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
-            facts.first_entry.update(checkin._first_entries(session, chunk))  # the door's own reading of its log
+            facts.first_entry.update(
+                checkin._first_entries(session, chunk)
+            )  # the door's own reading of its log
             facts.last_scan.update(_last_scans(session, chunk))
             facts.interviews += session.scalars(
                 select(Interview).where(Interview.registration_id.in_(chunk))
@@ -260,9 +263,17 @@ def _post_survey_answers(session: Session, ids: list[int]) -> dict[int, tuple[da
     rows = session.execute(
         select(Response.registration_id, Response.submitted_at, Response.updated_at)
         .join(Survey, Response.survey_id == Survey.id)
-        .where(Response.registration_id.in_(ids), Survey.audience == Audience.CANDIDATE, Survey.phase == Phase.POST)
+        .where(
+            Response.registration_id.in_(ids),
+            Survey.audience == Audience.CANDIDATE,
+            Survey.phase == Phase.POST,
+        )
     ).all()
-    return {registration_id: (submitted, updated) for registration_id, submitted, updated in rows if registration_id}
+    return {
+        registration_id: (submitted, updated)
+        for registration_id, submitted, updated in rows
+        if registration_id
+    }
 
 
 def _status(
@@ -373,11 +384,16 @@ def _offer_json(offer: Offer) -> dict[str, Any]:
 
 
 def as_json(status: ReferralStatus) -> dict[str, Any]:
-    """A referral as the partner API and the partner webhooks carry it (times in UTC, ``Z``). ``offers[].terms`` is there only
-    when the person consented to share offer terms with this partner."""
+    """A referral as the partner API and the partner webhooks carry it (times in UTC, ``Z``).
+    ``offers[].terms`` is there only when the person consented to share offer terms with this
+    partner."""
     return {
         "id": status.referral_id,
-        "event": {"slug": status.event.slug, "name": status.event.name, "starts_at": utc_iso(status.event.starts_at)},
+        "event": {
+            "slug": status.event.slug,
+            "name": status.event.name,
+            "starts_at": utc_iso(status.event.starts_at),
+        },
         "name": status.name,
         "registration_status": status.registration_status.value,
         "stage": status.stage.value,

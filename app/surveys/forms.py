@@ -22,10 +22,16 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 class QuestionForm(FlaskForm):
     kind = SelectField("Type", choices=[SelectChoice(v, label) for v, label in QuestionKind.choices()])
-    prompt_en = TextAreaField("Question in English", validators=[InputRequired("Write the question in English."),
-                                                                  Length(max=500)], render_kw={"rows": 2})
-    prompt_es = TextAreaField("Question in Spanish", validators=[InputRequired("Write the question in Spanish."),
-                                                                  Length(max=500)], render_kw={"rows": 2})
+    prompt_en = TextAreaField(
+        "Question in English",
+        validators=[InputRequired("Write the question in English."), Length(max=500)],
+        render_kw={"rows": 2},
+    )
+    prompt_es = TextAreaField(
+        "Question in Spanish",
+        validators=[InputRequired("Write the question in Spanish."), Length(max=500)],
+        render_kw={"rows": 2},
+    )
     required = BooleanField("An answer is required")
     choices = TextAreaField("Choices (choice questions only)", validators=[Optional(), Length(max=10000)],
                             render_kw={"rows": 8})
@@ -45,12 +51,16 @@ class MoveForm(FlaskForm):
 class BadgeEntryForm(FlaskForm):
     """At the exit poster's page: "this is my badge"."""
 
-    badge_code = StringField(_l("The code on your badge"), validators=[InputRequired(_l("Enter the code on your badge.")),
-                                                                      Length(max=200)])
+    badge_code = StringField(
+        _l("The code on your badge"),
+        validators=[InputRequired(_l("Enter the code on your badge.")), Length(max=200)],
+    )
 
 
 class EmailEntryForm(FlaskForm):
     """At the exit poster's page: "e-mail me my link"."""
 
-    email = EmailField(_l("The e-mail you registered with"), validators=[InputRequired(_l("Enter your e-mail address.")),
-                                                                         Length(max=254)])
+    email = EmailField(
+        _l("The e-mail you registered with"),
+        validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)],
+    )

@@ -10,6 +10,7 @@ from app.database import writes
 from app.extensions import db
 from app.formatting import local_time
 from app.interviews.forms import HIRE_WORDS, StaffHireForm
+from app.interviews.views.base import bp, fail
 from app.models import (
     Booking,
     Candidate,
@@ -20,7 +21,6 @@ from app.models import (
     Registration,
     utcnow,
 )
-from app.interviews.views.base import bp, fail
 from app.services import bookings, events, interviews
 from app.services.errors import DomainError
 from app.web import flash_error, get_or_404
@@ -45,9 +45,11 @@ def _find_person(participation: Participation, typed: str) -> Registration:
         return found
     matches = interviews.search(db.session, participation, typed, limit=5)
     if len(matches) == 1:
-        return db.session.get(Registration, matches[0].registration_id)
+        return db.session.get_one(Registration, matches[0].registration_id)
     if not matches:
-        raise DomainError("person_not_found", "No one registered for this event matches that.", field="person")
+        raise DomainError(
+            "person_not_found", "No one registered for this event matches that.", field="person"
+        )
     raise DomainError("several_people", f"{len(matches)} or more people match; type their e-mail instead.",
                       field="person")
 
@@ -58,10 +60,16 @@ def staff_slots(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
     rows = bookings.staff_slot_rows(db.session, participation)
     return render_template(
-        "interviews/staff_slots.html", participation=participation, event=participation.event, rows=rows,
-        in_step=bookings.slots_match_settings(db.session, participation), planned=len(bookings.planned_times(participation)),
-        window=bookings.interview_window(participation), form=FlaskForm(),
-        person=request.args.get("person", ""), now=utcnow(),
+        "interviews/staff_slots.html",
+        participation=participation,
+        event=participation.event,
+        rows=rows,
+        in_step=bookings.slots_match_settings(db.session, participation),
+        planned=len(bookings.planned_times(participation)),
+        window=bookings.interview_window(participation),
+        form=FlaskForm(),
+        person=request.args.get("person", ""),
+        now=utcnow(),
     )
 
 
@@ -76,12 +84,16 @@ def generate_slots(slug: str, participation_id: int):
     db.session.commit()
     message = f"Slots updated: {changes.created} added, {changes.removed} removed."
     if changes.kept_booked:
-        message += f" {changes.kept_booked} booked slot{'s' if changes.kept_booked != 1 else ''} kept as they were."
+        message += (
+            f" {changes.kept_booked} booked slot{'s' if changes.kept_booked != 1 else ''} kept as they were."
+        )
     flash(message, "success")
     return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id))
 
 
-@bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/<int:slot_id>/<any(block, unblock):action>")
+@bp.post(
+    "/staff/events/<slug>/employers/<int:participation_id>/slots/<int:slot_id>/<any(block, unblock):action>"
+)
 @writes
 @staff_required
 def block_slot(slug: str, participation_id: int, slot_id: int, action: str):
@@ -97,7 +109,11 @@ def block_slot(slug: str, participation_id: int, slot_id: int, action: str):
               "cancel it below if they must move.", "warning")
     else:
         flash(f"{when} {'blocked' if action == 'block' else 'open for booking again'}.", "success")
-    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{slot.id}"))
+    return redirect(
+        url_for(
+            "interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{slot.id}"
+        )
+    )
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/slots/book")
@@ -117,8 +133,16 @@ def staff_book(slug: str, participation_id: int):
         return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id,
                                 person=typed, _anchor=f"slot-{slot.id}"))
     db.session.commit()
-    flash(f"Booked {registration.candidate.full_name} at {local_time(slot.starts_at, participation.event.timezone)}.", "success")
-    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{slot.id}"))
+    flash(
+        f"Booked {registration.candidate.full_name} at "
+        f"{local_time(slot.starts_at, participation.event.timezone)}.",
+        "success",
+    )
+    return redirect(
+        url_for(
+            "interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{slot.id}"
+        )
+    )
 
 
 @bp.post("/staff/events/<slug>/employers/<int:participation_id>/bookings/<int:booking_id>/cancel")
@@ -135,7 +159,14 @@ def staff_cancel(slug: str, participation_id: int, booking_id: int):
         return fail(error, url_for("interviews.staff_slots", slug=slug, participation_id=participation_id))
     db.session.commit()
     flash(f"Cancelled {booking.registration.candidate.full_name}'s booking.", "success")
-    return redirect(url_for("interviews.staff_slots", slug=slug, participation_id=participation_id, _anchor=f"slot-{booking.slot_id}"))
+    return redirect(
+        url_for(
+            "interviews.staff_slots",
+            slug=slug,
+            participation_id=participation_id,
+            _anchor=f"slot-{booking.slot_id}",
+        )
+    )
 
 
 # --- Staff: hires after the event ------------------------------------------------------------------
@@ -146,9 +177,14 @@ def staff_cancel(slug: str, participation_id: int, booking_id: int):
 def staff_pending_offers(slug: str):
     """Offers still waiting for an answer, employer by employer, to follow up in a few clicks."""
     event = events.event_by_slug(db.session, slug)
-    return render_template("interviews/staff_hires.html", event=event, participation=None,
-                           groups=interviews.offers_pending(db.session, event), form=StaffHireForm(formdata=None),
-                           hire_choices=HIRE_WORDS)
+    return render_template(
+        "interviews/staff_hires.html",
+        event=event,
+        participation=None,
+        groups=interviews.offers_pending(db.session, event),
+        form=StaffHireForm(formdata=None),
+        hire_choices=HIRE_WORDS,
+    )
 
 
 @bp.get("/staff/events/<slug>/employers/<int:participation_id>/hires")
@@ -156,9 +192,14 @@ def staff_pending_offers(slug: str):
 def staff_booth_hires(slug: str, participation_id: int):
     """Every interview of one employer that could lead to a hire, to confirm or correct any of them."""
     participation = _staff_participation(slug, participation_id)
-    return render_template("interviews/staff_hires.html", event=participation.event, participation=participation,
-                           groups=[(participation, interviews.hire_candidates(db.session, participation))],
-                           form=StaffHireForm(formdata=None), hire_choices=HIRE_WORDS)
+    return render_template(
+        "interviews/staff_hires.html",
+        event=participation.event,
+        participation=participation,
+        groups=[(participation, interviews.hire_candidates(db.session, participation))],
+        form=StaffHireForm(formdata=None),
+        hire_choices=HIRE_WORDS,
+    )
 
 
 @bp.post("/staff/events/<slug>/interviews/<int:interview_id>/hire")
@@ -168,8 +209,16 @@ def staff_confirm_hire(slug: str, interview_id: int):
     event = events.event_by_slug(db.session, slug)
     found = get_or_404(Interview, interview_id, lambda i: i.participation.event_id == event.id)
     back = request.form.get("back") == "booth"
-    to = (url_for("interviews.staff_booth_hires", slug=slug, participation_id=found.participation_id,
-                  _anchor=f"interview-{found.id}") if back else url_for("interviews.staff_pending_offers", slug=slug))
+    to = (
+        url_for(
+            "interviews.staff_booth_hires",
+            slug=slug,
+            participation_id=found.participation_id,
+            _anchor=f"interview-{found.id}",
+        )
+        if back
+        else url_for("interviews.staff_pending_offers", slug=slug)
+    )
     form = StaffHireForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")

@@ -2,6 +2,7 @@
 
 import random
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -21,22 +22,37 @@ from app.services.demo.clock import CHICAGO, as_minutes, between, chicago_time, 
 from app.services.demo.draws import seeded_nonce, weighted
 from app.services.demo.employers import HOUR
 from app.services.demo.loader import DemoLoad
-from app.services.demo.records import Booth, Registrant, Slot
+from app.services.demo.records import Booth, Registrant, Slot, interview_hours
 
 
 def add_checkins(
-    load: DemoLoad, rng: random.Random, event: Event, registrants: list[Registrant], attendees: list[Registrant]
+    load: DemoLoad,
+    rng: random.Random,
+    event: Event,
+    registrants: list[Registrant],
+    attendees: list[Registrant],
 ) -> None:
     """One entry scan per attendee, a few scanned offline, one scanned twice by two offline
     devices, one cancelled badge and a handful of codes that match nothing."""
     rows = []
 
     def scan(scanned_at: datetime, **fields: object) -> dict:
-        row = {"event_id": event.id, "registration_id": None, "raw_code": None, "device_token_id": None,  # nosec B105
-               "user_id": load.volunteer_id, "scanned_at": scanned_at,
-               "received_at": scanned_at + timedelta(seconds=rng.randint(1, 4)), "nonce": seeded_nonce(rng),
-               "kind": CheckInKind.ENTRY, "successful": True, "error_code": None, "is_offline": False,
-               "is_duplicate": False, "undoes_id": None}
+        row: dict[str, Any] = {
+            "event_id": event.id,
+            "registration_id": None,
+            "raw_code": None,
+            "device_token_id": None,  # nosec B105
+            "user_id": load.volunteer_id,
+            "scanned_at": scanned_at,
+            "received_at": scanned_at + timedelta(seconds=rng.randint(1, 4)),
+            "nonce": seeded_nonce(rng),
+            "kind": CheckInKind.ENTRY,
+            "successful": True,
+            "error_code": None,
+            "is_offline": False,
+            "is_duplicate": False,
+            "undoes_id": None,
+        }
         row.update(fields)
         rows.append(row)
         return row
@@ -44,12 +60,12 @@ def add_checkins(
     offline = set(rng.sample(range(len(attendees)), 6))
     for i, reg in enumerate(attendees):
         if i in offline:
-            scan(reg.arrived_at, registration_id=reg.id, is_offline=True,
-                 received_at=reg.arrived_at + as_minutes(rng.uniform(8, 25)))
+            scan(reg.arrival, registration_id=reg.id, is_offline=True,
+                 received_at=reg.arrival + as_minutes(rng.uniform(8, 25)))
         else:
-            scan(reg.arrived_at, registration_id=reg.id)
+            scan(reg.arrival, registration_id=reg.id)
     twice = attendees[sorted(offline)[0]]
-    again = twice.arrived_at + timedelta(seconds=rng.randint(20, 90))
+    again = twice.arrival + timedelta(seconds=rng.randint(20, 90))
     scan(again, registration_id=twice.id, is_offline=True, is_duplicate=True,
          received_at=again + as_minutes(rng.uniform(8, 25)))
     cancelled = next(r for r in registrants if r.status == RegistrationStatus.CANCELLED)
@@ -85,11 +101,16 @@ def add_interviews(
     def record(row: dict, booth: Booth, began: datetime, done: datetime) -> None:
         row.update(started_at=began)
         if done + timedelta(minutes=3) <= cutoff:
-            _record_outcome(rng, row, booth, done, day, load.now, event.ends_at, confirm_hires=cutoff >= event.ends_at)
+            _record_outcome(
+                rng, row, booth, done, day, load.now, event.ends_at, confirm_hires=cutoff >= event.ends_at
+            )
+
     starts = event.starts_at
     day = starts.astimezone(CHICAGO).date()
     # Per booth, per interviewer, and per person: when they are busy.
-    interviewer_busy = {id(b): [[] for _ in range(b.participation.interviewers)] for b in booths}
+    interviewer_busy: dict[int, list[list[tuple[datetime, datetime]]]] = {
+        id(b): [[] for _ in range(b.participation.interviewers)] for b in booths
+    }
     person_busy: dict[int, list[tuple[datetime, datetime]]] = {r.id: [] for r in registrants}
     visited: dict[int, set[int]] = {r.id: set() for r in registrants}
 
@@ -137,7 +158,9 @@ def add_interviews(
         else:
             length = as_minutes(booth.participation.interview_minutes)
             seat_busy = interviewer_busy[id(booth)][seat - 1]
-            began = first_gap(slot.starts_at + as_minutes(rng.randint(0, 4)), length, seat_busy + person_busy[reg.id])
+            began = first_gap(
+                slot.starts_at + as_minutes(rng.randint(0, 4)), length, seat_busy + person_busy[reg.id]
+            )
             done = began + length
             seat_busy.append((began, done))
             person_busy[reg.id].append((began, done))
@@ -148,11 +171,12 @@ def add_interviews(
 
     # Walk-ups: in order of arrival, each person queues at a few more booths.
     for reg in attendees:
-        cursor = reg.arrived_at + as_minutes(rng.uniform(2, 8))
+        cursor = reg.arrival + as_minutes(rng.uniform(2, 8))
         others = [b for b in booths if b.participation.id not in visited[reg.id]]
         for booth in rng.sample(others, min(len(others), weighted(rng, {0: 2, 1: 4, 2: 3, 3: 2}))):
             p = booth.participation
-            queued = max(cursor + as_minutes(rng.uniform(1, 5)), p.interview_starts_at)
+            opens, closes = interview_hours(p)
+            queued = max(cursor + as_minutes(rng.uniform(1, 5)), opens)
             if queued > cutoff:
                 break
             length = as_minutes(p.interview_minutes)
@@ -172,7 +196,7 @@ def add_interviews(
             ]
             began, interviewer = min(options)
             done = began + length
-            if done > p.interview_ends_at or began - queued > as_minutes(35):
+            if done > closes or began - queued > as_minutes(35):
                 continue  # the line was too long: they tried another booth
             interviewer_busy[id(booth)][interviewer].append((began, done))
             person_busy[reg.id].append((began, done))
@@ -193,12 +217,29 @@ def _interview_row(
     reg: Registrant, booth: Booth, source: InterviewSource, booking_id: int | None, *, queued_at: datetime
 ) -> dict:
     return {
-        "registration_id": reg.id, "participation_id": booth.participation.id, "position_id": None,
-        "booking_id": booking_id, "source": source, "client_nonce": None, "queued_at": queued_at,
-        "started_at": None, "outcome": None, "recorded_at": None, "recorded_by_token_id": None,  # nosec B105
-        "recorded_by_user_id": None, "offer_wage_cents": None, "offer_wage_unit": None, "offer_start_date": None,
-        "offer_conditions": [], "second_interview_at": None, "second_interview_place": None, "notes": "",
-        "hire_status": None, "hired_start_date": None, "hire_confirmed_at": None, "created_at": queued_at,
+        "registration_id": reg.id,
+        "participation_id": booth.participation.id,
+        "position_id": None,
+        "booking_id": booking_id,
+        "source": source,
+        "client_nonce": None,
+        "queued_at": queued_at,
+        "started_at": None,
+        "outcome": None,
+        "recorded_at": None,
+        "recorded_by_token_id": None,  # nosec B105
+        "recorded_by_user_id": None,
+        "offer_wage_cents": None,
+        "offer_wage_unit": None,
+        "offer_start_date": None,
+        "offer_conditions": [],
+        "second_interview_at": None,
+        "second_interview_place": None,
+        "notes": "",
+        "hire_status": None,
+        "hired_start_date": None,
+        "hire_confirmed_at": None,
+        "created_at": queued_at,
     }
 
 
@@ -212,8 +253,15 @@ OUTCOME_WEIGHTS |= {o: 2 for o in Outcome.where(booth_choice=True, held=True) if
 
 
 def _record_outcome(
-    rng: random.Random, row: dict, booth: Booth, done: datetime, day: date, now: datetime, event_end: datetime,
-    *, confirm_hires: bool = True,
+    rng: random.Random,
+    row: dict,
+    booth: Booth,
+    done: datetime,
+    day: date,
+    now: datetime,
+    event_end: datetime,
+    *,
+    confirm_hires: bool = True,
 ) -> None:
     """What the recruiter recorded after an interview, and (for offers) whether the person was hired
     (``confirm_hires``: the event is over and employers have answered; else offers are pending)."""
@@ -224,19 +272,34 @@ def _record_outcome(
     if rng.random() < 0.35:
         row["notes"] = rng.choice(INTERVIEW_NOTES)
     if outcome.kind.second_interview:
-        row.update(second_interview_at=chicago_time(day + timedelta(days=rng.randint(2, 9)), rng.choice((9, 10, 13, 14))),
-                   second_interview_place=rng.choice(SECOND_INTERVIEW_PLACES))
+        row.update(
+            second_interview_at=chicago_time(
+                day + timedelta(days=rng.randint(2, 9)), rng.choice((9, 10, 13, 14))
+            ),
+            second_interview_place=rng.choice(SECOND_INTERVIEW_PLACES),
+        )
         return
     if not outcome.kind.needs_terms:
         return
     position = next(p for p in booth.positions if p.id == row["position_id"])
     step = 25 if position.wage_unit == HOUR else 50_000
-    wage = rng.randrange(position.wage_min_cents, position.wage_max_cents + 1, step)
+    low, high = (
+        position.wage_min_cents or 0,
+        position.wage_max_cents or 0,
+    )  # the demo's job orders all have both
+    wage = rng.randrange(low, high + 1, step)
     start_date = day + timedelta(days=rng.choice((7, 14, 14, 21, 28)))
     row.update(offer_wage_cents=wage, offer_wage_unit=position.wage_unit, offer_start_date=start_date)
     if outcome.kind.conditions:
-        row["offer_conditions"] = weighted(rng, {("background_check",): 6, ("background_check", "drug_screen"): 2,
-                                                  ("background_check", "reference_check"): 1, (): 1})
+        row["offer_conditions"] = weighted(
+            rng,
+            {
+                ("background_check",): 6,
+                ("background_check", "drug_screen"): 2,
+                ("background_check", "reference_check"): 1,
+                (): 1,
+            },
+        )
         row["offer_conditions"] = list(row["offer_conditions"])
     if outcome.kind.hired:
         status = HireStatus.HIRED
@@ -250,7 +313,9 @@ def _record_outcome(
     if outcome.kind.hired and not confirm_hires:
         row["hire_confirmed_at"] = row["recorded_at"]
     elif status != HireStatus.PENDING:
-        latest = max(event_end + timedelta(days=3), min(event_end + timedelta(days=25), now - timedelta(hours=1)))
+        latest = max(
+            event_end + timedelta(days=3), min(event_end + timedelta(days=25), now - timedelta(hours=1))
+        )
         row["hire_confirmed_at"] = between(rng, event_end + timedelta(days=3), latest)
     if status == HireStatus.HIRED:
         row["hired_start_date"] = start_date + timedelta(days=rng.choice((0, 0, 0, 7)))
