@@ -2,12 +2,14 @@
 template never depends on another blueprint's module, and a page rendered outside a request (a
 report in the job worker) finds the same names."""
 
+from typing import Any
+
 from flask import Flask, url_for
 
 from app.extensions import db
 from app.models import Audience, Event, Phase, Registration, RegistrationStatus, Survey, utcnow
-from app.services import badges, bookings, interviews, reports, surveys
-from app.services import registration as registrations
+from app.services import badges, bookings, interviews, registration as registrations, reports, surveys
+
 
 def can_register(event: Event) -> bool:
     """For event pages: show the Register button?"""
@@ -35,7 +37,7 @@ def link_qr_svg(url: str) -> str:
     return badges.qr_svg(url)
 
 
-def survey_url(endpoint: str, survey: Survey, **kwargs: object) -> str:
+def survey_url(endpoint: str, survey: Survey, **kwargs: Any) -> str:
     """The address of a staff survey page (``surveys.editor``, ``surveys.results``, …) for ``survey``."""
     return url_for(endpoint, slug=survey.event.slug, audience=survey.audience.value, phase=survey.phase.value,
                    **kwargs)

@@ -52,7 +52,15 @@ def find_or_404(items: Iterable[T], item_id: int) -> T:
     for item in items:
         if item.id == item_id:  # type: ignore[attr-defined]
             return item
-    abort(404)
+    return abort(404)
+
+
+def required(value: T | None) -> T:
+    """A value the form's validators require, read once the form validated: never None then (a
+    request that gets here without one was not made with the form, and is answered 400)."""
+    if value is None:
+        abort(400)
+    return value
 
 
 # --- A service refused ----------------------------------------------------------------------------

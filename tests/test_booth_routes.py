@@ -27,11 +27,16 @@ from tests.conftest import csrf_token
 def setup(db, monkeypatch):
     # The event is under way now, so outcomes are editable.
     now = utcnow()
-    event = factories.make_event(db.session, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4),
-                                 timezone="UTC")
-    hotel = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel"))
+    event = factories.make_event(
+        db.session, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4), timezone="UTC"
+    )
+    hotel = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Lakeshore Grand Hotel")
+    )
     cook = factories.make_position(db.session, hotel, title="Line Cook")
-    rival = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Rival Foods"))
+    rival = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Rival Foods")
+    )
     maria = factories.make_registration(
         db.session, event, factories.make_candidate(db.session, first_name="María", last_name="Gómez",
                                                      email="maria.gomez@example.com", zip_code="60623"),
@@ -55,9 +60,13 @@ def test_search_by_name_shows_only_what_the_person_shared(client, setup):
 
 
 def test_the_check_in_number_on_the_badge_finds_the_person(client, setup):
-    page = client.get(setup["booth"], query_string={"find": str(setup["maria"].checkin_number)}).get_data(as_text=True)
+    page = client.get(setup["booth"], query_string={"find": str(setup["maria"].checkin_number)}).get_data(
+        as_text=True
+    )
     assert "María Gómez" in page
-    assert "María Gómez" not in client.get(setup["booth"], query_string={"find": "9999"}).get_data(as_text=True)
+    assert "María Gómez" not in client.get(setup["booth"], query_string={"find": "9999"}).get_data(
+        as_text=True
+    )
 
 
 def test_a_scanned_badge_url_finds_the_person(client, setup):
@@ -67,7 +76,13 @@ def test_a_scanned_badge_url_finds_the_person(client, setup):
 
 
 def post(client, path, page, **data):
-    return client.post(path, data={"csrf_token": csrf_token(client, page if "/interviews/" in page else page + "?find=gom"), **data})
+    return client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, page if "/interviews/" in page else page + "?find=gom"),
+            **data,
+        },
+    )
 
 
 def test_start_then_record_a_conditional_offer(client, db, setup):
@@ -81,8 +96,18 @@ def test_start_then_record_a_conditional_offer(client, db, setup):
     interview_page = response.headers["Location"]
     form = client.get(interview_page).get_data(as_text=True)
     assert "Conditional offer" in form
-    saved = post(client, interview_page, interview_page, outcome="conditional_offer", position_id=setup["cook"].id,
-                 wage="18.50", wage_unit="hour", start_date="2027-01-04", conditions=["background_check"], notes="Great fit")
+    saved = post(
+        client,
+        interview_page,
+        interview_page,
+        outcome="conditional_offer",
+        position_id=setup["cook"].id,
+        wage="18.50",
+        wage_unit="hour",
+        start_date="2027-01-04",
+        conditions=["background_check"],
+        notes="Great fit",
+    )
     assert saved.status_code == 303
     board = client.get(setup["booth"]).get_data(as_text=True)
     assert "Conditional offer" in board and "$18.50" in board and "background check" in board
@@ -105,8 +130,11 @@ def test_an_offer_without_a_wage_is_sent_back_with_what_was_typed(client, db, se
 def test_the_tablet_script_gets_where_to_go_next(client, setup):
     booth = setup["booth"]
     token = csrf_token(client, booth + "?find=gom")
-    response = client.post(booth + "/queue", data={"csrf_token": token, "registration_id": setup["maria"].id, "nonce": "q"},
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        booth + "/queue",
+        data={"csrf_token": token, "registration_id": setup["maria"].id, "nonce": "q"},
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 200
     assert response.json["redirect"].endswith("#queue")
     assert "Number 1: </span>María Gómez" in client.get(booth).get_data(as_text=True)
@@ -117,7 +145,9 @@ def test_a_booked_slot_shows_as_next_and_can_be_started(client, db, setup):
     hotel.interview_starts_at = utcnow() + timedelta(minutes=30)
     hotel.interview_ends_at = hotel.interview_starts_at + timedelta(minutes=30)
     bookings.generate_slots(db.session, hotel)
-    slot = db.session.scalars(select(bookings.InterviewSlot).where(bookings.InterviewSlot.participation_id == hotel.id)).first()
+    slot = db.session.scalars(
+        select(bookings.InterviewSlot).where(bookings.InterviewSlot.participation_id == hotel.id)
+    ).first()
     booking = bookings.book(db.session, setup["maria"], slot, utcnow())
     db.session.commit()
     booth = setup["booth"]
@@ -129,7 +159,9 @@ def test_a_booked_slot_shows_as_next_and_can_be_started(client, db, setup):
 
 def test_one_employer_cannot_read_or_write_anothers_interviews(client, db, setup):
     interview = interviews.start(db.session, setup["hotel"], setup["maria"], utcnow())
-    interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), utcnow())
+    interviews.record_outcome(
+        db.session, interview, interviews.OutcomeDetails(Outcome.NOT_SELECTED), utcnow()
+    )
     db.session.commit()
     rival = setup["rival_booth"]
     assert client.get(f"{rival}/interviews/{interview.id}").status_code == 404
@@ -168,7 +200,9 @@ def test_after_the_event_the_employer_confirms_hires(client, db, setup):
     booth = setup["booth"]
     page = client.get(booth).get_data(as_text=True)
     assert "Confirm hires" in page and "María Gómez" in page
-    response = post(client, f"{booth}/interviews/{interview.id}/hire", booth, status="hired", start_date="2027-01-11")
+    response = post(
+        client, f"{booth}/interviews/{interview.id}/hire", booth, status="hired", start_date="2027-01-11"
+    )
     assert response.status_code == 303
     db.session.refresh(interview)
     assert (interview.hire_status, str(interview.hired_start_date)) == (HireStatus.HIRED, "2027-01-11")
@@ -190,11 +224,15 @@ def test_someone_who_leaves_the_line_is_a_no_show_and_the_line_moves_up(client, 
 
 def test_before_the_event_day_the_booth_shows_bookings_and_starts_nothing(client, db, setup):
     event, hotel, maria = setup["event"], setup["hotel"], setup["maria"]
-    token = csrf_token(client, setup["booth"] + "?find=gom")  # a form left open on the tablet since the event day
+    token = csrf_token(
+        client, setup["booth"] + "?find=gom"
+    )  # a form left open on the tablet since the event day
     event.starts_at, event.ends_at = utcnow() + timedelta(days=21), utcnow() + timedelta(days=21, hours=5)
     db.session.flush()
     bookings.generate_slots(db.session, hotel)
-    slot = db.session.scalars(select(bookings.InterviewSlot).order_by(bookings.InterviewSlot.starts_at)).first()
+    slot = db.session.scalars(
+        select(bookings.InterviewSlot).order_by(bookings.InterviewSlot.starts_at)
+    ).first()
     bookings.book(db.session, maria, slot, utcnow())
     db.session.commit()
     booth = setup["booth"]
@@ -202,7 +240,9 @@ def test_before_the_event_day_the_booth_shows_bookings_and_starts_nothing(client
     assert "Interviews start on the day of the event" in page and "María Gómez" in page
     found = client.get(booth + "?find=gom").get_data(as_text=True)
     assert "Start interview" not in found and "Add to queue" not in found and ">Start<" not in page
-    response = client.post(booth + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "early"})
+    response = client.post(
+        booth + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "early"}
+    )
     assert response.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Interview)) == 0
     assert "Interviews start on the day of the event" in client.get(booth).get_data(as_text=True)
@@ -215,7 +255,9 @@ def test_starting_someone_the_door_missed_checks_them_in_at_the_booth(client, db
     assert post(client, booth + "/start", booth, registration_id=maria.id, nonce="tap-9").status_code == 303
     (scan,) = db.session.scalars(select(CheckIn)).all()
     assert (scan.registration_id, scan.successful) == (maria.id, True)
-    assert db.session.get(AccessToken, scan.device_token_id).scope == TokenScope.BOOTH  # checked in at the booth
+    assert (
+        db.session.get(AccessToken, scan.device_token_id).scope == TokenScope.BOOTH
+    )  # checked in at the booth
     # A retry of the same tap neither checks her in twice nor starts a second interview.
     post(client, booth + "/start", booth, registration_id=maria.id, nonce="tap-9")
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
@@ -224,7 +266,9 @@ def test_starting_someone_the_door_missed_checks_them_in_at_the_booth(client, db
 def test_open_interviews_close_when_the_day_ends(client, db, setup):
     hotel, maria = setup["hotel"], setup["maria"]
     talking = interviews.start(db.session, hotel, maria, utcnow())
-    waiting = interviews.queue_walk_up(db.session, hotel, factories.make_registration(db.session, setup["event"]), utcnow())
+    waiting = interviews.queue_walk_up(
+        db.session, hotel, factories.make_registration(db.session, setup["event"]), utcnow()
+    )
     db.session.commit()
     token = csrf_token(client, setup["booth"] + "?find=gom")
     event = setup["event"]
@@ -234,7 +278,9 @@ def test_open_interviews_close_when_the_day_ends(client, db, setup):
     db.session.refresh(talking), db.session.refresh(waiting)
     assert (talking.outcome, waiting.outcome) == (Outcome.NOT_RECORDED, Outcome.NO_SHOW)
     assert "Interviewed, no outcome recorded" in page
-    late = client.post(setup["booth"] + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "late"})
+    late = client.post(
+        setup["booth"] + "/start", data={"csrf_token": token, "registration_id": maria.id, "nonce": "late"}
+    )
     assert late.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Interview)) == 2  # nothing starts after the day
 
@@ -244,7 +290,9 @@ def test_staff_follow_up_pending_offers_and_record_a_hire_after_a_second_intervi
     offer = interviews.start(db.session, hotel, maria, utcnow())
     interviews.record_outcome(db.session, offer, interviews.OutcomeDetails(
         Outcome.CONDITIONAL_OFFER, position_id=cook.id, wage_cents=1850, wage_unit="hour"), utcnow())
-    ben = factories.make_registration(db.session, setup["event"], factories.make_candidate(db.session, first_name="Ben", last_name="Okafor"))
+    ben = factories.make_registration(
+        db.session, setup["event"], factories.make_candidate(db.session, first_name="Ben", last_name="Okafor")
+    )
     second = interviews.start(db.session, hotel, ben, utcnow())
     interviews.record_outcome(db.session, second, interviews.OutcomeDetails(
         Outcome.SECOND_INTERVIEW, second_interview_on=utcnow().date() + timedelta(days=3)), utcnow())
@@ -258,8 +306,15 @@ def test_staff_follow_up_pending_offers_and_record_a_hire_after_a_second_intervi
 
     page = f"/staff/events/{slug}/employers/{hotel.id}/hires"
     assert "Ben Okafor" in client.get(page).get_data(as_text=True)
-    missing_reason = client.post(f"/staff/events/{slug}/interviews/{second.id}/hire", data={
-        "csrf_token": csrf_token(client, page), "status": "hired", "start_date": "2027-02-01", "back": "booth"})
+    missing_reason = client.post(
+        f"/staff/events/{slug}/interviews/{second.id}/hire",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "status": "hired",
+            "start_date": "2027-02-01",
+            "back": "booth",
+        },
+    )
     assert missing_reason.status_code == 303 and second.hire_status is None
     client.post(f"/staff/events/{slug}/interviews/{second.id}/hire", data={
         "csrf_token": csrf_token(client, page), "status": "hired", "start_date": "2027-02-01",

@@ -55,7 +55,8 @@ def setup(db):
     )
     position = factories.make_position(db.session, booth, title="Help Desk Technician")
     partnership = factories.make_partnership(db.session, event, referral_code="K7PX3MQA")
-    db.session.commit()  # saved before any request, as in real use: a refused request undoes only its own writes
+    # Saved before any request, as in real use: a refused request undoes only its own writes.
+    db.session.commit()
     return {"event": event, "booth": booth, "position": position, "partnership": partnership}
 
 

@@ -47,7 +47,9 @@ def _for_this_event(slug: str) -> bool:
 
 
 def _not_this_event():
-    return jsonify(status="error", error="unknown_event", message="This device token is not for that event."), 404
+    return jsonify(
+        status="error", error="unknown_event", message="This device token is not for that event."
+    ), 404
 
 
 @bp.get("/openapi.json")
@@ -65,7 +67,9 @@ def create_checkin(slug: str):
     now = utcnow()
     try:
         scan = checkin.scan_from_json(request.get_json(silent=True), now)
-        result = checkin.check_in(db.session, g.device.event_id, scan, checkin.Scanner.of_device(g.device), now)
+        result = checkin.check_in(
+            db.session, g.device.event_id, scan, checkin.Scanner.of_device(g.device), now
+        )
     except DomainError as error:
         undo_refused_writes()
         return _error(error)
@@ -99,7 +103,9 @@ def create_checkin_batch(slug: str):
 def _batch_answer(item: checkin.BatchItem) -> dict:
     if item.result is not None:
         return {**item.result.as_json(), "http_status": item.result.http_status}
-    error = item.error or DomainError("invalid_scan", "This scan was not logged.")  # an item has one or the other
+    error = item.error or DomainError(
+        "invalid_scan", "This scan was not logged."
+    )  # an item has one or the other
     return {
         "status": "error", "nonce": item.nonce, "error": error.code,
         "message": str(error.message), "http_status": _error_status(error),

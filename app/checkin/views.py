@@ -13,7 +13,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -28,12 +27,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
 
 from app.access import door_required, staff_required
 from app.checkin.forms import BadgeSheetForm, DeviceForm, ScanForm, WalkInForm
 from app.database import reads_before_writing, writes, writing_from_here
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.models import (
     AccessToken,
     CheckInKind,
@@ -96,7 +95,7 @@ def scanner_required(view):
             scanner = checkin.Scanner.of_user(current_user._get_current_object())
         else:
             if device is None:
-                return current_app.login_manager.unauthorized()
+                return login_manager.unauthorized()
             if event is None or device.event_id != event.id:
                 abort(404)
             scanner = checkin.Scanner.of_device(device)
@@ -161,7 +160,9 @@ def scan():
     form = ScanForm()
     if not form.validate_on_submit():
         if wants_json():
-            return jsonify(status="error", error="invalid_scan", message=_("Scan a badge or type its code.")), 400
+            return jsonify(
+                status="error", error="invalid_scan", message=_("Scan a badge or type its code.")
+            ), 400
         return _scanner_page(form, status=422)
     now = utcnow()
     try:
@@ -267,7 +268,8 @@ def roster():
 def walk_in():
     form = WalkInForm()
     form.referral_code.choices = [
-        SelectChoice("", "No one"), *[SelectChoice(p.referral_code, p.organization.name) for p in g.event.partnerships]
+        SelectChoice("", "No one"),
+        *[SelectChoice(p.referral_code, p.organization.name) for p in g.event.partnerships],
     ]
     if request.method == "GET":
         form.nonce.data = _new_nonce()
@@ -387,7 +389,9 @@ def manifest():
         "display": "standalone",
         "background_color": "#f3f6f9",
         "theme_color": "#12355b",
-        "icons": [{"src": url_for("static", filename="img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        "icons": [
+            {"src": url_for("static", filename="img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}
+        ],
     }
     response = jsonify(body)
     response.headers["Content-Type"] = "application/manifest+json"
@@ -413,13 +417,13 @@ def badge_sheets_page(slug: str):
         else:
             # The QR codes hold this address, as the request that asked for them sees it.
             with writing_from_here(db.session):
-                job = file_jobs.start(
+                started = file_jobs.start(
                     db.session, event, file_jobs.BADGE_SHEET, f"badges-{slug}.pdf", utcnow(),
                     total=holding, options={"start_at": start_at, "base_url": public_url("")},
                 )
                 db.session.commit()
-            file_jobs.enqueue(job.id)
-            return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=job.id))
+            file_jobs.enqueue(started.id)
+            return redirect(url_for("checkin.badge_sheets_page", slug=slug, job=started.id))
     job_id = request.args.get("job", "")
     job = file_jobs.find(db.session, event, job_id, utcnow()) if job_id else None
     latest = file_jobs.latest_finished(db.session, event, file_jobs.BADGE_SHEET)
@@ -442,7 +446,7 @@ def badge_sheet_progress(slug: str, job_id: str):
 def badge_sheet_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
     job = or_404(file_jobs.finished, db.session, event, job_id, utcnow())
-    return send_file(io.BytesIO(job.content), mimetype="application/pdf", as_attachment=True,
+    return send_file(io.BytesIO(job.content or b""), mimetype="application/pdf", as_attachment=True,
                      download_name=job.filename, max_age=0)
 
 

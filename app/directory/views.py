@@ -11,8 +11,7 @@ from app.services import organizations
 from app.services.contact import display_phone
 from app.services.errors import DomainError
 from app.services.organizations import PARTNER_KINDS, OrganizationDetails
-from app.web import current_actor, or_404, show_error
-
+from app.web import current_actor, or_404, required, show_error
 
 bp = Blueprint("directory", __name__)
 
@@ -35,7 +34,7 @@ def _directory(name: str) -> dict:
 
 def _organization_details(form: OrganizationForm) -> OrganizationDetails:
     return OrganizationDetails(
-        name=form.name.data,
+        name=required(form.name.data),
         sector=(form.sector.data or None) if "sector" in form else None,
         website=form.website.data,
         contact_name=form.contact_name.data,
@@ -71,16 +70,22 @@ def _new_organization(directory: dict):
                 db.session.commit()
                 flash(f"{organization.name} is in the directory.", "success")
                 return redirect(url_for(f"directory.{directory['name']}", q=organization.name))
-    return render_template("directory/organization_form.html", form=form, directory=directory, organization=None)
+    return render_template(
+        "directory/organization_form.html", form=form, directory=directory, organization=None
+    )
 
 
 def _edit_organization(directory: dict, organization_id: int):
     organization = or_404(organizations.get_organization, db.session, organization_id, directory["kinds"])
     if request.method == "GET":
         data = {
-            "name": organization.name, "website": organization.website, "contact_name": organization.contact_name,
-            "contact_email": organization.contact_email, "contact_phone": organization.contact_phone,
-            "sector": organization.sector.value if organization.sector else "", "kind": organization.kind.value,
+            "name": organization.name,
+            "website": organization.website,
+            "contact_name": organization.contact_name,
+            "contact_email": organization.contact_email,
+            "contact_phone": organization.contact_phone,
+            "sector": organization.sector.value if organization.sector else "",
+            "kind": organization.kind.value,
         }
         form = directory["form"](data=data)
     else:

@@ -2,8 +2,7 @@
 text-message provider calls with people's replies (STOP, HELP)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_wtf import FlaskForm
 
 from app.access import staff_required
@@ -13,7 +12,7 @@ from app.messages.forms import ReminderPlanForm
 from app.services import events, outbound, reminders, sms
 from app.services.errors import DomainError
 from app.urls import public_url
-from app.web import flash_error
+from app.web import flash_error, required
 
 bp = Blueprint("messages", __name__)
 
@@ -51,9 +50,14 @@ def reminder_plan(slug: str):
     if form.validate_on_submit():
         with writing_from_here(db.session):
             reminders.save_plan(
-                db.session, event, two_days_enabled=form.two_days_enabled.data, two_days_at=form.two_days_at.data,
-                morning_enabled=form.morning_enabled.data, morning_at=form.morning_at.data,
-                sms_enabled=form.sms_enabled.data, bring_en=form.bring_en.data or "",
+                db.session,
+                event,
+                two_days_enabled=form.two_days_enabled.data,
+                two_days_at=required(form.two_days_at.data),
+                morning_enabled=form.morning_enabled.data,
+                morning_at=required(form.morning_at.data),
+                sms_enabled=form.sms_enabled.data,
+                bring_en=form.bring_en.data or "",
                 bring_es=form.bring_es.data or "",
             )
             db.session.commit()

@@ -1,4 +1,5 @@
 import io
+
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -49,7 +50,9 @@ def dashboard(slug: str):
 @staff_required
 def dashboard_live(slug: str):
     """The numbers alone, which the dashboard page fetches again every few seconds (htmx)."""
-    return render_template("reports/_dashboard_numbers.html", **_dashboard_context(events.event_by_slug(db.session, slug)))
+    return render_template(
+        "reports/_dashboard_numbers.html", **_dashboard_context(events.event_by_slug(db.session, slug))
+    )
 
 
 @bp.get("/report.pdf")
@@ -82,10 +85,17 @@ def report_file(slug: str, job_id: str):
     event = events.event_by_slug(db.session, slug)
     job = or_404(file_jobs.finished, db.session, event, job_id, utcnow())
     with writing_from_here(db.session):
-        audit.record(db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event)
+        audit.record(
+            db.session, "export.report_pdf", actor_user=current_user._get_current_object(), obj=event
+        )
         db.session.commit()
-    return send_file(io.BytesIO(job.content), "application/pdf", as_attachment=True, download_name=job.filename,
-                     max_age=0)
+    return send_file(
+        io.BytesIO(job.content or b""),
+        "application/pdf",
+        as_attachment=True,
+        download_name=job.filename,
+        max_age=0,
+    )
 
 
 #: What each export file is sent as.

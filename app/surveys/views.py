@@ -6,8 +6,8 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import (
-    abort,
     Blueprint,
+    abort,
     current_app,
     flash,
     g,
@@ -17,8 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -41,9 +40,16 @@ from app.models import (
     TokenScope,
     utcnow,
 )
-from app.services import events as event_service
-from app.services import registration as registrations
-from app.services import batch_jobs, employer_surveys, survey_distribution, survey_editor, survey_results, surveys
+from app.services import (
+    batch_jobs,
+    employer_surveys,
+    events as event_service,
+    registration as registrations,
+    survey_distribution,
+    survey_editor,
+    survey_results,
+    surveys,
+)
 from app.services.errors import DomainError
 from app.survey_form import add_question_fields, form_answers, form_data
 from app.surveys.forms import (
@@ -69,7 +75,9 @@ def survey_form(survey: Survey, spanish: bool, **kwargs) -> FlaskForm:
     return SurveyForm(**kwargs)
 
 
-def _answer(survey: Survey, *, registration: Registration | None = None, participation: Participation | None = None):
+def _answer(
+    survey: Survey, *, registration: Registration | None = None, participation: Participation | None = None
+):
     """Show the survey with the respondent's saved answers, and save what they send while it is open."""
     now = utcnow()
     questions = list(survey.questions)
@@ -147,17 +155,31 @@ def _staff_survey(slug: str, audience: str, phase: str) -> Survey:
 @staff_required
 def event_surveys(slug: str):
     event = event_service.event_by_slug(db.session, slug)
-    found = {(s.audience, s.phase): s for s in db.session.scalars(select(Survey).where(Survey.event_id == event.id))}
+    found = {
+        (s.audience, s.phase): s
+        for s in db.session.scalars(select(Survey).where(Survey.event_id == event.id))
+    }
     ordered = [found[key] for key in surveys.SURVEY_ORDER if key in found]
     now = utcnow()
     rows = [
-        (survey, survey_results.survey_results(db.session, survey), surveys.survey_window(survey), surveys.is_open(survey, now))
+        (
+            survey,
+            survey_results.survey_results(db.session, survey),
+            surveys.survey_window(survey),
+            surveys.is_open(survey, now),
+        )
         for survey in ordered
     ]
     return render_template(
-        "surveys/staff/event_surveys.html", event=event, rows=rows,
+        "surveys/staff/event_surveys.html",
+        event=event,
+        rows=rows,
         mailing=survey_distribution.mailing_counts(db.session, event),
-        employers_sent={s.id: employer_surveys.sent_count(db.session, s) for s in ordered if s.audience == Audience.EMPLOYER},
+        employers_sent={
+            s.id: employer_surveys.sent_count(db.session, s)
+            for s in ordered
+            if s.audience == Audience.EMPLOYER
+        },
         **_mailing_job(slug, batch_jobs.latest(db.session, event, MAILING_JOBS)),
         entry_url=survey_distribution.entry_url(event),
     )
@@ -172,7 +194,11 @@ def results(slug: str, audience: str, phase: str):
     if survey.audience == Audience.EMPLOYER:
         pain_points = survey_results.employer_pain_points(db.session, survey.event)
     return render_template(
-        "surveys/staff/results.html", survey=survey, event=survey.event, result=result, pain_points=pain_points
+        "surveys/staff/results.html",
+        survey=survey,
+        event=survey.event,
+        result=result,
+        pain_points=pain_points,
     )
 
 
@@ -251,7 +277,9 @@ def _question(survey: Survey, question_id: int) -> Question:
     return question
 
 
-@bp.route("/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route(
+    "/staff/events/<slug>/surveys/<audience>/<phase>/questions/<int:question_id>", methods=["GET", "POST"]
+)
 @staff_required
 def edit_question(slug: str, audience: str, phase: str, question_id: int):
     survey = _staff_survey(slug, audience, phase)
@@ -289,7 +317,9 @@ def move_question(slug: str, audience: str, phase: str, question_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        survey_editor.move_question(db.session, question, -1 if form.direction.data == "up" else 1, actor=current_user)
+        survey_editor.move_question(
+            db.session, question, -1 if form.direction.data == "up" else 1, actor=current_user
+        )
     except DomainError as error:
         flash_error(error)
     else:
@@ -326,7 +356,7 @@ def survey_settings(slug: str, audience: str, phase: str):
         timezone = survey.event.timezone
         try:
             survey_editor.update_survey(
-                db.session, survey, title_en=form.title_en.data, title_es=form.title_es.data,
+                db.session, survey, title_en=form.title_en.data or "", title_es=form.title_es.data or "",
                 opens_at=_utc(form.opens_at.data, timezone), closes_at=_utc(form.closes_at.data, timezone),
                 actor=current_user,
             )
@@ -351,9 +381,18 @@ def preview(slug: str, audience: str, phase: str):
     spanish = language == "es"
     with force_locale(language):
         return render_template(
-            "surveys/answer.html", survey=survey, event=survey.event, form=survey_form(survey, spanish, formdata=None),
-            questions=list(survey.questions), spanish=spanish, is_open=True, not_yet=False, closes_at=None,
-            answered=False, participation=None, preview=True,
+            "surveys/answer.html",
+            survey=survey,
+            event=survey.event,
+            form=survey_form(survey, spanish, formdata=None),
+            questions=list(survey.questions),
+            spanish=spanish,
+            is_open=True,
+            not_yet=False,
+            closes_at=None,
+            answered=False,
+            participation=None,
+            preview=True,
         )
 
 
@@ -397,7 +436,9 @@ def send_employer_survey(slug: str, phase: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        employer_surveys.invite_employers(db.session, survey.event, survey.phase, utcnow(), actor=current_user)
+        employer_surveys.invite_employers(
+            db.session, survey.event, survey.phase, utcnow(), actor=current_user
+        )
     except DomainError as error:
         flash_error(error, "Employer survey not sent: ")
     else:
@@ -464,8 +505,12 @@ def _entry_page(event: Event, badge_form: BadgeEntryForm, email_form: EmailEntry
     now = utcnow()
     opens, _closes = surveys.survey_window(survey) if survey else (None, None)
     return render_template(
-        "surveys/entry.html", event=event, badge_form=badge_form, email_form=email_form,
-        is_open=survey is not None and surveys.is_open(survey, now), not_yet=opens is not None and now < opens,
+        "surveys/entry.html",
+        event=event,
+        badge_form=badge_form,
+        email_form=email_form,
+        is_open=survey is not None and surveys.is_open(survey, now),
+        not_yet=opens is not None and now < opens,
     ), status
 
 
@@ -484,7 +529,9 @@ def entry_by_badge(slug: str):
     form = BadgeEntryForm()
     if form.validate_on_submit():
         try:
-            secret = survey_distribution.entry_by_badge(db.session, event, form.badge_code.data, utcnow())
+            secret = survey_distribution.entry_by_badge(
+                db.session, event, form.badge_code.data or "", utcnow()
+            )
         except DomainError as error:
             show_error(form, error)
         else:
@@ -501,7 +548,7 @@ def entry_by_email(slug: str):
     form = EmailEntryForm()
     if form.validate_on_submit():
         try:
-            letter = survey_distribution.entry_by_email(db.session, event, form.email.data, utcnow())
+            letter = survey_distribution.entry_by_email(db.session, event, form.email.data or "", utcnow())
         except DomainError as error:
             show_error(form, error)
         else:
@@ -509,6 +556,12 @@ def entry_by_email(slug: str):
                 survey_distribution.send_letters(db.session, [letter])
             db.session.commit()
             # The same answer whether or not the address is registered: the page reveals nobody.
-            flash(_("If you registered for this event with that address, we have e-mailed you your survey link."), "info")
+            flash(
+                _(
+                    "If you registered for this event with that address, we have e-mailed you your survey "
+                    "link."
+                ),
+                "info",
+            )
             return redirect(url_for("surveys.entry", slug=slug))
     return _entry_page(event, BadgeEntryForm(formdata=None), form, status=422)

@@ -3,7 +3,7 @@
 from dataclasses import asdict
 
 from flask import flash, render_template, request
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
 
 from app.access import staff_required
 from app.database import writing_from_here
@@ -14,16 +14,16 @@ from app.models import OrganizationKind
 from app.services import organizations, participations
 from app.services.errors import DomainError
 from app.services.organizations import OrganizationDetails
-from app.web import current_actor, find_or_404, flash_error, show_error
+from app.web import current_actor, find_or_404, flash_error, required, show_error
 
 
 def _booth_settings(form: BoothForm) -> participations.BoothSettings:
     return participations.BoothSettings(
         table_number=form.table_number.data,
-        interview_minutes=form.interview_minutes.data,
+        interview_minutes=required(form.interview_minutes.data),
         interview_start=form.interview_start.data,
         interview_end=form.interview_end.data,
-        interviewers=form.interviewers.data,
+        interviewers=required(form.interviewers.data),
     )
 
 
@@ -33,7 +33,9 @@ def add_employer(slug: str):
     event = event_or_404(slug)
     present = {p.organization_id for p in event.participations}
     form = AddEmployerForm()
-    form.organization.choices = [SelectChoice(0, "A new employer (type its name below)", render_kw={"data-keep": ""})] + [
+    form.organization.choices = [
+        SelectChoice(0, "A new employer (type its name below)", render_kw={"data-keep": ""})
+    ] + [
         SelectChoice(o.id, o.name)
         for o in organizations.search_organizations(db.session, (OrganizationKind.EMPLOYER,), limit=5000)
         if o.id not in present
@@ -46,8 +48,11 @@ def add_employer(slug: str):
                 with db.session.begin_nested():  # a new employer is only kept if it joins the event
                     if form.organization.data == 0:
                         organization = organizations.create_organization(
-                            db.session, OrganizationKind.EMPLOYER,
-                            OrganizationDetails(name=form.new_name.data, sector=form.new_sector.data or None),
+                            db.session,
+                            OrganizationKind.EMPLOYER,
+                            OrganizationDetails(
+                                name=required(form.new_name.data), sector=form.new_sector.data or None
+                            ),
                             actor=current_actor(),
                         )
                     else:
@@ -78,14 +83,18 @@ def edit_employer(slug: str, participation_id: int):
     if form.validate_on_submit():
         with writing_from_here(db.session):
             try:
-                participations.update_participation(db.session, participation, _booth_settings(form), actor=current_actor())
+                participations.update_participation(
+                    db.session, participation, _booth_settings(form), actor=current_actor()
+                )
             except DomainError as error:
                 show_error(form, error)
             else:
                 db.session.commit()
                 flash(f"{participation.organization.name}'s table and interviews are saved.", "success")
                 return to_event_page(event, f"employer-{participation.id}")
-    return render_template("events/staff/booth_form.html", form=form, event=event, participation=participation)
+    return render_template(
+        "events/staff/booth_form.html", form=form, event=event, participation=participation
+    )
 
 
 @bp.route("/staff/events/<slug>/employers/<int:participation_id>/remove", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Event
 from app.services import job_orders
 from app.services.errors import DomainError
-from app.web import current_actor, find_or_404, flash_error, show_error
+from app.web import current_actor, find_or_404, flash_error, required, show_error
 
 
 def _positions(event: Event):
@@ -19,8 +19,8 @@ def _positions(event: Event):
 
 def _position_details(form: PositionForm) -> job_orders.PositionDetails:
     return job_orders.PositionDetails(
-        title=form.title.data,
-        openings=form.openings.data,
+        title=required(form.title.data),
+        openings=required(form.openings.data),
         wage_min_cents=job_orders.dollars_to_cents(form.wage_min.data),
         wage_max_cents=job_orders.dollars_to_cents(form.wage_max.data),
         wage_unit=form.wage_unit.data or None,

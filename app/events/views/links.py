@@ -9,11 +9,10 @@ from app.events.forms import ButtonForm, DeviceTokenForm
 from app.events.views.base import bp, event_or_404, to_event_page
 from app.extensions import db
 from app.models import Event, utcnow
-from app.services import booth_mail
-from app.services import links
+from app.services import booth_mail, links
 from app.services.errors import DomainError
 from app.urls import public_url
-from app.web import current_actor, find_or_404, flash_error
+from app.web import current_actor, find_or_404, flash_error, required
 
 
 def _issued(event: Event, token, url: str | None, secret: str | None = None):
@@ -67,7 +66,11 @@ def issue_booth_links(slug: str):
         abort(400)
     try:
         issued = links.issue_booth_links(
-            db.session, event, valid_days=current_app.config["BOOTH_LINK_DAYS"], now=utcnow(), actor=current_actor(),
+            db.session,
+            event,
+            valid_days=current_app.config["BOOTH_LINK_DAYS"],
+            now=utcnow(),
+            actor=current_actor(),
         )
     except DomainError as error:
         flash_error(error)
@@ -76,7 +79,11 @@ def issue_booth_links(slug: str):
     rows = []
     for participation, token, secret in issued:
         url = public_url(f"/booth/{secret}")
-        emailed = send and booth_mail.send_booth_link(participation, url, token.expires_at)
+        emailed = (
+            send
+            and token.expires_at is not None
+            and booth_mail.send_booth_link(participation, url, token.expires_at)
+        )
         rows.append((participation, url, emailed))
     db.session.commit()  # the links and their e-mails together; the job worker sends the e-mails
     return render_template("events/staff/booth_links_issued.html", event=event, rows=rows, emailed=send)
@@ -90,7 +97,9 @@ def issue_device_token(slug: str):
     form = DeviceTokenForm()
     if form.validate_on_submit():
         try:
-            token, secret = links.issue_device_token(db.session, event, form.name.data, now=utcnow(), actor=current_actor())
+            token, secret = links.issue_device_token(
+                db.session, event, required(form.name.data), now=utcnow(), actor=current_actor()
+            )
         except DomainError as error:
             flash_error(error)
         else:

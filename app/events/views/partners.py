@@ -12,7 +12,7 @@ from app.models import utcnow
 from app.services import organizations, partnerships
 from app.services.errors import DomainError
 from app.services.organizations import PARTNER_KINDS, OrganizationDetails
-from app.web import current_actor, find_or_404, flash_error, show_error
+from app.web import current_actor, find_or_404, flash_error, required, show_error
 
 
 @bp.route("/staff/events/<slug>/partners/add", methods=["GET", "POST"])
@@ -32,17 +32,27 @@ def add_partner(slug: str):
                 with db.session.begin_nested():  # a new partner is only kept if it joins the event
                     if form.organization.data == 0:
                         organization = organizations.create_organization(
-                            db.session, form.new_kind.data, OrganizationDetails(name=form.new_name.data), actor=current_actor()
+                            db.session,
+                            form.new_kind.data,
+                            OrganizationDetails(name=required(form.new_name.data)),
+                            actor=current_actor(),
                         )
                     else:
-                        organization = organizations.get_organization(db.session, form.organization.data, PARTNER_KINDS)
-                    partnership = partnerships.add_partner(db.session, event, organization, actor=current_actor())
+                        organization = organizations.get_organization(
+                            db.session, form.organization.data, PARTNER_KINDS
+                        )
+                    partnership = partnerships.add_partner(
+                        db.session, event, organization, actor=current_actor()
+                    )
             except DomainError as error:
                 show_error(form, error, {"name": "new_name", "kind": "new_kind"})
             else:
                 db.session.commit()
-                flash(f"{organization.name} is a referring partner, with referral code {partnership.referral_code}.",
-                      "success")
+                flash(
+                    f"{organization.name} is a referring partner, with referral code "
+                    f"{partnership.referral_code}.",
+                    "success",
+                )
                 return to_event_page(event, "partners")
     return render_template("events/staff/partner_form.html", form=form, event=event)
 

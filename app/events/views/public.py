@@ -13,7 +13,9 @@ from app.web import or_404
 def home():
     now = utcnow()
     return render_template(
-        "events/home.html", events=events.upcoming_events(db.session, now), past=events.past_events(db.session, now)
+        "events/home.html",
+        events=events.upcoming_events(db.session, now),
+        past=events.past_events(db.session, now),
     )
 
 

@@ -12,14 +12,22 @@ from app.events.views.base import bp, event_or_404, flash_warnings, to_event_pag
 from app.extensions import db
 from app.form_choices import choices as choices_of
 from app.models import Event, EventStatus, utcnow
-from app.services import event_notices, event_readiness, event_setup, events
-from app.services import links, participations, partnerships, survey_distribution
-from app.services import registration as registrations
+from app.services import (
+    event_notices,
+    event_readiness,
+    event_setup,
+    events,
+    links,
+    participations,
+    partnerships,
+    registration as registrations,
+    survey_distribution,
+)
 from app.services.errors import DomainError
 from app.services.event_templates import TEMPLATES, template_for
 from app.services.registration_mail import send_promotions
 from app.urls import public_url
-from app.web import current_actor, flash_error, show_error
+from app.web import current_actor, flash_error, required, show_error
 
 
 @bp.get("/staff/")
@@ -42,12 +50,15 @@ def _timezone_choices(form: EventForm, current: str | None = None) -> None:
 
 
 def _event_details(form: EventForm) -> event_setup.EventDetails:
-    return event_setup.EventDetails(**{f.name: form[f.name].data for f in fields(event_setup.EventDetails)} | {
-        "slug": form.slug.data or "",
-        "description": form.description.data or "",
-        "description_es": form.description_es.data or "",
-        "sectors": tuple(form.sectors.data or ()),
-    })
+    return event_setup.EventDetails(
+        **{f.name: form[f.name].data for f in fields(event_setup.EventDetails)}
+        | {
+            "slug": form.slug.data or "",
+            "description": form.description.data or "",
+            "description_es": form.description_es.data or "",
+            "sectors": tuple(form.sectors.data or ()),
+        }
+    )
 
 
 @bp.route("/staff/events/new", methods=["GET", "POST"])
@@ -61,12 +72,19 @@ def new_event():
         )
     template = template_for(request.args["template"])
     if request.method == "GET":
-        form = EventForm(data={
-            "name": template.name, "sectors": [s.value for s in template.sectors],
-            "description": template.description, "description_es": template.description_es, "start": template.start, "end": template.end,
-            "capacity": template.capacity, "max_bookings_per_candidate": template.max_bookings_per_candidate,
-            "timezone": current_app.config["DEFAULT_TIMEZONE"],
-        })
+        form = EventForm(
+            data={
+                "name": template.name,
+                "sectors": [s.value for s in template.sectors],
+                "description": template.description,
+                "description_es": template.description_es,
+                "start": template.start,
+                "end": template.end,
+                "capacity": template.capacity,
+                "max_bookings_per_candidate": template.max_bookings_per_candidate,
+                "timezone": current_app.config["DEFAULT_TIMEZONE"],
+            }
+        )
     else:
         form = EventForm()
     _timezone_choices(form)
@@ -77,12 +95,17 @@ def new_event():
     if form.validate_on_submit():
         with writing_from_here(db.session):
             try:
-                event = event_setup.create_event(db.session, _event_details(form), template.kind, actor=current_actor())
+                event = event_setup.create_event(
+                    db.session, _event_details(form), template.kind, actor=current_actor()
+                )
             except DomainError as error:
                 show_error(form, error)
             else:
                 db.session.commit()
-                flash(f"{event.name} is saved as a draft. Add employers and partners, then publish it.", "success")
+                flash(
+                    f"{event.name} is saved as a draft. Add employers and partners, then publish it.",
+                    "success",
+                )
                 flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
                 return to_event_page(event)
     suggestion = event_setup.suggest_slug(db.session, form.name.data) if form.name.data else None
@@ -112,7 +135,9 @@ def staff_event(slug: str):
         counts=events.event_counts(db.session, event),
         transitions=events.STATUS_TRANSITIONS[event.status],
         links=links.event_links(db.session, event),
-        checklist=event_readiness.publish_checklist(db.session, event, utcnow()) if event.status == EventStatus.DRAFT else [],
+        checklist=event_readiness.publish_checklist(db.session, event, utcnow())
+        if event.status == EventStatus.DRAFT
+        else [],
         now=utcnow(),
         editable=event.status != EventStatus.ARCHIVED,
     )
@@ -141,8 +166,12 @@ def edit_event(slug: str):
                 flash(f"{event.name} is saved.", "success")
                 flash_warnings(event_readiness.event_warnings(db.session, event, utcnow()))
                 if promoted:
-                    flash(f"{len(promoted):,} {'person' if len(promoted) == 1 else 'people'} from the waitlist got a "
-                          "place and were e-mailed their badge.", "success")
+                    flash(
+                        f"{len(promoted):,} {'person' if len(promoted) == 1 else 'people'} from the waitlist "
+                        "got a "
+                        "place and were e-mailed their badge.",
+                        "success",
+                    )
                 if event.ics_sequence > sequence:
                     _send_change_notices(event)
                 return to_event_page(event)
@@ -170,7 +199,7 @@ def change_status(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        events.change_status(db.session, event, form.status.data, actor=current_actor())
+        events.change_status(db.session, event, required(form.status.data), actor=current_actor())
     except DomainError as error:
         flash_error(error)
     else:
@@ -195,13 +224,20 @@ def copy_event(slug: str):
         with writing_from_here(db.session):
             try:
                 event = event_setup.copy_event(
-                    db.session, source, name=form.name.data, slug=form.slug.data or "", day=form.day.data,
+                    db.session,
+                    source,
+                    name=required(form.name.data),
+                    slug=form.slug.data or "",
+                    day=required(form.day.data),
                     actor=current_actor(),
                 )
             except DomainError as error:
                 show_error(form, error)
             else:
                 db.session.commit()
-                flash(f"{event.name} is a draft copy of {source.name}. Check the details, then publish it.", "success")
+                flash(
+                    f"{event.name} is a draft copy of {source.name}. Check the details, then publish it.",
+                    "success",
+                )
                 return to_event_page(event)
     return render_template("events/staff/copy_event.html", form=form, source=source)

@@ -4,7 +4,7 @@ walk-up queue, recording outcomes and, after the event, confirming hires."""
 import uuid
 
 from flask import abort, flash, g, render_template, request, url_for
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
 
 from app.access import link_token_required
 from app.database import writes
@@ -17,6 +17,11 @@ from app.services import interviews
 from app.services.errors import DomainError
 from app.services.interviews import OFFER_CONDITIONS
 from app.web import get_or_404, or_404, show_error
+
+
+def _token() -> str:
+    """The booth link's secret, from the address this request came by."""
+    return (request.view_args or {})["token"]
 
 
 def _nonce() -> str:
@@ -45,14 +50,14 @@ def _board_context(participation: Participation, now=None) -> dict:
 
 
 def _survey_link(phase: str) -> str:
-    return url_for("surveys.employer_survey", token=request.view_args["token"], phase=phase)
+    return url_for("surveys.employer_survey", token=_token(), phase=phase)
 
 
 @bp.get("/booth/<token>")
 @link_token_required(TokenScope.BOOTH)
 def booth():
     participation = _booth()
-    token = request.view_args["token"]
+    token = _token()
     found = request.args.get("find", "").strip()[:200]
     results, by_badge = [], False
     if found:
@@ -74,7 +79,7 @@ def booth():
 @link_token_required(TokenScope.BOOTH)
 def board_partial():
     """The board alone, for the tablet's periodic refresh."""
-    return render_template("interviews/_board.html", token=request.view_args["token"],
+    return render_template("interviews/_board.html", token=_token(),
                            **_board_context(_booth()))
 
 
@@ -82,7 +87,7 @@ def board_partial():
 @writes
 @link_token_required(TokenScope.BOOTH)
 def start():
-    token = request.view_args["token"]
+    token = _token()
     form = PersonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -101,7 +106,7 @@ def start():
 @writes
 @link_token_required(TokenScope.BOOTH)
 def queue():
-    token = request.view_args["token"]
+    token = _token()
     form = PersonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -125,7 +130,7 @@ def _booking_here(participation: Participation, booking_id: int) -> Booking:
 @writes
 @link_token_required(TokenScope.BOOTH)
 def booked(booking_id: int, action: str):
-    token = request.view_args["token"]
+    token = _token()
     form = NonceForm()
     if not form.validate_on_submit():
         abort(400)
@@ -133,7 +138,9 @@ def booked(booking_id: int, action: str):
     booking = _booking_here(participation, booking_id)
     write = interviews.start_booking if action == "start" else interviews.booking_no_show
     try:
-        interview = write(db.session, participation, booking, utcnow(), nonce=form.nonce.data, token=g.access_token)
+        interview = write(
+            db.session, participation, booking, utcnow(), nonce=form.nonce.data, token=g.access_token
+        )
     except DomainError as error:
         return fail(error, url_for("interviews.booth", token=token))
     db.session.commit()
@@ -148,7 +155,7 @@ def booked(booking_id: int, action: str):
 @link_token_required(TokenScope.BOOTH)
 def left_queue(interview_id: int):
     """Someone in the walk-up queue gave up waiting: a no-show, and the line moves up."""
-    token = request.view_args["token"]
+    token = _token()
     if not NonceForm().validate_on_submit():
         abort(400)
     participation = _booth()
@@ -168,7 +175,7 @@ def left_queue(interview_id: int):
 @writes
 @link_token_required(TokenScope.BOOTH)
 def start_queued(interview_id: int):
-    token = request.view_args["token"]
+    token = _token()
     if not NonceForm().validate_on_submit():
         abort(400)
     participation = _booth()
@@ -187,26 +194,44 @@ def _outcome_form(participation: Participation, interview, formdata=True) -> Out
     if formdata:
         form = OutcomeForm()
     else:
-        form = OutcomeForm(formdata=None, data={
-            "notes": interview.notes, "position_id": interview.position_id,
-            "wage": f"{interview.offer_wage_cents / 100:.2f}" if interview.offer_wage_cents is not None else "",
-            "wage_unit": interview.offer_wage_unit.value if interview.offer_wage_unit else None,
-            "start_date": interview.offer_start_date, "conditions": list(interview.offer_conditions or []),
-            "second_date": interviews.local_date_of(interview.second_interview_at, participation),
-            "second_time": interviews.local_time_of(interview.second_interview_at, participation),
-            "second_place": interview.second_interview_place or "",
-        })
+        form = OutcomeForm(
+            formdata=None,
+            data={
+                "notes": interview.notes,
+                "position_id": interview.position_id,
+                "wage": f"{interview.offer_wage_cents / 100:.2f}"
+                if interview.offer_wage_cents is not None
+                else "",
+                "wage_unit": interview.offer_wage_unit.value if interview.offer_wage_unit else None,
+                "start_date": interview.offer_start_date,
+                "conditions": list(interview.offer_conditions or []),
+                "second_date": interviews.local_date_of(interview.second_interview_at, participation),
+                "second_time": interviews.local_time_of(interview.second_interview_at, participation),
+                "second_place": interview.second_interview_place or "",
+            },
+        )
     # Each job order's own wage shows beside its title; choosing one never changes the unit typed.
-    form.position_id.choices = [SelectChoice(0, "Choose a position…"), *[
-        SelectChoice(p.id, f"{p.title} (job order: {pay})" if (pay := wage_range(p.wage_min_cents, p.wage_max_cents, p.wage_unit)) else p.title)
-        for p in participation.positions]]
+    form.position_id.choices = [
+        SelectChoice(0, "Choose a position…"),
+        *[
+            SelectChoice(
+                p.id,
+                f"{p.title} (job order: {pay})"
+                if (pay := wage_range(p.wage_min_cents, p.wage_max_cents, p.wage_unit))
+                else p.title,
+            )
+            for p in participation.positions
+        ],
+    ]
     form.nonce.data = form.nonce.data or _nonce()
     return form
 
 
-def _interview_page(participation, interview, form, chosen: str | None, status: int = 200, ask_wage: bool = False):
+def _interview_page(
+    participation, interview, form, chosen: str | None, status: int = 200, ask_wage: bool = False
+):
     return render_template(
-        "interviews/interview.html", token=request.view_args["token"], participation=participation,
+        "interviews/interview.html", token=_token(), participation=participation,
         event=participation.event, interview=interview,
         person=interviews.booth_candidate(interview.registration, participation), form=form, chosen=chosen,
         outcomes=Outcome.where(booth_choice=True), conditions=OFFER_CONDITIONS,
@@ -228,7 +253,7 @@ def interview(interview_id: int):
 @writes
 @link_token_required(TokenScope.BOOTH)
 def record_outcome(interview_id: int):
-    token = request.view_args["token"]
+    token = _token()
     participation = _booth()
     found = or_404(interviews.booth_interview, db.session, participation, interview_id)
     form = _outcome_form(participation, found)
@@ -271,7 +296,7 @@ def record_outcome(interview_id: int):
 @writes
 @link_token_required(TokenScope.BOOTH)
 def confirm_hire(interview_id: int):
-    token = request.view_args["token"]
+    token = _token()
     participation = _booth()
     form = HireForm()
     found = or_404(interviews.booth_interview, db.session, participation, interview_id)

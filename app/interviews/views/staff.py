@@ -123,7 +123,9 @@ def staff_book(slug: str, participation_id: int):
     participation = _staff_participation(slug, participation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    slot = get_or_404(InterviewSlot, request.form.get("slot_id", type=int), lambda s: s.participation_id == participation.id)
+    slot = get_or_404(
+        InterviewSlot, request.form.get("slot_id", type=int), lambda s: s.participation_id == participation.id
+    )
     typed = request.form.get("person", "")[:200]
     try:
         registration = _find_person(participation, typed)
