@@ -29,8 +29,8 @@ test: $(VENV)/.test-installed translations
 	@./.ci/system-packages.sh test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# ruff over the whole tree, mypy over app/ (both set up in pyproject.toml; the tools come from its
-# `lint` extra, pinned to a range).
+# ruff over the whole tree, mypy over app/, tests/ and bench/ (both set up in pyproject.toml; the
+# tools come from the `lint` extra, pinned to a range, and mypy reads the tests' own libraries too).
 lint: $(VENV)/.lint-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -58,8 +58,8 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	@touch $(VENV)/.installed $@
 
 $(VENV)/.lint-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[lint]'
-	@touch $(VENV)/.installed $@
+	$(BIN)/pip install -q -e '.[test,lint]'
+	@touch $(VENV)/.installed $(VENV)/.test-installed $@
 
 # Spanish: messages.po is kept in git, the compiled .mo is built here.
 translations: $(VENV)/.installed

@@ -10,6 +10,7 @@ runs, each in a new browser context (an empty cache)."""
 import json
 import os
 import statistics
+import urllib.parse
 import urllib.request
 
 from playwright.sync_api import sync_playwright
