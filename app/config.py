@@ -99,6 +99,14 @@ def from_environment() -> dict:
         "TWILIO_API_BASE": os.environ.get("TWILIO_API_BASE", ""),
         #: No texts between these local hours (the event's time zone): "21-8" holds them until 8:00.
         "SMS_QUIET_HOURS": os.environ.get("SMS_QUIET_HOURS", "21-8"),
+        # Partner webhooks. Private, loopback and link-local addresses (a partner's URL pointing at
+        # this server's own network) and plain http are refused unless allowed: tests and dev only.
+        "WEBHOOK_ALLOW_PRIVATE_URLS": os.environ.get("WEBHOOK_ALLOW_PRIVATE_URLS", "0") == "1",
+        "WEBHOOK_ALLOW_HTTP": os.environ.get("WEBHOOK_ALLOW_HTTP", "0") == "1",
+        #: Seconds a receiver has to connect and answer: a hanging one holds a worker this long.
+        "WEBHOOK_TIMEOUT_S": _env_int("WEBHOOK_TIMEOUT_S", 5),
+        #: Seconds before each retry after a failed attempt; after the last, the message has failed.
+        "WEBHOOK_RETRY_SCHEDULE": os.environ.get("WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000"),
     }
 
 

@@ -4,6 +4,7 @@ Periodic tasks run in the worker that was started with the scheduler (every work
 Huey runs each periodic task once per schedule tick per worker process, so run one scheduler
 when several hosts share a Redis queue: ``flask --app wsgi worker --no-periodic`` on the others)."""
 
+import functools
 from datetime import timedelta
 
 from huey import crontab
@@ -107,3 +108,32 @@ def purge_old_personal_data() -> None:
 
     retention.purge(db.session, timedelta(days=current_app.config["RETENTION_DAYS"]), utcnow())
     db.session.commit()
+
+
+@job(retries=2, retry_delay=30)
+def deliver_webhooks(endpoint_id: int) -> None:
+    """Deliver an endpoint's waiting webhook messages in order; a failure schedules this again for
+    its retry. Its transactions are short; none is open while a partner's server is answering."""
+    from app.services import webhook_delivery
+
+    retry_at = webhook_delivery.deliver_waiting(db.session, endpoint_id, utcnow(), webhook_delivery.current_settings())
+    if retry_at is not None:
+        enqueue_safely(functools.partial(deliver_webhooks.schedule, args=(endpoint_id,), eta=retry_at))
+
+
+@job()
+def deliver_test_webhook(message_pk: int) -> None:
+    """Send one test event, once: the partner sees the result in its deliveries log."""
+    from app.services import webhook_delivery
+
+    webhook_delivery.deliver_test(db.session, message_pk, utcnow(), webhook_delivery.current_settings())
+
+
+@job(periodic=crontab(minute="*"))
+def requeue_stalled_webhooks() -> None:
+    """Queue again the endpoints whose deliveries a dead worker or an unreachable queue left waiting."""
+    from app.services import webhook_delivery
+
+    for endpoint_id in webhook_delivery.endpoints_to_deliver(db.session, utcnow()):
+        enqueue_safely(deliver_webhooks, endpoint_id)
+    db.session.rollback()

@@ -50,11 +50,18 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _dispatch_messages(response):
         from app.extensions import db
-        from app.services import batch_jobs, outbound
 
-        outbound.dispatch(db.session)
-        batch_jobs.dispatch(db.session)
+        dispatch_committed(db.session)
         return response
+
+
+def dispatch_committed(session) -> None:
+    """Queue the deliveries this session's commits wrote: e-mails and texts, partner webhooks."""
+    from app.services import batch_jobs, outbound, partner_events
+
+    outbound.dispatch(session)
+    batch_jobs.dispatch(session)
+    partner_events.dispatch(session)
 
 
 def enqueue_safely(task: Callable, *args) -> bool:
@@ -81,13 +88,12 @@ def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, writes: bool =
         def run(*args, **kwargs):
             from app.database import writing
             from app.extensions import db
-            from app.services import outbound
 
             states = writing() if writes else contextlib.nullcontext()
             if has_app_context():  # immediate mode: inside the request or test that queued it
                 with states:
                     result = function(*args, **kwargs)
-                outbound.dispatch(db.session)
+                dispatch_committed(db.session)
                 return result
             if _app is None:
                 raise RuntimeError(
@@ -97,7 +103,7 @@ def job(*, retries: int = 0, retry_delay: int = 0, periodic=None, writes: bool =
                 try:
                     with states:
                         result = function(*args, **kwargs)
-                    outbound.dispatch(db.session)
+                    dispatch_committed(db.session)
                     return result
                 finally:
                     db.session.remove()

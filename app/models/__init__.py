@@ -52,6 +52,7 @@ from app.models.survey import (
 )
 from app.models.token import AccessToken, TokenScope
 from app.models.user import Role, User, UserSession
+from app.models.webhook import WebhookEndpoint, WebhookMessage, WebhookStatus
 
 __all__ = [
     "AccessToken",
@@ -106,6 +107,9 @@ __all__ = [
     "User",
     "UserSession",
     "WageUnit",
+    "WebhookEndpoint",
+    "WebhookMessage",
+    "WebhookStatus",
     "badge_code_is",
     "position_interests",
     "utcnow",

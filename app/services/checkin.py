@@ -36,6 +36,7 @@ from app.models import (
     badge_code_is,
 )
 from app.models.registration import full_name
+from app.services import partner_events
 from app.services import registration as registrations
 from app.services.badge_scan import badge_code_from, looks_like_badge_code
 from app.services.errors import DomainError
@@ -555,6 +556,7 @@ def check_in(
     )
     if first_entry is None and _status_of(logged) == ScanStatus.CHECKED_IN:
         first_entry = ScanRef(new_id, scan.kind, scanned_at, scanner.name)
+        partner_events.emit(session, person.registration_id, partner_events.PartnerEvent.CHECKED_IN, scanned_at)
     return _result(logged, person, first_entry, replayed=False)
 
 
@@ -708,7 +710,7 @@ def admit(
     )
     if registration is None:
         raise DomainError("unknown_registration", "No registration of this event has that number.")
-    registrations.admit_from_waitlist(session, registration, actor=user)
+    registrations.admit_from_waitlist(session, registration, now, actor=user)
     return check_in(session, event.id, Scan(registration.badge_code, nonce), scanner, now)
 
 

@@ -41,7 +41,7 @@ from app.models import (
     WageUnit,
     badge_code_is,
 )
-from app.services import audit, checkin, wages
+from app.services import audit, checkin, partner_events, wages
 from app.services.badge_scan import badge_code_from, looks_like_badge_code
 from app.services.errors import DomainError
 from app.services.event_time import event_day, local_to_utc
@@ -443,6 +443,8 @@ def close_open_interviews(session: Session, event: Event, now: datetime) -> int:
     if still_open:
         session.flush()
         audit.record(session, "interview.close_day", obj=event, closed=len(still_open))
+        for interview in still_open:
+            partner_events.emit_interview_progress(session, interview, partner_events.NOT_REACHED, closes)
     return len(still_open)
 
 
@@ -480,6 +482,7 @@ def record_outcome(
         raise DomainError("unknown_condition", "Choose conditions from the list.", field="conditions")
 
     before = _recorded_fields(interview)
+    reached = partner_events.stages_of(interview)
     interview.offer_wage_cents = interview.offer_wage_unit = interview.offer_start_date = None
     interview.offer_conditions = []
     interview.second_interview_at = interview.second_interview_place = None
@@ -547,6 +550,7 @@ def record_outcome(
     )
     audit.record(session, "interview.outcome", actor_token=token, obj=interview,
                  event_id=participation.event_id, outcome=outcome.value, **correction)
+    partner_events.emit_interview_progress(session, interview, reached, now)
     return interview
 
 
@@ -596,6 +600,7 @@ def confirm_hire(
         # The booth confirms its offers; a hire that came some other way is recorded by staff.
         raise DomainError("no_offer", "Only offers can be confirmed here. Staff can record other hires.")
     status = HireStatus(status) if status is not None else None
+    reached = partner_events.stages_of(interview)
     if status is None:
         if interview.outcome.kind.offer:
             raise DomainError("offer_recorded_at_booth",
@@ -613,17 +618,10 @@ def confirm_hire(
     interview.hired_start_date = start_date if status == HireStatus.HIRED else None
     interview.hire_confirmed_at = None if status in (None, HireStatus.PENDING) else now
     session.flush()
-    audit.record(
-        session,
-        "interview.hire",
-        actor_token=token,
-        actor_user=user,
-        obj=interview,
-        event_id=interview.participation.event_id,
-        hire_status=status.value if status else "no_offer",
-        reason=reason,
-        later_offer=interview.later_offer_at is not None,
-    )
+    audit.record(session, "interview.hire", actor_token=token, actor_user=user, obj=interview,
+                 event_id=interview.participation.event_id, hire_status=status.value if status else "no_offer",
+                 reason=reason, later_offer=interview.later_offer_at is not None)
+    partner_events.emit_interview_progress(session, interview, reached, now)
     return interview
 
 

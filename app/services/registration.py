@@ -42,7 +42,7 @@ from app.models import (
     User,
 )
 from app.models.registration import name_key
-from app.services import audit, bookings
+from app.services import audit, bookings, partner_events
 from app.services.calendar import entry_changed
 from app.services.contact import normalize_email, normalize_phone, normalize_zip
 from app.services.errors import DomainError, ProblemList, each_problem
@@ -285,26 +285,23 @@ def partnership_for_code(session: Session, event: Event, code: str) -> Partnersh
 
 
 def _credit_partner(
-    session: Session,
-    registration: Registration,
-    partnership: Partnership | None,
-    *,
-    shares_offers: bool = False,
-) -> None:
+    session: Session, registration: Registration, partnership: Partnership | None, *, shares_offers: bool = False
+) -> bool:
     """Record the referral once; a second partner referring the same person is credited too. Only
-    the person can consent to share offers with the partner (``shares_offers``), never staff."""
+    the person can consent to share offers with the partner (``shares_offers``), never staff.
+    True when the partner was credited just now."""
     if partnership is None:
-        return
+        return False
     already = session.scalar(
         select(Referral.id).where(
             Referral.registration_id == registration.id, Referral.partnership_id == partnership.id
         )
     )
-    if already is None:
-        session.add(
-            Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers)
-        )
-        session.flush()
+    if already is not None:
+        return False
+    session.add(Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers))
+    session.flush()
+    return True
 
 
 def issue_manage_link(
@@ -423,18 +420,11 @@ def register(
         # A public referral link attaches a partner only to a new registration: anyone knowing a
         # person's e-mail could otherwise show that partner the person's interviews and offers.
         # Staff (an import, the door) may attach one to a registration that exists.
-        if source != RegistrationSource.ONLINE:
-            _credit_partner(session, existing, partnership)
-        token, limited = (
-            _link_for_repeat_attempt(session, existing, now) if send_link_if_registered else (None, False)
-        )
-        audit.record(
-            session,
-            "registration.duplicate_attempt",
-            obj=existing,
-            source=source.value,
-            resent=token is not None,
-        )
+        if source != RegistrationSource.ONLINE and _credit_partner(session, existing, partnership):
+            partner_events.emit(session, existing.id, partner_events.for_status(existing.status), now,
+                                partnership_id=partnership.id)
+        token, limited = _link_for_repeat_attempt(session, existing, now) if send_link_if_registered else (None, False)
+        audit.record(session, "registration.duplicate_attempt", obj=existing, source=source.value, resent=token is not None)
         session.flush()
         return RegistrationOutcome(existing, token, created=False, resend_limited=limited)
 
@@ -467,6 +457,7 @@ def register(
         registration.employment_status = employment_status
     _credit_partner(session, registration, partnership,
                     shares_offers=details.consent_share_offers and source == RegistrationSource.ONLINE)
+    partner_events.emit(session, registration.id, partner_events.for_status(registration.status), now)
     audit.record(
         session, "registration.create", obj=registration,
         status=registration.status.value, source=source.value, referred=partnership is not None,
@@ -557,7 +548,8 @@ def cancel(session: Session, registration: Registration, now: datetime) -> list[
     session.flush()
     bookings.cancel_all(session, registration, now)  # their interview seats go back to others
     audit.record(session, "registration.cancel", obj=registration)
-    return _with_links(session, promote_from_waitlist(session, event), now)
+    partner_events.emit(session, registration.id, partner_events.PartnerEvent.CANCELLED, now)
+    return _with_links(session, promote_from_waitlist(session, event, now), now)
 
 
 def _with_links(
@@ -567,7 +559,7 @@ def _with_links(
     return [(r, issue_manage_link(session, r, ManageLinkReason.PROMOTED, now)) for r in promoted]
 
 
-def promote_from_waitlist(session: Session, event: Event) -> list[Registration]:
+def promote_from_waitlist(session: Session, event: Event, now: datetime) -> list[Registration]:
     """Give every free place to the longest-waiting people (after a cancellation or when the
     capacity grows). Returns them, oldest first, to e-mail (``registration_mail.send_promotions``)."""
     _lock_event(session, event)
@@ -583,17 +575,19 @@ def promote_from_waitlist(session: Session, event: Event) -> list[Registration]:
     for registration in promoted:
         registration.status = RegistrationStatus.REGISTERED
         audit.record(session, "registration.promote", obj=registration)
+        partner_events.emit(session, registration.id, partner_events.PartnerEvent.REGISTERED, now)
     session.flush()
     return promoted
 
 
-def admit_from_waitlist(session: Session, registration: Registration, *, actor: User) -> None:
+def admit_from_waitlist(session: Session, registration: Registration, now: datetime, *, actor: User) -> None:
     """Staff at the door give a waitlisted person a place, full or not (they are in the room)."""
     if registration.status != RegistrationStatus.WAITLISTED:
         raise DomainError("not_waitlisted", "Only someone on the waitlist can be admitted from it.")
     _lock_event(session, registration.event)
     registration.status = RegistrationStatus.REGISTERED
     audit.record(session, "registration.admit", actor_user=actor, obj=registration)
+    partner_events.emit(session, registration.id, partner_events.PartnerEvent.REGISTERED, now)
     session.flush()
 
 
@@ -601,7 +595,7 @@ def capacity_changed(session: Session, event: Event, now: datetime) -> list[tupl
     """After staff save ``event``'s capacity: a larger one gives the new places to the waitlist at
     once, in order (each person with a new link, for ``send_promotions``). A smaller one takes no
     place away: everyone registered stays registered (``events.event_warnings`` tells staff)."""
-    return _with_links(session, promote_from_waitlist(session, event), now)
+    return _with_links(session, promote_from_waitlist(session, event, now), now)
 
 
 @dataclass

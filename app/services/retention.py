@@ -26,6 +26,7 @@ from app.models import (
     Registration,
     Response,
     SurveyLink,
+    WebhookMessage,
 )
 from app.models.registration import name_key
 from app.services import audit
@@ -58,6 +59,8 @@ def _clear_registrations(session: Session, registration_ids: list[int]) -> None:
     session.execute(delete(SurveyLink).where(SurveyLink.registration_id.in_(registration_ids)))
     # Messages hold addresses and links: those not sent yet are not sent, and none is kept.
     session.execute(delete(OutboundMessage).where(OutboundMessage.registration_id.in_(registration_ids)))
+    # Webhook payloads name the person: the partner's own system has them by now, or never will.
+    session.execute(delete(WebhookMessage).where(WebhookMessage.registration_id.in_(registration_ids)))
 
 
 def _remove_identity(session: Session, candidate_ids: list[int], now: datetime) -> None:

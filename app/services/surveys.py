@@ -32,7 +32,7 @@ from app.models import (
     SurveyLink,
     SurveyLinkPurpose,
 )
-from app.services import audit, funnel
+from app.services import audit, funnel, partner_events
 from app.services.errors import DomainError, ProblemList
 from app.services.tokens import hash_secret, new_secret
 
@@ -697,11 +697,8 @@ def answer_survey(
             participation=participation,
             language=language,
         )
-    audit.record(
-        session,
-        "survey.update" if existed else "survey.respond",
-        obj=response,
-        event_id=survey.event_id,
-        survey_id=survey.id,
-    )
+    audit.record(session, "survey.update" if existed else "survey.respond", obj=response, event_id=survey.event_id,
+                 survey_id=survey.id)
+    if registration is not None and not existed:
+        partner_events.emit(session, registration.id, partner_events.PartnerEvent.SURVEY_COMPLETED, now)
     return response

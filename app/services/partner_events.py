@@ -1,0 +1,200 @@
+"""What a referring partner's system hears about its referrals, written where each thing happens.
+
+A service calls ``emit`` inside its own transaction: for every partner that referred the person
+and has an enabled webhook endpoint, one message per endpoint is written (the outbox), with the
+payload as it stands then. Nothing is sent here: once the transaction commits, ``dispatch`` puts
+a delivery job for each endpoint on the queue (``webhook_delivery``), so a partner's slow or dead
+server never slows a scan, a registration or a booth save. When several partners referred one
+person, each gets its own message about its own referral and nothing about the others.
+
+The payload follows the Standard Webhooks shape: ``{"type", "timestamp", "data"}``."""
+
+import enum
+import json
+import secrets
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session
+
+from app.database import Prepared
+from app.models import (
+    Interview,
+    Partnership,
+    Referral,
+    Registration,
+    RegistrationStatus,
+    WebhookEndpoint,
+    WebhookMessage,
+)
+
+_PENDING = "hireday_webhooks_pending"
+_COMMITTED = "hireday_webhooks_committed"
+
+
+class PartnerEvent(enum.StrEnum):
+    """The events a partner's endpoint receives, in the order a person usually meets them."""
+
+    REGISTERED = "referral.registered"
+    WAITLISTED = "referral.waitlisted"
+    CANCELLED = "referral.cancelled"
+    CHECKED_IN = "referral.checked_in"
+    INTERVIEWED = "referral.interviewed"
+    OFFERED = "referral.offered"
+    HIRED = "referral.hired"
+    SURVEY_COMPLETED = "referral.survey_completed"
+
+
+def for_status(status: RegistrationStatus) -> PartnerEvent:
+    """The event a registration's status is told with (a new one, or a partner credited later)."""
+    return {
+        RegistrationStatus.REGISTERED: PartnerEvent.REGISTERED,
+        RegistrationStatus.WAITLISTED: PartnerEvent.WAITLISTED,
+        RegistrationStatus.CANCELLED: PartnerEvent.CANCELLED,
+    }[status]
+
+
+#: What "send a test event" sends: no person in it.
+TEST_EVENT = "webhook.test"
+
+_REFERRALS, _PARTNERSHIPS, _ENDPOINTS = Referral.__table__, Partnership.__table__, WebhookEndpoint.__table__
+#: Who listens for news of one registration: each referral with an enabled endpoint of its
+#: partner. One indexed statement; on the hot path (a scan) it usually finds nothing.
+_LISTENERS = Prepared(
+    select(_REFERRALS.c.id, _REFERRALS.c.partnership_id, _ENDPOINTS.c.id)
+    .select_from(
+        _REFERRALS.join(_PARTNERSHIPS, _PARTNERSHIPS.c.id == _REFERRALS.c.partnership_id)
+        .join(_ENDPOINTS, _ENDPOINTS.c.organization_id == _PARTNERSHIPS.c.organization_id)
+    )
+    .where(_REFERRALS.c.registration_id == bindparam("registration_id"), _ENDPOINTS.c.enabled.is_(True))
+    .order_by(_REFERRALS.c.id, _ENDPOINTS.c.id)
+)
+
+
+def new_message_id() -> str:
+    """The ``webhook-id`` of a message: ``msg_`` and 128 random bits."""
+    return "msg_" + secrets.token_urlsafe(16)
+
+
+def envelope(event_type: str, data: dict, now: datetime) -> str:
+    """The JSON body of a message, exactly as it is signed and sent."""
+    return json.dumps({"type": event_type, "timestamp": _iso(now), "data": data}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def emit(
+    session: Session, registration_id: int, kind: PartnerEvent, now: datetime, *,
+    interview: Interview | None = None, partnership_id: int | None = None,
+) -> int:
+    """Write ``kind`` for every referring partner of the registration that listens (only for
+    ``partnership_id`` when given: a partner credited just now). Returns how many messages."""
+    listeners = _LISTENERS.rows(session, {"registration_id": registration_id})
+    if partnership_id is not None:
+        listeners = [row for row in listeners if row[1] == partnership_id]
+    if not listeners:
+        return 0
+    registration = session.get(Registration, registration_id)
+    endpoints_by_referral: dict[int, list[int]] = defaultdict(list)
+    for referral_id, _partnership_id, endpoint_id in listeners:
+        endpoints_by_referral[referral_id].append(endpoint_id)
+    for referral_id, endpoint_ids in endpoints_by_referral.items():
+        body = envelope(kind.value, referral_data(session, registration, referral_id, kind, now, interview), now)
+        for endpoint_id in endpoint_ids:
+            write(session, endpoint_id, kind.value, body, registration_id=registration_id)
+    return sum(len(ids) for ids in endpoints_by_referral.values())
+
+
+def write(session: Session, endpoint_id: int, event_type: str, body: str, *, registration_id: int | None) -> WebhookMessage:
+    """One message in the outbox, delivered after the caller's transaction commits."""
+    message = WebhookMessage(endpoint_id=endpoint_id, message_id=new_message_id(), event_type=event_type,
+                             registration_id=registration_id, payload=body, attempts=0)
+    session.add(message)
+    session.flush()
+    note_for_dispatch(session, endpoint_id, message.id if event_type == TEST_EVENT else None)
+    return message
+
+
+#: The funnel stages an interview reaches, in order, and the event that tells each.
+_INTERVIEW_STAGES = (PartnerEvent.INTERVIEWED, PartnerEvent.OFFERED, PartnerEvent.HIRED)
+#: ``stages_of`` an interview that has reached none of them.
+NOT_REACHED = (False, False, False)
+
+
+def stages_of(interview: Interview) -> tuple[bool, bool, bool]:
+    """Whether the interview took place, ended in an offer, led to a hire (``Interview``'s own rules)."""
+    return interview.held, interview.offered, interview.hired
+
+
+def emit_interview_progress(
+    session: Session, interview: Interview, before: tuple[bool, bool, bool], now: datetime,
+) -> int:
+    """``interviewed``, ``offered``, ``hired``: each stage the interview reached since ``before``
+    (``stages_of`` it then), in that order. A correction that goes back and forth tells a stage
+    again only after it had been taken back."""
+    reached = [kind for kind, was, now_is in zip(_INTERVIEW_STAGES, before, stages_of(interview)) if now_is and not was]
+    return sum(emit(session, interview.registration_id, kind, now, interview=interview) for kind in reached)
+
+
+def referral_data(
+    session: Session, registration: Registration, referral_id: int, kind: PartnerEvent, now: datetime,
+    interview: Interview | None,
+) -> dict:
+    """What the partner of referral ``referral_id`` learns with ``kind``: its own referral (never
+    another partner's), and the interview the event is about."""
+    event = registration.event
+    candidate = registration.candidate
+    data: dict = {
+        "referral_id": referral_id,
+        "event": {"slug": event.slug, "name": event.name, "starts_at": _iso(event.starts_at)},
+        "person": {"first_name": candidate.first_name, "last_name": candidate.last_name},
+        "status": registration.status.value,
+        "occurred_at": _iso(now),
+    }
+    if interview is not None:
+        data["interview"] = {
+            "employer": interview.participation.organization.name,
+            "outcome": interview.outcome.value if interview.outcome else None,
+        }
+    return data
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+# --- After commit: a delivery job per endpoint ---------------------------------------------------
+
+
+def note_for_dispatch(session: Session, endpoint_id: int, test_message_id: int | None = None) -> None:
+    """Deliver to ``endpoint_id`` once this transaction commits (a test message on its own)."""
+    session.info.setdefault(_PENDING, set()).add((endpoint_id, test_message_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_COMMITTED, set()).update(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def dispatch(session: Session) -> int:
+    """Queue the deliveries committed since the last call: one job per endpoint (it takes every
+    message waiting there, in order), one per test message. Returns how many jobs."""
+    committed = session.info.pop(_COMMITTED, None)
+    if not committed:
+        return 0
+    from app.jobs import deliver_test_webhook, deliver_webhooks
+    from app.queue import enqueue_safely
+
+    for endpoint_id, test_message_id in sorted(committed, key=lambda item: (item[0], item[1] or 0)):
+        if test_message_id is None:
+            enqueue_safely(deliver_webhooks, endpoint_id)
+        else:
+            enqueue_safely(deliver_test_webhook, test_message_id)
+    return len(committed)
