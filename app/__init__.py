@@ -135,11 +135,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.registration.views import bp as registration_bp
     from app.reports.views import bp as reports_bp
     from app.surveys.views import bp as surveys_bp
+    from app.webhooks.views import bp as webhooks_bp
 
     csrf.exempt(api_bp)  # token-authenticated JSON; no cookies are trusted there
     for blueprint in (
         health_bp, auth_bp, events_bp, registration_bp, checkin_bp,
         interviews_bp, surveys_bp, reports_bp, partners_bp, api_bp, messages_bp, directory_bp, accounts_bp,
-        audit_bp,
+        audit_bp, webhooks_bp,
     ):
         app.register_blueprint(blueprint)
