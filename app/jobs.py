@@ -110,13 +110,22 @@ def purge_old_personal_data() -> None:
     db.session.commit()
 
 
-@job(retries=2, retry_delay=30)
+@job(retries=2, retry_delay=30, writes=False)
 def deliver_webhooks(endpoint_id: int) -> None:
     """Deliver an endpoint's waiting webhook messages in order; a failure schedules this again for
-    its retry. Its transactions are short; none is open while a partner's server is answering."""
+    its retry. It looks before it writes: a job with nothing due (another worker is delivering
+    there, or a retry waits) ends without taking SQLite's write lock from the door. Its
+    transactions are short; none is open while a partner's server is answering."""
+    from app.database import writing
     from app.services import webhook_delivery
 
-    retry_at = webhook_delivery.deliver_waiting(db.session, endpoint_id, utcnow(), webhook_delivery.current_settings())
+    due = webhook_delivery.delivery_due(db.session, endpoint_id, utcnow())
+    db.session.rollback()
+    if not due:
+        return
+    with writing():
+        retry_at = webhook_delivery.deliver_waiting(db.session, endpoint_id, utcnow(),
+                                                    webhook_delivery.current_settings())
     if retry_at is not None:
         enqueue_safely(functools.partial(deliver_webhooks.schedule, args=(endpoint_id,), eta=retry_at))
 

@@ -57,11 +57,11 @@ def init_app(app: Flask) -> None:
 
 def dispatch_committed(session) -> None:
     """Queue the deliveries this session's commits wrote: e-mails and texts, partner webhooks."""
-    from app.services import batch_jobs, outbound, partner_events
+    from app.services import batch_jobs, outbound, webhook_delivery
 
     outbound.dispatch(session)
     batch_jobs.dispatch(session)
-    partner_events.dispatch(session)
+    webhook_delivery.dispatch(session)
 
 
 def enqueue_safely(task: Callable, *args) -> bool:

@@ -183,18 +183,7 @@ def _rolled_back(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def dispatch(session: Session) -> int:
-    """Queue the deliveries committed since the last call: one job per endpoint (it takes every
-    message waiting there, in order), one per test message. Returns how many jobs."""
-    committed = session.info.pop(_COMMITTED, None)
-    if not committed:
-        return 0
-    from app.jobs import deliver_test_webhook, deliver_webhooks
-    from app.queue import enqueue_safely
-
-    for endpoint_id, test_message_id in sorted(committed, key=lambda item: (item[0], item[1] or 0)):
-        if test_message_id is None:
-            enqueue_safely(deliver_webhooks, endpoint_id)
-        else:
-            enqueue_safely(deliver_test_webhook, test_message_id)
-    return len(committed)
+def take_committed(session: Session) -> set[tuple[int, int | None]]:
+    """The ``(endpoint_id, test message id or None)`` noted for delivery and committed since the
+    last call (``webhook_delivery.dispatch`` queues their jobs)."""
+    return session.info.pop(_COMMITTED, None) or set()

@@ -29,7 +29,8 @@ from standardwebhooks import Webhook
 
 from app.models import WebhookEndpoint, WebhookMessage, WebhookStatus
 from app.services.errors import DomainError
-from app.services.partner_events import TEST_EVENT, envelope, note_for_dispatch, write
+from app.models import utcnow
+from app.services.partner_events import TEST_EVENT, envelope, note_for_dispatch, take_committed, write
 from app.services.webhook_endpoints import signing_secrets
 from app.services.webhook_urls import Policy, current_policy, parse, resolve
 
@@ -218,7 +219,7 @@ def _deliver_in_order(
             return None
         at = clock()
         if message.next_attempt_at > at:
-            return message.next_attempt_at
+            return None  # the attempt that failed scheduled its own retry
         endpoint.lease_until = at + timedelta(seconds=settings.timeout_s) + LEASE_MARGIN
         if not _attempt(session, endpoint, message, at, settings, send):
             session.expire_all()
@@ -259,6 +260,38 @@ def _attempt(
 def _due(session: Session, endpoint_id: int, now: datetime) -> bool:
     message = _head(session, endpoint_id)
     return message is not None and message.status == WebhookStatus.PENDING and message.next_attempt_at <= now
+
+
+def delivery_due(session: Session, endpoint_id: int, now: datetime) -> bool:
+    """Whether a delivery job for the endpoint has anything to do: it is on, nobody holds it, and
+    its oldest waiting message is due. Reads only (a worker delivering there already, or a retry
+    scheduled for later, takes every message behind it anyway), so a scan whose partner's server
+    is failing adds no job and no write to the queue."""
+    endpoint = session.get(WebhookEndpoint, endpoint_id, populate_existing=True)
+    if endpoint is None or not endpoint.enabled:
+        return False
+    if endpoint.lease_until is not None and endpoint.lease_until >= now:
+        return False
+    return _due(session, endpoint_id, now)
+
+
+def dispatch(session: Session) -> int:
+    """After a commit that wrote webhook messages: queue a delivery job for each endpoint that has
+    one due (it takes every message waiting there, in order), and one for each test message.
+    Returns how many jobs were queued."""
+    committed = take_committed(session)
+    if not committed:
+        return 0
+    from app.jobs import deliver_test_webhook, deliver_webhooks
+    from app.queue import enqueue_safely
+
+    now, queued = utcnow(), 0
+    for endpoint_id, test_message_id in sorted(committed, key=lambda item: (item[0], item[1] or 0)):
+        if test_message_id is not None:
+            queued += enqueue_safely(deliver_test_webhook, test_message_id)
+        elif delivery_due(session, endpoint_id, now):
+            queued += enqueue_safely(deliver_webhooks, endpoint_id)
+    return queued
 
 
 def deliver_test(session: Session, message_pk: int, now: datetime, settings: Settings, *, send: Sender = post) -> bool:

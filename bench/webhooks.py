@@ -1,0 +1,178 @@
+"""Does a partner's hanging webhook receiver slow the door? Check-ins against real gunicorn with
+its job worker and the demo loaded, in rounds that alternate between no webhook endpoints and
+every Hospitality Hires partner's endpoint pointing at a receiver that accepts connections and
+never answers. Printed as JSON: p50 and p99 both ways. ``BENCH_DATABASE_URL`` measures
+PostgreSQL instead of a fresh SQLite file.
+
+Every request is the first scan of a referred person's badge (each badge is scanned once), so in
+the "hanging" rounds every check-in writes its partners' webhook messages, and the worker's
+deliveries sit on the receiver until their timeout. The load is ``CLIENTS`` Python threads, the
+same in both modes; rounds alternate so that the shared machine's drift hits both alike."""
+
+import json
+import os
+import random
+import socket
+import statistics
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import requests
+import sqlalchemy as sa
+
+from bench.checkin import device_token
+from bench.server import demo_environment, gunicorn, job_worker
+
+EVENT = "hospitality-hires-chicago"
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+#: First scans per round (default: every referred badge, shared out after the warm-up).
+SCANS_PER_ROUND = int(os.environ.get("BENCH_SCANS", "0"))
+WARM_UP = 40
+TIMEOUT_S = 5
+
+
+@contextmanager
+def hanging_receiver():
+    """A TCP server that accepts every connection and never answers; yields its URL and a count
+    of the connections it holds."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/hooks", held
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        server.close()
+
+
+def referred_badges(engine: sa.Engine) -> list[str]:
+    """Badges of people a partner referred who have a place (a waitlisted badge answers 409)."""
+    with engine.connect() as connection:
+        codes = connection.execute(sa.text(
+            "SELECT DISTINCT r.badge_code FROM registrations r JOIN events e ON e.id = r.event_id"
+            " JOIN referrals f ON f.registration_id = r.id"
+            " WHERE e.slug = :slug AND r.status = 'registered' ORDER BY r.badge_code"
+        ), {"slug": EVENT}).scalars().all()
+    return list(codes)
+
+
+def add_endpoints(engine: sa.Engine, url: str) -> int:
+    """One endpoint for each of the event's partners, pointing at ``url``, switched off."""
+    from app.services.webhook_endpoints import new_webhook_secret
+
+    with engine.begin() as connection:
+        organizations = connection.execute(sa.text(
+            "SELECT p.organization_id FROM partnerships p JOIN events e ON e.id = p.event_id WHERE e.slug = :slug"
+        ), {"slug": EVENT}).scalars().all()
+        for organization_id in organizations:
+            connection.execute(sa.text(
+                "INSERT INTO webhook_endpoints (organization_id, url, description, secret, enabled, created_at)"
+                " VALUES (:organization_id, :url, 'bench', :secret, :enabled, CURRENT_TIMESTAMP)"
+            ), {"organization_id": organization_id, "url": url, "secret": new_webhook_secret(), "enabled": False})
+    return len(organizations)
+
+
+def switch_endpoints(engine: sa.Engine, on: bool) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE webhook_endpoints SET enabled = :on"), {"on": on})
+
+
+def scan_all(base: str, token: str, codes: list[str]) -> tuple[list[float], int, float]:
+    """Check each badge in once, ``CLIENTS`` at a time; latencies (ms), errors and elapsed seconds."""
+    url = f"{base}/api/v1/events/{EVENT}/checkins"
+    local = threading.local()
+
+    def scan(code: str) -> tuple[float, bool]:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        started = time.perf_counter()
+        answer = session.post(url, json={"code": code, "nonce": uuid.uuid4().hex},
+                              headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        return (time.perf_counter() - started) * 1000, answer.status_code == 201
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = list(pool.map(scan, codes))
+    return [ms for ms, _ in results], sum(1 for _, ok in results if not ok), time.perf_counter() - started
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, max(0, int(len(ordered) * share) - 1))], 1)
+
+
+def summary(rounds: list[tuple[list[float], int, float]]) -> dict:
+    samples = [ms for latencies, _, _ in rounds for ms in latencies]
+    return {
+        "check_ins": len(samples),
+        "errors": sum(errors for _, errors, _ in rounds),
+        "p50_ms": percentile(samples, 0.50),
+        "p99_ms": percentile(samples, 0.99),
+        "p99_per_round_ms": [percentile(latencies, 0.99) for latencies, _, _ in rounds],
+        "req_per_s_median": round(statistics.median(len(lat) / took for lat, _, took in rounds)),
+    }
+
+
+def webhook_messages(engine: sa.Engine) -> dict:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT status, coalesce(last_error, ''), count(*) FROM webhook_messages GROUP BY status, last_error"
+        )).all()
+    return {f"{status} {error}".strip(): count for status, error, count in rows}
+
+
+def main() -> None:
+    env, result = demo_environment(
+        CHECKIN_RATE_LIMIT="100000000/minute", WEBHOOK_ALLOW_PRIVATE_URLS="1", WEBHOOK_ALLOW_HTTP="1",
+        WEBHOOK_TIMEOUT_S=str(TIMEOUT_S),
+    )
+    engine = sa.create_engine(env["DATABASE_URL"])
+    codes = referred_badges(engine)
+    random.Random(18).shuffle(codes)
+    per_round = SCANS_PER_ROUND or (len(codes) - WARM_UP) // (2 * ROUNDS)
+    needed = 2 * ROUNDS * per_round
+    if per_round < 1 or len(codes) < needed + WARM_UP:
+        raise SystemExit(f"only {len(codes)} referred badges; lower BENCH_ROUNDS or BENCH_SCANS")
+    chunks = [codes[i * per_round:(i + 1) * per_round] for i in range(2 * ROUNDS)]
+    runs: dict[str, list] = {"none": [], "hanging": []}
+    with hanging_receiver() as (url, held):
+        result["endpoints"] = add_endpoints(engine, url)
+        token = device_token(env)
+        with gunicorn(env) as base, job_worker(env):
+            scan_all(base, token, codes[needed:needed + WARM_UP])  # warm every worker up
+            for index in range(ROUNDS):
+                for offset, mode in enumerate(("none", "hanging") if index % 2 == 0 else ("hanging", "none")):
+                    switch_endpoints(engine, mode == "hanging")
+                    runs[mode].append(scan_all(base, token, chunks[2 * index + offset]))
+            result["receiver_connections_held"] = len(held)
+            result["webhook_messages"] = webhook_messages(engine)
+    engine.dispose()
+    result["clients"] = CLIENTS
+    result["rounds"] = f"{ROUNDS} per mode, {per_round} first scans each, alternating"
+    result["webhook_timeout_s"] = TIMEOUT_S
+    result["no_endpoints"] = summary(runs["none"])
+    result["hanging_receiver"] = summary(runs["hanging"])
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
