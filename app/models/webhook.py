@@ -60,6 +60,7 @@ class WebhookMessage(Base):
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.CheckConstraint("(status = 'delivered') = (delivered_at IS NOT NULL)", name="delivered_at_iff_delivered"),
         sa.Index("ix_webhook_messages_endpoint_id_status_id", "endpoint_id", "status", "id"),
+        sa.CheckConstraint("attempts = 0 OR payload IS NOT NULL", name="payload_once_attempted"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,8 +73,16 @@ class WebhookMessage(Base):
     registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
-    #: The JSON body exactly as signed and sent, the same on every attempt.
-    payload: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    #: The partner's referral it tells about: the partner learns of its own referral only.
+    referral_id: Mapped[int | None] = mapped_column(sa.ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    #: The interview an ``interviewed``, ``offered`` or ``hired`` event is about.
+    interview_id: Mapped[int | None] = mapped_column(sa.ForeignKey("interviews.id", ondelete="SET NULL"))
+    #: When it happened (a scan's time at the door, an outcome's at the booth).
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The JSON body exactly as signed and sent, the same on every attempt: made by the worker at
+    #: the first attempt (a scan only writes the row), from the referral as the partner's page
+    #: shows it then.
+    payload: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
     status: Mapped[WebhookStatus] = mapped_column(enum_type(WebhookStatus), default=WebhookStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Attempts since it was written (or since staff last retried it).

@@ -1,10 +1,12 @@
 """What a referring partner's system hears about its referrals, written where each thing happens.
 
 A service calls ``emit`` inside its own transaction: for every partner that referred the person
-and has an enabled webhook endpoint, one message per endpoint is written (the outbox), with the
-payload as it stands then. Nothing is sent here: once the transaction commits, ``dispatch`` puts
-a delivery job for each endpoint on the queue (``webhook_delivery``), so a partner's slow or dead
-server never slows a scan, a registration or a booth save. When several partners referred one
+and has an enabled webhook endpoint, one row per endpoint is written (the outbox): what happened,
+when, to whom. Nothing is sent here: once the transaction commits, a delivery job for the
+endpoint goes on the queue (``webhook_delivery.dispatch``), which makes the payload at its first
+attempt, from the referral as the partner's page shows it then, and keeps it for every retry. So
+a partner's slow or dead server never slows a scan, a registration or a booth save, and the door
+pays two small statements for a referred person. When several partners referred one
 person, each gets its own message about its own referral and nothing about the others.
 
 The payload follows the Standard Webhooks shape: ``{"type", "timestamp", "data"}``."""
@@ -12,10 +14,9 @@ The payload follows the Standard Webhooks shape: ``{"type", "timestamp", "data"}
 import enum
 import json
 import secrets
-from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.orm import Session
 
 from app.database import Prepared
@@ -27,6 +28,8 @@ from app.models import (
     RegistrationStatus,
     WebhookEndpoint,
     WebhookMessage,
+    WebhookStatus,
+    utcnow,
 )
 
 _PENDING = "hireday_webhooks_pending"
@@ -59,6 +62,7 @@ def for_status(status: RegistrationStatus) -> PartnerEvent:
 TEST_EVENT = "webhook.test"
 
 _REFERRALS, _PARTNERSHIPS, _ENDPOINTS = Referral.__table__, Partnership.__table__, WebhookEndpoint.__table__
+_MESSAGES = WebhookMessage.__table__
 #: Who listens for news of one registration: each referral with an enabled endpoint of its
 #: partner. One indexed statement; on the hot path (a scan) it usually finds nothing.
 _LISTENERS = Prepared(
@@ -70,6 +74,7 @@ _LISTENERS = Prepared(
     .where(_REFERRALS.c.registration_id == bindparam("registration_id"), _ENDPOINTS.c.enabled.is_(True))
     .order_by(_REFERRALS.c.id, _ENDPOINTS.c.id)
 )
+_WRITE = Prepared(insert(_MESSAGES).returning(_MESSAGES.c.id))
 
 
 def new_message_id() -> str:
@@ -77,42 +82,45 @@ def new_message_id() -> str:
     return "msg_" + secrets.token_urlsafe(16)
 
 
-def envelope(event_type: str, data: dict, now: datetime) -> str:
+def envelope(event_type: str, data: dict, at: datetime) -> str:
     """The JSON body of a message, exactly as it is signed and sent."""
-    return json.dumps({"type": event_type, "timestamp": _iso(now), "data": data}, ensure_ascii=False,
+    return json.dumps({"type": event_type, "timestamp": _iso(at), "data": data}, ensure_ascii=False,
                       separators=(",", ":"))
 
 
 def emit(
-    session: Session, registration_id: int, kind: PartnerEvent, now: datetime, *,
+    session: Session, registration_id: int, kind: PartnerEvent, occurred_at: datetime, *,
     interview: Interview | None = None, partnership_id: int | None = None,
 ) -> int:
     """Write ``kind`` for every referring partner of the registration that listens (only for
-    ``partnership_id`` when given: a partner credited just now). Returns how many messages."""
+    ``partnership_id`` when given: a partner credited just now). Returns how many messages.
+
+    Cheap enough for the door: one statement finds the listeners (usually none), one row per
+    endpoint is inserted; the payload is made by the worker (``payload_for``)."""
     listeners = _LISTENERS.rows(session, {"registration_id": registration_id})
     if partnership_id is not None:
         listeners = [row for row in listeners if row[1] == partnership_id]
-    if not listeners:
-        return 0
-    registration = session.get(Registration, registration_id)
-    endpoints_by_referral: dict[int, list[int]] = defaultdict(list)
     for referral_id, _partnership_id, endpoint_id in listeners:
-        endpoints_by_referral[referral_id].append(endpoint_id)
-    for referral_id, endpoint_ids in endpoints_by_referral.items():
-        body = envelope(kind.value, referral_data(session, registration, referral_id, kind, now, interview), now)
-        for endpoint_id in endpoint_ids:
-            write(session, endpoint_id, kind.value, body, registration_id=registration_id)
-    return sum(len(ids) for ids in endpoints_by_referral.values())
+        write(session, endpoint_id, kind.value, occurred_at, registration_id=registration_id,
+              referral_id=referral_id, interview_id=interview.id if interview is not None else None)
+    return len(listeners)
 
 
-def write(session: Session, endpoint_id: int, event_type: str, body: str, *, registration_id: int | None) -> WebhookMessage:
-    """One message in the outbox, delivered after the caller's transaction commits."""
-    message = WebhookMessage(endpoint_id=endpoint_id, message_id=new_message_id(), event_type=event_type,
-                             registration_id=registration_id, payload=body, attempts=0)
-    session.add(message)
-    session.flush()
-    note_for_dispatch(session, endpoint_id, message.id if event_type == TEST_EVENT else None)
-    return message
+def write(
+    session: Session, endpoint_id: int, event_type: str, occurred_at: datetime, *, payload: str | None = None,
+    registration_id: int | None = None, referral_id: int | None = None, interview_id: int | None = None,
+) -> int:
+    """One message in the outbox, delivered after the caller's transaction commits; its id."""
+    written = utcnow()
+    row = {
+        "endpoint_id": endpoint_id, "message_id": new_message_id(), "event_type": event_type,
+        "registration_id": registration_id, "referral_id": referral_id, "interview_id": interview_id,
+        "occurred_at": occurred_at, "payload": payload, "status": WebhookStatus.PENDING, "created_at": written,
+        "attempts": 0, "next_attempt_at": written,
+    }
+    message_pk = _WRITE.first(session, row)[0]
+    note_for_dispatch(session, endpoint_id, message_pk if event_type == TEST_EVENT else None)
+    return message_pk
 
 
 #: The funnel stages an interview reaches, in order, and the event that tells each.
@@ -136,12 +144,21 @@ def emit_interview_progress(
     return sum(emit(session, interview.registration_id, kind, now, interview=interview) for kind in reached)
 
 
-def referral_data(
-    session: Session, registration: Registration, referral_id: int, kind: PartnerEvent, now: datetime,
-    interview: Interview | None,
-) -> dict:
-    """What the partner of referral ``referral_id`` learns with ``kind``: its own referral (never
-    another partner's), and the interview the event is about."""
+def payload_for(session: Session, message: WebhookMessage) -> str:
+    """The body of a referral event, made when it is first sent: the referral as its partner sees
+    it then (its own, never another partner's), and the interview the event is about."""
+    registration = session.get(Registration, message.registration_id) if message.registration_id else None
+    if registration is None or message.referral_id is None:
+        return envelope(message.event_type, {"referral_id": message.referral_id, "occurred_at": _iso(message.occurred_at)},
+                        message.occurred_at)
+    interview = session.get(Interview, message.interview_id) if message.interview_id else None
+    return envelope(message.event_type, referral_data(registration, message.referral_id, message.occurred_at, interview),
+                    message.occurred_at)
+
+
+def referral_data(registration: Registration, referral_id: int, occurred_at: datetime,
+                  interview: Interview | None) -> dict:
+    """What the partner of referral ``referral_id`` learns: its own referral, and the interview."""
     event = registration.event
     candidate = registration.candidate
     data: dict = {
@@ -149,7 +166,7 @@ def referral_data(
         "event": {"slug": event.slug, "name": event.name, "starts_at": _iso(event.starts_at)},
         "person": {"first_name": candidate.first_name, "last_name": candidate.last_name},
         "status": registration.status.value,
-        "occurred_at": _iso(now),
+        "occurred_at": _iso(occurred_at),
     }
     if interview is not None:
         data["interview"] = {

@@ -23,14 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from standardwebhooks import Webhook
 
+from app.database import Prepared
 from app.models import WebhookEndpoint, WebhookMessage, WebhookStatus
 from app.services.errors import DomainError
 from app.models import utcnow
-from app.services.partner_events import TEST_EVENT, envelope, note_for_dispatch, take_committed, write
+from app.services.partner_events import TEST_EVENT, envelope, note_for_dispatch, payload_for, take_committed, write
 from app.services.webhook_endpoints import signing_secrets
 from app.services.webhook_urls import Policy, current_policy, parse, resolve
 
@@ -232,6 +233,8 @@ def _attempt(
     send: Sender, *, retries: bool = True,
 ) -> bool:
     """One attempt at ``message``: recorded before it is sent, its result after. True if delivered."""
+    if message.payload is None:
+        message.payload = payload_for(session, message)  # made once: every attempt sends the same body
     message.attempts += 1
     message.attempted_at = at
     attempt, message_pk, message_id = message.attempts, message.id, message.message_id
@@ -262,17 +265,38 @@ def _due(session: Session, endpoint_id: int, now: datetime) -> bool:
     return message is not None and message.status == WebhookStatus.PENDING and message.next_attempt_at <= now
 
 
+_ENDPOINTS, _MESSAGES = WebhookEndpoint.__table__, WebhookMessage.__table__
+
+
+def _head_column(column):
+    return (
+        select(column).where(
+            _MESSAGES.c.endpoint_id == _ENDPOINTS.c.id, _MESSAGES.c.status != WebhookStatus.DELIVERED,
+            _MESSAGES.c.event_type != TEST_EVENT,
+        ).order_by(_MESSAGES.c.id).limit(1).scalar_subquery()
+    )
+
+
+#: An endpoint's switch and lease, and its oldest waiting message's status and time: one statement,
+#: run after every commit that wrote a message (a scan of a referred person, say).
+_DUE = Prepared(
+    select(_ENDPOINTS.c.enabled, _ENDPOINTS.c.lease_until, _head_column(_MESSAGES.c.status),
+           _head_column(_MESSAGES.c.next_attempt_at))
+    .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
+)
+
+
 def delivery_due(session: Session, endpoint_id: int, now: datetime) -> bool:
     """Whether a delivery job for the endpoint has anything to do: it is on, nobody holds it, and
     its oldest waiting message is due. Reads only (a worker delivering there already, or a retry
     scheduled for later, takes every message behind it anyway), so a scan whose partner's server
     is failing adds no job and no write to the queue."""
-    endpoint = session.get(WebhookEndpoint, endpoint_id, populate_existing=True)
-    if endpoint is None or not endpoint.enabled:
+    row = _DUE.first(session, {"endpoint_id": endpoint_id})
+    if row is None:
         return False
-    if endpoint.lease_until is not None and endpoint.lease_until >= now:
-        return False
-    return _due(session, endpoint_id, now)
+    enabled, lease_until, head_status, head_due_at = row
+    return (enabled and (lease_until is None or lease_until < now)
+            and head_status == WebhookStatus.PENDING and head_due_at is not None and head_due_at <= now)
 
 
 def dispatch(session: Session) -> int:
@@ -319,11 +343,11 @@ def deliver_test(session: Session, message_pk: int, now: datetime, settings: Set
 # --- What staff and partners do -------------------------------------------------------------------
 
 
-def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> WebhookMessage:
+def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> int:
     """Write a ``webhook.test`` message for ``endpoint``; it goes out on its own once committed."""
     body = envelope(TEST_EVENT, {"organization": endpoint.organization.name,
                                  "message": "A test event from HireDay: your endpoint is reachable."}, now)
-    return write(session, endpoint.id, TEST_EVENT, body, registration_id=None)
+    return write(session, endpoint.id, TEST_EVENT, now, payload=body)
 
 
 def retry(session: Session, endpoint: WebhookEndpoint, message_pk: int, now: datetime) -> WebhookMessage:

@@ -44,7 +44,10 @@ def upgrade():
     sa.Column('message_id', sa.String(length=40), nullable=False),
     sa.Column('event_type', sa.String(length=40), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=True),
-    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('referral_id', sa.Integer(), nullable=True),
+    sa.Column('interview_id', sa.Integer(), nullable=True),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=True),
     sa.Column('status', sa.Enum('pending', 'delivered', 'failed', name='webhook_status', native_enum=False, create_constraint=True, length=9), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -56,19 +59,24 @@ def upgrade():
     sa.Column('response_excerpt', sa.String(length=300), nullable=True),
     sa.CheckConstraint("(status = 'delivered') = (delivered_at IS NOT NULL)", name=op.f('ck_webhook_messages_delivered_at_iff_delivered')),
     sa.CheckConstraint('attempts >= 0', name=op.f('ck_webhook_messages_attempts_not_negative')),
+    sa.CheckConstraint('attempts = 0 OR payload IS NOT NULL', name=op.f('ck_webhook_messages_payload_once_attempted')),
     sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_messages_endpoint_id_webhook_endpoints'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_webhook_messages_registration_id_registrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['referral_id'], ['referrals.id'], name=op.f('fk_webhook_messages_referral_id_referrals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['interview_id'], ['interviews.id'], name=op.f('fk_webhook_messages_interview_id_interviews'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_messages')),
     sa.UniqueConstraint('message_id', name=op.f('uq_webhook_messages_message_id'))
     )
     with op.batch_alter_table('webhook_messages', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_messages_endpoint_id_status_id', ['endpoint_id', 'status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_messages_registration_id'), ['registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_messages_referral_id'), ['referral_id'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('webhook_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_messages_referral_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_messages_registration_id'))
         batch_op.drop_index('ix_webhook_messages_endpoint_id_status_id')
 
