@@ -13,6 +13,7 @@ import json
 import os
 import random
 import socket
+import sqlite3
 import statistics
 import threading
 import time
@@ -23,8 +24,11 @@ from contextlib import contextmanager
 import requests
 import sqlalchemy as sa
 
+import subprocess
+import tempfile
+
 from bench.checkin import device_token
-from bench.server import demo_environment, gunicorn, job_worker
+from bench.server import FLASK, ROOT, demo_environment, gunicorn
 
 EVENT = "hospitality-hires-chicago"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -62,6 +66,34 @@ def hanging_receiver():
         for connection in held:
             connection.close()
         server.close()
+
+
+@contextmanager
+def job_worker(env: dict):
+    """The job worker beside gunicorn, without the periodic jobs (the demo's reminders would keep it
+    busy for minutes and write beside the door in one mode and not the other), started and with
+    whatever was queued before the measurement done first."""
+    with open(os.path.join(os.path.dirname(env["JOBS_SQLITE_PATH"]), "worker.log"), "w") as log:
+        worker = subprocess.Popen([*FLASK, "worker", "--workers", "2", "--no-periodic"], cwd=ROOT,
+                                  env={**env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 180
+    while "consumer started" not in open(log.name).read() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    while queued_jobs(env["JOBS_SQLITE_PATH"]) and time.monotonic() < deadline:
+        time.sleep(1)
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+
+def queued_jobs(path: str) -> int:
+    try:
+        with sqlite3.connect(path) as connection:
+            return connection.execute("SELECT count(*) FROM task").fetchone()[0]
+    except sqlite3.Error:
+        return 0
 
 
 def referred_badges(engine: sa.Engine) -> list[str]:
@@ -141,9 +173,10 @@ def webhook_messages(engine: sa.Engine) -> dict:
 
 
 def main() -> None:
+    workdir = tempfile.mkdtemp(prefix="hireday-bench-webhooks-")
     env, result = demo_environment(
         CHECKIN_RATE_LIMIT="100000000/minute", WEBHOOK_ALLOW_PRIVATE_URLS="1", WEBHOOK_ALLOW_HTTP="1",
-        WEBHOOK_TIMEOUT_S=str(TIMEOUT_S),
+        WEBHOOK_TIMEOUT_S=str(TIMEOUT_S), JOBS_SQLITE_PATH=f"{workdir}/jobs.sqlite3",
     )
     engine = sa.create_engine(env["DATABASE_URL"])
     codes = referred_badges(engine)
@@ -163,7 +196,9 @@ def main() -> None:
                 for offset, mode in enumerate(("none", "hanging") if index % 2 == 0 else ("hanging", "none")):
                     switch_endpoints(engine, mode == "hanging")
                     runs[mode].append(scan_all(base, token, chunks[2 * index + offset]))
-            result["receiver_connections_held"] = len(held)
+            time.sleep(TIMEOUT_S + 1)  # the last deliveries give up on the receiver
+            result["receiver_connections"] = len(held)
+            result["jobs_left_in_queue"] = queued_jobs(env["JOBS_SQLITE_PATH"])
             result["webhook_messages"] = webhook_messages(engine)
     engine.dispose()
     result["clients"] = CLIENTS

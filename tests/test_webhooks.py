@@ -26,6 +26,7 @@ from app.services.errors import DomainError
 from app.services.tokens import issue_token
 from app.services.webhook_urls import Policy, parse, resolve
 from tests import factories
+from tests.jobs import held_jobs, pending
 from tests.webhook_receiver import receiver
 
 OPEN = Policy(allow_private=True, allow_http=True)
@@ -301,3 +302,16 @@ def test_events_follow_the_waitlist_and_cancellation(db, fair, hooks_allowed):
 def test_emit_without_a_listening_partner_writes_nothing(db, fair):
     registration = factories.make_registration(db.session, fair["event"])
     assert partner_events.emit(db.session, registration.id, partner_events.PartnerEvent.CHECKED_IN, utcnow()) == 0
+
+
+def test_an_event_behind_a_failing_one_queues_no_job(db, fair, hooks_allowed):
+    """The door pays no queue write for a partner whose server is down: the retry already scheduled
+    for the oldest message takes the ones behind it."""
+    with receiver() as partner:
+        partner.fail_next = 10
+        _endpoint(db, fair, partner.url)
+        _register(db, fair, "Ana")
+        with held_jobs():
+            _register(db, fair, "Ben")
+            assert pending() == 0
+        assert len(partner.requests) == 1

@@ -15,6 +15,7 @@ import enum
 import json
 import secrets
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.orm import Session
@@ -119,7 +120,7 @@ def write(
         "attempts": 0, "next_attempt_at": written,
     }
     message_pk = _WRITE.first(session, row)[0]
-    note_for_dispatch(session, endpoint_id, message_pk if event_type == TEST_EVENT else None)
+    note_for_dispatch(session, endpoint_id, Written(message_pk, test=event_type == TEST_EVENT))
     return message_pk
 
 
@@ -183,9 +184,17 @@ def _iso(value: datetime) -> str:
 # --- After commit: a delivery job per endpoint ---------------------------------------------------
 
 
-def note_for_dispatch(session: Session, endpoint_id: int, test_message_id: int | None = None) -> None:
-    """Deliver to ``endpoint_id`` once this transaction commits (a test message on its own)."""
-    session.info.setdefault(_PENDING, set()).add((endpoint_id, test_message_id))
+class Written(NamedTuple):
+    """A message written in this transaction, for ``dispatch`` to act on once it commits."""
+
+    message_pk: int
+    test: bool = False
+
+
+def note_for_dispatch(session: Session, endpoint_id: int, written: Written | None = None) -> None:
+    """Once this transaction commits, see to ``endpoint_id``: a message ``written`` to it, or (without
+    one) whatever waits there now (after a staff retry, say)."""
+    session.info.setdefault(_PENDING, set()).add((endpoint_id, written))
 
 
 @event.listens_for(Session, "after_commit")
@@ -200,7 +209,6 @@ def _rolled_back(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def take_committed(session: Session) -> set[tuple[int, int | None]]:
-    """The ``(endpoint_id, test message id or None)`` noted for delivery and committed since the
-    last call (``webhook_delivery.dispatch`` queues their jobs)."""
+def take_committed(session: Session) -> set[tuple[int, Written | None]]:
+    """What was noted for delivery (``note_for_dispatch``) and committed since the last call."""
     return session.info.pop(_COMMITTED, None) or set()

@@ -277,32 +277,34 @@ def _head_column(column):
     )
 
 
-#: An endpoint's switch and lease, and its oldest waiting message's status and time: one statement,
-#: run after every commit that wrote a message (a scan of a referred person, say).
+#: An endpoint's switch and lease, and its oldest waiting message: one statement, run after every
+#: commit that wrote a message (a scan of a referred person, say).
 _DUE = Prepared(
-    select(_ENDPOINTS.c.enabled, _ENDPOINTS.c.lease_until, _head_column(_MESSAGES.c.status),
-           _head_column(_MESSAGES.c.next_attempt_at))
+    select(_ENDPOINTS.c.enabled, _ENDPOINTS.c.lease_until, _head_column(_MESSAGES.c.id),
+           _head_column(_MESSAGES.c.status), _head_column(_MESSAGES.c.next_attempt_at))
     .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
 )
 
 
-def delivery_due(session: Session, endpoint_id: int, now: datetime) -> bool:
+def delivery_due(session: Session, endpoint_id: int, now: datetime, *, only_for: set[int] | None = None) -> bool:
     """Whether a delivery job for the endpoint has anything to do: it is on, nobody holds it, and
-    its oldest waiting message is due. Reads only (a worker delivering there already, or a retry
-    scheduled for later, takes every message behind it anyway), so a scan whose partner's server
-    is failing adds no job and no write to the queue."""
+    its oldest waiting message is due (and, with ``only_for``, is one of those messages). Reads
+    only: a worker that holds the endpoint, a retry scheduled for later, or the job queued for an
+    older message takes every message behind it, in order."""
     row = _DUE.first(session, {"endpoint_id": endpoint_id})
     if row is None:
         return False
-    enabled, lease_until, head_status, head_due_at = row
-    return (enabled and (lease_until is None or lease_until < now)
+    enabled, lease_until, head_id, head_status, head_due_at = row
+    return (bool(enabled) and (lease_until is None or lease_until < now)
+            and (only_for is None or head_id in only_for)
             and head_status == WebhookStatus.PENDING and head_due_at is not None and head_due_at <= now)
 
 
 def dispatch(session: Session) -> int:
-    """After a commit that wrote webhook messages: queue a delivery job for each endpoint that has
-    one due (it takes every message waiting there, in order), and one for each test message.
-    Returns how many jobs were queued."""
+    """After a commit that wrote webhook messages: queue a job for each test message, and a delivery
+    job for an endpoint only when one of the messages just written is its oldest waiting one (the
+    endpoint was idle). A message behind others is taken by whatever takes those, so a partner
+    whose server is failing costs a scan no job on the queue. Returns how many jobs were queued."""
     committed = take_committed(session)
     if not committed:
         return 0
@@ -310,10 +312,16 @@ def dispatch(session: Session) -> int:
     from app.queue import enqueue_safely
 
     now, queued = utcnow(), 0
-    for endpoint_id, test_message_id in sorted(committed, key=lambda item: (item[0], item[1] or 0)):
-        if test_message_id is not None:
-            queued += enqueue_safely(deliver_test_webhook, test_message_id)
-        elif delivery_due(session, endpoint_id, now):
+    by_endpoint: dict[int, set[int] | None] = {}
+    for endpoint_id, written in committed:
+        if written is not None and written.test:
+            queued += enqueue_safely(deliver_test_webhook, written.message_pk)
+        elif written is None:
+            by_endpoint[endpoint_id] = None  # look at whatever waits there
+        elif by_endpoint.get(endpoint_id, set()) is not None:
+            by_endpoint.setdefault(endpoint_id, set()).add(written.message_pk)
+    for endpoint_id, messages in sorted(by_endpoint.items()):
+        if delivery_due(session, endpoint_id, now, only_for=messages):
             queued += enqueue_safely(deliver_webhooks, endpoint_id)
     return queued
 
