@@ -1,13 +1,14 @@
 """Does a partner's hanging webhook receiver slow the door? Check-ins against real gunicorn with
-its job worker and the demo loaded, in rounds that alternate between no webhook endpoints and
-every Hospitality Hires partner's endpoint pointing at a receiver that accepts connections and
-never answers. Printed as JSON: p50 and p99 both ways. ``BENCH_DATABASE_URL`` measures
-PostgreSQL instead of a fresh SQLite file.
+its job worker and the demo loaded. Half of Hospitality Hires' partners have a webhook endpoint
+pointing at a receiver that accepts connections and never answers; rounds alternate between
+scanning people none of them referred ("none": no endpoint hears of them) and people one of them
+referred ("hanging": every check-in writes a webhook message, and the worker's deliveries sit on
+the receiver until their timeout, then retry). Printed as JSON: p50 and p99 both ways.
+``BENCH_DATABASE_URL`` measures PostgreSQL instead of a fresh SQLite file.
 
-Every request is the first scan of a referred person's badge (each badge is scanned once), so in
-the "hanging" rounds every check-in writes its partners' webhook messages, and the worker's
-deliveries sit on the receiver until their timeout. The load is ``CLIENTS`` Python threads, the
-same in both modes; rounds alternate so that the shared machine's drift hits both alike."""
+Every request is the first scan of a referred person's badge (each badge is scanned once). The
+load is ``CLIENTS`` Python threads, the same in both modes; rounds alternate so that the shared
+machine's drift hits both alike."""
 
 import json
 import os
@@ -20,6 +21,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import requests
 import sqlalchemy as sa
@@ -32,7 +34,7 @@ from bench.server import FLASK, ROOT, demo_environment, gunicorn
 
 EVENT = "hospitality-hires-chicago"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 #: First scans per round (default: every referred badge, shared out after the warm-up).
 SCANS_PER_ROUND = int(os.environ.get("BENCH_SCANS", "0"))
 WARM_UP = 40
@@ -77,7 +79,7 @@ def job_worker(env: dict):
         worker = subprocess.Popen([*FLASK, "worker", "--workers", "2", "--no-periodic"], cwd=ROOT,
                                   env={**env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
-    while "consumer started" not in open(log.name).read() and time.monotonic() < deadline:
+    while "consumer started" not in Path(log.name).read_text() and time.monotonic() < deadline:
         time.sleep(0.5)
     while queued_jobs(env["JOBS_SQLITE_PATH"]) and time.monotonic() < deadline:
         time.sleep(1)
@@ -96,36 +98,40 @@ def queued_jobs(path: str) -> int:
         return 0
 
 
-def referred_badges(engine: sa.Engine) -> list[str]:
-    """Badges of people a partner referred who have a place (a waitlisted badge answers 409)."""
+def badges_by_partner(engine: sa.Engine) -> dict[int, set[str]]:
+    """Each partner organization's referred people who have a place (a waitlisted badge answers 409)."""
     with engine.connect() as connection:
-        codes = connection.execute(sa.text(
-            "SELECT DISTINCT r.badge_code FROM registrations r JOIN events e ON e.id = r.event_id"
-            " JOIN referrals f ON f.registration_id = r.id"
-            " WHERE e.slug = :slug AND r.status = 'registered' ORDER BY r.badge_code"
-        ), {"slug": EVENT}).scalars().all()
-    return list(codes)
+        rows = connection.execute(sa.text(
+            "SELECT p.organization_id, r.badge_code FROM registrations r JOIN events e ON e.id = r.event_id"
+            " JOIN referrals f ON f.registration_id = r.id JOIN partnerships p ON p.id = f.partnership_id"
+            " WHERE e.slug = :slug AND r.status = 'registered'"
+        ), {"slug": EVENT}).all()
+    found: dict[int, set[str]] = {}
+    for organization_id, code in rows:
+        found.setdefault(organization_id, set()).add(code)
+    return found
 
 
-def add_endpoints(engine: sa.Engine, url: str) -> int:
-    """One endpoint for each of the event's partners, pointing at ``url``, switched off."""
+def split_partners(by_partner: dict[int, set[str]]) -> tuple[list[int], list[str], list[str]]:
+    """Half the partners (by how many people they referred, alternately) get an endpoint. Returns
+    them, the badges of people none of them referred, and of people one of them did."""
+    ranked = sorted(by_partner, key=lambda organization_id: -len(by_partner[organization_id]))
+    listening = ranked[::2]
+    heard = set().union(*(by_partner[o] for o in listening))
+    unheard = set().union(*by_partner.values()) - heard
+    return listening, sorted(unheard), sorted(heard)
+
+
+def add_endpoints(engine: sa.Engine, organizations: list[int], url: str) -> None:
+    """An endpoint at ``url`` for each of ``organizations``."""
     from app.services.webhook_endpoints import new_webhook_secret
 
     with engine.begin() as connection:
-        organizations = connection.execute(sa.text(
-            "SELECT p.organization_id FROM partnerships p JOIN events e ON e.id = p.event_id WHERE e.slug = :slug"
-        ), {"slug": EVENT}).scalars().all()
         for organization_id in organizations:
             connection.execute(sa.text(
                 "INSERT INTO webhook_endpoints (organization_id, url, description, secret, enabled, created_at)"
                 " VALUES (:organization_id, :url, 'bench', :secret, :enabled, CURRENT_TIMESTAMP)"
-            ), {"organization_id": organization_id, "url": url, "secret": new_webhook_secret(), "enabled": False})
-    return len(organizations)
-
-
-def switch_endpoints(engine: sa.Engine, on: bool) -> None:
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE webhook_endpoints SET enabled = :on"), {"on": on})
+            ), {"organization_id": organization_id, "url": url, "secret": new_webhook_secret(), "enabled": True})
 
 
 def scan_all(base: str, token: str, codes: list[str]) -> tuple[list[float], int, float]:
@@ -179,23 +185,27 @@ def main() -> None:
         WEBHOOK_TIMEOUT_S=str(TIMEOUT_S), JOBS_SQLITE_PATH=f"{workdir}/jobs.sqlite3",
     )
     engine = sa.create_engine(env["DATABASE_URL"])
-    codes = referred_badges(engine)
-    random.Random(18).shuffle(codes)
-    per_round = SCANS_PER_ROUND or (len(codes) - WARM_UP) // (2 * ROUNDS)
-    needed = 2 * ROUNDS * per_round
-    if per_round < 1 or len(codes) < needed + WARM_UP:
-        raise SystemExit(f"only {len(codes)} referred badges; lower BENCH_ROUNDS or BENCH_SCANS")
-    chunks = [codes[i * per_round:(i + 1) * per_round] for i in range(2 * ROUNDS)]
+    listening, unheard, heard = split_partners(badges_by_partner(engine))
+    rng = random.Random(18)
+    rng.shuffle(unheard)
+    rng.shuffle(heard)
+    per_round = SCANS_PER_ROUND or (min(len(unheard), len(heard)) - WARM_UP) // ROUNDS
+    if per_round < 1 or min(len(unheard), len(heard)) < ROUNDS * per_round + WARM_UP:
+        raise SystemExit(f"only {len(unheard)} and {len(heard)} badges; lower BENCH_ROUNDS or BENCH_SCANS")
+    chunks = {
+        "none": [unheard[i * per_round:(i + 1) * per_round] for i in range(ROUNDS)],
+        "hanging": [heard[i * per_round:(i + 1) * per_round] for i in range(ROUNDS)],
+    }
     runs: dict[str, list] = {"none": [], "hanging": []}
     with hanging_receiver() as (url, held):
-        result["endpoints"] = add_endpoints(engine, url)
+        add_endpoints(engine, listening, url)
+        result["partners_with_an_endpoint"] = len(listening)
         token = device_token(env)
         with gunicorn(env) as base, job_worker(env):
-            scan_all(base, token, codes[needed:needed + WARM_UP])  # warm every worker up
+            scan_all(base, token, unheard[-WARM_UP:])  # warm every worker up
             for index in range(ROUNDS):
-                for offset, mode in enumerate(("none", "hanging") if index % 2 == 0 else ("hanging", "none")):
-                    switch_endpoints(engine, mode == "hanging")
-                    runs[mode].append(scan_all(base, token, chunks[2 * index + offset]))
+                for mode in ("none", "hanging") if index % 2 == 0 else ("hanging", "none"):
+                    runs[mode].append(scan_all(base, token, chunks[mode][index]))
             time.sleep(TIMEOUT_S + 1)  # the last deliveries give up on the receiver
             result["receiver_connections"] = len(held)
             result["jobs_left_in_queue"] = queued_jobs(env["JOBS_SQLITE_PATH"])
@@ -204,6 +214,7 @@ def main() -> None:
     result["clients"] = CLIENTS
     result["rounds"] = f"{ROUNDS} per mode, {per_round} first scans each, alternating"
     result["webhook_timeout_s"] = TIMEOUT_S
+    result["worker_log"] = str(Path(env["JOBS_SQLITE_PATH"]).parent / "worker.log")
     result["no_endpoints"] = summary(runs["none"])
     result["hanging_receiver"] = summary(runs["hanging"])
     print(json.dumps(result, indent=2))

@@ -13,6 +13,7 @@ from app.models import AccessToken, Organization, User, WebhookEndpoint
 from app.services import audit
 from app.services.errors import DomainError, ProblemList
 from app.services.organizations import PARTNER_KINDS
+from app.services.partner_events import note_for_dispatch
 from app.services.webhook_urls import Policy, parse
 
 #: After a rotation, deliveries are signed with the old secret too for this long, so a partner's
@@ -76,9 +77,12 @@ def update_endpoint(
     """Staff change where an endpoint is, its label, or switch it off (nothing new is written for a
     disabled endpoint; what waits is held until it is on again)."""
     url, description = _checked(url, description, policy)
+    switched_on = enabled and not endpoint.enabled
     endpoint.url, endpoint.description, endpoint.enabled = url, description, enabled
     session.flush()
     audit.record(session, "webhook.update", actor_user=actor, obj=endpoint, enabled=enabled)
+    if switched_on:
+        note_for_dispatch(session, endpoint.id)  # what waited while it was off goes now, in order
 
 
 def rotate_secret(
