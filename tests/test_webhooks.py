@@ -315,3 +315,30 @@ def test_an_event_behind_a_failing_one_queues_no_job(db, fair, hooks_allowed):
             _register(db, fair, "Ben")
             assert pending() == 0
         assert len(partner.requests) == 1
+
+
+def test_an_offline_upload_tells_each_arrival_once_and_the_survey_is_told_too(client, db, fair, hooks_allowed):
+    from app.services import surveys
+
+    ben = factories.make_registration(db.session, fair["event"])  # referred by nobody: nobody hears of him
+    post = next(s for s in surveys.add_default_surveys(db.session, fair["event"])
+                if s.audience.value == "candidate" and s.phase.value == "post")
+    _, device = issue_token(db.session, TokenScope.DEVICE, "Door 2", event=fair["event"])
+    db.session.commit()
+    with receiver() as partner:
+        _endpoint(db, fair, partner.url)
+        ana = _register(db, fair, "Ana")
+        scans = [{"code": code, "nonce": f"offline-{i}", "scanned_at": (utcnow() - timedelta(minutes=30 - i)).isoformat()}
+                 for i, code in enumerate([ana.badge_code, ben.badge_code, ana.badge_code])]
+        answer = client.post(f"/api/v1/events/{fair['event'].slug}/checkins/batch",
+                             headers={"Authorization": f"Bearer {device}"}, json={"scans": scans})
+        assert answer.status_code == 200
+        surveys.answer_survey(db.session, post, {"satisfaction": "4"}, utcnow(), registration=ana)
+        db.session.commit()
+        dispatch_committed(db.session)
+        surveys.answer_survey(db.session, post, {"satisfaction": "4"}, utcnow(), registration=ana)  # a change: not a new answer
+        db.session.commit()
+        dispatch_committed(db.session)
+    assert _types(partner.requests) == ["referral.registered", "referral.checked_in", "referral.survey_completed"]
+    checked_in = json.loads(partner.requests[1].body)
+    assert checked_in["timestamp"] == scans[0]["scanned_at"].replace("+00:00", "Z")  # when the door saw them

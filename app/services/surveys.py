@@ -699,6 +699,6 @@ def answer_survey(
         )
     audit.record(session, "survey.update" if existed else "survey.respond", obj=response, event_id=survey.event_id,
                  survey_id=survey.id)
-    if registration is not None and not existed:
+    if registration is not None and not existed and survey.phase == Phase.POST:
         partner_events.emit(session, registration.id, partner_events.PartnerEvent.SURVEY_COMPLETED, now)
     return response
