@@ -23,6 +23,7 @@ from app.models import (
     Registration,
     Survey,
     User,
+    WebhookEndpoint,
 )
 
 #: A detail string must look like a code (``checked_in``, ``door-2``), which keeps names,
@@ -131,6 +132,8 @@ _NAMES: dict[str, tuple[type[Any], tuple[Any, ...], Callable[[Any], str]]] = {
     "AccessToken": (AccessToken, (), lambda t: f"{t.scope.value} link “{t.name}”"),
     "User": (User, (), lambda u: u.name),
     "Survey": (Survey, (), lambda s: s.title_en),
+    "WebhookEndpoint": (WebhookEndpoint, (joinedload(WebhookEndpoint.organization),),
+                        lambda w: f"{w.organization.name}'s webhook {w.url}"),
 }
 
 
