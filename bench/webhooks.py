@@ -16,6 +16,8 @@ import random
 import socket
 import sqlite3
 import statistics
+import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -25,9 +27,6 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
-
-import subprocess
-import tempfile
 
 from bench.checkin import device_token
 from bench.server import FLASK, ROOT, demo_environment, gunicorn
@@ -76,8 +75,13 @@ def job_worker(env: dict):
     busy for minutes and write beside the door in one mode and not the other), started and with
     whatever was queued before the measurement done first."""
     with open(os.path.join(os.path.dirname(env["JOBS_SQLITE_PATH"]), "worker.log"), "w") as log:
-        worker = subprocess.Popen([*FLASK, "worker", "--workers", "2", "--no-periodic"], cwd=ROOT,
-                                  env={**env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(
+            [*FLASK, "worker", "--workers", "2", "--no-periodic"],
+            cwd=ROOT,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 180
     while "consumer started" not in Path(log.name).read_text() and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -101,11 +105,15 @@ def queued_jobs(path: str) -> int:
 def badges_by_partner(engine: sa.Engine) -> dict[int, set[str]]:
     """Each partner organization's referred people who have a place (a waitlisted badge answers 409)."""
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT p.organization_id, r.badge_code FROM registrations r JOIN events e ON e.id = r.event_id"
-            " JOIN referrals f ON f.registration_id = r.id JOIN partnerships p ON p.id = f.partnership_id"
-            " WHERE e.slug = :slug AND r.status = 'registered'"
-        ), {"slug": EVENT}).all()
+        rows = connection.execute(
+            sa.text(
+                "SELECT p.organization_id, r.badge_code FROM registrations r"
+                " JOIN events e ON e.id = r.event_id"
+                " JOIN referrals f ON f.registration_id = r.id JOIN partnerships p ON p.id = f.partnership_id"
+                " WHERE e.slug = :slug AND r.status = 'registered'"
+            ),
+            {"slug": EVENT},
+        ).all()
     found: dict[int, set[str]] = {}
     for organization_id, code in rows:
         found.setdefault(organization_id, set()).add(code)
@@ -128,10 +136,19 @@ def add_endpoints(engine: sa.Engine, organizations: list[int], url: str) -> None
 
     with engine.begin() as connection:
         for organization_id in organizations:
-            connection.execute(sa.text(
-                "INSERT INTO webhook_endpoints (organization_id, url, description, secret, enabled, created_at)"
-                " VALUES (:organization_id, :url, 'bench', :secret, :enabled, CURRENT_TIMESTAMP)"
-            ), {"organization_id": organization_id, "url": url, "secret": new_webhook_secret(), "enabled": True})
+            connection.execute(
+                sa.text(
+                    "INSERT INTO webhook_endpoints"
+                    " (organization_id, url, description, secret, enabled, created_at)"
+                    " VALUES (:organization_id, :url, 'bench', :secret, :enabled, CURRENT_TIMESTAMP)"
+                ),
+                {
+                    "organization_id": organization_id,
+                    "url": url,
+                    "secret": new_webhook_secret(),
+                    "enabled": True,
+                },
+            )
 
 
 def scan_all(base: str, token: str, codes: list[str]) -> tuple[list[float], int, float]:
@@ -143,8 +160,12 @@ def scan_all(base: str, token: str, codes: list[str]) -> tuple[list[float], int,
         session = getattr(local, "session", None) or requests.Session()
         local.session = session
         started = time.perf_counter()
-        answer = session.post(url, json={"code": code, "nonce": uuid.uuid4().hex},
-                              headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        answer = session.post(
+            url,
+            json={"code": code, "nonce": uuid.uuid4().hex},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         return (time.perf_counter() - started) * 1000, answer.status_code == 201
 
     started = time.perf_counter()
@@ -172,17 +193,23 @@ def summary(rounds: list[tuple[list[float], int, float]]) -> dict:
 
 def webhook_messages(engine: sa.Engine) -> dict:
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT status, coalesce(last_error, ''), count(*) FROM webhook_messages GROUP BY status, last_error"
-        )).all()
+        rows = connection.execute(
+            sa.text(
+                "SELECT status, coalesce(last_error, ''), count(*) FROM webhook_messages"
+                " GROUP BY status, last_error"
+            )
+        ).all()
     return {f"{status} {error}".strip(): count for status, error, count in rows}
 
 
 def main() -> None:
     workdir = tempfile.mkdtemp(prefix="hireday-bench-webhooks-")
     env, result = demo_environment(
-        CHECKIN_RATE_LIMIT="100000000/minute", WEBHOOK_ALLOW_PRIVATE_URLS="1", WEBHOOK_ALLOW_HTTP="1",
-        WEBHOOK_TIMEOUT_S=str(TIMEOUT_S), JOBS_SQLITE_PATH=f"{workdir}/jobs.sqlite3",
+        CHECKIN_RATE_LIMIT="100000000/minute",
+        WEBHOOK_ALLOW_PRIVATE_URLS="1",
+        WEBHOOK_ALLOW_HTTP="1",
+        WEBHOOK_TIMEOUT_S=str(TIMEOUT_S),
+        JOBS_SQLITE_PATH=f"{workdir}/jobs.sqlite3",
     )
     engine = sa.create_engine(env["DATABASE_URL"])
     listening, unheard, heard = split_partners(badges_by_partner(engine))
@@ -193,8 +220,8 @@ def main() -> None:
     if per_round < 1 or min(len(unheard), len(heard)) < ROUNDS * per_round + WARM_UP:
         raise SystemExit(f"only {len(unheard)} and {len(heard)} badges; lower BENCH_ROUNDS or BENCH_SCANS")
     chunks = {
-        "none": [unheard[i * per_round:(i + 1) * per_round] for i in range(ROUNDS)],
-        "hanging": [heard[i * per_round:(i + 1) * per_round] for i in range(ROUNDS)],
+        "none": [unheard[i * per_round : (i + 1) * per_round] for i in range(ROUNDS)],
+        "hanging": [heard[i * per_round : (i + 1) * per_round] for i in range(ROUNDS)],
     }
     runs: dict[str, list] = {"none": [], "hanging": []}
     with hanging_receiver() as (url, held):

@@ -22,25 +22,37 @@ SECRET = re.compile(r'value="(whsec_[A-Za-z0-9+/=]+)"')
 
 @pytest.fixture
 def hooks_allowed(app, monkeypatch):
-    for key, value in {"WEBHOOK_ALLOW_PRIVATE_URLS": True, "WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT_S": 1}.items():
+    for key, value in {
+        "WEBHOOK_ALLOW_PRIVATE_URLS": True,
+        "WEBHOOK_ALLOW_HTTP": True,
+        "WEBHOOK_TIMEOUT_S": 1,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
 
 
 @pytest.fixture
 def partners(db):
     center = factories.make_organization(db.session, OrganizationKind.JOB_CENTER, name="Pilsen Job Center")
-    church = factories.make_organization(db.session, OrganizationKind.COMMUNITY_ORG, name="St. Agnes Outreach")
+    church = factories.make_organization(
+        db.session, OrganizationKind.COMMUNITY_ORG, name="St. Agnes Outreach"
+    )
     _, center_link = issue_token(db.session, TokenScope.PARTNER, "Pilsen", organization=center)
     _, church_link = issue_token(db.session, TokenScope.PARTNER, "St. Agnes", organization=church)
     staff = factories.make_user(db.session, Role.STAFF)
     db.session.commit()
-    return {"center": center, "church": church, "center_page": f"/partner/{center_link}",
-            "church_page": f"/partner/{church_link}", "staff": staff}
+    return {
+        "center": center,
+        "church": church,
+        "center_page": f"/partner/{center_link}",
+        "church_page": f"/partner/{church_link}",
+        "staff": staff,
+    }
 
 
 def _endpoint(db, partners, url, organization=None):
-    endpoint, secret = webhook_endpoints.create_endpoint(db.session, organization or partners["center"], url, "",
-                                                         Policy(True, True), actor=partners["staff"])
+    endpoint, secret = webhook_endpoints.create_endpoint(
+        db.session, organization or partners["center"], url, "", Policy(True, True), actor=partners["staff"]
+    )
     db.session.commit()
     return endpoint, secret
 
@@ -49,8 +61,14 @@ def test_staff_add_an_endpoint_and_see_its_secret_once(client, db, login, partne
     login(partners["staff"])
     page = f"/staff/partners/{partners['center'].id}/webhooks"
     assert "Webhooks" in client.get(f"/staff/partners/{partners['center'].id}/edit").get_data(as_text=True)
-    answer = client.post(page, data={"url": "https://cases.example.org/hireday", "description": "Case system",
-                                     "csrf_token": csrf_token(client, page)})
+    answer = client.post(
+        page,
+        data={
+            "url": "https://cases.example.org/hireday",
+            "description": "Case system",
+            "csrf_token": csrf_token(client, page),
+        },
+    )
     shown = SECRET.search(answer.get_data(as_text=True)).group(1)
     endpoint = db.session.scalars(select(WebhookEndpoint)).one()
     assert endpoint.secret == shown and endpoint.url == "https://cases.example.org/hireday"
@@ -61,8 +79,10 @@ def test_staff_add_an_endpoint_and_see_its_secret_once(client, db, login, partne
 def test_staff_cannot_point_an_endpoint_at_the_private_network(client, db, login, partners):
     login(partners["staff"])
     page = f"/staff/partners/{partners['center'].id}/webhooks"
-    answer = client.post(page, data={"url": "https://169.254.169.254/latest/meta-data/",
-                                     "csrf_token": csrf_token(client, page)})
+    answer = client.post(
+        page,
+        data={"url": "https://169.254.169.254/latest/meta-data/", "csrf_token": csrf_token(client, page)},
+    )
     assert answer.status_code == 422
     assert "private, loopback or link-local" in answer.get_data(as_text=True)
     assert db.session.scalars(select(WebhookEndpoint)).all() == []
@@ -72,10 +92,20 @@ def test_staff_switch_an_endpoint_off_and_change_its_url(client, db, login, part
     endpoint, _ = _endpoint(db, partners, "https://cases.example.org/a")
     login(partners["staff"])
     page = f"/staff/partners/{partners['center'].id}/webhooks"
-    client.post(f"{page}/{endpoint.id}", data={"url": "https://cases.example.org/b", "description": "New",
-                                               "csrf_token": csrf_token(client, page)})
+    client.post(
+        f"{page}/{endpoint.id}",
+        data={
+            "url": "https://cases.example.org/b",
+            "description": "New",
+            "csrf_token": csrf_token(client, page),
+        },
+    )
     db.session.refresh(endpoint)
-    assert (endpoint.url, endpoint.description, endpoint.enabled) == ("https://cases.example.org/b", "New", False)
+    assert (endpoint.url, endpoint.description, endpoint.enabled) == (
+        "https://cases.example.org/b",
+        "New",
+        False,
+    )
 
 
 def test_the_partner_sends_a_test_event_and_sees_it_delivered(client, db, partners, hooks_allowed):
@@ -105,7 +135,9 @@ def test_another_partners_link_reaches_none_of_it(client, db, partners, hooks_al
     endpoint, old = _endpoint(db, partners, "https://cases.example.org/hireday")
     page = f"{partners['church_page']}/webhooks"
     assert "cases.example.org" not in client.get(page).get_data(as_text=True)
-    token = csrf_token(client, f"{partners['center_page']}/webhooks")  # the session's token, from a page with a form
+    token = csrf_token(
+        client, f"{partners['center_page']}/webhooks"
+    )  # the session's token, from a page with a form
     for action in ("test", "rotate"):
         assert client.post(f"{page}/{endpoint.id}/{action}", data={"csrf_token": token}).status_code == 404
     db.session.refresh(endpoint)
@@ -131,15 +163,25 @@ def test_staff_retry_a_failed_delivery(client, db, login, partners, hooks_allowe
     with receiver() as partner:
         endpoint, _ = _endpoint(db, partners, partner.url)
         body = json.dumps({"type": "referral.registered", "timestamp": "2026-11-30T12:00:00Z", "data": {}})
-        message = WebhookMessage(endpoint_id=endpoint.id, message_id="msg_failed", event_type="referral.registered",
-                                 payload=body, status=WebhookStatus.FAILED, attempts=8, last_error="http_500")
+        message = WebhookMessage(
+            endpoint_id=endpoint.id,
+            message_id="msg_failed",
+            event_type="referral.registered",
+            payload=body,
+            status=WebhookStatus.FAILED,
+            attempts=8,
+            last_error="http_500",
+        )
         db.session.add(message)
         db.session.commit()
         login(partners["staff"])
         page = f"/staff/partners/{partners['center'].id}/webhooks"
         shown = client.get(page).get_data(as_text=True)
         assert "Deliveries to this URL are stopped" in shown and "Retry" in shown
-        client.post(f"{page}/{endpoint.id}/deliveries/{message.id}/retry", data={"csrf_token": csrf_token(client, page)})
+        client.post(
+            f"{page}/{endpoint.id}/deliveries/{message.id}/retry",
+            data={"csrf_token": csrf_token(client, page)},
+        )
     assert [r.headers["webhook-id"] for r in partner.requests] == ["msg_failed"]
     db.session.refresh(message)
     assert message.status == WebhookStatus.DELIVERED

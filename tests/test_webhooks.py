@@ -20,8 +20,13 @@ from app.models import (
     utcnow,
 )
 from app.queue import dispatch_committed
-from app.services import interviews, partner_events, webhook_delivery, webhook_endpoints
-from app.services import registration as registrations
+from app.services import (
+    interviews,
+    partner_events,
+    registration as registrations,
+    webhook_delivery,
+    webhook_endpoints,
+)
 from app.services.errors import DomainError
 from app.services.tokens import issue_token
 from app.services.webhook_urls import Policy, parse, resolve
@@ -35,20 +40,36 @@ OPEN = Policy(allow_private=True, allow_http=True)
 @pytest.fixture
 def hooks_allowed(app, monkeypatch):
     """Loopback and http allowed (the receiver is on 127.0.0.1), short timeouts and retries."""
-    for key, value in {"WEBHOOK_ALLOW_PRIVATE_URLS": True, "WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT_S": 1,
-                       "WEBHOOK_RETRY_SCHEDULE": "10,20,30,40"}.items():
+    for key, value in {
+        "WEBHOOK_ALLOW_PRIVATE_URLS": True,
+        "WEBHOOK_ALLOW_HTTP": True,
+        "WEBHOOK_TIMEOUT_S": 1,
+        "WEBHOOK_RETRY_SCHEDULE": "10,20,30,40",
+    }.items():
         monkeypatch.setitem(app.config, key, value)
 
 
 @pytest.fixture
 def fair(db):
     now = utcnow()
-    event = factories.make_event(db.session, name="Techapalooza", starts_at=now - timedelta(hours=1),
-                                 ends_at=now + timedelta(hours=4), timezone="UTC")
-    booth = factories.make_participation(db.session, event, factories.make_organization(db.session, name="Loop Logic"))
+    event = factories.make_event(
+        db.session,
+        name="Techapalooza",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=4),
+        timezone="UTC",
+    )
+    booth = factories.make_participation(
+        db.session, event, factories.make_organization(db.session, name="Loop Logic")
+    )
     factories.make_position(db.session, booth, title="Help Desk Analyst")
-    center = factories.make_partnership(db.session, event, organization=factories.make_organization(
-        db.session, factories.OrganizationKind.JOB_CENTER, name="Pilsen Job Center"))
+    center = factories.make_partnership(
+        db.session,
+        event,
+        organization=factories.make_organization(
+            db.session, factories.OrganizationKind.JOB_CENTER, name="Pilsen Job Center"
+        ),
+    )
     staff = factories.make_user(db.session)
     db.session.commit()
     return {"event": event, "booth": booth, "center": center, "staff": staff}
@@ -56,17 +77,24 @@ def fair(db):
 
 def _endpoint(db, fair, url: str, partnership=None):
     organization = (partnership or fair["center"]).organization
-    endpoint, secret = webhook_endpoints.create_endpoint(db.session, organization, url, "", OPEN, actor=fair["staff"])
+    endpoint, secret = webhook_endpoints.create_endpoint(
+        db.session, organization, url, "", OPEN, actor=fair["staff"]
+    )
     db.session.commit()
     return endpoint, secret
 
 
 def _register(db, fair, first_name="Ana", code=None):
     details = registrations.RegistrationDetails(
-        first_name=first_name, last_name="Ruiz", email=f"{first_name.lower()}.ruiz@example.com",
-        consent_share_profile=True, referral_code=code or fair["center"].referral_code,
+        first_name=first_name,
+        last_name="Ruiz",
+        email=f"{first_name.lower()}.ruiz@example.com",
+        consent_share_profile=True,
+        referral_code=code or fair["center"].referral_code,
     )
-    outcome = registrations.register(db.session, fair["event"], details, utcnow(), source=RegistrationSource.STAFF)
+    outcome = registrations.register(
+        db.session, fair["event"], details, utcnow(), source=RegistrationSource.STAFF
+    )
     db.session.commit()
     dispatch_committed(db.session)  # what a view's request does after it commits
     return outcome.registration
@@ -77,7 +105,8 @@ def _types(requests) -> list[str]:
 
 
 def test_one_person_from_registration_to_hire_reaches_the_partner_once_each_in_order_signed(
-        client, db, fair, hooks_allowed):
+    client, db, fair, hooks_allowed
+):
     with receiver() as partner:
         endpoint, secret = _endpoint(db, fair, partner.url)
         registration = _register(db, fair)
@@ -85,18 +114,33 @@ def test_one_person_from_registration_to_hire_reaches_the_partner_once_each_in_o
         # The door: the check-in API, as a scanner sends it.
         _, device = issue_token(db.session, TokenScope.DEVICE, "Door 1", event=fair["event"])
         db.session.commit()
-        answer = client.post(f"/api/v1/events/{fair['event'].slug}/checkins", headers={"Authorization": f"Bearer {device}"},
-                             json={"code": registration.badge_code, "nonce": "n-1", "scanned_at": utcnow().isoformat()})
+        answer = client.post(
+            f"/api/v1/events/{fair['event'].slug}/checkins",
+            headers={"Authorization": f"Bearer {device}"},
+            json={"code": registration.badge_code, "nonce": "n-1", "scanned_at": utcnow().isoformat()},
+        )
         assert answer.status_code == 201
-        client.post(f"/api/v1/events/{fair['event'].slug}/checkins", headers={"Authorization": f"Bearer {device}"},
-                    json={"code": registration.badge_code, "nonce": "n-2", "scanned_at": utcnow().isoformat()})
+        client.post(
+            f"/api/v1/events/{fair['event'].slug}/checkins",
+            headers={"Authorization": f"Bearer {device}"},
+            json={"code": registration.badge_code, "nonce": "n-2", "scanned_at": utcnow().isoformat()},
+        )
 
         # The booth: an interview, an offer, then the hire confirmed.
         booth = fair["booth"]
         now = utcnow()
         interview = interviews.start(db.session, booth, registration, now)
-        interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(
-            Outcome.CONDITIONAL_OFFER, position_id=booth.positions[0].id, wage_cents=2400, wage_unit="hour"), now)
+        interviews.record_outcome(
+            db.session,
+            interview,
+            interviews.OutcomeDetails(
+                Outcome.CONDITIONAL_OFFER,
+                position_id=booth.positions[0].id,
+                wage_cents=2400,
+                wage_unit="hour",
+            ),
+            now,
+        )
         db.session.commit()
         dispatch_committed(db.session)
         interviews.confirm_hire(db.session, interview, HireStatus.HIRED, now, start_date=now.date())
@@ -104,7 +148,11 @@ def test_one_person_from_registration_to_hire_reaches_the_partner_once_each_in_o
         dispatch_committed(db.session)
 
     assert _types(partner.requests) == [
-        "referral.registered", "referral.checked_in", "referral.interviewed", "referral.offered", "referral.hired",
+        "referral.registered",
+        "referral.checked_in",
+        "referral.interviewed",
+        "referral.offered",
+        "referral.hired",
     ]
     ids = [r.headers["webhook-id"] for r in partner.requests]
     assert len(set(ids)) == len(ids)  # once each: the second scan ("already checked in") told nothing
@@ -117,7 +165,9 @@ def test_one_person_from_registration_to_hire_reaches_the_partner_once_each_in_o
     assert [m.status for m in log] == [WebhookStatus.DELIVERED] * 5 and all(m.attempts == 1 for m in log)
 
 
-def test_a_receiver_that_fails_three_times_then_recovers_gets_every_event_in_order(db, fair, hooks_allowed, app):
+def test_a_receiver_that_fails_three_times_then_recovers_gets_every_event_in_order(
+    db, fair, hooks_allowed, app
+):
     with receiver() as partner:
         partner.fail_next = 3
         endpoint, secret = _endpoint(db, fair, partner.url)
@@ -134,7 +184,9 @@ def test_a_receiver_that_fails_three_times_then_recovers_gets_every_event_in_ord
         webhook_delivery.deliver_waiting(db.session, endpoint.id, now + timedelta(seconds=5), settings)
         assert len(partner.requests) == 1
         for elapsed in (11, 32, 63):
-            webhook_delivery.deliver_waiting(db.session, endpoint.id, now + timedelta(seconds=elapsed), settings)
+            webhook_delivery.deliver_waiting(
+                db.session, endpoint.id, now + timedelta(seconds=elapsed), settings
+            )
 
     people = [json.loads(r.body)["data"]["person"]["first_name"] for r in partner.requests]
     assert people == ["Ana", "Ana", "Ana", "Ana", "Ben"]
@@ -155,7 +207,9 @@ def test_a_message_that_failed_every_retry_holds_the_rest_until_staff_retry_it(d
             settings = webhook_delivery.current_settings()
         now = utcnow()
         for elapsed in (11, 32, 63, 104, 200):
-            webhook_delivery.deliver_waiting(db.session, endpoint.id, now + timedelta(seconds=elapsed), settings)
+            webhook_delivery.deliver_waiting(
+                db.session, endpoint.id, now + timedelta(seconds=elapsed), settings
+            )
         assert len(partner.requests) == 5
         failed = webhook_delivery.stopped_at(db.session, endpoint)
         assert failed is not None and failed.status == WebhookStatus.FAILED and failed.attempts == 5
@@ -180,9 +234,18 @@ def test_a_worker_killed_mid_delivery_sends_that_one_again_with_the_same_id(db, 
         message = db.session.scalars(select(WebhookMessage)).one()
         # A worker took it (attempt recorded, lease held) and died before recording the answer.
         message.attempts, message.attempted_at = 2, utcnow()
-        endpoint.url, endpoint.lease_token, endpoint.lease_until = partner.url, "dead", utcnow() + timedelta(seconds=30)
+        endpoint.url, endpoint.lease_token, endpoint.lease_until = (
+            partner.url,
+            "dead",
+            utcnow() + timedelta(seconds=30),
+        )
         db.session.commit()
-        assert webhook_delivery.deliver_waiting(db.session, endpoint.id, utcnow() + timedelta(seconds=20), settings) is None
+        assert (
+            webhook_delivery.deliver_waiting(
+                db.session, endpoint.id, utcnow() + timedelta(seconds=20), settings
+            )
+            is None
+        )
         assert partner.requests == []  # the dead worker's lease still holds
         later = utcnow() + timedelta(minutes=5)
         assert webhook_delivery.endpoints_to_deliver(db.session, later) == [endpoint.id]
@@ -214,8 +277,13 @@ def test_a_redirect_is_not_followed(db, fair, hooks_allowed):
 
 
 def test_each_partner_of_a_shared_placement_hears_of_its_own_referral_only(db, fair, hooks_allowed):
-    church = factories.make_partnership(db.session, fair["event"], organization=factories.make_organization(
-        db.session, factories.OrganizationKind.COMMUNITY_ORG, name="St. Agnes Outreach"))
+    church = factories.make_partnership(
+        db.session,
+        fair["event"],
+        organization=factories.make_organization(
+            db.session, factories.OrganizationKind.COMMUNITY_ORG, name="St. Agnes Outreach"
+        ),
+    )
     with receiver() as center_hooks, receiver() as church_hooks:
         _endpoint(db, fair, center_hooks.url)
         _endpoint(db, fair, church_hooks.url, church)
@@ -230,7 +298,9 @@ def test_each_partner_of_a_shared_placement_hears_of_its_own_referral_only(db, f
 def test_a_disabled_endpoint_gets_nothing_written(db, fair, hooks_allowed):
     with receiver() as partner:
         endpoint, _ = _endpoint(db, fair, partner.url)
-        webhook_endpoints.update_endpoint(db.session, endpoint, partner.url, "", False, OPEN, actor=fair["staff"])
+        webhook_endpoints.update_endpoint(
+            db.session, endpoint, partner.url, "", False, OPEN, actor=fair["staff"]
+        )
         db.session.commit()
         _register(db, fair)
     assert partner.requests == [] and webhook_delivery.deliveries(db.session, endpoint) == []
@@ -249,23 +319,41 @@ def test_a_rotated_secret_signs_beside_the_old_one_for_a_day(db, fair, hooks_all
     assert webhook_endpoints.signing_secrets(endpoint, utcnow() + timedelta(days=2)) == [new]
 
 
-@pytest.mark.parametrize("url", [
-    "https://169.254.169.254/latest/meta-data/", "https://10.0.0.5/hooks", "https://192.168.1.1/",
-    "https://[::1]/hooks", "https://[::ffff:127.0.0.1]/", "https://127.1/", "https://2130706433/",
-    "https://localhost/hooks", "https://100.64.0.1/", "https://[fe80::1]/", "https://0.0.0.0/",
-    "https://metadata.google.internal/", "https://printer/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.5/hooks",
+        "https://192.168.1.1/",
+        "https://[::1]/hooks",
+        "https://[::ffff:127.0.0.1]/",
+        "https://127.1/",
+        "https://2130706433/",
+        "https://localhost/hooks",
+        "https://100.64.0.1/",
+        "https://[fe80::1]/",
+        "https://0.0.0.0/",
+        "https://metadata.google.internal/",
+        "https://printer/",
+    ],
+)
 def test_private_loopback_and_link_local_addresses_are_refused(url):
     with pytest.raises(DomainError) as refused:
         parse(url, Policy())
     assert refused.value.code == "blocked_address" and refused.value.field == "url"
 
 
-@pytest.mark.parametrize("url, code", [
-    ("http://partner.example.org/hooks", "url_scheme"), ("ftp://partner.example.org/", "url_scheme"),
-    ("https://user:pw@partner.example.org/", "url_credentials"), ("", "url_required"), ("https://", "url_invalid"),
-    ("https://partner.example.org:99999/", "url_invalid"),
-])
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://partner.example.org/hooks", "url_scheme"),
+        ("ftp://partner.example.org/", "url_scheme"),
+        ("https://user:pw@partner.example.org/", "url_credentials"),
+        ("", "url_required"),
+        ("https://", "url_invalid"),
+        ("https://partner.example.org:99999/", "url_invalid"),
+    ],
+)
 def test_other_bad_urls_say_what_is_wrong(url, code):
     with pytest.raises(DomainError) as refused:
         parse(url, Policy())
@@ -295,13 +383,20 @@ def test_events_follow_the_waitlist_and_cancellation(db, fair, hooks_allowed):
         db.session.commit()
         dispatch_committed(db.session)
     told = [(json.loads(b)["type"], json.loads(b)["data"]["person"]["first_name"]) for b in partner.bodies()]
-    assert told == [("referral.registered", "Ana"), ("referral.waitlisted", "Ben"),
-                    ("referral.cancelled", "Ana"), ("referral.registered", "Ben")]
+    assert told == [
+        ("referral.registered", "Ana"),
+        ("referral.waitlisted", "Ben"),
+        ("referral.cancelled", "Ana"),
+        ("referral.registered", "Ben"),
+    ]
 
 
 def test_emit_without_a_listening_partner_writes_nothing(db, fair):
     registration = factories.make_registration(db.session, fair["event"])
-    assert partner_events.emit(db.session, registration.id, partner_events.PartnerEvent.CHECKED_IN, utcnow()) == 0
+    assert (
+        partner_events.emit(db.session, registration.id, partner_events.PartnerEvent.CHECKED_IN, utcnow())
+        == 0
+    )
 
 
 def test_an_event_behind_a_failing_one_queues_no_job(db, fair, hooks_allowed):
@@ -317,28 +412,48 @@ def test_an_event_behind_a_failing_one_queues_no_job(db, fair, hooks_allowed):
         assert len(partner.requests) == 1
 
 
-def test_an_offline_upload_tells_each_arrival_once_and_the_survey_is_told_too(client, db, fair, hooks_allowed):
+def test_an_offline_upload_tells_each_arrival_once_and_the_survey_is_told_too(
+    client, db, fair, hooks_allowed
+):
     from app.services import surveys
 
     ben = factories.make_registration(db.session, fair["event"])  # referred by nobody: nobody hears of him
-    post = next(s for s in surveys.add_default_surveys(db.session, fair["event"])
-                if s.audience.value == "candidate" and s.phase.value == "post")
+    post = next(
+        s
+        for s in surveys.add_default_surveys(db.session, fair["event"])
+        if s.audience.value == "candidate" and s.phase.value == "post"
+    )
     _, device = issue_token(db.session, TokenScope.DEVICE, "Door 2", event=fair["event"])
     db.session.commit()
     with receiver() as partner:
         _endpoint(db, fair, partner.url)
         ana = _register(db, fair, "Ana")
-        scans = [{"code": code, "nonce": f"offline-{i}", "scanned_at": (utcnow() - timedelta(minutes=30 - i)).isoformat()}
-                 for i, code in enumerate([ana.badge_code, ben.badge_code, ana.badge_code])]
-        answer = client.post(f"/api/v1/events/{fair['event'].slug}/checkins/batch",
-                             headers={"Authorization": f"Bearer {device}"}, json={"scans": scans})
+        scans = [
+            {
+                "code": code,
+                "nonce": f"offline-{i}",
+                "scanned_at": (utcnow() - timedelta(minutes=30 - i)).isoformat(),
+            }
+            for i, code in enumerate([ana.badge_code, ben.badge_code, ana.badge_code])
+        ]
+        answer = client.post(
+            f"/api/v1/events/{fair['event'].slug}/checkins/batch",
+            headers={"Authorization": f"Bearer {device}"},
+            json={"scans": scans},
+        )
         assert answer.status_code == 200
         surveys.answer_survey(db.session, post, {"satisfaction": "4"}, utcnow(), registration=ana)
         db.session.commit()
         dispatch_committed(db.session)
-        surveys.answer_survey(db.session, post, {"satisfaction": "4"}, utcnow(), registration=ana)  # a change: not a new answer
+        surveys.answer_survey(
+            db.session, post, {"satisfaction": "4"}, utcnow(), registration=ana
+        )  # a change: not a new answer
         db.session.commit()
         dispatch_committed(db.session)
-    assert _types(partner.requests) == ["referral.registered", "referral.checked_in", "referral.survey_completed"]
+    assert _types(partner.requests) == [
+        "referral.registered",
+        "referral.checked_in",
+        "referral.survey_completed",
+    ]
     checked_in = json.loads(partner.requests[1].body)
     assert checked_in["timestamp"] == scans[0]["scanned_at"].replace("+00:00", "Z")  # when the door saw them

@@ -18,12 +18,16 @@ class WebhookEndpoint(TimestampMixin, Base):
     __tablename__ = "webhook_endpoints"
     __table_args__ = (
         sa.CheckConstraint("secret LIKE 'whsec_%'", name="secret_is_whsec"),
-        sa.CheckConstraint("previous_secret IS NULL OR previous_secret LIKE 'whsec_%'", name="previous_secret_is_whsec"),
+        sa.CheckConstraint(
+            "previous_secret IS NULL OR previous_secret LIKE 'whsec_%'", name="previous_secret_is_whsec"
+        ),
         sa.CheckConstraint("url <> ''", name="url_not_empty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     url: Mapped[str] = mapped_column(sa.String(500))
     #: A label staff and the partner recognise ("Case management, production").
     description: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -58,7 +62,9 @@ class WebhookMessage(Base):
     __tablename__ = "webhook_messages"
     __table_args__ = (
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-        sa.CheckConstraint("(status = 'delivered') = (delivered_at IS NOT NULL)", name="delivered_at_iff_delivered"),
+        sa.CheckConstraint(
+            "(status = 'delivered') = (delivered_at IS NOT NULL)", name="delivered_at_iff_delivered"
+        ),
         sa.Index("ix_webhook_messages_endpoint_id_status_id", "endpoint_id", "status", "id"),
         sa.CheckConstraint("attempts = 0 OR payload IS NOT NULL", name="payload_once_attempted"),
     )
@@ -74,7 +80,9 @@ class WebhookMessage(Base):
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
     #: The partner's referral it tells about: the partner learns of its own referral only.
-    referral_id: Mapped[int | None] = mapped_column(sa.ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
     #: The interview an ``interviewed``, ``offered`` or ``hired`` event is about.
     interview_id: Mapped[int | None] = mapped_column(sa.ForeignKey("interviews.id", ondelete="SET NULL"))
     #: When it happened (a scan's time at the door, an outcome's at the booth).

@@ -69,8 +69,9 @@ _MESSAGES = WebhookMessage.__table__
 _LISTENERS = Prepared(
     select(_REFERRALS.c.id, _REFERRALS.c.partnership_id, _ENDPOINTS.c.id)
     .select_from(
-        _REFERRALS.join(_PARTNERSHIPS, _PARTNERSHIPS.c.id == _REFERRALS.c.partnership_id)
-        .join(_ENDPOINTS, _ENDPOINTS.c.organization_id == _PARTNERSHIPS.c.organization_id)
+        _REFERRALS.join(_PARTNERSHIPS, _PARTNERSHIPS.c.id == _REFERRALS.c.partnership_id).join(
+            _ENDPOINTS, _ENDPOINTS.c.organization_id == _PARTNERSHIPS.c.organization_id
+        )
     )
     .where(_REFERRALS.c.registration_id == bindparam("registration_id"), _ENDPOINTS.c.enabled.is_(True))
     .order_by(_REFERRALS.c.id, _ENDPOINTS.c.id)
@@ -85,13 +86,19 @@ def new_message_id() -> str:
 
 def envelope(event_type: str, data: dict, at: datetime) -> str:
     """The JSON body of a message, exactly as it is signed and sent."""
-    return json.dumps({"type": event_type, "timestamp": _iso(at), "data": data}, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        {"type": event_type, "timestamp": _iso(at), "data": data}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def emit(
-    session: Session, registration_id: int, kind: PartnerEvent, occurred_at: datetime, *,
-    interview: Interview | None = None, partnership_id: int | None = None,
+    session: Session,
+    registration_id: int,
+    kind: PartnerEvent,
+    occurred_at: datetime,
+    *,
+    interview: Interview | None = None,
+    partnership_id: int | None = None,
 ) -> int:
     """Write ``kind`` for every referring partner of the registration that listens (only for
     ``partnership_id`` when given: a partner credited just now). Returns how many messages.
@@ -102,22 +109,44 @@ def emit(
     if partnership_id is not None:
         listeners = [row for row in listeners if row[1] == partnership_id]
     for referral_id, _partnership_id, endpoint_id in listeners:
-        write(session, endpoint_id, kind.value, occurred_at, registration_id=registration_id,
-              referral_id=referral_id, interview_id=interview.id if interview is not None else None)
+        write(
+            session,
+            endpoint_id,
+            kind.value,
+            occurred_at,
+            registration_id=registration_id,
+            referral_id=referral_id,
+            interview_id=interview.id if interview is not None else None,
+        )
     return len(listeners)
 
 
 def write(
-    session: Session, endpoint_id: int, event_type: str, occurred_at: datetime, *, payload: str | None = None,
-    registration_id: int | None = None, referral_id: int | None = None, interview_id: int | None = None,
+    session: Session,
+    endpoint_id: int,
+    event_type: str,
+    occurred_at: datetime,
+    *,
+    payload: str | None = None,
+    registration_id: int | None = None,
+    referral_id: int | None = None,
+    interview_id: int | None = None,
 ) -> int:
     """One message in the outbox, delivered after the caller's transaction commits; its id."""
     written = utcnow()
     row = {
-        "endpoint_id": endpoint_id, "message_id": new_message_id(), "event_type": event_type,
-        "registration_id": registration_id, "referral_id": referral_id, "interview_id": interview_id,
-        "occurred_at": occurred_at, "payload": payload, "status": WebhookStatus.PENDING, "created_at": written,
-        "attempts": 0, "next_attempt_at": written,
+        "endpoint_id": endpoint_id,
+        "message_id": new_message_id(),
+        "event_type": event_type,
+        "registration_id": registration_id,
+        "referral_id": referral_id,
+        "interview_id": interview_id,
+        "occurred_at": occurred_at,
+        "payload": payload,
+        "status": WebhookStatus.PENDING,
+        "created_at": written,
+        "attempts": 0,
+        "next_attempt_at": written,
     }
     message_pk = _WRITE.first(session, row)[0]
     note_for_dispatch(session, endpoint_id, Written(message_pk, test=event_type == TEST_EVENT))
@@ -136,12 +165,19 @@ def stages_of(interview: Interview) -> tuple[bool, bool, bool]:
 
 
 def emit_interview_progress(
-    session: Session, interview: Interview, before: tuple[bool, bool, bool], now: datetime,
+    session: Session,
+    interview: Interview,
+    before: tuple[bool, bool, bool],
+    now: datetime,
 ) -> int:
     """``interviewed``, ``offered``, ``hired``: each stage the interview reached since ``before``
     (``stages_of`` it then), in that order. A correction that goes back and forth tells a stage
     again only after it had been taken back."""
-    reached = [kind for kind, was, now_is in zip(_INTERVIEW_STAGES, before, stages_of(interview)) if now_is and not was]
+    reached = [
+        kind
+        for kind, was, now_is in zip(_INTERVIEW_STAGES, before, stages_of(interview), strict=True)
+        if now_is and not was
+    ]
     return sum(emit(session, interview.registration_id, kind, now, interview=interview) for kind in reached)
 
 
@@ -150,15 +186,22 @@ def payload_for(session: Session, message: WebhookMessage) -> str:
     it then (its own, never another partner's), and the interview the event is about."""
     registration = session.get(Registration, message.registration_id) if message.registration_id else None
     if registration is None or message.referral_id is None:
-        return envelope(message.event_type, {"referral_id": message.referral_id, "occurred_at": _iso(message.occurred_at)},
-                        message.occurred_at)
+        return envelope(
+            message.event_type,
+            {"referral_id": message.referral_id, "occurred_at": _iso(message.occurred_at)},
+            message.occurred_at,
+        )
     interview = session.get(Interview, message.interview_id) if message.interview_id else None
-    return envelope(message.event_type, referral_data(registration, message.referral_id, message.occurred_at, interview),
-                    message.occurred_at)
+    return envelope(
+        message.event_type,
+        referral_data(registration, message.referral_id, message.occurred_at, interview),
+        message.occurred_at,
+    )
 
 
-def referral_data(registration: Registration, referral_id: int, occurred_at: datetime,
-                  interview: Interview | None) -> dict:
+def referral_data(
+    registration: Registration, referral_id: int, occurred_at: datetime, interview: Interview | None
+) -> dict:
     """What the partner of referral ``referral_id`` learns: its own referral, and the interview."""
     event = registration.event
     candidate = registration.candidate

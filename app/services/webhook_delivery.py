@@ -28,10 +28,16 @@ from sqlalchemy.orm import Session, aliased
 from standardwebhooks import Webhook
 
 from app.database import Prepared
-from app.models import WebhookEndpoint, WebhookMessage, WebhookStatus
+from app.models import WebhookEndpoint, WebhookMessage, WebhookStatus, utcnow
 from app.services.errors import DomainError
-from app.models import utcnow
-from app.services.partner_events import TEST_EVENT, envelope, note_for_dispatch, payload_for, take_committed, write
+from app.services.partner_events import (
+    TEST_EVENT,
+    envelope,
+    note_for_dispatch,
+    payload_for,
+    take_committed,
+    write,
+)
 from app.services.webhook_endpoints import signing_secrets
 from app.services.webhook_urls import Policy, current_policy, parse, resolve
 
@@ -121,7 +127,7 @@ def post(url: str, headers: dict[str, str], body: bytes, settings: Settings) -> 
         connection.sock.settimeout(max(0.1, deadline - time.monotonic()))
         response = connection.getresponse()
         excerpt = response.read(EXCERPT_CHARS * 4).decode("utf-8", "replace")[:EXCERPT_CHARS]
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return Answer(None, "timeout")
     except ConnectionRefusedError:
         return Answer(None, "connection_refused")
@@ -157,20 +163,26 @@ def signed_headers(message_id: str, body: str, signing: list[str], sent_at: date
 def _head(session: Session, endpoint_id: int) -> WebhookMessage | None:
     """The endpoint's oldest message not delivered yet (test messages go on their own)."""
     return session.scalar(
-        select(WebhookMessage).where(
+        select(WebhookMessage)
+        .where(
             WebhookMessage.endpoint_id == endpoint_id,
             WebhookMessage.status != WebhookStatus.DELIVERED,
             WebhookMessage.event_type != TEST_EVENT,
-        ).order_by(WebhookMessage.id).limit(1).execution_options(populate_existing=True)
+        )
+        .order_by(WebhookMessage.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
     )
 
 
 def _take_lease(session: Session, endpoint_id: int, lease: str, until: datetime, now: datetime) -> bool:
     taken = session.execute(
-        update(WebhookEndpoint).where(
+        update(WebhookEndpoint)
+        .where(
             WebhookEndpoint.id == endpoint_id,
             or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until < now),
-        ).values(lease_token=lease, lease_until=until)
+        )
+        .values(lease_token=lease, lease_until=until)
     ).rowcount
     session.commit()
     return bool(taken)
@@ -178,14 +190,20 @@ def _take_lease(session: Session, endpoint_id: int, lease: str, until: datetime,
 
 def _release_lease(session: Session, endpoint_id: int, lease: str) -> None:
     session.execute(
-        update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.lease_token == lease)
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.lease_token == lease)
         .values(lease_token=None, lease_until=None)
     )
     session.commit()
 
 
 def deliver_waiting(
-    session: Session, endpoint_id: int, now: datetime, settings: Settings, *, send: Sender = post,
+    session: Session,
+    endpoint_id: int,
+    now: datetime,
+    settings: Settings,
+    *,
+    send: Sender = post,
 ) -> datetime | None:
     """Deliver the endpoint's waiting messages in order, until none is due. Returns when the next
     retry is due (the caller schedules a job for then), or None. Another worker delivering to
@@ -211,12 +229,22 @@ def deliver_waiting(
 
 
 def _deliver_in_order(
-    session: Session, endpoint_id: int, lease: str, clock: Callable[[], datetime], settings: Settings, send: Sender,
+    session: Session,
+    endpoint_id: int,
+    lease: str,
+    clock: Callable[[], datetime],
+    settings: Settings,
+    send: Sender,
 ) -> datetime | None:
     while True:
         endpoint = session.get(WebhookEndpoint, endpoint_id, populate_existing=True)
         message = _head(session, endpoint_id)
-        if endpoint is None or not endpoint.enabled or message is None or message.status == WebhookStatus.FAILED:
+        if (
+            endpoint is None
+            or not endpoint.enabled
+            or message is None
+            or message.status == WebhookStatus.FAILED
+        ):
             return None
         at = clock()
         if message.next_attempt_at > at:
@@ -225,12 +253,22 @@ def _deliver_in_order(
         if not _attempt(session, endpoint, message, at, settings, send):
             session.expire_all()
             failed = session.get(WebhookMessage, message.id)
-            return failed.next_attempt_at if failed is not None and failed.status == WebhookStatus.PENDING else None
+            return (
+                failed.next_attempt_at
+                if failed is not None and failed.status == WebhookStatus.PENDING
+                else None
+            )
 
 
 def _attempt(
-    session: Session, endpoint: WebhookEndpoint, message: WebhookMessage, at: datetime, settings: Settings,
-    send: Sender, *, retries: bool = True,
+    session: Session,
+    endpoint: WebhookEndpoint,
+    message: WebhookMessage,
+    at: datetime,
+    settings: Settings,
+    send: Sender,
+    *,
+    retries: bool = True,
 ) -> bool:
     """One attempt at ``message``: recorded before it is sent, its result after. True if delivered."""
     if message.payload is None:
@@ -246,15 +284,24 @@ def _attempt(
     if answer.ok:
         values |= {"status": WebhookStatus.DELIVERED, "delivered_at": at, "last_error": None}
     else:
-        delay = settings.retry_schedule[attempt - 1] if retries and attempt <= len(settings.retry_schedule) else None
+        delay = (
+            settings.retry_schedule[attempt - 1]
+            if retries and attempt <= len(settings.retry_schedule)
+            else None
+        )
         values["last_error"] = answer.error[:200] if answer.error else None
         if delay is None:
             values["status"] = WebhookStatus.FAILED
         else:
             values["next_attempt_at"] = at + timedelta(seconds=delay)
         # The log says which message and why, never what it carries.
-        log.warning("webhook message %s: attempt %s failed (%s)%s", message_pk, attempt, answer.error,
-                    "; will retry" if delay is not None else "; failed")
+        log.warning(
+            "webhook message %s: attempt %s failed (%s)%s",
+            message_pk,
+            attempt,
+            answer.error,
+            "; will retry" if delay is not None else "; failed",
+        )
     session.execute(update(WebhookMessage).where(WebhookMessage.id == message_pk).values(**values))
     session.commit()
     return answer.ok
@@ -270,23 +317,34 @@ _ENDPOINTS, _MESSAGES = WebhookEndpoint.__table__, WebhookMessage.__table__
 
 def _head_column(column):
     return (
-        select(column).where(
-            _MESSAGES.c.endpoint_id == _ENDPOINTS.c.id, _MESSAGES.c.status != WebhookStatus.DELIVERED,
+        select(column)
+        .where(
+            _MESSAGES.c.endpoint_id == _ENDPOINTS.c.id,
+            _MESSAGES.c.status != WebhookStatus.DELIVERED,
             _MESSAGES.c.event_type != TEST_EVENT,
-        ).order_by(_MESSAGES.c.id).limit(1).scalar_subquery()
+        )
+        .order_by(_MESSAGES.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
 
 
 #: An endpoint's switch and lease, and its oldest waiting message: one statement, run after every
 #: commit that wrote a message (a scan of a referred person, say).
 _DUE = Prepared(
-    select(_ENDPOINTS.c.enabled, _ENDPOINTS.c.lease_until, _head_column(_MESSAGES.c.id),
-           _head_column(_MESSAGES.c.status), _head_column(_MESSAGES.c.next_attempt_at))
-    .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
+    select(
+        _ENDPOINTS.c.enabled,
+        _ENDPOINTS.c.lease_until,
+        _head_column(_MESSAGES.c.id),
+        _head_column(_MESSAGES.c.status),
+        _head_column(_MESSAGES.c.next_attempt_at),
+    ).where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
 )
 
 
-def delivery_due(session: Session, endpoint_id: int, now: datetime, *, only_for: set[int] | None = None) -> bool:
+def delivery_due(
+    session: Session, endpoint_id: int, now: datetime, *, only_for: set[int] | None = None
+) -> bool:
     """Whether a delivery job for the endpoint has anything to do: it is on, nobody holds it, and
     its oldest waiting message is due (and, with ``only_for``, is one of those messages). Reads
     only: a worker that holds the endpoint, a retry scheduled for later, or the job queued for an
@@ -295,9 +353,14 @@ def delivery_due(session: Session, endpoint_id: int, now: datetime, *, only_for:
     if row is None:
         return False
     enabled, lease_until, head_id, head_status, head_due_at = row
-    return (bool(enabled) and (lease_until is None or lease_until < now)
-            and (only_for is None or head_id in only_for)
-            and head_status == WebhookStatus.PENDING and head_due_at is not None and head_due_at <= now)
+    return (
+        bool(enabled)
+        and (lease_until is None or lease_until < now)
+        and (only_for is None or head_id in only_for)
+        and head_status == WebhookStatus.PENDING
+        and head_due_at is not None
+        and head_due_at <= now
+    )
 
 
 def dispatch(session: Session) -> int:
@@ -326,7 +389,9 @@ def dispatch(session: Session) -> int:
     return queued
 
 
-def deliver_test(session: Session, message_pk: int, now: datetime, settings: Settings, *, send: Sender = post) -> bool:
+def deliver_test(
+    session: Session, message_pk: int, now: datetime, settings: Settings, *, send: Sender = post
+) -> bool:
     """Send a test message once (no retries: its result is what the partner wanted to see). When
     it is delivered, the endpoint's waiting messages are due at once instead of at their next retry."""
     message = session.get(WebhookMessage, message_pk)
@@ -338,10 +403,14 @@ def deliver_test(session: Session, message_pk: int, now: datetime, settings: Set
     delivered = _attempt(session, endpoint, message, now, settings, send, retries=False)
     if delivered:
         session.execute(
-            update(WebhookMessage).where(
-                WebhookMessage.endpoint_id == endpoint_id, WebhookMessage.status == WebhookStatus.PENDING,
-                WebhookMessage.event_type != TEST_EVENT, WebhookMessage.next_attempt_at > now,
-            ).values(next_attempt_at=now)
+            update(WebhookMessage)
+            .where(
+                WebhookMessage.endpoint_id == endpoint_id,
+                WebhookMessage.status == WebhookStatus.PENDING,
+                WebhookMessage.event_type != TEST_EVENT,
+                WebhookMessage.next_attempt_at > now,
+            )
+            .values(next_attempt_at=now)
         )
         note_for_dispatch(session, endpoint_id)
         session.commit()
@@ -353,8 +422,14 @@ def deliver_test(session: Session, message_pk: int, now: datetime, settings: Set
 
 def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> int:
     """Write a ``webhook.test`` message for ``endpoint``; it goes out on its own once committed."""
-    body = envelope(TEST_EVENT, {"organization": endpoint.organization.name,
-                                 "message": "A test event from HireDay: your endpoint is reachable."}, now)
+    body = envelope(
+        TEST_EVENT,
+        {
+            "organization": endpoint.organization.name,
+            "message": "A test event from HireDay: your endpoint is reachable.",
+        },
+        now,
+    )
     return write(session, endpoint.id, TEST_EVENT, now, payload=body)
 
 
@@ -371,10 +446,14 @@ def retry(session: Session, endpoint: WebhookEndpoint, message_pk: int, now: dat
 
 def deliveries(session: Session, endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookMessage]:
     """The endpoint's log, newest first."""
-    return list(session.scalars(
-        select(WebhookMessage).where(WebhookMessage.endpoint_id == endpoint.id)
-        .order_by(WebhookMessage.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(WebhookMessage)
+            .where(WebhookMessage.endpoint_id == endpoint.id)
+            .order_by(WebhookMessage.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def stopped_at(session: Session, endpoint: WebhookEndpoint) -> WebhookMessage | None:
@@ -384,10 +463,14 @@ def stopped_at(session: Session, endpoint: WebhookEndpoint) -> WebhookMessage | 
 
 
 def waiting_count(session: Session, endpoint: WebhookEndpoint) -> int:
-    return session.scalar(
-        select(func.count()).where(WebhookMessage.endpoint_id == endpoint.id,
-                                   WebhookMessage.status == WebhookStatus.PENDING)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).where(
+                WebhookMessage.endpoint_id == endpoint.id, WebhookMessage.status == WebhookStatus.PENDING
+            )
+        )
+        or 0
+    )
 
 
 def endpoints_to_deliver(session: Session, now: datetime) -> list[int]:
@@ -395,18 +478,23 @@ def endpoints_to_deliver(session: Session, now: datetime) -> list[int]:
     queue was unreachable when it was written): the sweep queues a delivery for each."""
     earlier = aliased(WebhookMessage)
     failed_before = exists().where(
-        earlier.endpoint_id == WebhookMessage.endpoint_id, earlier.status == WebhookStatus.FAILED,
-        earlier.event_type != TEST_EVENT, earlier.id < WebhookMessage.id,
+        earlier.endpoint_id == WebhookMessage.endpoint_id,
+        earlier.status == WebhookStatus.FAILED,
+        earlier.event_type != TEST_EVENT,
+        earlier.id < WebhookMessage.id,
     )
-    return list(session.scalars(
-        select(WebhookMessage.endpoint_id).distinct()
-        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
-        .where(
-            WebhookMessage.status == WebhookStatus.PENDING, WebhookMessage.event_type != TEST_EVENT,
-            WebhookMessage.next_attempt_at <= now - STALLED_AFTER,
-            WebhookEndpoint.enabled.is_(True),
-            or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until < now),
-            ~failed_before,
+    return list(
+        session.scalars(
+            select(WebhookMessage.endpoint_id)
+            .distinct()
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
+            .where(
+                WebhookMessage.status == WebhookStatus.PENDING,
+                WebhookMessage.event_type != TEST_EVENT,
+                WebhookMessage.next_attempt_at <= now - STALLED_AFTER,
+                WebhookEndpoint.enabled.is_(True),
+                or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until < now),
+                ~failed_before,
+            )
         )
-    ))
-
+    )

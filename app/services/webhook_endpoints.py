@@ -28,9 +28,13 @@ def new_webhook_secret() -> str:
 
 
 def endpoints_of(session: Session, organization: Organization) -> list[WebhookEndpoint]:
-    return list(session.scalars(
-        select(WebhookEndpoint).where(WebhookEndpoint.organization_id == organization.id).order_by(WebhookEndpoint.id)
-    ))
+    return list(
+        session.scalars(
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.organization_id == organization.id)
+            .order_by(WebhookEndpoint.id)
+        )
+    )
 
 
 def endpoint_of(session: Session, organization: Organization, endpoint_id: int) -> WebhookEndpoint:
@@ -47,23 +51,36 @@ def _checked(url: str, description: str, policy: Policy) -> tuple[str, str]:
     problems.check(parse, url, policy)
     description = (description or "").strip()
     if len(description) > 120:
-        problems.found.append(DomainError("description_too_long", "Keep the description under 120 characters.",
-                                          field="description"))
+        problems.found.append(
+            DomainError(
+                "description_too_long", "Keep the description under 120 characters.", field="description"
+            )
+        )
     problems.raise_any()
     return url.strip(), description
 
 
 def create_endpoint(
-    session: Session, organization: Organization, url: str, description: str, policy: Policy, *, actor: User,
+    session: Session,
+    organization: Organization,
+    url: str,
+    description: str,
+    policy: Policy,
+    *,
+    actor: User,
 ) -> tuple[WebhookEndpoint, str]:
     """Add an endpoint for a referring partner; returns it with its secret (show it once)."""
     if organization.kind not in PARTNER_KINDS:
         raise DomainError("not_a_partner", "Only referring partners receive webhooks.")
     url, description = _checked(url, description, policy)
     if len(endpoints_of(session, organization)) >= MAX_ENDPOINTS:
-        raise DomainError("too_many_endpoints", f"A partner has at most {MAX_ENDPOINTS} webhook endpoints.", field="url")
+        raise DomainError(
+            "too_many_endpoints", f"A partner has at most {MAX_ENDPOINTS} webhook endpoints.", field="url"
+        )
     secret = new_webhook_secret()
-    endpoint = WebhookEndpoint(organization=organization, url=url, description=description, secret=secret, enabled=True)
+    endpoint = WebhookEndpoint(
+        organization=organization, url=url, description=description, secret=secret, enabled=True
+    )
     session.add(endpoint)
     session.flush()
     audit.record(session, "webhook.create", actor_user=actor, obj=endpoint, organization_id=organization.id)
@@ -71,7 +88,13 @@ def create_endpoint(
 
 
 def update_endpoint(
-    session: Session, endpoint: WebhookEndpoint, url: str, description: str, enabled: bool, policy: Policy, *,
+    session: Session,
+    endpoint: WebhookEndpoint,
+    url: str,
+    description: str,
+    enabled: bool,
+    policy: Policy,
+    *,
     actor: User,
 ) -> None:
     """Staff change where an endpoint is, its label, or switch it off (nothing new is written for a
@@ -86,15 +109,21 @@ def update_endpoint(
 
 
 def rotate_secret(
-    session: Session, endpoint: WebhookEndpoint, now: datetime, *,
-    actor_user: User | None = None, actor_token: AccessToken | None = None,
+    session: Session,
+    endpoint: WebhookEndpoint,
+    now: datetime,
+    *,
+    actor_user: User | None = None,
+    actor_token: AccessToken | None = None,
 ) -> str:
     """A new secret for ``endpoint``, returned to be shown once. The old one stays valid for
     ``PREVIOUS_SECRET_VALID`` (deliveries carry both signatures meanwhile)."""
     endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, now + PREVIOUS_SECRET_VALID
     endpoint.secret = new_webhook_secret()
     session.flush()
-    audit.record(session, "webhook.rotate_secret", actor_user=actor_user, actor_token=actor_token, obj=endpoint)
+    audit.record(
+        session, "webhook.rotate_secret", actor_user=actor_user, actor_token=actor_token, obj=endpoint
+    )
     return endpoint.secret
 
 

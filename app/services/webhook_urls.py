@@ -47,15 +47,20 @@ def parse(url: str, policy: Policy) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise DomainError("url_invalid", "That is not a URL (https://example.org/hooks).", field="url") from None
+        raise DomainError(
+            "url_invalid", "That is not a URL (https://example.org/hooks).", field="url"
+        ) from None
     allowed = ("https", "http") if policy.allow_http else ("https",)
     if parts.scheme not in allowed:
         raise DomainError("url_scheme", "The URL must start with https://.", field="url")
     if not parts.hostname:
         raise DomainError("url_invalid", "That is not a URL (https://example.org/hooks).", field="url")
     if parts.username is not None or parts.password is not None:
-        raise DomainError("url_credentials", "Leave the user name and password out of the URL; every delivery is signed.",
-                          field="url")
+        raise DomainError(
+            "url_credentials",
+            "Leave the user name and password out of the URL; every delivery is signed.",
+            field="url",
+        )
     if parts.fragment:
         raise DomainError("url_fragment", "Leave the #fragment out of the URL.", field="url")
     host = parts.hostname
@@ -78,7 +83,9 @@ def resolve(target: Target, policy: Policy) -> list[str]:
     except (socket.gaierror, UnicodeError):
         raise DomainError("unresolvable", "The URL's host name does not resolve.", field="url") from None
     addresses = list(dict.fromkeys(info[4][0] for info in found))
-    if not policy.allow_private and not all(is_public(ipaddress.ip_address(a.split("%")[0])) for a in addresses):
+    if not policy.allow_private and not all(
+        is_public(ipaddress.ip_address(a.split("%")[0])) for a in addresses
+    ):
         raise _private_address()  # one private address among several is enough to refuse the name
     return addresses
 
@@ -114,7 +121,8 @@ def _is_local_name(host: str) -> bool:
 def _private_address() -> DomainError:
     return DomainError(
         "blocked_address",
-        "That URL points to a private, loopback or link-local address; webhooks go to the partner's public server.",
+        "That URL points to a private, loopback or link-local address; "
+        "webhooks go to the partner's public server.",
         field="url",
     )
 
@@ -123,5 +131,7 @@ def current_policy() -> Policy:
     """What this installation allows (``WEBHOOK_ALLOW_PRIVATE_URLS``, ``WEBHOOK_ALLOW_HTTP``)."""
     from flask import current_app
 
-    return Policy(allow_private=bool(current_app.config.get("WEBHOOK_ALLOW_PRIVATE_URLS")),
-                  allow_http=bool(current_app.config.get("WEBHOOK_ALLOW_HTTP")))
+    return Policy(
+        allow_private=bool(current_app.config.get("WEBHOOK_ALLOW_PRIVATE_URLS")),
+        allow_http=bool(current_app.config.get("WEBHOOK_ALLOW_HTTP")),
+    )

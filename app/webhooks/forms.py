@@ -7,7 +7,9 @@ from wtforms.validators import DataRequired, Length
 
 
 class EndpointForm(FlaskForm):
-    url = URLField("URL", validators=[DataRequired("Enter the URL the partner's system listens on."), Length(max=500)])
+    url = URLField(
+        "URL", validators=[DataRequired("Enter the URL the partner's system listens on."), Length(max=500)]
+    )
     description = StringField("Description", validators=[Length(max=120)])
     enabled = BooleanField("Send events to this URL", default=True)
 

@@ -35,9 +35,12 @@ def _endpoint_or_404(organization: Organization, endpoint_id: int) -> WebhookEnd
 def _overview(organization: Organization) -> list[dict]:
     """Each endpoint with its recent deliveries and what holds them, for both pages."""
     return [
-        {"endpoint": endpoint, "deliveries": webhook_delivery.deliveries(db.session, endpoint, 25),
-         "stopped_at": webhook_delivery.stopped_at(db.session, endpoint),
-         "waiting": webhook_delivery.waiting_count(db.session, endpoint)}
+        {
+            "endpoint": endpoint,
+            "deliveries": webhook_delivery.deliveries(db.session, endpoint, 25),
+            "stopped_at": webhook_delivery.stopped_at(db.session, endpoint),
+            "waiting": webhook_delivery.waiting_count(db.session, endpoint),
+        }
         for endpoint in webhook_endpoints.endpoints_of(db.session, organization)
     ]
 
@@ -52,11 +55,21 @@ def _require_button() -> None:
 
 def _staff_page(organization: Organization, form: EndpointForm | None = None, status: int = 200):
     def retry_url(endpoint: WebhookEndpoint, message) -> str:
-        return url_for("webhooks.retry_delivery", organization_id=organization.id, endpoint_id=endpoint.id,
-                       message_id=message.id)
+        return url_for(
+            "webhooks.retry_delivery",
+            organization_id=organization.id,
+            endpoint_id=endpoint.id,
+            message_id=message.id,
+        )
 
-    return render_template("webhooks/staff.html", organization=organization, endpoints=_overview(organization),
-                           form=form or EndpointForm(formdata=None), button=ButtonForm(), retry_url=retry_url), status
+    return render_template(
+        "webhooks/staff.html",
+        organization=organization,
+        endpoints=_overview(organization),
+        form=form or EndpointForm(formdata=None),
+        button=ButtonForm(),
+        retry_url=retry_url,
+    ), status
 
 
 @bp.get("/staff/partners/<int:organization_id>/webhooks")
@@ -73,7 +86,11 @@ def add_endpoint(organization_id: int):
     if form.validate_on_submit():
         try:
             endpoint, secret = webhook_endpoints.create_endpoint(
-                db.session, organization, form.url.data, form.description.data or "", current_policy(),
+                db.session,
+                organization,
+                form.url.data,
+                form.description.data or "",
+                current_policy(),
                 actor=current_actor(),
             )
         except DomainError as error:
@@ -82,8 +99,12 @@ def add_endpoint(organization_id: int):
                 show_error(form, problem)
         else:
             db.session.commit()
-            return _secret_page(organization, endpoint, secret, url_for("webhooks.staff_endpoints",
-                                                                        organization_id=organization.id))
+            return _secret_page(
+                organization,
+                endpoint,
+                secret,
+                url_for("webhooks.staff_endpoints", organization_id=organization.id),
+            )
     return _staff_page(organization, form, 422)
 
 
@@ -95,16 +116,25 @@ def edit_endpoint(organization_id: int, endpoint_id: int):
     form = EndpointForm()
     if form.validate_on_submit():
         try:
-            webhook_endpoints.update_endpoint(db.session, endpoint, form.url.data, form.description.data or "",
-                                              form.enabled.data, current_policy(),
-                                              actor=current_actor())
+            webhook_endpoints.update_endpoint(
+                db.session,
+                endpoint,
+                form.url.data,
+                form.description.data or "",
+                form.enabled.data,
+                current_policy(),
+                actor=current_actor(),
+            )
         except DomainError as error:
             db.session.rollback()
             for problem in each_problem(error):
                 flash(str(problem.message), "error")
         else:
             db.session.commit()
-            flash("The endpoint is saved." if endpoint.enabled else "The endpoint is saved and switched off.", "success")
+            flash(
+                "The endpoint is saved." if endpoint.enabled else "The endpoint is saved and switched off.",
+                "success",
+            )
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -120,8 +150,13 @@ def staff_rotate(organization_id: int, endpoint_id: int):
     _require_button()
     secret = webhook_endpoints.rotate_secret(db.session, endpoint, utcnow(), actor_user=current_actor())
     db.session.commit()
-    return _secret_page(organization, endpoint, secret,
-                        url_for("webhooks.staff_endpoints", organization_id=organization.id), rotated=True)
+    return _secret_page(
+        organization,
+        endpoint,
+        secret,
+        url_for("webhooks.staff_endpoints", organization_id=organization.id),
+        rotated=True,
+    )
 
 
 @bp.post("/staff/partners/<int:organization_id>/webhooks/<int:endpoint_id>/test")
@@ -159,8 +194,13 @@ def _partner_page_url() -> str:
 @link_token_required(TokenScope.PARTNER)
 def partner_endpoints():
     organization = g.access_token.organization
-    return render_template("webhooks/partner.html", organization=organization, endpoints=_overview(organization),
-                           button=ButtonForm(), token=request.view_args["token"])
+    return render_template(
+        "webhooks/partner.html",
+        organization=organization,
+        endpoints=_overview(organization),
+        button=ButtonForm(),
+        token=request.view_args["token"],
+    )
 
 
 @bp.post("/partner/<token>/webhooks/<int:endpoint_id>/test")
@@ -191,7 +231,15 @@ def _send_test(endpoint: WebhookEndpoint) -> None:
     flash("A test event is on its way: its result shows in the deliveries below in a few seconds.", "success")
 
 
-def _secret_page(organization: Organization, endpoint: WebhookEndpoint, secret: str, back: str, *, rotated=False):
-    return render_template("webhooks/secret.html", organization=organization, endpoint=endpoint, secret=secret,
-                           back=back, rotated=rotated,
-                           grace=webhook_endpoints.PREVIOUS_SECRET_VALID.total_seconds() // 3600)
+def _secret_page(
+    organization: Organization, endpoint: WebhookEndpoint, secret: str, back: str, *, rotated=False
+):
+    return render_template(
+        "webhooks/secret.html",
+        organization=organization,
+        endpoint=endpoint,
+        secret=secret,
+        back=back,
+        rotated=rotated,
+        grace=webhook_endpoints.PREVIOUS_SECRET_VALID.total_seconds() // 3600,
+    )

@@ -20,18 +20,25 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def hooks_allowed(app, monkeypatch):
-    for key, value in {"WEBHOOK_ALLOW_PRIVATE_URLS": True, "WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT_S": 2}.items():
+    for key, value in {
+        "WEBHOOK_ALLOW_PRIVATE_URLS": True,
+        "WEBHOOK_ALLOW_HTTP": True,
+        "WEBHOOK_TIMEOUT_S": 2,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
 
 
-def test_a_partner_on_a_phone_tests_its_endpoint_and_rotates_its_secret(phone: Page, committed, hooks_allowed):
+def test_a_partner_on_a_phone_tests_its_endpoint_and_rotates_its_secret(
+    phone: Page, committed, hooks_allowed
+):
     db = committed
     center = factories.make_organization(db.session, OrganizationKind.JOB_CENTER, name="Pilsen Job Center")
     staff = factories.make_user(db.session, Role.STAFF)
     _, link = issue_token(db.session, TokenScope.PARTNER, "Pilsen", organization=center)
     with receiver() as partner:
-        _, secret = webhook_endpoints.create_endpoint(db.session, center, partner.url, "Case system",
-                                                      Policy(True, True), actor=staff)
+        _, secret = webhook_endpoints.create_endpoint(
+            db.session, center, partner.url, "Case system", Policy(True, True), actor=staff
+        )
         db.session.commit()
         phone.goto(f"/partner/{link}")
         phone.get_by_role("link", name="Webhooks").click()
@@ -41,7 +48,10 @@ def test_a_partner_on_a_phone_tests_its_endpoint_and_rotates_its_secret(phone: P
         phone.get_by_role("button", name="Send a test event").click()
         expect(phone.get_by_text("A test event is on its way")).to_be_visible()
         expect(phone.get_by_role("cell", name=re.compile("Delivered"))).to_be_visible()
-        assert Webhook(secret).verify(partner.requests[0].body, partner.requests[0].headers)["type"] == "webhook.test"
+        assert (
+            Webhook(secret).verify(partner.requests[0].body, partner.requests[0].headers)["type"]
+            == "webhook.test"
+        )
         assert axe_violations(phone) == []
 
         phone.get_by_role("button", name="Rotate the secret").click()
@@ -51,8 +61,9 @@ def test_a_partner_on_a_phone_tests_its_endpoint_and_rotates_its_secret(phone: P
         assert axe_violations(phone) == []
 
 
-def test_staff_add_an_endpoint_and_a_private_address_is_refused_on_its_field(page: Page, committed, hooks_allowed,
-                                                                            app, monkeypatch):
+def test_staff_add_an_endpoint_and_a_private_address_is_refused_on_its_field(
+    page: Page, committed, hooks_allowed, app, monkeypatch
+):
     db = committed
     center = factories.make_organization(db.session, OrganizationKind.JOB_CENTER, name="Pilsen Job Center")
     staff = factories.make_user(db.session, Role.STAFF)
