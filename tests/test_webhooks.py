@@ -100,6 +100,10 @@ def _register(db, fair, first_name="Ana", code=None):
     return outcome.registration
 
 
+def _first_name(body: bytes) -> str:
+    return json.loads(body)["data"]["referral"]["name"].split()[0]
+
+
 def _types(requests) -> list[str]:
     return [json.loads(r.body)["type"] for r in requests]
 
@@ -158,9 +162,11 @@ def test_one_person_from_registration_to_hire_reaches_the_partner_once_each_in_o
     assert len(set(ids)) == len(ids)  # once each: the second scan ("already checked in") told nothing
     for request in partner.requests:
         payload = Webhook(secret).verify(request.body, request.headers)
-        assert payload["data"]["person"] == {"first_name": "Ana", "last_name": "Ruiz"}
-        assert payload["data"]["event"]["slug"] == fair["event"].slug
-    assert json.loads(partner.requests[-1].body)["data"]["interview"]["employer"] == "Loop Logic"
+        assert payload["data"]["referral"]["name"] == "Ana Ruiz"
+        assert payload["data"]["referral"]["event"]["slug"] == fair["event"].slug
+    hired = json.loads(partner.requests[-1].body)["data"]
+    assert hired["employer"] == "Loop Logic"
+    assert hired["referral"]["stage"] == "hired" and hired["referral"]["hired_at"] is not None
     log = webhook_delivery.deliveries(db.session, endpoint)
     assert [m.status for m in log] == [WebhookStatus.DELIVERED] * 5 and all(m.attempts == 1 for m in log)
 
@@ -188,7 +194,7 @@ def test_a_receiver_that_fails_three_times_then_recovers_gets_every_event_in_ord
                 db.session, endpoint.id, now + timedelta(seconds=elapsed), settings
             )
 
-    people = [json.loads(r.body)["data"]["person"]["first_name"] for r in partner.requests]
+    people = [_first_name(r.body) for r in partner.requests]
     assert people == ["Ana", "Ana", "Ana", "Ana", "Ben"]
     assert len({r.headers["webhook-id"] for r in partner.requests[:4]}) == 1  # one message, four attempts
     for request in partner.requests:
@@ -220,7 +226,7 @@ def test_a_message_that_failed_every_retry_holds_the_rest_until_staff_retry_it(d
         db.session.commit()
         dispatch_committed(db.session)
 
-    people = [json.loads(r.body)["data"]["person"]["first_name"] for r in partner.requests]
+    people = [_first_name(r.body) for r in partner.requests]
     assert people == ["Ana"] * 6 + ["Ben"]
     assert webhook_delivery.stopped_at(db.session, endpoint) is None
 
@@ -291,7 +297,7 @@ def test_each_partner_of_a_shared_placement_hears_of_its_own_referral_only(db, f
         _register(db, fair, "Ana", code=church.referral_code)  # …and by St. Agnes (staff attach it)
     (center_body,), (church_body,) = center_hooks.bodies(), church_hooks.bodies()
     center, church_payload = json.loads(center_body), json.loads(church_body)
-    assert center["data"]["referral_id"] != church_payload["data"]["referral_id"]
+    assert center["data"]["referral"]["id"] != church_payload["data"]["referral"]["id"]
     assert b"St. Agnes" not in center_body and b"Pilsen" not in church_body
 
 
@@ -382,7 +388,7 @@ def test_events_follow_the_waitlist_and_cancellation(db, fair, hooks_allowed):
         registrations.cancel(db.session, ana, utcnow())
         db.session.commit()
         dispatch_committed(db.session)
-    told = [(json.loads(b)["type"], json.loads(b)["data"]["person"]["first_name"]) for b in partner.bodies()]
+    told = [(json.loads(b)["type"], _first_name(b)) for b in partner.bodies()]
     assert told == [
         ("referral.registered", "Ana"),
         ("referral.waitlisted", "Ben"),
@@ -457,3 +463,31 @@ def test_an_offline_upload_tells_each_arrival_once_and_the_survey_is_told_too(
     ]
     checked_in = json.loads(partner.requests[1].body)
     assert checked_in["timestamp"] == scans[0]["scanned_at"].replace("+00:00", "Z")  # when the door saw them
+
+
+def test_offer_terms_reach_only_the_partner_the_person_consented_to_share_them_with(db, fair, hooks_allowed):
+    church = factories.make_partnership(db.session, fair["event"], organization=factories.make_organization(
+        db.session, factories.OrganizationKind.COMMUNITY_ORG, name="St. Agnes Outreach"))
+    with receiver() as center_hooks, receiver() as church_hooks:
+        _endpoint(db, fair, center_hooks.url)
+        _endpoint(db, fair, church_hooks.url, church)
+        ana = _register(db, fair, "Ana")
+        _register(db, fair, "Ana", code=church.referral_code)
+        for referral in ana.referrals:  # Ana agreed to share offer details with the job center only
+            referral.shares_offers = referral.partnership_id == fair["center"].id
+        booth, now = fair["booth"], utcnow()
+        interview = interviews.start(db.session, booth, ana, now)
+        interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(
+            Outcome.CONDITIONAL_OFFER, position_id=booth.positions[0].id, wage_cents=2400, wage_unit="hour"), now)
+        db.session.commit()
+        dispatch_committed(db.session)
+
+    def offer(requests) -> dict:
+        (offered,) = [json.loads(r.body) for r in requests if json.loads(r.body)["type"] == "referral.offered"]
+        assert offered["data"]["employer"] == "Loop Logic"
+        return offered["data"]["referral"]["offers"][0]
+
+    assert offer(center_hooks.requests)["terms"] == {
+        "position": "Help Desk Analyst", "wage": "24.00", "wage_unit": "hour", "start_date": None}
+    assert "terms" not in offer(church_hooks.requests)
+    assert not any(b"Help Desk" in r.body or b"24.00" in r.body for r in church_hooks.requests)

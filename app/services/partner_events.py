@@ -25,7 +25,6 @@ from app.models import (
     Interview,
     Partnership,
     Referral,
-    Registration,
     RegistrationStatus,
     WebhookEndpoint,
     WebhookMessage,
@@ -179,45 +178,6 @@ def emit_interview_progress(
         if now_is and not was
     ]
     return sum(emit(session, interview.registration_id, kind, now, interview=interview) for kind in reached)
-
-
-def payload_for(session: Session, message: WebhookMessage) -> str:
-    """The body of a referral event, made when it is first sent: the referral as its partner sees
-    it then (its own, never another partner's), and the interview the event is about."""
-    registration = session.get(Registration, message.registration_id) if message.registration_id else None
-    if registration is None or message.referral_id is None:
-        return envelope(
-            message.event_type,
-            {"referral_id": message.referral_id, "occurred_at": _iso(message.occurred_at)},
-            message.occurred_at,
-        )
-    interview = session.get(Interview, message.interview_id) if message.interview_id else None
-    return envelope(
-        message.event_type,
-        referral_data(registration, message.referral_id, message.occurred_at, interview),
-        message.occurred_at,
-    )
-
-
-def referral_data(
-    registration: Registration, referral_id: int, occurred_at: datetime, interview: Interview | None
-) -> dict:
-    """What the partner of referral ``referral_id`` learns: its own referral, and the interview."""
-    event = registration.event
-    candidate = registration.candidate
-    data: dict = {
-        "referral_id": referral_id,
-        "event": {"slug": event.slug, "name": event.name, "starts_at": _iso(event.starts_at)},
-        "person": {"first_name": candidate.first_name, "last_name": candidate.last_name},
-        "status": registration.status.value,
-        "occurred_at": _iso(occurred_at),
-    }
-    if interview is not None:
-        data["interview"] = {
-            "employer": interview.participation.organization.name,
-            "outcome": interview.outcome.value if interview.outcome else None,
-        }
-    return data
 
 
 def _iso(value: datetime) -> str:

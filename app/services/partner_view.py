@@ -412,3 +412,14 @@ def as_json(status: ReferralStatus) -> dict[str, Any]:
         "shared_credit": status.shared,
         "updated_at": utc_iso(status.updated_at),
     }
+
+
+def referral_status(session: Session, referral: Referral) -> ReferralStatus:
+    """One referral as its partner sees it, read for that person alone (a webhook's payload): the
+    same reading the partner page and the API make of all of a partner's referrals."""
+    registration = referral.registration
+    facts = _Facts.read(session, [registration.id])
+    people = funnel([(registration.id, registration.status)], facts.first_entry, facts.interviews)
+    event = registration.event
+    ref = EventRef(event.id, event.slug, event.name, event.starts_at, event.timezone)
+    return _status(referral, registration, ref, people, facts)

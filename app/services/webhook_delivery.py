@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session, aliased
 from standardwebhooks import Webhook
 
 from app.database import Prepared
-from app.models import WebhookEndpoint, WebhookMessage, WebhookStatus, utcnow
+from app.models import Interview, Referral, WebhookEndpoint, WebhookMessage, WebhookStatus, utcnow
+from app.services import partner_view
 from app.services.errors import DomainError
 from app.services.partner_events import (
     TEST_EVENT,
     envelope,
     note_for_dispatch,
-    payload_for,
     take_committed,
     write,
 )
@@ -155,6 +155,25 @@ def signed_headers(message_id: str, body: str, signing: list[str], sent_at: date
         "webhook-timestamp": str(int(sent_at.timestamp())),
         "webhook-signature": signatures,
     }
+
+
+# --- What a message says ---------------------------------------------------------------------------
+
+
+def payload_for(session: Session, message: WebhookMessage) -> str:
+    """The body of a referral event, made at its first attempt (the scan that wrote the message
+    paid for none of this): the referral as its partner's page and the partner API show it then
+    (``partner_view``: its own referral only; offer terms only with the person's consent for this
+    partner), and the employer when the event is about an interview."""
+    data: dict = {}
+    if message.interview_id is not None:
+        interview = session.get(Interview, message.interview_id)
+        if interview is not None:
+            data["employer"] = interview.participation.organization.name
+    referral = session.get(Referral, message.referral_id) if message.referral_id is not None else None
+    if referral is not None:
+        data["referral"] = partner_view.as_json(partner_view.referral_status(session, referral))
+    return envelope(message.event_type, data, message.occurred_at)
 
 
 # --- Delivering in order ----------------------------------------------------------------------------
