@@ -56,6 +56,9 @@ from app.models import (
     User,
     UserSession,
     WageUnit,
+    WebhookEndpoint,
+    WebhookMessage,
+    WebhookStatus,
 )
 from app.services.tokens import hash_secret, new_badge_code, new_secret
 from tests.factories import (
@@ -109,23 +112,34 @@ def _position(session: Session, **fields):
 def make_slot(session: Session, **fields) -> InterviewSlot:
     participation = _pop(fields, "participation", lambda: _participation(session))
     starts_at = fields.pop("starts_at", EVENT_START + timedelta(hours=1))
-    return _saved(session, InterviewSlot(
-        participation=participation,
-        starts_at=starts_at,
-        ends_at=fields.pop("ends_at", starts_at + timedelta(minutes=10)),
-        capacity=fields.pop("capacity", 3),
-        **fields,
-    ))
+    return _saved(
+        session,
+        InterviewSlot(
+            participation=participation,
+            starts_at=starts_at,
+            ends_at=fields.pop("ends_at", starts_at + timedelta(minutes=10)),
+            capacity=fields.pop("capacity", 3),
+            **fields,
+        ),
+    )
 
 
 def make_booking(session: Session, **fields) -> Booking:
     """A booking of the next free seat, by a new registration for the slot's event, unless told."""
     slot = _pop(fields, "slot", lambda: make_slot(session))
     registration = _pop(fields, "registration", lambda: make_registration(session, slot.participation.event))
-    seat = _pop(fields, "seat", lambda: 1 + session.scalars(
-        sa.select(sa.func.coalesce(sa.func.max(Booking.seat), 0))
-        .where(Booking.slot_id == slot.id, Booking.cancelled_at.is_(None))
-    ).one())
+    seat = _pop(
+        fields,
+        "seat",
+        lambda: (
+            1
+            + session.scalars(
+                sa.select(sa.func.coalesce(sa.func.max(Booking.seat), 0)).where(
+                    Booking.slot_id == slot.id, Booking.cancelled_at.is_(None)
+                )
+            ).one()
+        ),
+    )
     return _saved(session, Booking(slot=slot, registration=registration, seat=seat, **fields))
 
 
@@ -135,14 +149,17 @@ def make_check_in(session: Session, **fields) -> CheckIn:
     event_id = _pop(
         fields, "event_id", lambda: registration.event_id if registration else make_event(session).id
     )
-    return _saved(session, CheckIn(
-        event_id=event_id,
-        registration=registration,
-        scanned_at=fields.pop("scanned_at", EVENT_START),
-        nonce=fields.pop("nonce", f"scan-{next(_seq):04d}"),
-        successful=fields.pop("successful", True),
-        **fields,
-    ))
+    return _saved(
+        session,
+        CheckIn(
+            event_id=event_id,
+            registration=registration,
+            scanned_at=fields.pop("scanned_at", EVENT_START),
+            nonce=fields.pop("nonce", f"scan-{next(_seq):04d}"),
+            successful=fields.pop("successful", True),
+            **fields,
+        ),
+    )
 
 
 def make_interview(session: Session, **fields) -> Interview:
@@ -152,7 +169,8 @@ def make_interview(session: Session, **fields) -> Interview:
         fields, "participation", lambda: booking.slot.participation if booking else _participation(session)
     )
     registration = _pop(
-        fields, "registration",
+        fields,
+        "registration",
         lambda: booking.registration if booking else make_registration(session, participation.event),
     )
     source = fields.pop("source", InterviewSource.BOOKED if booking else InterviewSource.WALK_UP)
@@ -163,37 +181,46 @@ def make_interview(session: Session, **fields) -> Interview:
 
 def make_access_token(session: Session, **fields) -> AccessToken:
     """A scanner-device link for an event."""
-    return _saved(session, AccessToken(
-        token_hash=fields.pop("token_hash", hash_secret(new_secret())),
-        scope=fields.pop("scope", TokenScope.DEVICE),
-        name=fields.pop("name", "Door 2"),
-        event=_pop(fields, "event", lambda: make_event(session)),
-        **fields,
-    ))
+    return _saved(
+        session,
+        AccessToken(
+            token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+            scope=fields.pop("scope", TokenScope.DEVICE),
+            name=fields.pop("name", "Door 2"),
+            event=_pop(fields, "event", lambda: make_event(session)),
+            **fields,
+        ),
+    )
 
 
 def make_survey(session: Session, **fields) -> Survey:
-    return _saved(session, Survey(
-        event=_pop(fields, "event", lambda: make_event(session)),
-        audience=fields.pop("audience", Audience.CANDIDATE),
-        phase=fields.pop("phase", Phase.POST),
-        title_en="How did today go?",
-        title_es="¿Cómo le fue hoy?",
-        **fields,
-    ))
+    return _saved(
+        session,
+        Survey(
+            event=_pop(fields, "event", lambda: make_event(session)),
+            audience=fields.pop("audience", Audience.CANDIDATE),
+            phase=fields.pop("phase", Phase.POST),
+            title_en="How did today go?",
+            title_es="¿Cómo le fue hoy?",
+            **fields,
+        ),
+    )
 
 
 def make_question(session: Session, **fields) -> Question:
     n = next(_seq)
-    return _saved(session, Question(
-        survey=_pop(fields, "survey", lambda: make_survey(session)),
-        key=fields.pop("key", f"question_{n}"),
-        position=fields.pop("position", n),
-        kind=fields.pop("kind", QuestionKind.RECOMMEND),
-        prompt_en="How likely are you to recommend this event to a friend?",
-        prompt_es="¿Qué tan probable es que recomiende este evento a un amigo?",
-        **fields,
-    ))
+    return _saved(
+        session,
+        Question(
+            survey=_pop(fields, "survey", lambda: make_survey(session)),
+            key=fields.pop("key", f"question_{n}"),
+            position=fields.pop("position", n),
+            kind=fields.pop("kind", QuestionKind.RECOMMEND),
+            prompt_en="How likely are you to recommend this event to a friend?",
+            prompt_es="¿Qué tan probable es que recomiende este evento a un amigo?",
+            **fields,
+        ),
+    )
 
 
 def make_response(session: Session, **fields) -> Response:
@@ -210,12 +237,15 @@ def make_response(session: Session, **fields) -> Response:
 
 def make_answer(session: Session, **fields) -> Answer:
     response = _pop(fields, "response", lambda: make_response(session))
-    return _saved(session, Answer(
-        response=response,
-        question=_pop(fields, "question", lambda: make_question(session, survey=response.survey)),
-        number=fields.pop("number", 9),
-        **fields,
-    ))
+    return _saved(
+        session,
+        Answer(
+            response=response,
+            question=_pop(fields, "question", lambda: make_question(session, survey=response.survey)),
+            number=fields.pop("number", 9),
+            **fields,
+        ),
+    )
 
 
 def make_referral(session: Session, **fields) -> Referral:
@@ -226,64 +256,113 @@ def make_referral(session: Session, **fields) -> Referral:
 
 def make_survey_link(session: Session, **fields) -> SurveyLink:
     survey = _pop(fields, "survey", lambda: make_survey(session))
-    return _saved(session, SurveyLink(
-        survey=survey,
-        registration=_pop(fields, "registration", lambda: make_registration(session, survey.event)),
-        token_hash=fields.pop("token_hash", hash_secret(new_secret())),
-        purpose=fields.pop("purpose", SurveyLinkPurpose.INVITATION),
-        **fields,
-    ))
+    return _saved(
+        session,
+        SurveyLink(
+            survey=survey,
+            registration=_pop(fields, "registration", lambda: make_registration(session, survey.event)),
+            token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+            purpose=fields.pop("purpose", SurveyLinkPurpose.INVITATION),
+            **fields,
+        ),
+    )
 
 
 def make_manage_link(session: Session, **fields) -> ManageLink:
-    return _saved(session, ManageLink(
-        registration=_pop(fields, "registration", lambda: _registration(session)),
-        token_hash=fields.pop("token_hash", hash_secret(new_secret())),
-        reason=fields.pop("reason", ManageLinkReason.REGISTERED),
-        **fields,
-    ))
+    return _saved(
+        session,
+        ManageLink(
+            registration=_pop(fields, "registration", lambda: _registration(session)),
+            token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+            reason=fields.pop("reason", ManageLinkReason.REGISTERED),
+            **fields,
+        ),
+    )
 
 
 def make_outbound_message(session: Session, **fields) -> OutboundMessage:
     """A queued e-mail to a new registration."""
-    return _saved(session, OutboundMessage(
-        channel=fields.pop("channel", Channel.EMAIL),
-        recipient=fields.pop("recipient", "maria@example.com"),
-        purpose=fields.pop("purpose", "registered"),
-        body=fields.pop("body", b"Subject: You're registered"),
-        registration_id=_pop(fields, "registration_id", lambda: _registration(session).id),
-        **fields,
-    ))
+    return _saved(
+        session,
+        OutboundMessage(
+            channel=fields.pop("channel", Channel.EMAIL),
+            recipient=fields.pop("recipient", "maria@example.com"),
+            purpose=fields.pop("purpose", "registered"),
+            body=fields.pop("body", b"Subject: You're registered"),
+            registration_id=_pop(fields, "registration_id", lambda: _registration(session).id),
+            **fields,
+        ),
+    )
+
+
+def make_webhook_endpoint(session: Session, **fields) -> WebhookEndpoint:
+    """A partner's endpoint."""
+    return _saved(
+        session,
+        WebhookEndpoint(
+            organization=_pop(
+                fields, "organization", lambda: make_organization(session, OrganizationKind.JOB_CENTER)
+            ),
+            url=fields.pop("url", "https://cases.example.org/hireday"),
+            secret=fields.pop("secret", "whsec_" + "A" * 44),
+            **fields,
+        ),
+    )
+
+
+def make_webhook_message(session: Session, **fields) -> WebhookMessage:
+    """A message waiting for its first attempt."""
+    return _saved(
+        session,
+        WebhookMessage(
+            endpoint=_pop(fields, "endpoint", lambda: make_webhook_endpoint(session)),
+            message_id=fields.pop("message_id", f"msg_{next(_seq):06d}"),
+            event_type=fields.pop("event_type", "referral.registered"),
+            payload=fields.pop("payload", "{}"),
+            **fields,
+        ),
+    )
 
 
 def make_file_job(session: Session, **fields) -> FileJob:
     """A badge sheet waiting for the worker."""
-    return _saved(session, FileJob(
-        id=fields.pop("id", f"job{next(_seq):04d}"),
-        kind=fields.pop("kind", "badge_sheet"),
-        event_id=_pop(fields, "event_id", lambda: make_event(session).id),
-        filename=fields.pop("filename", "badges.pdf"),
-        total=fields.pop("total", 10),
-        **fields,
-    ))
+    return _saved(
+        session,
+        FileJob(
+            id=fields.pop("id", f"job{next(_seq):04d}"),
+            kind=fields.pop("kind", "badge_sheet"),
+            event_id=_pop(fields, "event_id", lambda: make_event(session).id),
+            filename=fields.pop("filename", "badges.pdf"),
+            total=fields.pop("total", 10),
+            **fields,
+        ),
+    )
 
 
 def make_batch_job(session: Session, **fields) -> BatchJob:
     """Survey e-mails waiting for the worker."""
-    return _saved(session, BatchJob(
-        id=fields.pop("id", f"batch{next(_seq):04d}"),
-        kind=fields.pop("kind", "survey_invitations"),
-        event_id=_pop(fields, "event_id", lambda: make_event(session).id),
-        total=fields.pop("total", 10),
-        **fields,
-    ))
+    return _saved(
+        session,
+        BatchJob(
+            id=fields.pop("id", f"batch{next(_seq):04d}"),
+            kind=fields.pop("kind", "survey_invitations"),
+            event_id=_pop(fields, "event_id", lambda: make_event(session).id),
+            total=fields.pop("total", 10),
+            **fields,
+        ),
+    )
 
 
 def make_user_session(session: Session, **fields) -> UserSession:
-    return _saved(session, UserSession(
-        user_id=_pop(fields, "user_id", lambda: make_user(session).id),
-        token_hash=fields.pop("token_hash", hash_secret(new_secret())), created_at=EVENT_START, **fields,
-    ))
+    return _saved(
+        session,
+        UserSession(
+            user_id=_pop(fields, "user_id", lambda: make_user(session).id),
+            token_hash=fields.pop("token_hash", hash_secret(new_secret())),
+            created_at=EVENT_START,
+            **fields,
+        ),
+    )
 
 
 def make_rate_limit_counter(session: Session, **fields) -> RateLimitCounter:
@@ -313,6 +392,8 @@ ROWS: dict[str, Callable[..., Any]] = {
     "manage_links": make_manage_link,
     "organizations": make_organization,
     "outbound_messages": make_outbound_message,
+    "webhook_endpoints": make_webhook_endpoint,
+    "webhook_messages": make_webhook_message,
     "participations": _participation,
     "partnerships": _partnership,
     "positions": _position,
@@ -661,6 +742,48 @@ CHECK_CASES = [
         {"attempts": -1},
         id="message tried -1 times",
     ),
+    breaks(
+        "ck_webhook_endpoints_secret_is_whsec",
+        "webhook_endpoints",
+        {"secret": "hunter2"},
+        id="webhook secret not in the Standard Webhooks form",
+    ),
+    breaks(
+        "ck_webhook_endpoints_previous_secret_is_whsec",
+        "webhook_endpoints",
+        {"previous_secret": "hunter2"},
+        id="rotated-out webhook secret not in the Standard Webhooks form",
+    ),
+    breaks(
+        "ck_webhook_endpoints_url_not_empty",
+        "webhook_endpoints",
+        {"url": ""},
+        id="webhook endpoint without a URL",
+    ),
+    breaks(
+        "ck_webhook_messages_attempts_not_negative",
+        "webhook_messages",
+        {"attempts": -1},
+        id="webhook tried -1 times",
+    ),
+    breaks(
+        "ck_webhook_messages_delivered_at_iff_delivered",
+        "webhook_messages",
+        {"status": WebhookStatus.DELIVERED},
+        id="webhook delivered at no time",
+    ),
+    breaks(
+        "ck_webhook_messages_delivered_at_iff_delivered",
+        "webhook_messages",
+        {"delivered_at": EVENT_START},
+        id="waiting webhook with a delivery time",
+    ),
+    breaks(
+        "ck_webhook_messages_payload_once_attempted",
+        "webhook_messages",
+        {"attempts": 1, "payload": None},
+        id="webhook sent without a body",
+    ),
     breaks("ck_file_jobs_done_within_total", "file_jobs", {"done": 11}, id="job done past its total"),
     breaks("ck_batch_jobs_done_within_total", "batch_jobs", {"done": 11}, id="batch job done past its total"),
     breaks(
@@ -703,7 +826,11 @@ def test_a_check_constraint_refuses_the_row_that_breaks_it(db, rule, table, over
 
 
 def enum_value(
-    rule: str, table: str, column: str, refused: str, accepted: str,
+    rule: str,
+    table: str,
+    column: str,
+    refused: str,
+    accepted: str,
     row: Fields | Callable[[Session], Fields] | None = None,
 ):
     """``table.column`` refuses ``refused`` (a plausible value that fits the column but is not in the
@@ -712,8 +839,10 @@ def enum_value(
 
 
 AN_OFFER = {
-    "outcome": Outcome.CONDITIONAL_OFFER, "recorded_at": LATER,
-    "offer_wage_cents": 1900, "offer_wage_unit": WageUnit.HOUR,
+    "outcome": Outcome.CONDITIONAL_OFFER,
+    "recorded_at": LATER,
+    "offer_wage_cents": 1900,
+    "offer_wage_unit": WageUnit.HOUR,
 }
 
 ENUM_CASES = [
@@ -755,6 +884,7 @@ ENUM_CASES = [
     enum_value("ck_outbound_messages_message_status", "outbound_messages", "status", "bounced", "withdrawn"),
     enum_value("ck_file_jobs_file_job_status", "file_jobs", "status", "paused", "running"),
     enum_value("ck_batch_jobs_file_job_status", "batch_jobs", "status", "paused", "running"),
+    enum_value("ck_webhook_messages_webhook_status", "webhook_messages", "status", "bounced", "failed"),
 ]
 
 
@@ -776,11 +906,15 @@ def test_an_enum_column_refuses_a_value_outside_the_enum(db, rule, table, column
 # --- Emails are stored lower-cased, so uniqueness ignores case -----------------------------------
 
 EMAIL_CASES = [
-    pytest.param("ck_candidates_email_lowercase", Candidate,
-                 {"first_name": "Maria", "last_name": "Lopez", "name_key": "maria lopez"},
-                 id="candidates"),
-    pytest.param("ck_users_email_lowercase", User, {"name": "Ada", "role": "staff", "password_hash": "x"},
-                 id="users"),
+    pytest.param(
+        "ck_candidates_email_lowercase",
+        Candidate,
+        {"first_name": "Maria", "last_name": "Lopez", "name_key": "maria lopez"},
+        id="candidates",
+    ),
+    pytest.param(
+        "ck_users_email_lowercase", User, {"name": "Ada", "role": "staff", "password_hash": "x"}, id="users"
+    ),
 ]
 
 
@@ -1059,6 +1193,13 @@ UNIQUE_CASES = [
         {"token_hash": "b" * 64},
         id="two signed-in sessions with one id",
     ),
+    unique(
+        "uq_webhook_messages_message_id",
+        "webhook_messages",
+        {"message_id": "msg_a"},
+        {"message_id": "msg_b"},
+        id="two webhook messages with one webhook-id",
+    ),
 ]
 
 
@@ -1103,7 +1244,8 @@ def test_a_cancelled_booking_frees_its_seat_and_its_person(db):
 
     rows = db.session.execute(
         sa.select(Booking.registration_id, Booking.seat, Booking.cancelled_at.is_not(None))
-        .where(Booking.slot_id == slot.id).order_by(Booking.id)
+        .where(Booking.slot_id == slot.id)
+        .order_by(Booking.id)
     ).all()
     assert [tuple(row) for row in rows] == [
         (first.registration_id, 1, True),  # the cancelled booking stays, as history
@@ -1143,8 +1285,14 @@ def test_a_scan_cannot_name_a_registration_of_another_event(db):
         make_check_in(db.session, registration=registration, event_id=other_event.id)
     assert_refused_by(db, refused.value, "fk_checkins_registration_id_registrations")
     # Another event's badge is logged by its code instead.
-    make_check_in(db.session, registration=None, raw_code=registration.badge_code, event_id=other_event.id,
-                  successful=False, error_code="wrong_event")
+    make_check_in(
+        db.session,
+        registration=None,
+        raw_code=registration.badge_code,
+        event_id=other_event.id,
+        successful=False,
+        error_code="wrong_event",
+    )
 
 
 def test_a_partner_of_another_event_gets_no_credit(db):
