@@ -6,6 +6,7 @@ on the page that answers the POST that made it."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from app.access import link_token_required, staff_required
+from app.database import writes
 from app.extensions import db
 from app.models import Organization, TokenScope, WebhookEndpoint, utcnow
 from app.services import webhook_delivery, webhook_endpoints
@@ -79,6 +80,7 @@ def staff_endpoints(organization_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/webhooks")
+@writes
 @staff_required
 def add_endpoint(organization_id: int):
     organization = _partner_or_404(organization_id)
@@ -109,6 +111,7 @@ def add_endpoint(organization_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/webhooks/<int:endpoint_id>")
+@writes
 @staff_required
 def edit_endpoint(organization_id: int, endpoint_id: int):
     organization = _partner_or_404(organization_id)
@@ -143,6 +146,7 @@ def edit_endpoint(organization_id: int, endpoint_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/webhooks/<int:endpoint_id>/rotate")
+@writes
 @staff_required
 def staff_rotate(organization_id: int, endpoint_id: int):
     organization = _partner_or_404(organization_id)
@@ -160,6 +164,7 @@ def staff_rotate(organization_id: int, endpoint_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/webhooks/<int:endpoint_id>/test")
+@writes
 @staff_required
 def staff_test(organization_id: int, endpoint_id: int):
     organization = _partner_or_404(organization_id)
@@ -168,6 +173,7 @@ def staff_test(organization_id: int, endpoint_id: int):
 
 
 @bp.post("/staff/partners/<int:organization_id>/webhooks/<int:endpoint_id>/deliveries/<int:message_id>/retry")
+@writes
 @staff_required
 def retry_delivery(organization_id: int, endpoint_id: int, message_id: int):
     organization = _partner_or_404(organization_id)
@@ -204,6 +210,7 @@ def partner_endpoints():
 
 
 @bp.post("/partner/<token>/webhooks/<int:endpoint_id>/test")
+@writes
 @link_token_required(TokenScope.PARTNER)
 def partner_test(endpoint_id: int):
     _send_test(_endpoint_or_404(g.access_token.organization, endpoint_id))
@@ -211,6 +218,7 @@ def partner_test(endpoint_id: int):
 
 
 @bp.post("/partner/<token>/webhooks/<int:endpoint_id>/rotate")
+@writes
 @link_token_required(TokenScope.PARTNER)
 def partner_rotate(endpoint_id: int):
     organization = g.access_token.organization

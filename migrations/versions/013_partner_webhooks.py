@@ -1,7 +1,7 @@
 """partner webhooks: endpoints and the messages delivered to them
 
-Revision ID: 0023_partner_webhooks
-Revises: 0022_partner_view
+Revision ID: 013_partner_webhooks
+Revises: 012_batch_jobs
 Create Date: 2026-11-30 12:45:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_partner_webhooks'
-down_revision = '0022_partner_view'
+revision = '013_partner_webhooks'
+down_revision = '012_batch_jobs'
 branch_labels = None
 depends_on = None
 
