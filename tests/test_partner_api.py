@@ -356,6 +356,14 @@ def _api_each(client, secrets, mine):
     )
 
 
+def _webhooks(client, secrets, mine):
+    """The webhooks page names no person (only event types, ids and answers): read with the page it
+    links back to, so the check that one's own referral shows still has something to find."""
+    webhooks = client.get(f"/partner/{secrets[mine + '_link']}/webhooks")
+    assert webhooks.status_code == 200
+    return webhooks.get_data(as_text=True) + _page(client, secrets, mine)
+
+
 #: (name, endpoints it covers, reader). Add a partner route's reader here (hooks18's, say): the test
 #: below fails for a partner route that no entry covers.
 PARTNER_ROUTES = [
@@ -363,6 +371,7 @@ PARTNER_ROUTES = [
     ("api list", {"api.partner_referrals"}, _api_list),
     ("api one", {"api.partner_referral"}, _api_each),
     ("csv", {"api.partner_referrals_csv"}, _api_csv),
+    ("webhooks", {"webhooks.partner_endpoints"}, _webhooks),
 ]
 
 
