@@ -106,7 +106,9 @@ def from_environment() -> dict:
         #: Seconds a receiver has to connect and answer: a hanging one holds a worker this long.
         "WEBHOOK_TIMEOUT_S": _env_int("WEBHOOK_TIMEOUT_S", 5),
         #: Seconds before each retry after a failed attempt; after the last, the message has failed.
-        "WEBHOOK_RETRY_SCHEDULE": os.environ.get("WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000"),
+        "WEBHOOK_RETRY_SCHEDULE": os.environ.get(
+            "WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000"
+        ),
     }
 
 

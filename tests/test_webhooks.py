@@ -477,13 +477,16 @@ def test_offer_terms_reach_only_the_partner_the_person_consented_to_share_them_w
             referral.shares_offers = referral.partnership_id == fair["center"].id
         booth, now = fair["booth"], utcnow()
         interview = interviews.start(db.session, booth, ana, now)
-        interviews.record_outcome(db.session, interview, interviews.OutcomeDetails(
-            Outcome.CONDITIONAL_OFFER, position_id=booth.positions[0].id, wage_cents=2400, wage_unit="hour"), now)
+        details = interviews.OutcomeDetails(
+            Outcome.CONDITIONAL_OFFER, position_id=booth.positions[0].id, wage_cents=2400, wage_unit="hour"
+        )
+        interviews.record_outcome(db.session, interview, details, now)
         db.session.commit()
         dispatch_committed(db.session)
 
     def offer(requests) -> dict:
-        (offered,) = [json.loads(r.body) for r in requests if json.loads(r.body)["type"] == "referral.offered"]
+        bodies = [json.loads(r.body) for r in requests]
+        (offered,) = [body for body in bodies if body["type"] == "referral.offered"]
         assert offered["data"]["employer"] == "Loop Logic"
         return offered["data"]["referral"]["offers"][0]
 

@@ -36,8 +36,7 @@ from app.models import (
     badge_code_is,
 )
 from app.models.registration import full_name
-from app.services import partner_events
-from app.services import registration as registrations
+from app.services import partner_events, registration as registrations
 from app.services.badge_scan import badge_code_from, looks_like_badge_code
 from app.services.errors import DomainError
 from app.services.name_search import registrations_named
@@ -556,7 +555,9 @@ def check_in(
     )
     if first_entry is None and _status_of(logged) == ScanStatus.CHECKED_IN:
         first_entry = ScanRef(new_id, scan.kind, scanned_at, scanner.name)
-        partner_events.emit(session, person.registration_id, partner_events.PartnerEvent.CHECKED_IN, scanned_at)
+        partner_events.emit(
+            session, row["registration_id"], partner_events.PartnerEvent.CHECKED_IN, scanned_at
+        )
     return _result(logged, person, first_entry, replayed=False)
 
 

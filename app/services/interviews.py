@@ -618,9 +618,17 @@ def confirm_hire(
     interview.hired_start_date = start_date if status == HireStatus.HIRED else None
     interview.hire_confirmed_at = None if status in (None, HireStatus.PENDING) else now
     session.flush()
-    audit.record(session, "interview.hire", actor_token=token, actor_user=user, obj=interview,
-                 event_id=interview.participation.event_id, hire_status=status.value if status else "no_offer",
-                 reason=reason, later_offer=interview.later_offer_at is not None)
+    audit.record(
+        session,
+        "interview.hire",
+        actor_token=token,
+        actor_user=user,
+        obj=interview,
+        event_id=interview.participation.event_id,
+        hire_status=status.value if status else "no_offer",
+        reason=reason,
+        later_offer=interview.later_offer_at is not None,
+    )
     partner_events.emit_interview_progress(session, interview, reached, now)
     return interview
 

@@ -15,12 +15,11 @@ import enum
 import json
 import secrets
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import bindparam, event, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, event, insert, select
 
-from app.database import Prepared
+from app.database import Prepared, Session
 from app.models import (
     Interview,
     Partnership,
@@ -62,7 +61,7 @@ def for_status(status: RegistrationStatus) -> PartnerEvent:
 TEST_EVENT = "webhook.test"
 
 _REFERRALS, _PARTNERSHIPS, _ENDPOINTS = Referral.__table__, Partnership.__table__, WebhookEndpoint.__table__
-_MESSAGES = WebhookMessage.__table__
+_MESSAGES = cast(Table, WebhookMessage.__table__)
 #: Who listens for news of one registration: each referral with an enabled endpoint of its
 #: partner. One indexed statement; on the hot path (a scan) it usually finds nothing.
 _LISTENERS = Prepared(
@@ -147,7 +146,7 @@ def write(
         "attempts": 0,
         "next_attempt_at": written,
     }
-    message_pk = _WRITE.first(session, row)[0]
+    [(message_pk,)] = _WRITE.rows(session, row)
     note_for_dispatch(session, endpoint_id, Written(message_pk, test=event_type == TEST_EVENT))
     return message_pk
 

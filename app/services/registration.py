@@ -285,7 +285,11 @@ def partnership_for_code(session: Session, event: Event, code: str) -> Partnersh
 
 
 def _credit_partner(
-    session: Session, registration: Registration, partnership: Partnership | None, *, shares_offers: bool = False
+    session: Session,
+    registration: Registration,
+    partnership: Partnership | None,
+    *,
+    shares_offers: bool = False,
 ) -> bool:
     """Record the referral once; a second partner referring the same person is credited too. Only
     the person can consent to share offers with the partner (``shares_offers``), never staff.
@@ -299,7 +303,9 @@ def _credit_partner(
     )
     if already is not None:
         return False
-    session.add(Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers))
+    session.add(
+        Referral(registration=registration, partnership_id=partnership.id, shares_offers=shares_offers)
+    )
     session.flush()
     return True
 
@@ -420,11 +426,23 @@ def register(
         # A public referral link attaches a partner only to a new registration: anyone knowing a
         # person's e-mail could otherwise show that partner the person's interviews and offers.
         # Staff (an import, the door) may attach one to a registration that exists.
-        if source != RegistrationSource.ONLINE and _credit_partner(session, existing, partnership):
+        if (
+            source != RegistrationSource.ONLINE
+            and partnership is not None
+            and _credit_partner(session, existing, partnership)
+        ):
             partner_events.emit(session, existing.id, partner_events.for_status(existing.status), now,
                                 partnership_id=partnership.id)
-        token, limited = _link_for_repeat_attempt(session, existing, now) if send_link_if_registered else (None, False)
-        audit.record(session, "registration.duplicate_attempt", obj=existing, source=source.value, resent=token is not None)
+        token, limited = (
+            _link_for_repeat_attempt(session, existing, now) if send_link_if_registered else (None, False)
+        )
+        audit.record(
+            session,
+            "registration.duplicate_attempt",
+            obj=existing,
+            source=source.value,
+            resent=token is not None,
+        )
         session.flush()
         return RegistrationOutcome(existing, token, created=False, resend_limited=limited)
 

@@ -697,8 +697,13 @@ def answer_survey(
             participation=participation,
             language=language,
         )
-    audit.record(session, "survey.update" if existed else "survey.respond", obj=response, event_id=survey.event_id,
-                 survey_id=survey.id)
+    audit.record(
+        session,
+        "survey.update" if existed else "survey.respond",
+        obj=response,
+        event_id=survey.event_id,
+        survey_id=survey.id,
+    )
     if registration is not None and not existed and survey.phase == Phase.POST:
         partner_events.emit(session, registration.id, partner_events.PartnerEvent.SURVEY_COMPLETED, now)
     return response

@@ -22,12 +22,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import CursorResult, bindparam, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 from standardwebhooks import Webhook
 
-from app.database import Prepared
+from app.database import Prepared, Session
 from app.models import Interview, Referral, WebhookEndpoint, WebhookMessage, WebhookStatus, utcnow
 from app.services import partner_view
 from app.services.errors import DomainError
@@ -104,12 +105,13 @@ class _PinnedHTTP(http.client.HTTPConnection):
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(url: str, headers: dict[str, str], body: bytes, settings: Settings) -> Answer:
@@ -195,16 +197,16 @@ def _head(session: Session, endpoint_id: int) -> WebhookMessage | None:
 
 
 def _take_lease(session: Session, endpoint_id: int, lease: str, until: datetime, now: datetime) -> bool:
-    taken = session.execute(
+    taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result has a rowcount
         update(WebhookEndpoint)
         .where(
             WebhookEndpoint.id == endpoint_id,
             or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until < now),
         )
         .values(lease_token=lease, lease_until=until)
-    ).rowcount
+    )
     session.commit()
-    return bool(taken)
+    return bool(taken.rowcount)
 
 
 def _release_lease(session: Session, endpoint_id: int, lease: str) -> None:
@@ -400,8 +402,8 @@ def dispatch(session: Session) -> int:
             queued += enqueue_safely(deliver_test_webhook, written.message_pk)
         elif written is None:
             by_endpoint[endpoint_id] = None  # look at whatever waits there
-        elif by_endpoint.get(endpoint_id, set()) is not None:
-            by_endpoint.setdefault(endpoint_id, set()).add(written.message_pk)
+        elif (waiting := by_endpoint.setdefault(endpoint_id, set())) is not None:
+            waiting.add(written.message_pk)
     for endpoint_id, messages in sorted(by_endpoint.items()):
         if delivery_due(session, endpoint_id, now, only_for=messages):
             queued += enqueue_safely(deliver_webhooks, endpoint_id)

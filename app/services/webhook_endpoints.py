@@ -7,8 +7,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.database import Session
 from app.models import AccessToken, Organization, User, WebhookEndpoint
 from app.services import audit
 from app.services.errors import DomainError, ProblemList

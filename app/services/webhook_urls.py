@@ -82,7 +82,7 @@ def resolve(target: Target, policy: Policy) -> list[str]:
         found = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise DomainError("unresolvable", "The URL's host name does not resolve.", field="url") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in found))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not policy.allow_private and not all(
         is_public(ipaddress.ip_address(a.split("%")[0])) for a in addresses
     ):

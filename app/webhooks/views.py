@@ -13,7 +13,7 @@ from app.services import webhook_delivery, webhook_endpoints
 from app.services.errors import DomainError, each_problem
 from app.services.organizations import PARTNER_KINDS, get_organization
 from app.services.webhook_urls import current_policy
-from app.web import current_actor, show_error
+from app.web import current_actor, required, show_error
 from app.webhooks.forms import ButtonForm, EndpointForm
 
 bp = Blueprint("webhooks", __name__)
@@ -90,7 +90,7 @@ def add_endpoint(organization_id: int):
             endpoint, secret = webhook_endpoints.create_endpoint(
                 db.session,
                 organization,
-                form.url.data,
+                required(form.url.data),
                 form.description.data or "",
                 current_policy(),
                 actor=current_actor(),
@@ -122,7 +122,7 @@ def edit_endpoint(organization_id: int, endpoint_id: int):
             webhook_endpoints.update_endpoint(
                 db.session,
                 endpoint,
-                form.url.data,
+                required(form.url.data),
                 form.description.data or "",
                 form.enabled.data,
                 current_policy(),
@@ -193,7 +193,7 @@ def retry_delivery(organization_id: int, endpoint_id: int, message_id: int):
 
 
 def _partner_page_url() -> str:
-    return url_for("webhooks.partner_endpoints", token=request.view_args["token"])
+    return url_for("webhooks.partner_endpoints", token=(request.view_args or {})["token"])
 
 
 @bp.get("/partner/<token>/webhooks")

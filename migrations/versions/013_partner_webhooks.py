@@ -5,9 +5,8 @@ Revises: 012_batch_jobs
 Create Date: 2026-11-30 12:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '013_partner_webhooks'
