@@ -17,7 +17,7 @@ import secrets
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, event, insert, select
+from sqlalchemy import Table, bindparam, event, insert, orm, select
 
 from app.database import Prepared, Session
 from app.models import (
@@ -199,15 +199,15 @@ def note_for_dispatch(session: Session, endpoint_id: int, written: Written | Non
     session.info.setdefault(_PENDING, set()).add((endpoint_id, written))
 
 
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
+@event.listens_for(orm.Session, "after_commit")
+def _committed(session: orm.Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_COMMITTED, set()).update(pending)
 
 
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
+@event.listens_for(orm.Session, "after_rollback")
+def _rolled_back(session: orm.Session) -> None:
     session.info.pop(_PENDING, None)
 
 
