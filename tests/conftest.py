@@ -16,7 +16,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 # the worker itself start real worker processes with this turned off).
 os.environ["JOBS_IMMEDIATE"] = "1"
 
-from app import create_app
+from app import create_app, queue
 from app.extensions import db as _db
 from app.models import Base, User
 from tests import factories
@@ -68,6 +68,14 @@ def app(tmp_path_factory) -> Iterator[Flask]:
     yield app
     with app.app_context():
         _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_the_tests_app(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job queued outside a request runs in the app the queue was bound to last (a worker has one
+    app); a test that builds an app of its own (test_health, test_cli …) must not leave the later
+    tests' jobs running in it, with its database and its settings."""
+    monkeypatch.setattr(queue, "_app", app)
 
 
 class _TestSession(scoped_session):

@@ -183,9 +183,8 @@ def test_personal_links_are_stored_hashed_and_each_e_mail_gets_one_that_keeps_wo
     assert surveys.find_link(db.session, first).registration == registration
     assert surveys.find_link(db.session, second).purpose == SurveyLinkPurpose.REMINDER
     assert surveys.find_link(db.session, "not-a-link") is None
-    with pytest.raises(
-        ValueError, match="for a career seeker"
-    ):  # employers answer from their booth link instead
+    # An employers' survey's link belongs to an employer (its participation), not to a person.
+    with pytest.raises(ValueError, match="for a respondent of the survey's event"):
         surveys.issue_link(
             db.session, survey_of(db, event, Audience.EMPLOYER), registration, SurveyLinkPurpose.ENTRY
         )
