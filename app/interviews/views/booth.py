@@ -2,6 +2,7 @@
 walk-up queue, recording outcomes and, after the event, confirming hires."""
 
 import uuid
+from collections.abc import Callable
 
 from flask import abort, flash, g, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; its stubs are 3.2
@@ -12,11 +13,11 @@ from app.extensions import db
 from app.formatting import wage_range
 from app.interviews.forms import HIRE_WORDS, HireForm, NonceForm, OutcomeForm, PersonForm
 from app.interviews.views.base import bp, done, fail
-from app.models import Booking, HireStatus, Outcome, Participation, TokenScope, utcnow
+from app.models import Booking, HireStatus, Interview, Outcome, Participation, TokenScope, utcnow
 from app.services import interviews
 from app.services.errors import DomainError
 from app.services.interviews import OFFER_CONDITIONS
-from app.web import get_or_404, or_404, show_error
+from app.web import get_or_404, or_404, required, show_error
 
 
 def _token() -> str:
@@ -87,39 +88,39 @@ def board_partial():
 @writes
 @link_token_required(TokenScope.BOOTH)
 def start():
-    token = _token()
-    form = PersonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    participation = _booth()
-    try:
-        registration = interviews.booth_registration(db.session, participation, form.registration_id.data)
-        interview = interviews.start(db.session, participation, registration, utcnow(),
-                                     nonce=form.nonce.data, token=g.access_token)
-    except DomainError as error:
-        return fail(error, url_for("interviews.booth", token=token))
-    db.session.commit()
-    return done(url_for("interviews.interview", token=token, interview_id=interview.id))
+    return _take_person(interviews.start, lambda token, interview: url_for(
+        "interviews.interview", token=token, interview_id=interview.id))
 
 
 @bp.post("/booth/<token>/queue")
 @writes
 @link_token_required(TokenScope.BOOTH)
 def queue():
+    def queued(token: str, interview: Interview) -> str:
+        flash(f"{interview.registration.candidate.full_name} is in your walk-up queue.", "success")
+        return url_for("interviews.booth", token=token, _anchor="queue")
+
+    return _take_person(interviews.queue_walk_up, queued)
+
+
+def _take_person(take: Callable[..., Interview], then: Callable[[str, Interview], str]):
+    """The booth starts an interview with the person its form names, or queues them (``take``),
+    once per tablet write (the form's nonce); ``then`` says where the tablet goes next."""
     token = _token()
     form = PersonForm()
     if not form.validate_on_submit():
         abort(400)
     participation = _booth()
     try:
-        registration = interviews.booth_registration(db.session, participation, form.registration_id.data)
-        interviews.queue_walk_up(db.session, participation, registration, utcnow(),
-                                 nonce=form.nonce.data, token=g.access_token)
+        registration = interviews.booth_registration(
+            db.session, participation, required(form.registration_id.data)
+        )
+        interview = take(db.session, participation, registration, utcnow(),
+                         nonce=form.nonce.data, token=g.access_token)
     except DomainError as error:
         return fail(error, url_for("interviews.booth", token=token))
     db.session.commit()
-    flash(f"{registration.candidate.full_name} is in your walk-up queue.", "success")
-    return done(url_for("interviews.booth", token=token, _anchor="queue"))
+    return done(then(token, interview))
 
 
 def _booking_here(participation: Participation, booking_id: int) -> Booking:
